@@ -29,3 +29,95 @@ pub struct MapConfig {
     /// Attribution for the district and outline geometry, always shown.
     pub data_attribution: String,
 }
+
+/// A tile URL template that Leaflet cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TileUrlError {
+    #[error("tile URL must start with http:// or https://")]
+    Scheme,
+    #[error("tile URL must contain the placeholders {{z}}, {{x}} and {{y}}")]
+    Placeholders,
+}
+
+/// Checks a `{z}/{x}/{y}` tile URL template.
+pub fn validate_tile_url(url: &str) -> Result<(), TileUrlError> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(TileUrlError::Scheme);
+    }
+    if !["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p)) {
+        return Err(TileUrlError::Placeholders);
+    }
+    Ok(())
+}
+
+/// The smallest bounds around a ring of `[lon, lat]` positions.
+pub fn bounds_of(ring: &[[f64; 2]]) -> Option<Bounds> {
+    let first = ring.first()?;
+    let (mut min, mut max) = (*first, *first);
+    for p in ring {
+        min = [min[0].min(p[0]), min[1].min(p[1])];
+        max = [max[0].max(p[0]), max[1].max(p[1])];
+    }
+    Some(Bounds {
+        south_west: LatLng {
+            lat: min[1],
+            lng: min[0],
+        },
+        north_east: LatLng {
+            lat: max[1],
+            lng: max[0],
+        },
+    })
+}
+
+impl Bounds {
+    pub fn center(&self) -> LatLng {
+        LatLng {
+            lat: (self.south_west.lat + self.north_east.lat) / 2.0,
+            lng: (self.south_west.lng + self.north_east.lng) / 2.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tile_url_needs_http_and_all_placeholders() {
+        assert_eq!(
+            validate_tile_url("https://t.example/{z}/{x}/{y}.png"),
+            Ok(())
+        );
+        assert_eq!(
+            validate_tile_url("ftp://t/{z}/{x}/{y}"),
+            Err(TileUrlError::Scheme)
+        );
+        assert_eq!(
+            validate_tile_url("http://t/{z}/{x}.png"),
+            Err(TileUrlError::Placeholders)
+        );
+    }
+
+    #[test]
+    fn bounds_enclose_every_position_and_centre_between_them() {
+        let b = bounds_of(&[[7.7, 51.6], [7.9, 51.7], [7.8, 51.65]]).unwrap();
+        assert_eq!(
+            b.south_west,
+            LatLng {
+                lat: 51.6,
+                lng: 7.7
+            }
+        );
+        assert_eq!(
+            b.north_east,
+            LatLng {
+                lat: 51.7,
+                lng: 7.9
+            }
+        );
+        let c = b.center();
+        assert!((c.lat - 51.65).abs() < 1e-12 && (c.lng - 7.8).abs() < 1e-12);
+        assert_eq!(bounds_of(&[]), None);
+    }
+}

@@ -60,8 +60,8 @@ pub enum PartitionError {
 /// Relative area error at which the iteration stops (0.01 %).
 const TOLERANCE: f64 = 1e-4;
 const MAX_ITERATIONS: usize = 2000;
-/// Vertex precision of the output, degrees (≈ 1 cm).
-const PRECISION: f64 = 1e-7;
+/// Output vertices are rounded to 1/10⁷ degree (≈ 1 cm).
+const STEPS_PER_DEGREE: f64 = 1e7;
 
 /// Partitions `outline` (a closed `[lon, lat]` ring) into one cell per site.
 pub fn partition(outline: &[[f64; 2]], sites: &[Site]) -> Result<Vec<Cell>, PartitionError> {
@@ -153,9 +153,17 @@ pub fn approximate_districts() -> Result<Vec<District>, PartitionError> {
                 approximate: true,
                 label_point: cell.label_point,
             },
-            geometry: geojson::Geometry::new(geojson::GeometryValue::from(&cell.geometry)),
+            geometry: geojson_geometry(&cell.geometry),
         })
         .collect())
+}
+
+/// A one-part cell is written as a Polygon, the form most readers expect.
+fn geojson_geometry(cell: &MultiPolygon<f64>) -> geojson::Geometry {
+    match cell.0.as_slice() {
+        [single] => geojson::Geometry::new(geojson::GeometryValue::from(single)),
+        _ => geojson::Geometry::new(geojson::GeometryValue::from(cell)),
+    }
 }
 
 fn to_coord([x, y]: [f64; 2]) -> Coord<f64> {
@@ -243,8 +251,10 @@ fn clip_half_plane(poly: &[[f64; 2]], a: [f64; 2], c: f64) -> Vec<[f64; 2]> {
     out
 }
 
+/// Dividing by the step count (not multiplying by its inverse) yields the double nearest to
+/// the decimal, so the JSON reads `7.7982237`, not `7.798223699999999`.
 fn round(v: f64) -> f64 {
-    (v / PRECISION).round() * PRECISION
+    (v * STEPS_PER_DEGREE).round() / STEPS_PER_DEGREE
 }
 
 fn to_cell(key: DistrictKey, cell: &MultiPolygon<f64>, proj: &LocalProjection) -> Cell {
@@ -529,6 +539,23 @@ mod tests {
                     assert_eq!(ext.0.first(), ext.0.last());
                     assert!(ext.is_ccw(), "{} exterior is clockwise", cell.key);
                 }
+            }
+        }
+
+        #[test]
+        fn published_coordinates_have_at_most_seven_decimals() {
+            let (districts, ..) = setup();
+            for d in &districts {
+                let text = d.geometry.to_string();
+                for number in text.split(|c: char| !(c.is_ascii_digit() || c == '.')) {
+                    if let Some((_, decimals)) = number.split_once('.') {
+                        assert!(decimals.len() <= 7, "{}: {number}", d.properties.key);
+                    }
+                }
+                assert!(
+                    text.contains("\"Polygon\""),
+                    "single-part cells are Polygons"
+                );
             }
         }
 

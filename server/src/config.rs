@@ -1,0 +1,47 @@
+//! Server configuration: every option is a command-line flag and an environment variable.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::Parser;
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "Lagebild Hamm: the dashboard's API and web server"
+)]
+pub struct Config {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "LAGEBILD_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Directory for the SQLite database file; created if missing.
+    #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Directory with the built app (`trunk build --release` writes `dist/`).
+    #[arg(long, env = "LAGEBILD_DIST_DIR", default_value = "dist")]
+    pub dist_dir: PathBuf,
+
+    /// Optional base-map tile URL template, e.g. `https://tiles.example/{z}/{x}/{y}.png`.
+    /// Without it the map shows no base map and contacts nothing but this server.
+    #[arg(long, env = "LAGEBILD_TILE_URL")]
+    pub tile_url: Option<String>,
+
+    /// Attribution for the tile server (shown on the map when `--tile-url` is set).
+    #[arg(long, env = "LAGEBILD_TILE_ATTRIBUTION")]
+    pub tile_attribution: Option<String>,
+}
+
+impl Config {
+    /// A configuration for tests: a free port on loopback and the given directories.
+    pub fn for_tests(data_dir: PathBuf, dist_dir: PathBuf) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            data_dir,
+            dist_dir,
+            tile_url: None,
+            tile_attribution: None,
+        }
+    }
+}

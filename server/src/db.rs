@@ -1,0 +1,190 @@
+//! The embedded SQLite database: one file in the data directory, migrated on open.
+//!
+//! Writes are durable once acknowledged: WAL journal with `synchronous=FULL`. Foreign keys are on.
+//! The connection sits behind a mutex and every call runs on Tokio's blocking pool, so a slow
+//! disk never stalls the async workers.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
+
+use model::District;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Name of the database file inside the data directory.
+pub const DB_FILE: &str = "lagebild.sqlite3";
+
+/// Schema versions, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[
+    // 1: districts. `properties` holds `model::DistrictProperties` as JSON, `geometry` an RFC
+    // 7946 geometry; `position` keeps the city's official order.
+    "CREATE TABLE districts (
+        key        TEXT PRIMARY KEY,
+        position   INTEGER NOT NULL,
+        properties TEXT NOT NULL,
+        geometry   TEXT NOT NULL
+    ) STRICT;",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot create data directory {path}: {source}")]
+    CreateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("database is newer (schema {found}) than this server (schema {known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Database {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl Database {
+    /// Opens (creating if needed) the database in `data_dir` and runs pending migrations.
+    pub fn open(data_dir: &Path) -> Result<Self, DbError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| DbError::CreateDir {
+            path: data_dir.to_owned(),
+            source,
+        })?;
+        let mut conn = Connection::open(data_dir.join(DB_FILE))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` with the connection on the blocking pool.
+    pub async fn call<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock poisons it; the connection itself is still sound
+            // (SQLite rolls back an unfinished transaction), so keep using it.
+            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| DbError::Task(e.to_string()))?
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), DbError> {
+    let known = MIGRATIONS.len() as i64;
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > known {
+        return Err(DbError::TooNew { found, known });
+    }
+    let tx = conn.transaction()?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// All districts in official order.
+pub fn districts(conn: &Connection) -> Result<Vec<District>, DbError> {
+    let mut stmt = conn.prepare("SELECT properties, geometry FROM districts ORDER BY position")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    rows.map(|row| {
+        let (properties, geometry) = row?;
+        Ok(District {
+            properties: serde_json::from_str(&properties)
+                .map_err(|e| DbError::Corrupt(format!("district properties: {e}")))?,
+            geometry: geometry
+                .parse()
+                .map_err(|e| DbError::Corrupt(format!("district geometry: {e}")))?,
+        })
+    })
+    .collect()
+}
+
+/// How many districts are stored.
+pub fn district_count(conn: &Connection) -> Result<u32, DbError> {
+    Ok(conn.query_row("SELECT count(*) FROM districts", [], |r| r.get(0))?)
+}
+
+/// Replaces all districts in one transaction.
+pub fn replace_districts(conn: &mut Connection, districts: &[District]) -> Result<(), DbError> {
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM districts", [])?;
+    for (position, d) in districts.iter().enumerate() {
+        let properties = serde_json::to_string(&d.properties)
+            .map_err(|e| DbError::Corrupt(format!("district properties: {e}")))?;
+        tx.execute(
+            "INSERT INTO districts (key, position, properties, geometry) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                d.properties.key.as_str(),
+                position as i64,
+                properties,
+                d.geometry.to_string()
+            ],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The schema version the database is at.
+pub fn schema_version(conn: &Connection) -> Result<i64, DbError> {
+    Ok(conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_creates_the_file_and_migrates_once() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Database::open(dir.path()).unwrap());
+        assert!(dir.path().join(DB_FILE).exists());
+        // A second open finds the schema current and changes nothing.
+        let db = Database::open(dir.path()).unwrap();
+        let conn = db.conn.lock().unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as i64);
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let sync: i64 = conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!(sync, 2, "synchronous must be FULL");
+    }
+
+    #[test]
+    fn a_database_from_a_newer_server_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            conn.pragma_update(None, "user_version", 99).unwrap();
+        }
+        assert!(matches!(
+            Database::open(dir.path()),
+            Err(DbError::TooNew { found: 99, .. })
+        ));
+    }
+}

@@ -1,0 +1,170 @@
+//! Handler tests: the router called in-process with `oneshot`, on a fresh database.
+
+use std::sync::Arc;
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode, header},
+};
+use http_body_util::BodyExt;
+use model::{
+    DistrictKey, MapConfig,
+    api::{self, ErrorBody, Health},
+    district::from_feature_collection,
+};
+use tower::ServiceExt;
+
+use crate::{Config, db::Database, seed, startup, state::AppState};
+
+struct TestApp {
+    router: axum::Router,
+    _data: tempfile::TempDir,
+}
+
+async fn test_app(dist: &std::path::Path) -> TestApp {
+    let data = tempfile::tempdir().expect("temp dir");
+    let config = Config::for_tests(data.path().to_owned(), dist.to_owned());
+    let db = Database::open(&config.data_dir).expect("database");
+    seed::districts_if_empty(&db).await.expect("seed");
+    let state = AppState {
+        db,
+        map_config: Arc::new(startup::map_config(&config).expect("map config")),
+    };
+    TestApp {
+        router: startup::app(state, dist),
+        _data: data,
+    }
+}
+
+async fn get(app: &TestApp, uri: &str) -> (StatusCode, Option<String>, Vec<u8>) {
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (status, content_type, body.to_vec())
+}
+
+#[tokio::test]
+async fn health_reports_seven_districts() {
+    let app = test_app(std::path::Path::new("no-dist")).await;
+    let (status, _, body) = get(&app, api::HEALTH).await;
+    assert_eq!(status, StatusCode::OK);
+    let health: Health = serde_json::from_slice(&body).unwrap();
+    assert_eq!(health.status, "ok");
+    assert_eq!(health.districts, 7);
+}
+
+#[tokio::test]
+async fn districts_are_a_geojson_feature_collection_of_all_seven() {
+    let app = test_app(std::path::Path::new("no-dist")).await;
+    let (status, content_type, body) = get(&app, api::DISTRICTS).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type.as_deref(), Some("application/geo+json"));
+    let fc: geojson::FeatureCollection = std::str::from_utf8(&body).unwrap().parse().unwrap();
+    let districts = from_feature_collection(&fc).unwrap();
+    let keys: Vec<_> = districts.iter().map(|d| d.properties.key).collect();
+    assert_eq!(keys, DistrictKey::ALL);
+    assert!(districts.iter().all(|d| d.properties.approximate));
+}
+
+#[tokio::test]
+async fn config_centres_on_hamm_without_a_tile_server() {
+    let app = test_app(std::path::Path::new("no-dist")).await;
+    let (status, _, body) = get(&app, api::CONFIG).await;
+    assert_eq!(status, StatusCode::OK);
+    let config: MapConfig = serde_json::from_slice(&body).unwrap();
+    assert_eq!(config.tile_url, None);
+    assert!(
+        (config.center.lat - 51.66).abs() < 0.02,
+        "{:?}",
+        config.center
+    );
+    assert!(
+        (config.center.lng - 7.84).abs() < 0.02,
+        "{:?}",
+        config.center
+    );
+    assert!(config.data_attribution.contains("GeoBasis-DE / BKG"));
+}
+
+#[tokio::test]
+async fn an_unknown_api_path_is_a_json_404_not_the_app() {
+    let app = test_app(std::path::Path::new("no-dist")).await;
+    let (status, content_type, body) = get(&app, "/api/no-such-thing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(content_type.as_deref(), Some("application/json"));
+    let err: ErrorBody = serde_json::from_slice(&body).unwrap();
+    assert_eq!(err.error.code, "not_found");
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_a_json_405() {
+    let app = test_app(std::path::Path::new("no-dist")).await;
+    let response = app
+        .router
+        .clone()
+        .oneshot(Request::delete(api::DISTRICTS).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let err: ErrorBody = serde_json::from_slice(&body).unwrap();
+    assert_eq!(err.error.code, "method_not_allowed");
+}
+
+#[tokio::test]
+async fn client_routes_get_index_html() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>Lagebild</title>",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("app.js"), "console.log(1)").unwrap();
+    let app = test_app(dist.path()).await;
+
+    let (status, content_type, body) = get(&app, "/bezirk/heessen").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.unwrap().starts_with("text/html"));
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("<title>Lagebild</title>")
+    );
+
+    let (status, content_type, _) = get(&app, "/app.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(content_type.unwrap().contains("javascript"));
+}
+
+#[tokio::test]
+async fn without_a_built_app_the_page_says_how_to_build_it() {
+    let app = test_app(std::path::Path::new("/nonexistent-dist")).await;
+    let (status, _, body) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(String::from_utf8(body).unwrap().contains("trunk build"));
+}
+
+#[test]
+fn an_invalid_tile_url_stops_the_start() {
+    let mut config = Config::for_tests("d".into(), "dist".into());
+    config.tile_url = Some("tiles.example/{z}/{x}/{y}.png".into());
+    assert!(matches!(
+        startup::map_config(&config),
+        Err(startup::StartupError::TileUrl(_))
+    ));
+}

@@ -1,0 +1,146 @@
+//! Building and running the server; `main` and the tests use the same path.
+
+use std::{future::Future, net::SocketAddr, path::Path, sync::Arc};
+
+use axum::Router;
+use model::{MapConfig, config::validate_tile_url, hamm};
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+use crate::{
+    config::Config,
+    db::{Database, DbError},
+    routes, seed,
+    state::AppState,
+    static_files,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("--tile-url: {0}")]
+    TileUrl(#[from] model::config::TileUrlError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Seed(#[from] seed::SeedError),
+    #[error("reference data: {0}")]
+    ReferenceData(#[from] hamm::ReferenceDataError),
+}
+
+/// The whole HTTP surface: the API and the app's files.
+pub fn app(state: AppState, dist_dir: &Path) -> Router {
+    routes::api()
+        .with_state(state)
+        .merge(static_files::router(dist_dir))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// The map's start view: the city outline's bounds, and the tile server if one is configured.
+pub fn map_config(config: &Config) -> Result<MapConfig, StartupError> {
+    if let Some(url) = &config.tile_url {
+        validate_tile_url(url)?;
+    }
+    let outline = hamm::outline()?;
+    let bounds = model::config::bounds_of(&outline).ok_or_else(|| {
+        hamm::ReferenceDataError::Content("the city outline has no positions".into())
+    })?;
+    Ok(MapConfig {
+        center: bounds.center(),
+        bounds,
+        tile_url: config.tile_url.clone(),
+        tile_attribution: config.tile_attribution.clone(),
+        data_attribution: hamm::DATA_ATTRIBUTION.to_owned(),
+    })
+}
+
+/// A server that is bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    addr: SocketAddr,
+}
+
+impl Application {
+    /// Opens and migrates the database, loads first-start data, and binds the address.
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let map_config = map_config(&config)?;
+        let db = Database::open(&config.data_dir)?;
+        seed::districts_if_empty(&db).await?;
+        let state = AppState {
+            db,
+            map_config: Arc::new(map_config),
+        };
+        let listener =
+            TcpListener::bind(config.addr)
+                .await
+                .map_err(|source| StartupError::Bind {
+                    addr: config.addr,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        Ok(Self {
+            listener,
+            router: app(state, &config.dist_dir),
+            addr,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `shutdown` completes.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {err}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(err) => {
+                tracing::error!("cannot listen for SIGTERM: {err}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,10 @@
+//! Logging: `RUST_LOG` selects what is printed (default: info for this server, warnings else).
+
+use tracing_subscriber::EnvFilter;
+
+pub fn init() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn,server=info,tower_http=warn"));
+    // A second init (e.g. in tests) is harmless; ignore it.
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
