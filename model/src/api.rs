@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 pub const HEALTH: &str = "/api/health";
 /// `GET`: the seven districts as an RFC 7946 FeatureCollection.
 pub const DISTRICTS: &str = "/api/districts";
+/// `GET`: the city outline, an RFC 7946 Feature.
+pub const OUTLINE: &str = "/api/outline";
 /// `GET`: how the map starts (centre, bounds, optional tile server).
 pub const CONFIG: &str = "/api/config";
 

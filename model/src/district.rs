@@ -2,7 +2,7 @@
 
 use std::{fmt, str::FromStr};
 
-use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject};
+use geojson::{Feature, FeatureCollection, Geometry, GeometryValue};
 use serde::{Deserialize, Serialize};
 
 /// Stable key of a district. These keys never change, so official boundaries can later replace
@@ -160,7 +160,7 @@ impl TryFrom<&Feature> for District {
         ) {
             return Err(DistrictFeatureError::WrongGeometryType);
         }
-        let props = f.properties.clone().unwrap_or_else(JsonObject::new);
+        let props = f.properties.clone().unwrap_or_default();
         let properties = serde_json::from_value(serde_json::Value::Object(props))?;
         Ok(District {
             properties,

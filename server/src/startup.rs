@@ -58,6 +58,20 @@ pub fn map_config(config: &Config) -> Result<MapConfig, StartupError> {
     })
 }
 
+/// The outline as a clean Feature: its geometry and the attribution it must carry.
+pub fn outline_feature() -> Result<String, StartupError> {
+    let ring = hamm::outline()?;
+    let mut properties = geojson::JsonObject::new();
+    properties.insert("name".into(), "Hamm".into());
+    properties.insert("attribution".into(), hamm::DATA_ATTRIBUTION.into());
+    let feature = geojson::Feature {
+        geometry: Some(geojson::Geometry::new_polygon([ring])),
+        properties: Some(properties),
+        ..Default::default()
+    };
+    Ok(feature.to_string())
+}
+
 /// A server that is bound and ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -74,6 +88,7 @@ impl Application {
         let state = AppState {
             db,
             map_config: Arc::new(map_config),
+            outline: Arc::new(outline_feature()?),
         };
         let listener =
             TcpListener::bind(config.addr)

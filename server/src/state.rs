@@ -10,4 +10,6 @@ use crate::db::Database;
 pub struct AppState {
     pub db: Database,
     pub map_config: Arc<MapConfig>,
+    /// The city outline Feature, serialised once at start.
+    pub outline: Arc<String>,
 }

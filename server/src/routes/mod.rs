@@ -3,6 +3,7 @@
 pub mod districts;
 pub mod health;
 pub mod map_config;
+pub mod outline;
 
 use axum::{Router, routing::get};
 use model::api;
@@ -15,6 +16,7 @@ pub fn api() -> Router<AppState> {
         .route(api::HEALTH, get(health::get))
         .route(api::DISTRICTS, get(districts::list))
         .route(api::CONFIG, get(map_config::get))
+        .route(api::OUTLINE, get(outline::get))
         .route("/api", get(not_found))
         .route("/api/{*rest}", get(not_found))
         .method_not_allowed_fallback(method_not_allowed)

@@ -29,6 +29,7 @@ async fn test_app(dist: &std::path::Path) -> TestApp {
     let state = AppState {
         db,
         map_config: Arc::new(startup::map_config(&config).expect("map config")),
+        outline: Arc::new(startup::outline_feature().expect("outline")),
     };
     TestApp {
         router: startup::app(state, dist),
@@ -79,6 +80,33 @@ async fn districts_are_a_geojson_feature_collection_of_all_seven() {
     let keys: Vec<_> = districts.iter().map(|d| d.properties.key).collect();
     assert_eq!(keys, DistrictKey::ALL);
     assert!(districts.iter().all(|d| d.properties.approximate));
+}
+
+#[tokio::test]
+async fn the_outline_is_one_counter_clockwise_polygon_with_attribution() {
+    let app = test_app(std::path::Path::new("no-dist")).await;
+    let (status, content_type, body) = get(&app, api::OUTLINE).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type.as_deref(), Some("application/geo+json"));
+    let feature: geojson::Feature = std::str::from_utf8(&body).unwrap().parse().unwrap();
+    let Some(geojson::GeometryValue::Polygon { coordinates }) = feature.geometry.map(|g| g.value)
+    else {
+        panic!("outline is not a Polygon");
+    };
+    let ring = &coordinates[0];
+    assert_eq!(ring.first(), ring.last());
+    // Shoelace: positive signed area means counter-clockwise, as RFC 7946 asks.
+    let signed: f64 = ring
+        .windows(2)
+        .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+        .sum();
+    assert!(signed > 0.0);
+    assert!(
+        feature.properties.unwrap()["attribution"]
+            .as_str()
+            .unwrap()
+            .contains("BKG")
+    );
 }
 
 #[tokio::test]

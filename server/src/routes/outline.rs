@@ -1,0 +1,17 @@
+//! `GET /api/outline`: the city boundary as an RFC 7946 Feature, `application/geo+json`.
+
+use axum::{
+    extract::State,
+    http::header,
+    response::{IntoResponse, Response},
+};
+
+use crate::{routes::districts::GEO_JSON, state::AppState};
+
+pub async fn get(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, GEO_JSON)],
+        state.outline.as_ref().clone(),
+    )
+        .into_response()
+}
