@@ -1,0 +1,15 @@
+use leptos::prelude::*;
+
+use crate::text;
+
+/// Says, visibly, that the district boundaries are derived and not official.
+#[component]
+pub fn ApproximateNotice() -> impl IntoView {
+    view! {
+        <p class="approximate-notice" role="note" data-testid="approximate-notice" title=text::APPROXIMATE_HINT>
+            <strong>{text::APPROXIMATE}</strong>
+            " – "
+            {text::APPROXIMATE_HINT}
+        </p>
+    }
+}

@@ -1,0 +1,52 @@
+//! Numbers the German way: `35.906`, `10,93 km²`.
+
+/// An integer with `.` between groups of thousands.
+pub fn integer(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A decimal with a comma and the given number of decimals, grouped like [`integer`].
+pub fn decimal(value: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, value.abs());
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let sign = if value < 0.0 && text.chars().any(|c| c != '0' && c != '.') {
+        "-"
+    } else {
+        ""
+    };
+    let whole = integer(whole.parse().unwrap_or(0));
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole},{fraction}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_group_thousands_with_dots() {
+        assert_eq!(integer(0), "0");
+        assert_eq!(integer(999), "999");
+        assert_eq!(integer(35906), "35.906");
+        assert_eq!(integer(1_234_567), "1.234.567");
+    }
+
+    #[test]
+    fn decimals_use_a_comma() {
+        assert_eq!(decimal(10.93, 2), "10,93");
+        assert_eq!(decimal(1234.5, 1), "1.234,5");
+        assert_eq!(decimal(-2.25, 1), "-2,2");
+        assert_eq!(decimal(7.0, 0), "7");
+    }
+}

@@ -1,0 +1,50 @@
+//! Bindings leaflet-rs 0.5 keeps private or lacks: `L.geoJSON` with its bounds and styles.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// An `L.GeoJSON` layer (a FeatureGroup).
+    #[derive(Debug, Clone)]
+    #[wasm_bindgen(extends = leaflet::Layer, extends = leaflet::Evented)]
+    pub type GeoJsonLayer;
+
+    #[wasm_bindgen(js_namespace = L, js_name = geoJSON)]
+    fn geo_json(data: &JsValue, options: &JsValue) -> GeoJsonLayer;
+
+    #[wasm_bindgen(method, js_name = setStyle)]
+    pub fn set_style(this: &GeoJsonLayer, style: &JsValue);
+
+    #[wasm_bindgen(method, js_name = getBounds)]
+    pub fn get_bounds(this: &GeoJsonLayer) -> leaflet::LatLngBounds;
+}
+
+/// Converts a Rust value into a plain JS object (objects, not `Map`s, which Leaflet cannot read).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// A GeoJSON layer for `data` with Leaflet `options`.
+pub fn geo_json_layer<D: Serialize + ?Sized, O: Serialize + ?Sized>(
+    data: &D,
+    options: &O,
+) -> GeoJsonLayer {
+    geo_json(&to_js(data), &to_js(options))
+}
+
+/// Options of `L.geoJSON`: the path style, and what Leaflet reads only when it creates paths.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeoJsonOptions<S: Serialize> {
+    pub style: S,
+    pub interactive: bool,
+    /// CSS classes on every SVG path (set once, at creation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class_name: Option<String>,
+    /// Shown in the attribution control while the layer is on the map.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+}

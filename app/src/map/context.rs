@@ -1,0 +1,41 @@
+//! The Leaflet map, shared with the layers drawn on it.
+
+use leptos::prelude::*;
+
+/// A `Copy` handle to the map; `None` until the map element exists.
+#[derive(Clone, Copy)]
+pub struct MapContext {
+    map: RwSignal<Option<leaflet::Map>, LocalStorage>,
+}
+
+impl MapContext {
+    pub fn new() -> Self {
+        Self {
+            map: RwSignal::new_local(None),
+        }
+    }
+
+    /// The map, tracked: an effect that reads it runs again once the map exists.
+    pub fn map(&self) -> Option<leaflet::Map> {
+        self.map.get()
+    }
+
+    pub fn map_untracked(&self) -> Option<leaflet::Map> {
+        self.map.get_untracked()
+    }
+
+    pub fn set(&self, map: Option<leaflet::Map>) {
+        self.map.set(map);
+    }
+}
+
+impl Default for MapContext {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The map context provided by the page.
+pub fn use_map() -> MapContext {
+    use_context::<MapContext>().expect("the page provides a MapContext before any map component")
+}

@@ -1,0 +1,7 @@
+//! Leaflet plumbing: the map in a context, and the few bindings leaflet-rs does not export.
+
+pub mod bindings;
+pub mod context;
+pub mod style;
+
+pub use context::{MapContext, use_map};

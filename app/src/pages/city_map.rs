@@ -1,0 +1,118 @@
+use leptos::prelude::*;
+use leptos_router::{
+    components::{A, Outlet},
+    hooks::{use_location, use_navigate},
+};
+use model::{District, DistrictKey};
+
+use crate::{
+    api::{self, ApiError},
+    components::{
+        ApproximateNotice, DistrictFacts, DistrictLayer, DistrictList, LoadError, MapView,
+        OutlineLayer,
+    },
+    map::MapContext,
+    route::View,
+    text,
+};
+
+/// The city map with the district list; the URL says which district is selected.
+#[component]
+pub fn CityMap() -> impl IntoView {
+    provide_context(MapContext::new());
+    let location = use_location();
+    let view_state = Memo::new(move |_| View::parse(&location.pathname.get()));
+    let selected = Signal::derive(move || view_state.get().district());
+    let navigate = use_navigate();
+    let on_select = Callback::new(move |key: DistrictKey| {
+        navigate(&View::District(key).path(), Default::default());
+    });
+
+    let config = LocalResource::new(api::map_config);
+    let districts = LocalResource::new(api::districts);
+    let outline = LocalResource::new(api::outline);
+    let retry = Callback::new(move |()| {
+        config.refetch();
+        districts.refetch();
+        outline.refetch();
+    });
+
+    let loaded_districts = move || districts.get().and_then(Result::ok).unwrap_or_default();
+    let any_approximate = move || loaded_districts().iter().any(|d| d.properties.approximate);
+    let facts = move || match view_state.get() {
+        View::District(key) => loaded_districts()
+            .into_iter()
+            .find(|d| d.properties.key == key)
+            .map(|d| view! { <DistrictFacts district=d/> }.into_any()),
+        View::NotFound => Some(
+            view! {
+                <section class="not-found" data-testid="not-found">
+                    <p>{text::NOT_FOUND}</p>
+                    <A href="/">{text::BACK_TO_CITY}</A>
+                </section>
+            }
+            .into_any(),
+        ),
+        View::City => None,
+    };
+
+    let map = move || {
+        let results = (config.get(), districts.get(), outline.get());
+        match results {
+            (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline))) => {
+                map_with_layers(config, districts, outline, selected, on_select).into_any()
+            }
+            (Some(Err(e)), _, _) | (_, Some(Err(e)), _) | (_, _, Some(Err(e))) => {
+                error_view(e, retry).into_any()
+            }
+            _ => view! { <p class="loading" data-testid="loading">{text::LOADING}</p> }.into_any(),
+        }
+    };
+
+    view! {
+        <div class="layout">
+            <aside class="panel">
+                <header>
+                    <h1>{text::APP_TITLE}</h1>
+                    <p class="subtitle">{text::APP_SUBTITLE}</p>
+                </header>
+                <Show when=any_approximate>
+                    <ApproximateNotice/>
+                </Show>
+                {facts}
+                <DistrictList/>
+            </aside>
+            <main class="map-area">{map}</main>
+            // The child routes render nothing, but the router completes a navigation only once
+            // their outlet has rendered.
+            <Outlet/>
+        </div>
+    }
+}
+
+fn map_with_layers(
+    config: model::MapConfig,
+    districts: Vec<District>,
+    outline: geojson::Feature,
+    selected: Signal<Option<DistrictKey>>,
+    on_select: Callback<DistrictKey>,
+) -> impl IntoView {
+    let city_bounds = config.bounds;
+    let attribution = config.data_attribution.clone();
+    view! {
+        <MapView config=config>
+            <OutlineLayer outline=outline/>
+            <DistrictLayer
+                districts=districts
+                selected=selected
+                on_select=on_select
+                city_bounds=city_bounds
+                attribution=attribution
+            />
+        </MapView>
+    }
+}
+
+fn error_view(error: ApiError, retry: Callback<()>) -> impl IntoView {
+    view! { <LoadError message=error.to_string() on_retry=retry/> }
+}

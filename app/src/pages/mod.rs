@@ -1,0 +1,5 @@
+//! Routed screens.
+
+mod city_map;
+
+pub use city_map::CityMap;
