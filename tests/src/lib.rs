@@ -1,0 +1,276 @@
+//! Shared helpers for the integration and browser tests: a real server on a free port, and a
+//! real headless Chromium driven over WebDriver (Debian's `chromedriver`).
+
+use std::{
+    net::TcpListener as StdListener,
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use fantoccini::{Client, ClientBuilder, wd::WebDriverCompatibleCommand};
+use serde_json::{Value, json};
+use tokio::{process::Child, sync::oneshot};
+
+/// The workspace root (this crate lives in `tests/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_owned()
+}
+
+/// The built app: `LAGEBILD_DIST_DIR`, else `dist/` in the workspace.
+pub fn dist_dir() -> PathBuf {
+    std::env::var_os("LAGEBILD_DIST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("dist"))
+}
+
+/// Where browser tests save screenshots.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = workspace_root().join("target").join("screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/screenshots");
+    dir
+}
+
+/// A server running in this process on a free loopback port, with its own empty data directory.
+pub struct TestServer {
+    pub url: String,
+    pub data: tempfile::TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestServer {
+    /// Starts a server serving `dist` (which may not exist, for API-only tests).
+    pub async fn start(dist: &Path) -> TestServer {
+        TestServer::start_in(tempfile::tempdir().expect("temp data dir"), dist).await
+    }
+
+    /// Starts a server on an existing data directory (e.g. one a stopped server left).
+    pub async fn start_in(data: tempfile::TempDir, dist: &Path) -> TestServer {
+        let config = server::Config::for_tests(data.path().to_owned(), dist.to_owned());
+        let app = server::Application::build(config)
+            .await
+            .expect("server starts");
+        let url = app.url();
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(app.run_until(async {
+            let _ = rx.await;
+        }));
+        TestServer {
+            url,
+            data,
+            shutdown: Some(tx),
+            task: Some(task),
+        }
+    }
+
+    /// Starts a server with the built app; fails clearly if it has not been built.
+    pub async fn with_app() -> TestServer {
+        let dist = dist_dir();
+        assert!(
+            dist.join("index.html").is_file(),
+            "no built app in {}: run `trunk build --release` first (script/test does)",
+            dist.display()
+        );
+        TestServer::start(&dist).await
+    }
+
+    /// Stops the server, waits until it has finished, and hands back its data directory.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        let empty = tempfile::tempdir().expect("temp dir");
+        std::mem::replace(&mut self.data, empty)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+fn which(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Headless Chromium with its own profile and its own chromedriver; both end on drop.
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts Chromium with a window of `width` × `height` CSS pixels.
+    pub async fn start(width: u32, height: u32) -> Browser {
+        let chromedriver = which("chromedriver").expect(
+            "chromedriver not found: run `script/bootstrap --browser` (Debian: chromium-driver)",
+        );
+        let chromium = which("chromium")
+            .expect("chromium not found: run `script/bootstrap --browser` (Debian: chromium)");
+        let port = free_port();
+        let driver = tokio::process::Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        let profile = tempfile::tempdir().expect("profile dir");
+        let args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            format!("--window-size={width},{height}"),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": chromium, "args": args },
+            "goog:loggingPrefs": { "performance": "ALL", "browser": "ALL" },
+        });
+        let caps = match caps {
+            Value::Object(map) => map,
+            _ => unreachable!("capabilities are an object"),
+        };
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&webdriver)
+                .await
+            {
+                Ok(client) => break client,
+                Err(err) if Instant::now() < deadline => {
+                    let _ = err;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(err) => panic!("cannot start a Chromium session: {err}"),
+            }
+        };
+        client
+            .set_window_size(width, height)
+            .await
+            .expect("window size");
+        Browser {
+            client,
+            _driver: driver,
+            _profile: profile,
+        }
+    }
+
+    /// Runs `script` (a function body; `arguments` are `args`) and returns its result.
+    pub async fn eval(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// Waits until `script` returns `true`, or panics with `what` after `timeout`.
+    pub async fn wait_until(&self, what: &str, script: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.eval(script, vec![]).await == Value::Bool(true) {
+                return;
+            }
+            if Instant::now() > deadline {
+                let _ = self.save_screenshot("timeout").await;
+                panic!("timed out after {timeout:?} waiting for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Every URL that documents loaded from `origin` have requested so far, from Chromium's
+    /// network log (it also lists requests that failed, which Resource Timing would not).
+    /// Requests of the browser's own pages (its new-tab page) are not the app's and are left out.
+    pub async fn requested_urls(&self, origin: &str) -> Vec<String> {
+        let log = self
+            .client
+            .issue_cmd(GetLog("performance"))
+            .await
+            .expect("performance log");
+        let mut urls = Vec::new();
+        for entry in log.as_array().into_iter().flatten() {
+            let Some(message) = entry["message"].as_str() else {
+                continue;
+            };
+            let Ok(message) = serde_json::from_str::<Value>(message) else {
+                continue;
+            };
+            let params = &message["message"]["params"];
+            let from_app = params["documentURL"]
+                .as_str()
+                .is_some_and(|d| d.starts_with(origin));
+            if message["message"]["method"] == "Network.requestWillBeSent"
+                && from_app
+                && let Some(url) = params["request"]["url"].as_str()
+            {
+                urls.push(url.to_owned());
+            }
+        }
+        urls
+    }
+
+    /// Saves a PNG screenshot as `target/screenshots/<name>.png` and returns its path.
+    pub async fn save_screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let path = screenshot_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+}
+
+/// Chromedriver's log endpoint (not part of W3C WebDriver, so fantoccini has no method for it).
+#[derive(Debug)]
+struct GetLog(&'static str);
+
+impl WebDriverCompatibleCommand for GetLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "type": self.0 }).to_string()),
+        )
+    }
+}
