@@ -1,13 +1,40 @@
 //! Lagebild Hamm's shared model: the types that cross the wire between server and app, their
 //! validation, and pure logic. No I/O happens here; the crate builds for native and wasm targets.
 
+#[macro_use]
+pub mod names;
+
+pub mod action;
+pub mod agency;
+pub mod analysis;
 pub mod api;
 pub mod config;
+pub mod context;
 pub mod district;
+pub mod event;
+pub mod geometry;
 pub mod hamm;
+pub mod hotspot;
+pub mod item;
 #[cfg(feature = "partition")]
 pub mod partition;
 pub mod projection;
+pub mod route;
+pub mod schedule;
+pub mod validation;
 
+pub use action::Action;
+pub use agency::{Agency, AgencyKey};
 pub use config::MapConfig;
+pub use context::Context;
 pub use district::{District, DistrictKey, DistrictProperties};
+pub use hotspot::Hotspot;
+pub use item::{Item, ItemKind, LayerQuery, Stored};
+pub use route::PatrolRoute;
+
+#[cfg(all(test, feature = "partition"))]
+mod fixtures;
+#[cfg(all(test, feature = "partition"))]
+mod tests_analysis;
+#[cfg(all(test, feature = "partition"))]
+mod tests_items;

@@ -1,0 +1,225 @@
+//! Pure analysis of the picture: conflicts between operations, patrol coverage of hotspots,
+//! and per-district summaries for the map.
+
+use jiff::{Timestamp, ToSpan, civil::Date};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    DistrictKey,
+    action::{Action, ActionStatus},
+    geometry,
+    hotspot::Hotspot,
+    item::Stored,
+    route::PatrolRoute,
+    schedule::{MinuteSet, Weekday, berlin, local},
+};
+
+/// Two operations in one district at overlapping times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub district: DistrictKey,
+    /// The two action ids, lower first.
+    pub actions: [i64; 2],
+    pub overlap_start: Timestamp,
+    pub overlap_end: Timestamp,
+}
+
+/// Every pair of operations (joint operations, inspections) that are not cancelled, share a
+/// district and overlap in time.
+pub fn conflicts(actions: &[Stored<Action>]) -> Vec<Conflict> {
+    let ops: Vec<&Stored<Action>> = actions
+        .iter()
+        .filter(|a| a.item.kind.is_operation() && a.item.status != ActionStatus::Cancelled)
+        .filter(|a| a.item.district.is_some())
+        .collect();
+    let mut out = Vec::new();
+    for (i, a) in ops.iter().enumerate() {
+        for b in &ops[i + 1..] {
+            if a.item.district == b.item.district && a.item.overlaps(b.item.start, b.item.end) {
+                let (lo, hi) = if a.id < b.id {
+                    (a.id, b.id)
+                } else {
+                    (b.id, a.id)
+                };
+                out.push(Conflict {
+                    district: a.item.district.unwrap_or(DistrictKey::Mitte),
+                    actions: [lo, hi],
+                    overlap_start: a.item.start.max(b.item.start),
+                    overlap_end: a.item.end.min(b.item.end),
+                });
+            }
+        }
+    }
+    out.sort_by_key(|c| (c.overlap_start, c.actions));
+    out
+}
+
+/// How far a route may pass from a hotspot and still count as patrolling it, in metres.
+pub const NEARBY_M: f64 = 300.0;
+
+/// Uncovered hours of a hotspot: `from` on `day`, for `minutes`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gap {
+    pub day: Weekday,
+    /// Minutes after midnight local time.
+    pub start_minute: u32,
+    pub minutes: u32,
+}
+
+/// Patrol coverage of one hotspot in one week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    pub hotspot: i64,
+    /// Minutes the hotspot matters in the week.
+    pub active_minutes: u32,
+    /// Of those, minutes a nearby patrol is scheduled.
+    pub covered_minutes: u32,
+    /// `covered / active`, 0 to 1 (1 when the hotspot has no hours).
+    pub share: f64,
+    /// Routes within [`NEARBY_M`].
+    pub routes: Vec<i64>,
+    pub gaps: Vec<Gap>,
+}
+
+/// Coverage of each hotspot by the routes near it, in the week starting Monday `week_start`
+/// (weekly windows, plus one-off dates that fall into that week).
+pub fn coverage(
+    hotspots: &[Stored<Hotspot>],
+    routes: &[Stored<PatrolRoute>],
+    week_start: Date,
+) -> Vec<Coverage> {
+    hotspots
+        .iter()
+        .map(|h| {
+            let active = h
+                .item
+                .hours
+                .iter()
+                .fold(MinuteSet::default(), |acc, w| acc.union(&w.minutes()));
+            let nearby: Vec<&Stored<PatrolRoute>> = routes
+                .iter()
+                .filter(|r| {
+                    geometry::distance_between_m(&h.item.geometry.value, &r.item.line()) <= NEARBY_M
+                })
+                .collect();
+            let patrolled = nearby.iter().fold(MinuteSet::default(), |acc, r| {
+                acc.union(&route_minutes(&r.item, week_start))
+            });
+            let covered = active.intersect(&patrolled);
+            let gaps = active
+                .subtract(&patrolled)
+                .intervals()
+                .iter()
+                .flat_map(|&(s, e)| split_by_day(s, e))
+                .collect();
+            let (a, c) = (active.total(), covered.total());
+            Coverage {
+                hotspot: h.id,
+                active_minutes: a,
+                covered_minutes: c,
+                share: if a == 0 {
+                    1.0
+                } else {
+                    f64::from(c) / f64::from(a)
+                },
+                routes: nearby.iter().map(|r| r.id).collect(),
+                gaps,
+            }
+        })
+        .collect()
+}
+
+fn split_by_day(start: u32, end: u32) -> Vec<Gap> {
+    let mut gaps = Vec::new();
+    let mut s = start;
+    while s < end {
+        let day_end = (s / 1440 + 1) * 1440;
+        let e = end.min(day_end);
+        gaps.push(Gap {
+            day: Weekday::ALL[(s / 1440) as usize % 7],
+            start_minute: s % 1440,
+            minutes: e - s,
+        });
+        s = e;
+    }
+    gaps
+}
+
+/// A route's minutes in the week starting `week_start`.
+fn route_minutes(route: &PatrolRoute, week_start: Date) -> MinuteSet {
+    let mut set = route
+        .weekly
+        .iter()
+        .fold(MinuteSet::default(), |acc, w| acc.union(&w.minutes()));
+    let tz = berlin();
+    let Ok(start) = week_start.to_zoned_datetime(tz.clone()) else {
+        return set;
+    };
+    let Ok(end) = start.checked_add(7.days()) else {
+        return set;
+    };
+    let (ws, we) = (start.timestamp(), end.timestamp());
+    for d in route.dates.iter().filter(|d| d.overlaps(ws, we)) {
+        let (s, e) = (d.start.max(ws), d.end.min(we));
+        let minute = |t: Timestamp| {
+            let z = local(t);
+            Weekday::from_civil(z.weekday()).index() * 1440
+                + z.hour() as u32 * 60
+                + z.minute() as u32
+        };
+        let len = (e.duration_since(s).as_secs() / 60).max(0) as u32;
+        set.add_wrapping(minute(s), minute(s) + len);
+    }
+    set
+}
+
+/// What the map shows per district.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictSummary {
+    pub district: DistrictKey,
+    /// Hotspots active at `now`.
+    pub hotspots_active: u32,
+    /// Actions (not cancelled) in the window.
+    pub actions: u32,
+    /// Routes scheduled in the window that touch the district.
+    pub routes: u32,
+    /// Conflicts in the window.
+    pub conflicts: u32,
+}
+
+pub fn district_summaries(
+    hotspots: &[Stored<Hotspot>],
+    routes: &[Stored<PatrolRoute>],
+    actions: &[Stored<Action>],
+    now: Timestamp,
+    window: (Timestamp, Timestamp),
+) -> Vec<DistrictSummary> {
+    let in_window: Vec<Stored<Action>> = actions
+        .iter()
+        .filter(|a| a.item.overlaps(window.0, window.1))
+        .cloned()
+        .collect();
+    let found = conflicts(&in_window);
+    DistrictKey::ALL
+        .iter()
+        .map(|&d| DistrictSummary {
+            district: d,
+            hotspots_active: count(
+                hotspots
+                    .iter()
+                    .filter(|h| h.item.district == Some(d) && h.item.is_active_at(now)),
+            ),
+            actions: count(in_window.iter().filter(|a| {
+                a.item.district == Some(d) && a.item.status != ActionStatus::Cancelled
+            })),
+            routes: count(routes.iter().filter(|r| {
+                r.item.districts.contains(&d) && r.item.is_scheduled_within(window.0, window.1)
+            })),
+            conflicts: count(found.iter().filter(|c| c.district == d)),
+        })
+        .collect()
+}
+
+fn count<I: Iterator>(it: I) -> u32 {
+    u32::try_from(it.count()).unwrap_or(u32::MAX)
+}

@@ -1,0 +1,166 @@
+//! What all stored items share: a kind, an id and a version, a geometry, an owner, and how
+//! they are filtered and turned into GeoJSON features.
+
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::{
+    AgencyKey, DistrictKey,
+    action::{Action, ActionStatus},
+    context::Context,
+    hotspot::Hotspot,
+    route::PatrolRoute,
+    validation::FieldError,
+};
+
+string_enum! {
+    ItemKind { Hotspot = "hotspot", Route = "route", Action = "action" }
+}
+
+/// An item as stored: its id, its version (raised by every change), and the item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stored<T> {
+    pub id: i64,
+    pub version: i64,
+    pub updated_at: Timestamp,
+    #[serde(flatten)]
+    pub item: T,
+}
+
+/// Filters of a map layer; all given conditions must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LayerQuery {
+    pub district: Option<DistrictKey>,
+    pub agency: Option<AgencyKey>,
+    /// Hotspot category, route occasion, or action kind (by its wire name).
+    pub kind: Option<String>,
+    /// Only for actions.
+    pub status: Option<ActionStatus>,
+    /// `[from, to)`: active (hotspots), scheduled (routes) or taking place (actions).
+    pub window: Option<(Timestamp, Timestamp)>,
+}
+
+pub trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
+    const KIND: ItemKind;
+    /// The JSON field that holds the geometry.
+    const GEOMETRY_FIELD: &'static str;
+
+    /// Checks the input and fills derived fields.
+    fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>>;
+    fn geometry(&self) -> Option<&Geometry>;
+    fn owner(&self) -> &AgencyKey;
+    fn matches(&self, q: &LayerQuery) -> bool;
+}
+
+impl Item for Hotspot {
+    const KIND: ItemKind = ItemKind::Hotspot;
+    const GEOMETRY_FIELD: &'static str = "geometry";
+
+    fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>> {
+        Hotspot::prepare(self, ctx)
+    }
+    fn geometry(&self) -> Option<&Geometry> {
+        Some(&self.geometry)
+    }
+    fn owner(&self) -> &AgencyKey {
+        &self.agency
+    }
+    fn matches(&self, q: &LayerQuery) -> bool {
+        q.district.is_none_or(|d| self.district == Some(d))
+            && q.agency.as_ref().is_none_or(|a| self.agency == *a)
+            && q.kind
+                .as_deref()
+                .is_none_or(|k| self.category.as_str() == k)
+            && q.window.is_none_or(|(f, t)| self.is_active_within(f, t))
+    }
+}
+
+impl Item for PatrolRoute {
+    const KIND: ItemKind = ItemKind::Route;
+    const GEOMETRY_FIELD: &'static str = "geometry";
+
+    fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>> {
+        PatrolRoute::prepare(self, ctx)
+    }
+    fn geometry(&self) -> Option<&Geometry> {
+        Some(&self.geometry)
+    }
+    fn owner(&self) -> &AgencyKey {
+        &self.agency
+    }
+    fn matches(&self, q: &LayerQuery) -> bool {
+        q.district.is_none_or(|d| self.districts.contains(&d))
+            && q.agency.as_ref().is_none_or(|a| self.agencies.contains(a))
+            && q.kind
+                .as_deref()
+                .is_none_or(|k| self.occasion.as_str() == k)
+            && q.window.is_none_or(|(f, t)| self.is_scheduled_within(f, t))
+    }
+}
+
+impl Item for Action {
+    const KIND: ItemKind = ItemKind::Action;
+    const GEOMETRY_FIELD: &'static str = "place";
+
+    fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>> {
+        Action::prepare(self, ctx)
+    }
+    fn geometry(&self) -> Option<&Geometry> {
+        self.place.as_ref()
+    }
+    fn owner(&self) -> &AgencyKey {
+        &self.lead_agency
+    }
+    fn matches(&self, q: &LayerQuery) -> bool {
+        q.district.is_none_or(|d| self.district == Some(d))
+            && q.agency.as_ref().is_none_or(|a| self.involves(a))
+            && q.kind.as_deref().is_none_or(|k| self.kind.as_str() == k)
+            && q.status.is_none_or(|s| self.status == s)
+            && q.window.is_none_or(|(f, t)| self.overlaps(f, t))
+    }
+}
+
+/// A stored item as a GeoJSON Feature: the geometry goes to `geometry`, everything else
+/// (with `id`, `version`, `kind`) to `properties`.
+pub fn to_feature<T: Item>(stored: &Stored<T>) -> Feature {
+    let mut properties = match serde_json::to_value(stored) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => JsonObject::new(),
+    };
+    properties.remove(T::GEOMETRY_FIELD);
+    properties.insert("kind_of_item".into(), T::KIND.as_str().into());
+    Feature {
+        bbox: None,
+        geometry: stored.item.geometry().cloned(),
+        id: Some(geojson::feature::Id::Number(stored.id.into())),
+        properties: Some(properties),
+        foreign_members: None,
+    }
+}
+
+/// The inverse of [`to_feature`].
+pub fn from_feature<T: Item>(feature: &Feature) -> Result<Stored<T>, serde_json::Error> {
+    let mut properties = feature.properties.clone().unwrap_or_default();
+    properties.remove("kind_of_item");
+    if let Some(g) = &feature.geometry {
+        properties.insert(T::GEOMETRY_FIELD.into(), serde_json::to_value(g)?);
+    }
+    serde_json::from_value(serde_json::Value::Object(properties))
+}
+
+/// The items that match `q`, as a FeatureCollection.
+pub fn layer<'a, T: Item>(
+    items: impl IntoIterator<Item = &'a Stored<T>>,
+    q: &LayerQuery,
+) -> FeatureCollection {
+    FeatureCollection {
+        bbox: None,
+        features: items
+            .into_iter()
+            .filter(|s| s.item.matches(q))
+            .map(to_feature)
+            .collect(),
+        foreign_members: None,
+    }
+}

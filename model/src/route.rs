@@ -1,0 +1,125 @@
+//! Patrol routes (Streifenrouten): lines walked by one or more agencies together, for an
+//! occasion, on a schedule of weekly windows and one-off periods.
+
+use geojson::{Geometry, GeometryValue};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    AgencyKey, DistrictKey,
+    context::Context,
+    geometry::{self, Shape},
+    hotspot::check_windows,
+    schedule::{Period, WeeklyWindow},
+    validation::{FieldError, MAX_NOTE, MAX_TITLE, Problems, check_text},
+};
+
+string_enum! {
+    /// Why a route is walked.
+    Occasion {
+        BigEvent = "big_event",
+        Playgrounds = "playgrounds",
+        CityCentre = "city_centre",
+        Nightlife = "nightlife",
+        Other = "other",
+    }
+}
+
+/// Most one-off periods one route may have.
+pub const MAX_PERIODS: usize = 100;
+/// Longest one-off period, in hours.
+pub const MAX_PERIOD_HOURS: i64 = 7 * 24;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatrolRoute {
+    pub title: String,
+    /// A LineString inside Hamm.
+    pub geometry: Geometry,
+    /// The owning agency.
+    pub agency: AgencyKey,
+    /// The agencies that walk it together (e.g. police and KOD); includes the owner.
+    pub agencies: Vec<AgencyKey>,
+    pub occasion: Occasion,
+    #[serde(default)]
+    pub weekly: Vec<WeeklyWindow>,
+    #[serde(default)]
+    pub dates: Vec<Period>,
+    /// Derived from the geometry by the server.
+    #[serde(default)]
+    pub districts: Vec<DistrictKey>,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub demo: bool,
+}
+
+impl PatrolRoute {
+    pub fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>> {
+        let mut p = Problems::default();
+        check_text(&mut p, "title", &self.title, MAX_TITLE, true);
+        check_text(&mut p, "note", &self.note, MAX_NOTE, false);
+        geometry::check_geometry(&mut p, "geometry", &self.geometry, Shape::LineString);
+        p.check(ctx.knows_agency(&self.agency), "agency", "unknown agency");
+        check_agencies(&mut p, "agencies", &self.agencies, ctx);
+        check_windows(&mut p, "weekly", &self.weekly, false);
+        check_periods(&mut p, "dates", &self.dates);
+        p.check(
+            !(self.weekly.is_empty() && self.dates.is_empty()),
+            "weekly",
+            "a route needs weekly windows or dates",
+        );
+        if !self.agencies.contains(&self.agency) {
+            self.agencies.insert(0, self.agency.clone());
+        }
+        self.districts = geometry::districts_of(&self.geometry.value, ctx.districts);
+        self.title = self.title.trim().to_owned();
+        p.into_result()
+    }
+
+    /// Scheduled at some time in `[from, to)`.
+    pub fn is_scheduled_within(&self, from: Timestamp, to: Timestamp) -> bool {
+        self.dates.iter().any(|d| d.overlaps(from, to))
+            || self.weekly.iter().any(|w| w.overlaps(from, to))
+    }
+
+    /// The route's vertices, `[lon, lat]`.
+    pub fn line(&self) -> Vec<[f64; 2]> {
+        match &self.geometry.value {
+            GeometryValue::LineString { .. } => geometry::vertices(&self.geometry.value),
+            _ => vec![],
+        }
+    }
+}
+
+/// A list of agencies: known, no repeats, at most 20.
+pub fn check_agencies(p: &mut Problems, field: &str, agencies: &[AgencyKey], ctx: &Context) {
+    for (i, a) in agencies.iter().enumerate() {
+        if !ctx.knows_agency(a) {
+            p.add(format!("{field}[{i}]"), format!("unknown agency '{a}'"));
+        }
+        if agencies[..i].contains(a) {
+            p.add(format!("{field}[{i}]"), format!("'{a}' is listed twice"));
+        }
+    }
+    p.check(agencies.len() <= 20, field, "must list at most 20 agencies");
+}
+
+/// One-off periods: end after start, at most a week long, at most [`MAX_PERIODS`].
+pub fn check_periods(p: &mut Problems, field: &str, periods: &[Period]) {
+    p.check(
+        periods.len() <= MAX_PERIODS,
+        field,
+        "too many dates (at most 100)",
+    );
+    for (i, d) in periods.iter().enumerate() {
+        if d.end <= d.start {
+            p.add(format!("{field}[{i}].end"), "must be after start");
+        } else if d.end.duration_since(d.start) > jiff::SignedDuration::from_hours(MAX_PERIOD_HOURS)
+        {
+            p.add(
+                format!("{field}[{i}].end"),
+                "a period may last at most 7 days",
+            );
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Validation and filtering of hotspots, routes and actions, on the real districts.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+use crate::{
+    DistrictKey, Item, LayerQuery,
+    action::{ActionKind, ActionStatus, WorkingGroup},
+    fixtures::*,
+    item::{from_feature, layer, to_feature},
+    schedule::Weekday::*,
+};
+
+fn fields(errs: Vec<crate::validation::FieldError>) -> Vec<String> {
+    errs.into_iter().map(|e| e.field).collect()
+}
+
+#[test]
+fn a_hotspot_at_the_westentor_is_valid_and_lies_in_mitte() {
+    let mut h = hotspot(WESTENTOR, vec![window(&[Fri, Sat], (22, 0), (4, 0))]);
+    h.prepare(&ctx()).unwrap();
+    assert_eq!(h.district, Some(DistrictKey::Mitte));
+}
+
+#[test]
+fn a_hotspot_names_every_bad_field() {
+    let mut h = hotspot([8.5, 51.68], vec![]);
+    h.title = " ".into();
+    h.agency = agency("unbekannt");
+    let errs = fields(h.prepare(&ctx()).unwrap_err());
+    assert_eq!(errs, ["title", "geometry", "hours", "agency"]);
+}
+
+#[test]
+fn a_given_district_must_match_the_place() {
+    let mut h = hotspot(WESTENTOR, vec![window(&[Fri], (22, 0), (4, 0))]);
+    h.district = Some(DistrictKey::Heessen);
+    let errs = h.prepare(&ctx()).unwrap_err();
+    assert_eq!(errs[0].field, "district");
+    assert!(errs[0].reason.contains("mitte"), "{:?}", errs);
+}
+
+#[test]
+fn a_hotspot_past_its_review_date_is_no_longer_active() {
+    let mut h = hotspot(WESTENTOR, vec![window(&[Fri], (22, 0), (4, 0))]);
+    h.review_date = "2026-11-01".parse().unwrap();
+    assert!(!h.is_active_at(ts("2026-11-27T21:30:00Z")));
+    h.review_date = "2026-12-31".parse().unwrap();
+    assert!(h.is_active_at(ts("2026-11-27T21:30:00Z")));
+}
+
+#[test]
+fn an_action_ending_before_it_starts_is_refused() {
+    let mut a = operation("2026-12-01T18:00:00Z", "2026-12-01T17:00:00Z", WESTENTOR);
+    assert_eq!(fields(a.prepare(&ctx()).unwrap_err()), ["end"]);
+}
+
+#[test]
+fn an_action_needs_a_place_or_a_district() {
+    let mut a = operation("2026-12-01T17:00:00Z", "2026-12-01T18:00:00Z", WESTENTOR);
+    a.place = None;
+    assert_eq!(fields(a.prepare(&ctx()).unwrap_err()), ["district"]);
+    a.district = Some(DistrictKey::Pelkum);
+    a.prepare(&ctx()).unwrap();
+}
+
+#[test]
+fn working_groups_go_with_working_group_meetings_only() {
+    let mut a = operation("2026-12-01T17:00:00Z", "2026-12-01T18:00:00Z", WESTENTOR);
+    a.working_group = Some(WorkingGroup::Seniors);
+    assert_eq!(fields(a.prepare(&ctx()).unwrap_err()), ["working_group"]);
+    a.kind = ActionKind::WorkingGroupMeeting;
+    a.prepare(&ctx()).unwrap();
+    a.working_group = None;
+    assert_eq!(fields(a.prepare(&ctx()).unwrap_err()), ["working_group"]);
+}
+
+#[test]
+fn links_must_point_at_existing_items_and_agencies_must_not_repeat() {
+    let mut a = operation("2026-12-01T17:00:00Z", "2026-12-01T18:00:00Z", WESTENTOR);
+    a.hotspots = vec![1, 99];
+    a.agencies = vec![agency("kod"), agency("kod")];
+    assert_eq!(
+        fields(a.prepare(&ctx()).unwrap_err()),
+        ["agencies[1]", "hotspots[1]"]
+    );
+}
+
+#[test]
+fn a_route_gets_its_districts_and_its_owner_among_the_walkers() {
+    let mut r = route(
+        &[WESTENTOR, SUEDSTRASSE, HEESSEN],
+        vec![window(&[Sat], (20, 0), (23, 0))],
+    );
+    r.agencies = vec![agency("kod")];
+    r.prepare(&ctx()).unwrap();
+    assert_eq!(r.districts, [DistrictKey::Mitte, DistrictKey::Heessen]);
+    assert_eq!(r.agencies, [agency("polizei"), agency("kod")]);
+}
+
+#[test]
+fn a_route_without_any_schedule_is_refused() {
+    let mut r = route(&[WESTENTOR, SUEDSTRASSE], vec![]);
+    assert_eq!(fields(r.prepare(&ctx()).unwrap_err()), ["weekly"]);
+}
+
+#[test]
+fn layers_filter_by_district_agency_kind_status_and_time() {
+    let mut a = operation("2026-12-01T17:00:00Z", "2026-12-01T19:00:00Z", WESTENTOR);
+    let mut b = operation("2026-12-05T17:00:00Z", "2026-12-05T19:00:00Z", HEESSEN);
+    a.prepare(&ctx()).unwrap();
+    b.prepare(&ctx()).unwrap();
+    b.status = ActionStatus::Confirmed;
+    b.kind = ActionKind::Inspection;
+    b.agencies = vec![agency("hza")];
+    let items = [stored(1, a), stored(2, b)];
+    let ids = |q: LayerQuery| -> Vec<i64> {
+        layer(items.iter(), &q)
+            .features
+            .iter()
+            .map(|f| from_feature::<crate::Action>(f).unwrap().id)
+            .collect()
+    };
+    assert_eq!(ids(LayerQuery::default()), [1, 2]);
+    assert_eq!(
+        ids(LayerQuery {
+            district: Some(DistrictKey::Heessen),
+            ..Default::default()
+        }),
+        [2]
+    );
+    assert_eq!(
+        ids(LayerQuery {
+            agency: Some(agency("hza")),
+            ..Default::default()
+        }),
+        [2]
+    );
+    assert_eq!(
+        ids(LayerQuery {
+            agency: Some(agency("kod")),
+            ..Default::default()
+        }),
+        [1]
+    );
+    assert_eq!(
+        ids(LayerQuery {
+            kind: Some("inspection".into()),
+            ..Default::default()
+        }),
+        [2]
+    );
+    assert_eq!(
+        ids(LayerQuery {
+            status: Some(ActionStatus::Planned),
+            ..Default::default()
+        }),
+        [1]
+    );
+    let window = (ts("2026-12-01T18:30:00Z"), ts("2026-12-02T00:00:00Z"));
+    assert_eq!(
+        ids(LayerQuery {
+            window: Some(window),
+            ..Default::default()
+        }),
+        [1]
+    );
+}
+
+#[test]
+fn features_round_trip_and_keep_the_geometry_out_of_the_properties() {
+    let mut h = hotspot(WESTENTOR, vec![window(&[Fri], (22, 0), (4, 0))]);
+    h.prepare(&ctx()).unwrap();
+    let s = stored(7, h);
+    let f = to_feature(&s);
+    assert!(!f.properties.as_ref().unwrap().contains_key("geometry"));
+    assert_eq!(f.properties.as_ref().unwrap()["kind_of_item"], "hotspot");
+    assert_eq!(from_feature::<crate::Hotspot>(&f).unwrap(), s);
+    assert!(crate::Hotspot::KIND.as_str() == "hotspot");
+}
