@@ -8,6 +8,31 @@ pub const HEALTH: &str = "/api/health";
 pub const DISTRICTS: &str = "/api/districts";
 /// `GET`: the city outline, an RFC 7946 Feature.
 pub const OUTLINE: &str = "/api/outline";
+/// `GET`: the agencies. `POST`: add a guest agency.
+pub const AGENCIES: &str = "/api/agencies";
+/// `GET` (layer, filterable) / `POST`; `GET`/`PUT`/`DELETE` on `{HOTSPOTS}/{id}`.
+pub const HOTSPOTS: &str = "/api/hotspots";
+/// Patrol routes, like [`HOTSPOTS`].
+pub const ROUTES: &str = "/api/routes";
+/// Planned actions, like [`HOTSPOTS`].
+pub const ACTIONS: &str = "/api/actions";
+/// The collection path of an item kind.
+pub fn collection(kind: crate::ItemKind) -> &'static str {
+    match kind {
+        crate::ItemKind::Hotspot => HOTSPOTS,
+        crate::ItemKind::Route => ROUTES,
+        crate::ItemKind::Action => ACTIONS,
+    }
+}
+
+/// `GET`: conflicts between operations (optionally `?from=&to=`).
+pub const CONFLICTS: &str = "/api/conflicts";
+/// `GET`: patrol coverage of every hotspot in a week (`?week=YYYY-MM-DD`, a Monday).
+pub const COVERAGE: &str = "/api/coverage";
+/// `GET`: per-district counts (`?at=&from=&to=`).
+pub const SUMMARY: &str = "/api/summary";
+/// `GET`: Server-Sent Events, one per committed change; resumes after `Last-Event-ID`.
+pub const EVENTS: &str = "/api/events";
 /// `GET`: how the map starts (centre, bounds, optional tile server).
 pub const CONFIG: &str = "/api/config";
 
@@ -34,4 +59,7 @@ pub struct ErrorDetail {
     /// The request field the error is about, where there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every problem found, where there are several (validation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<crate::validation::FieldError>,
 }

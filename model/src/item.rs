@@ -10,6 +10,7 @@ use crate::{
     action::{Action, ActionStatus},
     context::Context,
     hotspot::Hotspot,
+    names::UnknownName,
     route::PatrolRoute,
     validation::FieldError,
 };
@@ -51,6 +52,8 @@ pub trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
     fn geometry(&self) -> Option<&Geometry>;
     fn owner(&self) -> &AgencyKey;
     fn matches(&self, q: &LayerQuery) -> bool;
+    /// Is `name` a valid `kind` filter for this layer?
+    fn check_kind(name: &str) -> Result<(), UnknownName>;
 }
 
 impl Item for Hotspot {
@@ -65,6 +68,9 @@ impl Item for Hotspot {
     }
     fn owner(&self) -> &AgencyKey {
         &self.agency
+    }
+    fn check_kind(name: &str) -> Result<(), UnknownName> {
+        name.parse::<crate::hotspot::HotspotCategory>().map(|_| ())
     }
     fn matches(&self, q: &LayerQuery) -> bool {
         q.district.is_none_or(|d| self.district == Some(d))
@@ -89,6 +95,9 @@ impl Item for PatrolRoute {
     fn owner(&self) -> &AgencyKey {
         &self.agency
     }
+    fn check_kind(name: &str) -> Result<(), UnknownName> {
+        name.parse::<crate::route::Occasion>().map(|_| ())
+    }
     fn matches(&self, q: &LayerQuery) -> bool {
         q.district.is_none_or(|d| self.districts.contains(&d))
             && q.agency.as_ref().is_none_or(|a| self.agencies.contains(a))
@@ -111,6 +120,9 @@ impl Item for Action {
     }
     fn owner(&self) -> &AgencyKey {
         &self.lead_agency
+    }
+    fn check_kind(name: &str) -> Result<(), UnknownName> {
+        name.parse::<crate::action::ActionKind>().map(|_| ())
     }
     fn matches(&self, q: &LayerQuery) -> bool {
         q.district.is_none_or(|d| self.district == Some(d))

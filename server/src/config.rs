@@ -31,6 +31,10 @@ pub struct Config {
     /// Attribution for the tile server (shown on the map when `--tile-url` is set).
     #[arg(long, env = "LAGEBILD_TILE_ATTRIBUTION")]
     pub tile_attribution: Option<String>,
+
+    /// On first start, do not load the demo data ("Beispieldaten"): start with an empty picture.
+    #[arg(long, env = "LAGEBILD_EMPTY")]
+    pub empty: bool,
 }
 
 impl Config {
@@ -42,6 +46,7 @@ impl Config {
             dist_dir,
             tile_url: None,
             tile_attribution: None,
+            empty: true,
         }
     }
 }

@@ -25,6 +25,30 @@ const MIGRATIONS: &[&str] = &[
         properties TEXT NOT NULL,
         geometry   TEXT NOT NULL
     ) STRICT;",
+    // 2: agencies, items (hotspots, routes, actions as validated JSON with a version), and the
+    // change log that Server-Sent Events replay from.
+    "CREATE TABLE agencies (
+        key        TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        short_name TEXT NOT NULL,
+        role       TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE items (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind       TEXT NOT NULL CHECK (kind IN ('hotspot', 'route', 'action')),
+        version    INTEGER NOT NULL CHECK (version > 0),
+        updated_at TEXT NOT NULL,
+        body       TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX items_by_kind ON items (kind, id);
+    CREATE TABLE events (
+        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind       TEXT NOT NULL,
+        item_id    INTEGER NOT NULL,
+        op         TEXT NOT NULL,
+        version    INTEGER NOT NULL,
+        at         TEXT NOT NULL
+    ) STRICT;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -69,10 +93,11 @@ impl Database {
     }
 
     /// Runs `f` with the connection on the blocking pool.
-    pub async fn call<T, F>(&self, f: F) -> Result<T, DbError>
+    pub async fn call<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
     {
         let conn = Arc::clone(&self.conn);
         tokio::task::spawn_blocking(move || {
@@ -82,7 +107,7 @@ impl Database {
             f(&mut guard)
         })
         .await
-        .map_err(|e| DbError::Task(e.to_string()))?
+        .map_err(|e| E::from(DbError::Task(e.to_string())))?
     }
 }
 

@@ -1,14 +1,18 @@
-//! The API's one error type and its JSON form: `{"error": {"code", "message", "field"?}}`.
+//! The API's one error type and its JSON form:
+//! `{"error": {"code", "message", "field"?, "details"?: [{"field", "reason"}]}}`.
 //! Internal faults are logged with `tracing` and answered without internals.
 
 use axum::{
     Json,
-    http::StatusCode,
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use model::api::{ErrorBody, ErrorDetail};
+use model::{
+    api::{ErrorBody, ErrorDetail},
+    validation::FieldError,
+};
 
-use crate::db::DbError;
+use crate::{db::DbError, routes::etag, store::StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -16,10 +20,35 @@ pub enum AppError {
     NotFound(String),
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// A request field (body, query or header) is malformed.
     #[error("invalid {field}: {reason}")]
-    Invalid { field: String, reason: String },
+    BadRequest { field: String, reason: String },
+    /// The body parsed but does not pass validation.
+    #[error("{} problem(s), first: {}: {}", .0.len(), .0.first().map_or("", |e| e.field.as_str()), .0.first().map_or("", |e| e.reason.as_str()))]
+    Invalid(Vec<FieldError>),
+    #[error("the body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    #[error("the body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("If-Match is required: send the ETag you last read")]
+    PreconditionRequired,
+    #[error("{0}: it was changed meanwhile; reload it (ETag {1})")]
+    PreconditionFailed(String, i64),
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { .. } => AppError::NotFound(e.to_string()),
+            StoreError::Stale { kind, id, current } => {
+                AppError::PreconditionFailed(format!("{kind} {id}"), current)
+            }
+            StoreError::Invalid(errors) => AppError::Invalid(errors),
+            StoreError::Db(db) => AppError::Db(db),
+        }
+    }
 }
 
 impl AppError {
@@ -27,7 +56,16 @@ impl AppError {
         match self {
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            AppError::Invalid { .. } => (StatusCode::BAD_REQUEST, "invalid"),
+            AppError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            AppError::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            AppError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            AppError::PreconditionRequired => {
+                (StatusCode::PRECONDITION_REQUIRED, "precondition_required")
+            }
+            AppError::PreconditionFailed(..) => (StatusCode::PRECONDITION_FAILED, "stale"),
             AppError::Db(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -36,21 +74,33 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, code) = self.status_and_code();
-        let (message, field) = match &self {
+        let mut detail = ErrorDetail {
+            code: code.to_owned(),
+            message: self.to_string(),
+            field: None,
+            details: vec![],
+        };
+        match &self {
             AppError::Db(err) => {
                 tracing::error!(error = %err, "database fault");
-                ("internal server error".to_owned(), None)
+                detail.message = "internal server error".to_owned();
             }
-            AppError::Invalid { field, .. } => (self.to_string(), Some(field.clone())),
-            _ => (self.to_string(), None),
-        };
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: code.to_owned(),
-                message,
-                field,
-            },
-        };
-        (status, Json(body)).into_response()
+            AppError::BadRequest { field, .. } => detail.field = Some(field.clone()),
+            AppError::Invalid(errors) => {
+                detail.field = errors.first().map(|e| e.field.clone());
+                detail.details = errors.clone();
+            }
+            AppError::PreconditionRequired | AppError::PreconditionFailed(..) => {
+                detail.field = Some("If-Match".to_owned());
+            }
+            _ => {}
+        }
+        let mut response = (status, Json(ErrorBody { error: detail })).into_response();
+        if let AppError::PreconditionFailed(_, current) = self
+            && let Ok(v) = HeaderValue::from_str(&etag(current))
+        {
+            response.headers_mut().insert(header::ETAG, v);
+        }
+        response
     }
 }

@@ -6,17 +6,25 @@
 //! - `GET /api/districts` — the seven districts, an RFC 7946 FeatureCollection
 //! - `GET /api/outline` — the city boundary, an RFC 7946 Feature
 //! - `GET /api/config` — map centre, bounds, optional tile server
+//! - `GET|POST /api/agencies` — agencies; guests can be added
+//! - `GET|POST /api/hotspots`, `/api/routes`, `/api/actions` — filterable layers and creation;
+//!   `GET|PUT|DELETE …/{id}` with `ETag` / `If-Match` (see [`routes::items`])
+//! - `GET /api/conflicts`, `/api/coverage`, `/api/summary` — analysis (see [`routes::analysis`])
+//! - `GET /api/events` — Server-Sent Events with resume (see [`routes::events`])
 //! - anything else under `/api/` — a JSON 404
 //! - every other path — the app's files, with `index.html` for client-side routes
 
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
+pub mod json;
 pub mod routes;
 pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod static_files;
+pub mod store;
 pub mod telemetry;
 
 pub use config::Config;

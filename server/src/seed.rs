@@ -10,12 +10,19 @@ pub enum SeedError {
     Db(#[from] DbError),
     #[error("cannot derive district boundaries: {0}")]
     Partition(#[from] PartitionError),
+    #[error("cannot load start data: {0}")]
+    Demo(String),
 }
 
 /// Stores the approximate districts unless the database already holds districts (approximate or
 /// imported official ones, which are never overwritten).
 pub async fn districts_if_empty(db: &Database) -> Result<(), SeedError> {
-    if db.call(|c| db::district_count(c)).await? > 0 {
+    if db
+        .call(|c| db::district_count(c))
+        .await
+        .map_err(SeedError::Db)?
+        > 0
+    {
         return Ok(());
     }
     let districts = tokio::task::spawn_blocking(approximate_districts)
@@ -24,5 +31,34 @@ pub async fn districts_if_empty(db: &Database) -> Result<(), SeedError> {
     tracing::info!("derived {} approximate districts", districts.len());
     db.call(move |c| db::replace_districts(c, &districts))
         .await?;
+    Ok(())
+}
+
+/// The partnership's agencies; reference data, added where missing on every start.
+pub async fn agencies(db: &Database) -> Result<(), SeedError> {
+    db.call(|c| {
+        for a in model::agency::partnership_agencies() {
+            crate::store::insert_agency(c, &a)?;
+        }
+        Ok::<_, crate::store::StoreError>(())
+    })
+    .await
+    .map_err(|e| SeedError::Demo(e.to_string()))
+}
+
+/// The demo picture, on a database that has never held any item (its change log is empty).
+pub async fn demo_if_new(db: &Database, districts: Vec<model::District>) -> Result<(), SeedError> {
+    let loaded = db
+        .call(move |c| {
+            if crate::store::last_seq(c)? > 0 {
+                return Ok(0);
+            }
+            crate::demo::load(c, &districts, jiff::Timestamp::now())
+        })
+        .await
+        .map_err(|e| SeedError::Demo(e.to_string()))?;
+    if loaded > 0 {
+        tracing::info!("loaded {loaded} demo items (Beispieldaten)");
+    }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Building and running the server; `main` and the tests use the same path.
 
-use std::{future::Future, net::SocketAddr, path::Path, sync::Arc};
+use std::{future::Future, net::SocketAddr, path::Path};
 
 use axum::Router;
 use model::{MapConfig, config::validate_tile_url, hamm};
@@ -72,6 +72,19 @@ pub fn outline_feature() -> Result<String, StartupError> {
     Ok(feature.to_string())
 }
 
+/// Opens and migrates the database, loads first-start data, and builds the shared state.
+pub async fn state(config: &Config) -> Result<AppState, StartupError> {
+    let map_config = map_config(config)?;
+    let db = Database::open(&config.data_dir)?;
+    seed::districts_if_empty(&db).await?;
+    seed::agencies(&db).await?;
+    let districts = db.call(|c| crate::db::districts(c)).await?;
+    if !config.empty {
+        seed::demo_if_new(&db, districts.clone()).await?;
+    }
+    Ok(AppState::new(db, map_config, outline_feature()?, districts))
+}
+
 /// A server that is bound and ready to run.
 pub struct Application {
     listener: TcpListener,
@@ -82,14 +95,7 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, loads first-start data, and binds the address.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        let map_config = map_config(&config)?;
-        let db = Database::open(&config.data_dir)?;
-        seed::districts_if_empty(&db).await?;
-        let state = AppState {
-            db,
-            map_config: Arc::new(map_config),
-            outline: Arc::new(outline_feature()?),
-        };
+        let state = state(&config).await?;
         let listener =
             TcpListener::bind(config.addr)
                 .await

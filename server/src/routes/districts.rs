@@ -13,7 +13,11 @@ use crate::{db, error::AppError, state::AppState};
 pub const GEO_JSON: &str = "application/geo+json";
 
 pub async fn list(State(state): State<AppState>) -> Result<Response, AppError> {
-    let districts = state.db.call(|c| db::districts(c)).await?;
+    let districts = state
+        .db
+        .call(|c| db::districts(c))
+        .await
+        .map_err(AppError::Db)?;
     let body = to_feature_collection(&districts).to_string();
     Ok(([(header::CONTENT_TYPE, GEO_JSON)], body).into_response())
 }

@@ -1,7 +1,5 @@
 //! Handler tests: the router called in-process with `oneshot`, on a fresh database.
 
-use std::sync::Arc;
-
 use axum::{
     body::Body,
     http::{Request, StatusCode, header},
@@ -14,7 +12,7 @@ use model::{
 };
 use tower::ServiceExt;
 
-use crate::{Config, db::Database, seed, startup, state::AppState};
+use crate::{Config, startup};
 
 struct TestApp {
     router: axum::Router,
@@ -24,13 +22,7 @@ struct TestApp {
 async fn test_app(dist: &std::path::Path) -> TestApp {
     let data = tempfile::tempdir().expect("temp dir");
     let config = Config::for_tests(data.path().to_owned(), dist.to_owned());
-    let db = Database::open(&config.data_dir).expect("database");
-    seed::districts_if_empty(&db).await.expect("seed");
-    let state = AppState {
-        db,
-        map_config: Arc::new(startup::map_config(&config).expect("map config")),
-        outline: Arc::new(startup::outline_feature().expect("outline")),
-    };
+    let state = startup::state(&config).await.expect("state");
     TestApp {
         router: startup::app(state, dist),
         _data: data,

@@ -1,0 +1,333 @@
+//! Demo data ("Beispieldaten"), loaded on first start unless `--empty`: drawn from the
+//! partnership's published agenda (press release of September 2023). Every item says
+//! `demo: true` and its note says "Beispieldaten"; places are the agenda's named places (from
+//! `model/data/hamm-places.geojson`) or, for routes and the districts' dialogues, the district
+//! reference points and lines between them. Dates are relative to the week of first start.
+
+use geojson::Geometry;
+use jiff::{Timestamp, ToSpan, civil::Date};
+use model::{
+    Action, AgencyKey, DistrictKey, Hotspot, PatrolRoute,
+    action::{ActionKind, ActionStatus, WorkingGroup},
+    hamm,
+    hotspot::{HotspotCategory, Severity},
+    route::Occasion,
+    schedule::{ClockTime, Period, Weekday, WeeklyWindow, berlin, local},
+};
+use rusqlite::Connection;
+
+use crate::store::{self, StoreError};
+
+const NOTE: &str = "Beispieldaten";
+
+fn agency(key: &str) -> Result<AgencyKey, StoreError> {
+    AgencyKey::parse(key).map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))
+}
+
+fn place(name: &str) -> Result<[f64; 2], StoreError> {
+    let places =
+        hamm::places().map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))?;
+    places
+        .iter()
+        .find(|p| p.name.starts_with(name))
+        .and_then(|p| p.point)
+        .ok_or_else(|| StoreError::Db(crate::db::DbError::Corrupt(format!("no place {name}"))))
+}
+
+fn window(days: &[Weekday], from: (u8, u8), to: (u8, u8)) -> WeeklyWindow {
+    let t = |(h, m): (u8, u8)| {
+        ClockTime::new(h, m).unwrap_or(ClockTime::new(0, 0).unwrap_or_else(|_| unreachable!()))
+    };
+    WeeklyWindow {
+        days: days.to_vec(),
+        from: t(from),
+        to: t(to),
+    }
+}
+
+/// Local time `day` days after `monday` at `hh:mm`.
+fn at(monday: Date, day: i64, hour: i8, minute: i8) -> Result<Timestamp, StoreError> {
+    let fail = |e: jiff::Error| StoreError::Db(crate::db::DbError::Corrupt(e.to_string()));
+    let date = monday.checked_add(day.days()).map_err(fail)?;
+    let dt = date.at(hour, minute, 0, 0);
+    Ok(dt.to_zoned_datetime(berlin()).map_err(fail)?.timestamp())
+}
+
+fn hotspot(
+    title: &str,
+    category: HotspotCategory,
+    severity: Severity,
+    at: [f64; 2],
+    hours: Vec<WeeklyWindow>,
+    owner: &str,
+    review: Date,
+) -> Result<Hotspot, StoreError> {
+    Ok(Hotspot {
+        title: title.into(),
+        category,
+        severity,
+        geometry: Geometry::new_point(at),
+        hours,
+        agency: agency(owner)?,
+        review_date: review,
+        district: None,
+        note: NOTE.into(),
+        demo: true,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn action(
+    title: &str,
+    kind: ActionKind,
+    start: Timestamp,
+    hours: i64,
+    place: Option<[f64; 2]>,
+    district: Option<DistrictKey>,
+    lead: &str,
+    with: &[&str],
+) -> Result<Action, StoreError> {
+    Ok(Action {
+        title: title.into(),
+        kind,
+        start,
+        end: start
+            .checked_add(hours.hours())
+            .map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))?,
+        place: place.map(Geometry::new_point),
+        district,
+        lead_agency: agency(lead)?,
+        agencies: with.iter().map(|a| agency(a)).collect::<Result<_, _>>()?,
+        status: ActionStatus::Planned,
+        working_group: None,
+        hotspots: vec![],
+        routes: vec![],
+        note: NOTE.into(),
+        demo: true,
+    })
+}
+
+/// Loads the demo picture for the week of `now`.
+pub fn load(
+    conn: &mut Connection,
+    districts: &[model::District],
+    now: Timestamp,
+) -> Result<usize, StoreError> {
+    use Weekday::*;
+    let today = local(now).date();
+    let monday = today
+        .checked_sub(i64::from(today.weekday().to_monday_zero_offset()).days())
+        .unwrap_or(today);
+    let review = monday.checked_add(180.days()).unwrap_or(monday);
+    let (westentor, sued, bahnhof, praesidium) = (
+        place("Westentor")?,
+        place("Südstraße")?,
+        place("Hamm (Westf) Hauptbahnhof")?,
+        place("Polizeipräsidium")?,
+    );
+    let mut count = 0;
+
+    let hotspots = [
+        hotspot(
+            "Jugendszene Westentor",
+            HotspotCategory::YouthCrime,
+            Severity::High,
+            westentor,
+            vec![window(&[Mon, Tue, Wed, Thu, Fri, Sat], (15, 0), (21, 0))],
+            "polizei",
+            review,
+        )?,
+        hotspot(
+            "Nachtleben Südstraße",
+            HotspotCategory::NightlifeGastronomy,
+            Severity::Medium,
+            sued,
+            vec![window(&[Fri, Sat], (22, 0), (5, 0))],
+            "kod",
+            review,
+        )?,
+        hotspot(
+            "Drogenszene Innenstadt (Crack)",
+            HotspotCategory::DrugScene,
+            Severity::High,
+            bahnhof,
+            vec![window(&Weekday::ALL, (10, 0), (22, 0))],
+            "polizei",
+            review,
+        )?,
+        hotspot(
+            "Gastronomie Innenstadt",
+            HotspotCategory::PublicDisorder,
+            Severity::Low,
+            [
+                (sued[0] + praesidium[0]) / 2.0,
+                (sued[1] + praesidium[1]) / 2.0,
+            ],
+            vec![window(&[Thu, Fri, Sat], (20, 0), (2, 0))],
+            "kod",
+            review,
+        )?,
+    ];
+    let mut hotspot_ids = Vec::new();
+    for h in hotspots {
+        let (s, _) = store::create(conn, h, districts)?;
+        hotspot_ids.push(s.id);
+        count += 1;
+    }
+
+    let refs = hamm::district_references()
+        .map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))?;
+    let point_of = |k: DistrictKey| refs.iter().find(|r| r.key == k).map(|r| r.point);
+    let route = |title: &str,
+                 line: Vec<[f64; 2]>,
+                 occasion,
+                 weekly,
+                 dates|
+     -> Result<PatrolRoute, StoreError> {
+        Ok(PatrolRoute {
+            title: title.into(),
+            geometry: Geometry::new_line_string(line),
+            agency: agency("polizei")?,
+            agencies: vec![agency("polizei")?, agency("kod")?],
+            occasion,
+            weekly,
+            dates,
+            districts: vec![],
+            note: NOTE.into(),
+            demo: true,
+        })
+    };
+    let event_evening = Period {
+        start: at(monday, 5, 17, 0)?,
+        end: at(monday, 5, 23, 30)?,
+    };
+    let routes = [
+        route(
+            "Gemeinsame Streife Innenstadt",
+            vec![bahnhof, westentor, sued, praesidium],
+            Occasion::CityCentre,
+            vec![window(&[Fri, Sat], (21, 0), (2, 0))],
+            vec![],
+        )?,
+        route(
+            "Streife Spielplätze Bockum-Hövel (Beispielroute)",
+            point_of(DistrictKey::BockumHoevel)
+                .map(|p| vec![p, [p[0] + 0.006, p[1] + 0.002], [p[0] + 0.01, p[1] - 0.002]])
+                .unwrap_or_default(),
+            Occasion::Playgrounds,
+            vec![window(&[Mon, Wed, Fri], (15, 0), (18, 0))],
+            vec![],
+        )?,
+        route(
+            "Großveranstaltung Innenstadt (Beispielroute)",
+            vec![bahnhof, sued],
+            Occasion::BigEvent,
+            vec![],
+            vec![event_evening],
+        )?,
+    ];
+    let mut route_ids = Vec::new();
+    for r in routes {
+        let (s, _) = store::create(conn, r, districts)?;
+        route_ids.push(s.id);
+        count += 1;
+    }
+
+    let mut actions = Vec::new();
+    // A citizen dialogue by police and KOD in each of the seven districts, one a week.
+    for (i, key) in DistrictKey::ALL.iter().enumerate() {
+        let start = at(monday, 7 * i as i64 + 2, 18, 0)?;
+        actions.push(action(
+            &format!("Bürgerdialog {}", key.short_name()),
+            ActionKind::CitizenDialogue,
+            start,
+            2,
+            point_of(*key),
+            Some(*key),
+            "polizei",
+            &["kod"],
+        )?);
+    }
+    // The steering group meets twice a year.
+    for weeks in [3, 29] {
+        actions.push(action(
+            "Sitzung der Lenkungsgruppe",
+            ActionKind::SteeringGroupMeeting,
+            at(monday, 7 * weeks + 1, 10, 0)?,
+            3,
+            Some(praesidium),
+            None,
+            "polizei",
+            &["kod", "jugendamt", "hza", "jva"],
+        )?);
+    }
+    // The prevention council's six working groups.
+    for (i, group) in WorkingGroup::ALL.iter().enumerate() {
+        let mut a = action(
+            &format!("Fachkreis {}", group_name(*group)),
+            ActionKind::WorkingGroupMeeting,
+            at(monday, 7 * (i as i64 + 1) + 3, 14, 0)?,
+            2,
+            Some(praesidium),
+            None,
+            "polizei",
+            &["kod"],
+        )?;
+        a.working_group = Some(*group);
+        actions.push(a);
+    }
+    // Joint operation on the Südstraße, and a customs inspection of gastronomy the same night:
+    // a conflict the planners should see.
+    let mut op = action(
+        "Schwerpunkteinsatz Südstraße",
+        ActionKind::JointOperation,
+        at(monday, 5, 22, 0)?,
+        5,
+        Some(sued),
+        None,
+        "polizei",
+        &["kod"],
+    )?;
+    op.status = ActionStatus::Confirmed;
+    op.hotspots = vec![hotspot_ids[1]];
+    op.routes = vec![route_ids[0]];
+    actions.push(op);
+    actions.push(action(
+        "Kontrolle Gastronomie (Zoll, Finanzamt)",
+        ActionKind::Inspection,
+        at(monday, 5, 23, 0)?,
+        3,
+        Some(sued),
+        None,
+        "hza",
+        &["finanzamt", "steufa", "kod"],
+    )?);
+    actions.push(action(
+        "Austausch mit den Gastwirten der Südstraße",
+        ActionKind::GastronomyExchange,
+        at(monday, 3, 16, 0)?,
+        2,
+        Some(sued),
+        None,
+        "kod",
+        &["polizei"],
+    )?);
+    for a in actions {
+        store::create(conn, a, districts)?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn group_name(g: WorkingGroup) -> &'static str {
+    match g {
+        WorkingGroup::UrbanDesign => "Städtebauliche und technische Kriminalprävention",
+        WorkingGroup::DomesticViolence => "Häusliche und familiäre Gewalt",
+        WorkingGroup::SexualViolenceAgainstChildren => {
+            "Sexuelle Gewalt gegen Kinder und Jugendliche"
+        }
+        WorkingGroup::Seniors => "Kriminalprävention für Seniorinnen und Senioren",
+        WorkingGroup::InternetSafety => "Sicherheit im Internet",
+        WorkingGroup::RoadSafety => "Verkehrsunfallprävention",
+    }
+}

@@ -1,0 +1,45 @@
+//! `GET /api/agencies` — the agencies; `POST /api/agencies` — add a guest agency.
+
+use axum::{Json, extract::State, http::StatusCode};
+use model::{
+    Agency,
+    agency::AgencyRole,
+    validation::{Problems, check_text},
+};
+
+use crate::{error::AppError, json::ApiJson, state::AppState, store};
+
+pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Agency>>, AppError> {
+    Ok(Json(state.db.call(|c| store::agencies(c)).await?))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ApiJson(agency): ApiJson<Agency>,
+) -> Result<(StatusCode, Json<Agency>), AppError> {
+    let mut p = Problems::default();
+    check_text(&mut p, "name", &agency.name, 120, true);
+    check_text(&mut p, "short_name", &agency.short_name, 20, true);
+    p.check(
+        agency.role == AgencyRole::Guest,
+        "role",
+        "new agencies join as guests",
+    );
+    p.into_result().map_err(AppError::Invalid)?;
+    let saved = agency.clone();
+    state
+        .db
+        .call(move |c| {
+            if store::agencies(c)?.iter().any(|a| a.key == agency.key) {
+                return Err(store::StoreError::Invalid(vec![
+                    model::validation::FieldError {
+                        field: "key".into(),
+                        reason: format!("agency '{}' exists already", agency.key),
+                    },
+                ]));
+            }
+            store::insert_agency(c, &agency)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(saved)))
+}

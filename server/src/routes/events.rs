@@ -1,0 +1,140 @@
+//! `GET /api/events`: Server-Sent Events, one `change` event per committed change, with the
+//! change-log sequence number as event id. A client that reconnects with `Last-Event-ID` (or
+//! `?since=`) first receives everything it missed, from the log, then live events.
+
+use std::{collections::VecDeque, convert::Infallible, time::Duration};
+
+use axum::{
+    extract::{RawQuery, State},
+    http::HeaderMap,
+    response::sse::{Event, KeepAlive, Sse},
+};
+use futures_util::{Stream, stream};
+use model::event::ChangeEvent;
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+
+use crate::{
+    db::Database,
+    error::AppError,
+    routes::{query, query_pairs},
+    state::AppState,
+    store,
+};
+
+/// Events read from the log per round trip.
+const PAGE: i64 = 500;
+/// What browsers wait before reconnecting.
+const RETRY: Duration = Duration::from_secs(2);
+
+struct Feed {
+    db: Database,
+    rx: Receiver<ChangeEvent>,
+    last: i64,
+    backlog: VecDeque<ChangeEvent>,
+    reload: bool,
+    greeted: bool,
+}
+
+fn bad_id() -> AppError {
+    AppError::BadRequest {
+        field: "Last-Event-ID".into(),
+        reason: "must be a non-negative integer".into(),
+    }
+}
+
+pub async fn stream(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let params = query_pairs(raw.as_deref());
+    let since = query::only(&params, &["since"])?
+        .first()
+        .map(|(_, v)| v.to_string());
+    let resume = match headers
+        .get("last-event-id")
+        .map(|v| v.to_str().map(str::to_owned))
+    {
+        Some(Ok(v)) => Some(v),
+        Some(Err(_)) => return Err(bad_id()),
+        None => since,
+    };
+    let resume = resume
+        .map(|v| {
+            v.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| *n >= 0)
+                .ok_or_else(bad_id)
+        })
+        .transpose()?;
+    // Subscribe before reading the log, so nothing committed in between is missed.
+    let rx = state.events.subscribe();
+    let last = match resume {
+        Some(seq) => seq,
+        None => {
+            state
+                .db
+                .call(|c| store::last_seq(c))
+                .await?
+        }
+    };
+    let feed = Feed {
+        db: state.db.clone(),
+        rx,
+        last,
+        backlog: VecDeque::new(),
+        reload: resume.is_some(),
+        greeted: false,
+    };
+    Ok(Sse::new(stream::unfold(feed, next)).keep_alive(KeepAlive::default()))
+}
+
+fn to_sse(e: &ChangeEvent) -> Event {
+    Event::default()
+        .event("change")
+        .id(e.seq.to_string())
+        .json_data(e)
+        .unwrap_or_else(|_| Event::default().comment("unserialisable event"))
+}
+
+async fn next(mut feed: Feed) -> Option<(Result<Event, Infallible>, Feed)> {
+    if !feed.greeted {
+        feed.greeted = true;
+        return Some((Ok(Event::default().retry(RETRY).comment("connected")), feed));
+    }
+    loop {
+        if let Some(e) = feed.backlog.pop_front() {
+            feed.last = e.seq;
+            return Some((Ok(to_sse(&e)), feed));
+        }
+        if feed.reload {
+            let after = feed.last;
+            match feed
+                .db
+                .call(move |c| store::events_after(c, after, PAGE))
+                .await
+            {
+                Ok(page) => {
+                    feed.reload = page.len() as i64 == PAGE;
+                    feed.backlog = page.into();
+                    continue;
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "cannot read the change log for an event stream");
+                    return None;
+                }
+            }
+        }
+        match feed.rx.recv().await {
+            Ok(e) if e.seq == feed.last + 1 => {
+                feed.last = e.seq;
+                return Some((Ok(to_sse(&e)), feed));
+            }
+            Ok(e) if e.seq <= feed.last => continue,
+            // A gap: concurrent writers may publish out of order; the log has them in order.
+            Ok(_) | Err(RecvError::Lagged(_)) => feed.reload = true,
+            Err(RecvError::Closed) => return None,
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Hotspots, patrol routes and actions share one set of handlers:
+//! - `GET {base}?district=&agency=&kind=&status=&from=&to=` — the layer, a FeatureCollection
+//! - `POST {base}` — create; `201` with `Location` and `ETag`
+//! - `GET {base}/{id}` — one item with its `ETag`
+//! - `PUT {base}/{id}` — replace; needs `If-Match` (`428` without, `412` when stale)
+//! - `DELETE {base}/{id}` — delete; needs `If-Match`
+
+use axum::{
+    Json, Router,
+    extract::{Path, RawQuery, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use model::{Item, Stored, item::layer};
+
+use crate::{
+    error::AppError,
+    json::ApiJson,
+    routes::{districts::GEO_JSON, etag, if_match, query, query_pairs},
+    state::AppState,
+    store,
+};
+
+pub fn router<T: Item>(base: &'static str) -> Router<AppState> {
+    Router::new()
+        .route(base, get(list::<T>).post(create::<T>))
+        .route(
+            &format!("{base}/{{id}}"),
+            get(one::<T>).put(replace::<T>).delete(remove::<T>),
+        )
+}
+
+async fn list<T: Item>(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let params = query_pairs(raw.as_deref());
+    let (items, agencies) = state
+        .db
+        .call(|c| {
+            let agencies = store::agencies(c)?
+                .into_iter()
+                .map(|a| a.key)
+                .collect::<Vec<_>>();
+            Ok::<_, store::StoreError>((store::list::<T>(c)?, agencies))
+        })
+        .await?;
+    let q = query::layer_query::<T>(&params, &agencies)?;
+    let body = layer(items.iter(), &q).to_string();
+    Ok(([(header::CONTENT_TYPE, GEO_JSON)], body).into_response())
+}
+
+fn with_etag<T: Item>(status: StatusCode, stored: Stored<T>) -> Response {
+    let mut response = (status, Json(&stored)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&etag(stored.version)) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+async fn one<T: Item>(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let stored = state.db.call(move |c| store::get::<T>(c, id)).await?;
+    Ok(with_etag(StatusCode::OK, stored))
+}
+
+async fn create<T: Item>(
+    State(state): State<AppState>,
+    ApiJson(item): ApiJson<T>,
+) -> Result<Response, AppError> {
+    let districts = state.districts();
+    let (stored, event) = state
+        .db
+        .call(move |c| store::create(c, item, &districts))
+        .await?;
+    state.publish(event);
+    let location = format!("{}/{}", model::api::collection(T::KIND), stored.id);
+    let mut response = with_etag(StatusCode::CREATED, stored);
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+async fn replace<T: Item>(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    ApiJson(item): ApiJson<T>,
+) -> Result<Response, AppError> {
+    let expected = if_match(&headers)?;
+    let districts = state.districts();
+    let (stored, event) = state
+        .db
+        .call(move |c| store::update(c, id, expected, item, &districts))
+        .await?;
+    state.publish(event);
+    Ok(with_etag(StatusCode::OK, stored))
+}
+
+async fn remove<T: Item>(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Result<StatusCode, AppError> {
+    let expected = if_match(&headers)?;
+    let event = state
+        .db
+        .call(move |c| store::delete(c, T::KIND, id, expected))
+        .await?;
+    state.publish(event);
+    Ok(StatusCode::NO_CONTENT)
+}
