@@ -41,13 +41,23 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
-        let field = if path == "." { "body".to_owned() } else { path };
-        let reason = if inner.is_syntax() || inner.is_eof() {
-            format!("malformed JSON: {inner}")
-        } else {
-            // serde's message ends with " at line L column C"; the field says where.
-            let text = inner.to_string();
-            text.split(" at line ").next().unwrap_or(&text).to_owned()
+        if inner.is_syntax() || inner.is_eof() {
+            return AppError::BadRequest {
+                field: "body".into(),
+                reason: format!("malformed JSON: {inner}"),
+            };
+        }
+        // serde's message ends with " at line L column C"; the field says where.
+        let text = inner.to_string();
+        let reason = text.split(" at line ").next().unwrap_or(&text).to_owned();
+        let missing = reason
+            .strip_prefix("missing field `")
+            .and_then(|r| r.strip_suffix('`'));
+        let field = match (path.as_str(), missing) {
+            (".", Some(name)) => name.to_owned(),
+            (_, Some(name)) => format!("{path}.{name}"),
+            (".", None) => "body".to_owned(),
+            _ => path,
         };
         AppError::BadRequest { field, reason }
     })
@@ -68,6 +78,7 @@ mod tests {
     #[test]
     fn malformed_json_is_named_as_such() {
         let (field, reason) = field_of("{\"title\": ");
+        assert_eq!(field, "body");
         assert!(reason.starts_with("malformed JSON"), "{field}: {reason}");
     }
 
@@ -80,6 +91,13 @@ mod tests {
         let (field, reason) = field_of(json);
         assert_eq!(field, "hours[0].from");
         assert!(reason.contains("HH:MM"), "{reason}");
+    }
+
+    #[test]
+    fn a_missing_field_is_named() {
+        let (field, reason) = field_of(r#"{"title":"x"}"#);
+        assert_eq!(field, "category");
+        assert!(reason.contains("missing"), "{reason}");
     }
 
     #[test]

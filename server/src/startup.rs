@@ -90,12 +90,14 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     addr: SocketAddr,
+    shutdown: tokio::sync::watch::Sender<bool>,
 }
 
 impl Application {
     /// Opens and migrates the database, loads first-start data, and binds the address.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let state = state(&config).await?;
+        let shutdown = state.shutdown.clone();
         let listener =
             TcpListener::bind(config.addr)
                 .await
@@ -111,6 +113,7 @@ impl Application {
             listener,
             router: app(state, &config.dist_dir),
             addr,
+            shutdown,
         })
     }
 
@@ -132,8 +135,13 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let stopping = self.shutdown;
         axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                // End the event streams, or the graceful shutdown would wait for them forever.
+                stopping.send_replace(true);
+            })
             .await
     }
 }

@@ -3,7 +3,7 @@
 use std::sync::{Arc, RwLock};
 
 use model::{District, MapConfig, event::ChangeEvent};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::db::Database;
 
@@ -17,6 +17,9 @@ pub struct AppState {
     pub districts: Arc<RwLock<Arc<Vec<District>>>>,
     /// Committed changes, for Server-Sent Events.
     pub events: broadcast::Sender<ChangeEvent>,
+    /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
+    /// graceful shutdown can finish.
+    pub shutdown: watch::Sender<bool>,
 }
 
 /// How many events a slow SSE client may fall behind before it re-reads the log.
@@ -35,6 +38,7 @@ impl AppState {
             outline: Arc::new(outline),
             districts: Arc::new(RwLock::new(Arc::new(districts))),
             events: broadcast::channel(EVENT_BUFFER).0,
+            shutdown: watch::channel(false).0,
         }
     }
 

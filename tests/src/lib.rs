@@ -274,3 +274,39 @@ impl WebDriverCompatibleCommand for GetLog {
         )
     }
 }
+
+/// Reads Server-Sent Events from a streaming response until `count` `change` events arrived
+/// or `timeout` passed; returns `(id, data)` pairs.
+pub async fn read_sse(
+    response: &mut reqwest::Response,
+    count: usize,
+    timeout: Duration,
+) -> Vec<(i64, Value)> {
+    let deadline = Instant::now() + timeout;
+    let mut buffer = String::new();
+    let mut events = Vec::new();
+    while events.len() < count {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(Ok(Some(chunk))) = tokio::time::timeout(left, response.chunk()).await else {
+            break;
+        };
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let block: String = buffer.drain(..end + 2).collect();
+            let (mut id, mut data, mut is_change) = (None, None, false);
+            for line in block.lines() {
+                if let Some(v) = line.strip_prefix("id:") {
+                    id = v.trim().parse().ok();
+                } else if let Some(v) = line.strip_prefix("data:") {
+                    data = serde_json::from_str(v.trim()).ok();
+                } else if line.trim() == "event: change" || line.trim() == "event:change" {
+                    is_change = true;
+                }
+            }
+            if let (true, Some(id), Some(data)) = (is_change, id, data) {
+                events.push((id, data));
+            }
+        }
+    }
+    events
+}

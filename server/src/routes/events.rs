@@ -11,7 +11,10 @@ use axum::{
 };
 use futures_util::{Stream, stream};
 use model::event::ChangeEvent;
-use tokio::sync::broadcast::{Receiver, error::RecvError};
+use tokio::sync::{
+    broadcast::{Receiver, error::RecvError},
+    watch,
+};
 
 use crate::{
     db::Database,
@@ -33,6 +36,7 @@ struct Feed {
     backlog: VecDeque<ChangeEvent>,
     reload: bool,
     greeted: bool,
+    stop: watch::Receiver<bool>,
 }
 
 fn bad_id() -> AppError {
@@ -72,12 +76,7 @@ pub async fn stream(
     let rx = state.events.subscribe();
     let last = match resume {
         Some(seq) => seq,
-        None => {
-            state
-                .db
-                .call(|c| store::last_seq(c))
-                .await?
-        }
+        None => state.db.call(|c| store::last_seq(c)).await?,
     };
     let feed = Feed {
         db: state.db.clone(),
@@ -86,6 +85,7 @@ pub async fn stream(
         backlog: VecDeque::new(),
         reload: resume.is_some(),
         greeted: false,
+        stop: state.shutdown.subscribe(),
     };
     Ok(Sse::new(stream::unfold(feed, next)).keep_alive(KeepAlive::default()))
 }
@@ -126,7 +126,11 @@ async fn next(mut feed: Feed) -> Option<(Result<Event, Infallible>, Feed)> {
                 }
             }
         }
-        match feed.rx.recv().await {
+        let received = tokio::select! {
+            r = feed.rx.recv() => r,
+            _ = feed.stop.wait_for(|stopping| *stopping) => return None,
+        };
+        match received {
             Ok(e) if e.seq == feed.last + 1 => {
                 feed.last = e.seq;
                 return Some((Ok(to_sse(&e)), feed));
