@@ -1,0 +1,145 @@
+//! Durability: the server process is killed with SIGKILL in the middle of a stream of writes;
+//! after a restart on the same database every acknowledged write is there.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::{
+    process::Stdio,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use model::api;
+use serde_json::{Value, json};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+};
+
+/// Starts the real server binary and returns it with its base URL.
+async fn spawn_server(data_dir: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--empty",
+            "--dist-dir",
+            "no-dist",
+            "--data-dir",
+        ])
+        .arg(data_dir)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let url = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.strip_prefix("Lagebild Hamm is running at ") {
+                return url.to_owned();
+            }
+        }
+        panic!("the server exited before printing its URL");
+    })
+    .await
+    .unwrap();
+    (child, url)
+}
+
+fn hotspot(title: &str) -> Value {
+    json!({
+        "title": title,
+        "category": "drug_scene",
+        "severity": "high",
+        "geometry": {"type": "Point", "coordinates": [7.80724, 51.67825]},
+        "hours": [{"days": ["mon", "tue"], "from": "10:00", "to": "22:00"}],
+        "agency": "polizei",
+        "review_date": "2027-06-30"
+    })
+}
+
+#[tokio::test]
+async fn every_acknowledged_write_survives_a_sigkill() {
+    let data = tempfile::tempdir().unwrap();
+    let (mut server, url) = spawn_server(data.path()).await;
+    let acked: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
+    let client = reqwest::Client::new();
+
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (client, url, acked) = (client.clone(), url.clone(), Arc::clone(&acked));
+        writers.push(tokio::spawn(async move {
+            for n in 0.. {
+                let title = format!("Schreiber {w} Nr. {n}");
+                let sent = client
+                    .post(format!("{url}{}", api::HOTSPOTS))
+                    .json(&hotspot(&title))
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status() == 201 => {
+                        let body: Value = match r.json().await {
+                            Ok(b) => b,
+                            Err(_) => return, // killed while answering: not acknowledged
+                        };
+                        acked
+                            .lock()
+                            .unwrap()
+                            .push((body["id"].as_i64().unwrap(), title));
+                    }
+                    Ok(r) => panic!("unexpected status {}", r.status()),
+                    Err(_) => return, // the server is gone
+                }
+            }
+        }));
+    }
+    // Kill the server while the writes stream in.
+    while acked.lock().unwrap().len() < 100 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.start_kill().unwrap(); // SIGKILL
+    server.wait().await.unwrap();
+    for w in writers {
+        w.await.unwrap();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(acked.len() >= 100);
+
+    let (_server, url) = spawn_server(data.path()).await;
+    for (id, title) in &acked {
+        let r = client
+            .get(format!("{url}{}/{id}", api::HOTSPOTS))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "acknowledged hotspot {id} is lost");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["title"], title.as_str());
+    }
+    // Each acknowledged write also kept its change event.
+    let mut events = client
+        .get(format!("{url}{}", api::EVENTS))
+        .header("last-event-id", "0")
+        .send()
+        .await
+        .unwrap();
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while text.matches("event: change").count() < acked.len()
+        && tokio::time::Instant::now() < deadline
+    {
+        match tokio::time::timeout(Duration::from_secs(1), events.chunk()).await {
+            Ok(Ok(Some(chunk))) => text.push_str(&String::from_utf8_lossy(&chunk)),
+            _ => break,
+        }
+    }
+    for (id, _) in &acked {
+        assert!(
+            text.contains(&format!("\"id\":{id},")),
+            "no change event for {id}"
+        );
+    }
+}
