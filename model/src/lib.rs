@@ -12,6 +12,7 @@ pub mod config;
 pub mod context;
 pub mod district;
 pub mod event;
+pub mod export;
 pub mod geometry;
 pub mod hamm;
 pub mod hotspot;

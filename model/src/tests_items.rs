@@ -176,3 +176,35 @@ fn features_round_trip_and_keep_the_geometry_out_of_the_properties() {
     assert_eq!(from_feature::<crate::Hotspot>(&f).unwrap(), s);
     assert!(crate::Hotspot::KIND.as_str() == "hotspot");
 }
+
+#[test]
+fn actions_export_to_csv_and_icalendar() {
+    let mut a = operation("2026-12-04T18:00:00Z", "2026-12-04T22:00:00Z", WESTENTOR);
+    a.title = "Einsatz, \"Südstraße\"".into();
+    a.prepare(&ctx()).unwrap();
+    let items = [stored(3, a)];
+    let csv = crate::export::actions_csv(&items);
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "id,title,kind,status,start,end,district,lead_agency,agencies,working_group,demo"
+    );
+    assert_eq!(
+        lines[1],
+        "3,\"Einsatz, \"\"Südstraße\"\"\",joint_operation,planned,2026-12-04T19:00:00+01:00,2026-12-04T23:00:00+01:00,mitte,polizei,kod,,false"
+    );
+    let ics = crate::export::actions_ics(&items, ts("2026-11-24T12:00:00Z"));
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    for line in [
+        "UID:action-3@lagebild-hamm",
+        "DTSTART:20261204T180000Z",
+        "DTEND:20261204T220000Z",
+        "SUMMARY:Einsatz\\, \"Südstraße\"",
+        "STATUS:TENTATIVE",
+        "LOCATION:Hamm-Mitte",
+        "SEQUENCE:1",
+    ] {
+        assert!(ics.contains(&format!("{line}\r\n")), "missing {line}");
+    }
+}

@@ -151,6 +151,13 @@ pub fn district_count(conn: &Connection) -> Result<u32, DbError> {
 /// Replaces all districts in one transaction.
 pub fn replace_districts(conn: &mut Connection, districts: &[District]) -> Result<(), DbError> {
     let tx = conn.transaction()?;
+    write_districts(&tx, districts)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Replaces all districts inside the caller's transaction.
+pub fn write_districts(tx: &rusqlite::Transaction, districts: &[District]) -> Result<(), DbError> {
     tx.execute("DELETE FROM districts", [])?;
     for (position, d) in districts.iter().enumerate() {
         let properties = serde_json::to_string(&d.properties)
@@ -165,7 +172,6 @@ pub fn replace_districts(conn: &mut Connection, districts: &[District]) -> Resul
             ],
         )?;
     }
-    tx.commit()?;
     Ok(())
 }
 

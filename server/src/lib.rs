@@ -10,6 +10,8 @@
 //! - `GET|POST /api/hotspots`, `/api/routes`, `/api/actions` — filterable layers and creation;
 //!   `GET|PUT|DELETE …/{id}` with `ETag` / `If-Match` (see [`routes::items`])
 //! - `GET /api/conflicts`, `/api/coverage`, `/api/summary` — analysis (see [`routes::analysis`])
+//! - `GET /api/export/{file}`, `POST /api/import/{districts,hotspots,routes}` (see
+//!   [`routes::transfer`])
 //! - `GET /api/events` — Server-Sent Events with resume (see [`routes::events`])
 //! - anything else under `/api/` — a JSON 404
 //! - every other path — the app's files, with `index.html` for client-side routes
@@ -18,6 +20,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod import;
 pub mod json;
 pub mod routes;
 pub mod seed;

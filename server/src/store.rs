@@ -137,22 +137,93 @@ fn ids(tx: &Transaction, kind: ItemKind) -> Result<Vec<i64>, StoreError> {
     Ok(ids)
 }
 
+/// What validation needs from the database, as the transaction sees it.
+pub struct Known {
+    pub agencies: Vec<AgencyKey>,
+    pub hotspot_ids: Vec<i64>,
+    pub route_ids: Vec<i64>,
+}
+
+impl Known {
+    pub fn read(tx: &Transaction) -> Result<Known, StoreError> {
+        Ok(Known {
+            agencies: agencies(tx)?.into_iter().map(|a| a.key).collect(),
+            hotspot_ids: ids(tx, ItemKind::Hotspot)?,
+            route_ids: ids(tx, ItemKind::Route)?,
+        })
+    }
+
+    pub fn context<'a>(&'a self, districts: &'a [District]) -> Context<'a> {
+        Context {
+            agencies: &self.agencies,
+            districts,
+            hotspot_ids: &self.hotspot_ids,
+            route_ids: &self.route_ids,
+        }
+    }
+}
+
 /// Validates `item` against the picture as the transaction sees it.
 fn prepare<T: Item>(
     tx: &Transaction,
     item: &mut T,
     districts: &[District],
 ) -> Result<(), StoreError> {
-    let agencies: Vec<AgencyKey> = agencies(tx)?.into_iter().map(|a| a.key).collect();
-    let hotspot_ids = ids(tx, ItemKind::Hotspot)?;
-    let route_ids = ids(tx, ItemKind::Route)?;
-    let ctx = Context {
-        agencies: &agencies,
-        districts,
-        hotspot_ids: &hotspot_ids,
-        route_ids: &route_ids,
-    };
-    item.prepare(&ctx).map_err(StoreError::Invalid)
+    let known = Known::read(tx)?;
+    item.prepare(&known.context(districts))
+        .map_err(StoreError::Invalid)
+}
+
+/// Inserts an item that has been prepared, with its change event.
+pub fn insert_prepared<T: Item>(
+    tx: &Transaction,
+    item: &T,
+    now: Timestamp,
+) -> Result<(i64, ChangeEvent), StoreError> {
+    tx.execute(
+        "INSERT INTO items (kind, version, updated_at, body) VALUES (?1, 1, ?2, ?3)",
+        params![T::KIND.as_str(), now.to_string(), body(item)?],
+    )?;
+    let id = tx.last_insert_rowid();
+    let event = log(tx, T::KIND, id, ChangeOp::Created, 1, &now.to_string())?;
+    Ok((id, event))
+}
+
+/// Writes a new body for an item at `version` (already checked), with its change event.
+pub fn write_version<T: Item>(
+    tx: &Transaction,
+    id: i64,
+    version: i64,
+    item: &T,
+    now: Timestamp,
+) -> Result<ChangeEvent, StoreError> {
+    tx.execute(
+        "UPDATE items SET version = ?1, updated_at = ?2, body = ?3 WHERE id = ?4",
+        params![version, now.to_string(), body(item)?, id],
+    )?;
+    log(
+        tx,
+        T::KIND,
+        id,
+        ChangeOp::Updated,
+        version,
+        &now.to_string(),
+    )
+}
+
+/// Appends a change event that is not about one item (e.g. an import of districts).
+pub fn log_other(tx: &Transaction, kind: &str, op: ChangeOp) -> Result<ChangeEvent, StoreError> {
+    tx.execute(
+        "INSERT INTO events (kind, item_id, op, version, at) VALUES (?1, 0, ?2, 0, ?3)",
+        params![kind, op.as_str(), Timestamp::now().to_string()],
+    )?;
+    Ok(ChangeEvent {
+        seq: tx.last_insert_rowid(),
+        kind: kind.to_owned(),
+        id: 0,
+        op,
+        version: 0,
+    })
 }
 
 fn log(
@@ -198,12 +269,7 @@ pub fn create<T: Item>(
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     prepare(&tx, &mut item, districts)?;
     let now = Timestamp::now();
-    tx.execute(
-        "INSERT INTO items (kind, version, updated_at, body) VALUES (?1, 1, ?2, ?3)",
-        params![T::KIND.as_str(), now.to_string(), body(&item)?],
-    )?;
-    let id = tx.last_insert_rowid();
-    let event = log(&tx, T::KIND, id, ChangeOp::Created, 1, &now.to_string())?;
+    let (id, event) = insert_prepared(&tx, &item, now)?;
     tx.commit()?;
     Ok((
         Stored {
@@ -236,18 +302,7 @@ pub fn update<T: Item>(
     prepare(&tx, &mut item, districts)?;
     let now = Timestamp::now();
     let version = current + 1;
-    tx.execute(
-        "UPDATE items SET version = ?1, updated_at = ?2, body = ?3 WHERE id = ?4",
-        params![version, now.to_string(), body(&item)?, id],
-    )?;
-    let event = log(
-        &tx,
-        T::KIND,
-        id,
-        ChangeOp::Updated,
-        version,
-        &now.to_string(),
-    )?;
+    let event = write_version(&tx, id, version, &item, now)?;
     tx.commit()?;
     Ok((
         Stored {

@@ -9,12 +9,13 @@ pub mod items;
 pub mod map_config;
 pub mod outline;
 pub mod query;
+pub mod transfer;
 
 use axum::{
     Router,
     extract::DefaultBodyLimit,
     http::{HeaderMap, header},
-    routing::get,
+    routing::{get, post},
 };
 use model::{Action, Hotspot, PatrolRoute, api};
 
@@ -35,6 +36,20 @@ pub fn api() -> Router<AppState> {
         .route(api::COVERAGE, get(analysis::coverage))
         .route(api::SUMMARY, get(analysis::summary))
         .route(api::EVENTS, get(events::stream))
+        .route("/api/export/{file}", get(transfer::export))
+        .merge(
+            Router::new()
+                .route("/api/import/districts", post(transfer::import_districts))
+                .route(
+                    "/api/import/hotspots",
+                    post(transfer::import_items::<Hotspot>),
+                )
+                .route(
+                    "/api/import/routes",
+                    post(transfer::import_items::<PatrolRoute>),
+                )
+                .layer(DefaultBodyLimit::max(transfer::MAX_IMPORT)),
+        )
         .route("/api", get(not_found))
         .route("/api/{*rest}", get(not_found))
         .method_not_allowed_fallback(method_not_allowed)
