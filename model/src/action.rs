@@ -63,15 +63,19 @@ pub const MAX_ACTION_HOURS: i64 = 14 * 24;
 /// Most linked hotspots or routes.
 pub const MAX_LINKS: usize = 50;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
     pub title: String,
     pub kind: ActionKind,
     /// RFC 3339 with offset; shown in Europe/Berlin time.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub start: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub end: Timestamp,
     /// A Point inside Hamm; then `district` is derived from it.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub place: Option<Geometry>,
     /// Required where there is no place.
     #[serde(default)]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// A stable agency key: lowercase ASCII letters, digits and `-`, 2 to 40 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "kod"))]
 pub struct AgencyKey(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -53,6 +54,7 @@ impl fmt::Display for AgencyKey {
 }
 
 /// An agency's standing in the partnership.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AgencyRole {
@@ -64,6 +66,7 @@ pub enum AgencyRole {
     Guest,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Agency {
     pub key: AgencyKey,

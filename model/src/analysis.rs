@@ -15,12 +15,15 @@ use crate::{
 };
 
 /// Two operations in one district at overlapping times.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conflict {
     pub district: DistrictKey,
     /// The two action ids, lower first.
     pub actions: [i64; 2],
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub overlap_start: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub overlap_end: Timestamp,
 }
 
@@ -58,6 +61,7 @@ pub fn conflicts(actions: &[Stored<Action>]) -> Vec<Conflict> {
 pub const NEARBY_M: f64 = 300.0;
 
 /// Uncovered hours of a hotspot: `from` on `day`, for `minutes`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Gap {
     pub day: Weekday,
@@ -67,6 +71,7 @@ pub struct Gap {
 }
 
 /// Patrol coverage of one hotspot in one week.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Coverage {
     pub hotspot: i64,
@@ -174,6 +179,7 @@ fn route_minutes(route: &PatrolRoute, week_start: Date) -> MinuteSet {
 }
 
 /// What the map shows per district.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DistrictSummary {
     pub district: DistrictKey,

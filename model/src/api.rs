@@ -33,10 +33,13 @@ pub const COVERAGE: &str = "/api/coverage";
 pub const SUMMARY: &str = "/api/summary";
 /// `GET`: Server-Sent Events, one per committed change; resumes after `Last-Event-ID`.
 pub const EVENTS: &str = "/api/events";
+/// `GET`: the OpenAPI 3.1 description of the API.
+pub const OPENAPI: &str = "/api/openapi.json";
 /// `GET`: how the map starts (centre, bounds, optional tile server).
 pub const CONFIG: &str = "/api/config";
 
 /// Body of [`HEALTH`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {
     pub status: String,
@@ -45,11 +48,13 @@ pub struct Health {
 }
 
 /// The body of every error response: which field (if any) and why, in plain words.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
     /// Machine-readable code, e.g. `not_found`.

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A WGS84 position in Leaflet's order (latitude first).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LatLng {
     pub lat: f64,
@@ -10,6 +11,7 @@ pub struct LatLng {
 }
 
 /// South-west and north-east corners.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Bounds {
     pub south_west: LatLng,
@@ -17,6 +19,7 @@ pub struct Bounds {
 }
 
 /// Body of [`crate::api::CONFIG`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MapConfig {
     pub center: LatLng,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Stable key of a district. These keys never change, so official boundaries can later replace
 /// the approximate ones without touching anything that refers to a district.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DistrictKey {
@@ -94,6 +95,7 @@ impl FromStr for DistrictKey {
 }
 
 /// The `properties` of a district feature on the wire.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DistrictProperties {
     pub key: DistrictKey,

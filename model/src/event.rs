@@ -10,6 +10,7 @@ string_enum! {
 
 /// One committed change. `seq` is the SSE event id; a client that reconnects with
 /// `Last-Event-ID: <seq>` receives every later event.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeEvent {
     pub seq: i64,

@@ -32,18 +32,21 @@ string_enum! {
 /// Most weekly windows one item may have.
 pub const MAX_WINDOWS: usize = 28;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hotspot {
     pub title: String,
     pub category: HotspotCategory,
     pub severity: Severity,
     /// A Point or a Polygon inside Hamm.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"type": "Point", "coordinates": [7.8137, 51.68016]})))]
     pub geometry: Geometry,
     /// When it matters, in local time.
     pub hours: Vec<WeeklyWindow>,
     /// The owning agency.
     pub agency: AgencyKey,
     /// After this date the hotspot must be confirmed, or it stops showing as active.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub review_date: Date,
     /// Derived from the geometry by the server.
     #[serde(default)]

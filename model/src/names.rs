@@ -14,8 +14,12 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        // Wire names are the variants in snake_case (said plainly, so schema generators see
+        // them); `names_match_the_wire` checks them against the names given here.
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+            $($(#[$vmeta])* $variant),+
         }
 
         impl $name {
@@ -45,4 +49,30 @@ macro_rules! string_enum {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    fn check<T: serde::Serialize + Copy>(all: &[T], name: impl Fn(T) -> &'static str) {
+        for &v in all {
+            assert_eq!(
+                serde_json::to_value(v).unwrap(),
+                name(v),
+                "serde and as_str disagree"
+            );
+        }
+    }
+
+    #[test]
+    fn names_match_the_wire() {
+        use crate::{action::*, event::ChangeOp, hotspot::*, item::ItemKind, route::Occasion};
+        check(HotspotCategory::ALL, HotspotCategory::as_str);
+        check(Severity::ALL, Severity::as_str);
+        check(Occasion::ALL, Occasion::as_str);
+        check(ActionKind::ALL, ActionKind::as_str);
+        check(ActionStatus::ALL, ActionStatus::as_str);
+        check(WorkingGroup::ALL, WorkingGroup::as_str);
+        check(ItemKind::ALL, ItemKind::as_str);
+        check(ChangeOp::ALL, ChangeOp::as_str);
+    }
 }

@@ -30,10 +30,12 @@ pub const MAX_PERIODS: usize = 100;
 /// Longest one-off period, in hours.
 pub const MAX_PERIOD_HOURS: i64 = 7 * 24;
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PatrolRoute {
     pub title: String,
     /// A LineString inside Hamm.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"type": "Point", "coordinates": [7.8137, 51.68016]})))]
     pub geometry: Geometry,
     /// The owning agency.
     pub agency: AgencyKey,

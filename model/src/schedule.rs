@@ -22,6 +22,7 @@ pub fn local(t: Timestamp) -> ZonedDateTime {
     t.to_zoned_datetime(berlin())
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
@@ -57,6 +58,7 @@ impl Weekday {
 /// A wall-clock time of day, `HH:MM` on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "22:00"))]
 pub struct ClockTime(u16);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -104,6 +106,7 @@ impl fmt::Display for ClockTime {
 
 /// Recurring hours: on each of `days`, from `from` to `to`. A `to` at or before `from` runs into
 /// the next day (Fri 22:00–04:00 ends Saturday 04:00); `from == to` is a whole day.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeeklyWindow {
     pub days: Vec<Weekday>,
@@ -184,9 +187,12 @@ impl WeeklyWindow {
 }
 
 /// A single period, e.g. a big event's evening.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub start: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub end: Timestamp,
 }
 

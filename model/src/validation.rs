@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One problem with one field; `field` is a JSON path such as `hours[0].from`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,

@@ -12,6 +12,7 @@
 //! - `GET /api/conflicts`, `/api/coverage`, `/api/summary` — analysis (see [`routes::analysis`])
 //! - `GET /api/export/{file}`, `POST /api/import/{districts,hotspots,routes}` (see
 //!   [`routes::transfer`])
+//! - `GET /api/openapi.json` — OpenAPI 3.1, built from the same endpoint table as the router
 //! - `GET /api/events` — Server-Sent Events with resume (see [`routes::events`])
 //! - anything else under `/api/` — a JSON 404
 //! - every other path — the app's files, with `index.html` for client-side routes
@@ -22,6 +23,7 @@ pub mod demo;
 pub mod error;
 pub mod import;
 pub mod json;
+pub mod openapi;
 pub mod routes;
 pub mod seed;
 pub mod startup;

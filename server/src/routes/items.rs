@@ -6,29 +6,72 @@
 //! - `DELETE {base}/{id}` — delete; needs `If-Match`
 
 use axum::{
-    Json, Router,
+    Json,
     extract::{Path, RawQuery, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
-use model::{Item, Stored, item::layer};
+use model::{Item, ItemKind, Stored, item::layer};
 
 use crate::{
     error::AppError,
     json::ApiJson,
-    routes::{districts::GEO_JSON, etag, if_match, query, query_pairs},
+    routes::{
+        Body, Endpoint, LAYER_FILTERS, Op, districts::GEO_JSON, etag, if_match, query, query_pairs,
+    },
     state::AppState,
     store,
 };
 
-pub fn router<T: Item>(base: &'static str) -> Router<AppState> {
-    Router::new()
-        .route(base, get(list::<T>).post(create::<T>))
-        .route(
-            &format!("{base}/{{id}}"),
-            get(one::<T>).put(replace::<T>).delete(remove::<T>),
-        )
+/// The collection and item endpoints of one kind; `schema` names its OpenAPI schema.
+pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpoint> {
+    let item_path: &'static str = match T::KIND {
+        ItemKind::Hotspot => "/api/hotspots/{id}",
+        ItemKind::Route => "/api/routes/{id}",
+        ItemKind::Action => "/api/actions/{id}",
+    };
+    let write = |method, summary| Op {
+        method,
+        summary,
+        query: &[],
+        headers: &["If-Match"],
+        request: Body::Json(schema),
+        response: Body::Stored(schema),
+        status: 200,
+    };
+    vec![
+        Endpoint {
+            path: base,
+            handler: get(list::<T>).post(create::<T>),
+            ops: vec![
+                Op::get("The layer, filtered (FeatureCollection)", Body::GeoJson)
+                    .query(LAYER_FILTERS),
+                Op::post(
+                    "Create; answers with ETag and Location",
+                    Body::Json(schema),
+                    Body::Stored(schema),
+                ),
+            ],
+        },
+        Endpoint {
+            path: item_path,
+            handler: get(one::<T>).put(replace::<T>).delete(remove::<T>),
+            ops: vec![
+                Op::get("One item, with its ETag", Body::Stored(schema)),
+                write(
+                    Method::PUT,
+                    "Replace; needs If-Match (428 without, 412 when stale)",
+                ),
+                Op {
+                    status: 204,
+                    request: Body::None,
+                    response: Body::None,
+                    ..write(Method::DELETE, "Delete; needs If-Match")
+                },
+            ],
+        },
+    ]
 }
 
 async fn list<T: Item>(

@@ -2,7 +2,7 @@
 
 use axum::{
     body::Body,
-    http::{Request, StatusCode, header},
+    http::{Method, Request, StatusCode, header},
 };
 use http_body_util::BodyExt;
 use model::{
@@ -187,4 +187,111 @@ fn an_invalid_tile_url_stops_the_start() {
         startup::map_config(&config),
         Err(startup::StartupError::TileUrl(_))
     ));
+}
+
+fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                out.push(r.clone());
+            }
+            map.values().for_each(|v| refs(v, out));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint_and_resolves_every_reference() {
+    let app = test_app(std::path::Path::new("no-dist")).await;
+    let (status, _, body) = get(&app, api::OPENAPI).await;
+    assert_eq!(status, StatusCode::OK);
+    let doc: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let endpoints = crate::routes::endpoints();
+    assert!(endpoints.len() >= 20);
+    for e in &endpoints {
+        for op in &e.ops {
+            let method = op.method.as_str().to_lowercase();
+            assert!(
+                doc["paths"][e.path][&method].is_object(),
+                "{method} {} is not documented",
+                e.path
+            );
+        }
+    }
+    let documented: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        documented,
+        endpoints.iter().map(|e| e.ops.len()).sum::<usize>(),
+        "no extra operations"
+    );
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 30);
+    for r in all {
+        let name = r.strip_prefix("#/components/schemas/").unwrap();
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "dangling reference {r}"
+        );
+    }
+    // The wire types' schemas follow serde's names.
+    let action = &doc["components"]["schemas"]["Action"];
+    assert!(action["properties"]["lead_agency"].is_object(), "{action}");
+    assert!(
+        doc["components"]["schemas"]["ActionKind"]
+            .to_string()
+            .contains("joint_operation")
+    );
+}
+
+#[tokio::test]
+async fn every_documented_method_is_routed_and_every_other_is_refused() {
+    let app = test_app(std::path::Path::new("no-dist")).await;
+    for e in crate::routes::endpoints() {
+        let path = e
+            .path
+            .replace("{id}", "999999")
+            .replace("{file}", "actions.csv");
+        for method in [Method::GET, Method::POST, Method::PUT, Method::DELETE] {
+            let documented = e.ops.iter().any(|op| op.method == method);
+            let mut request = Request::builder().method(method.clone()).uri(&path);
+            if method == Method::GET && path == api::EVENTS {
+                // An event stream never ends; a bad resume id answers at once.
+                request = request.header("last-event-id", "x");
+            }
+            let response = app
+                .router
+                .clone()
+                .oneshot(request.body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = response.status();
+            if documented {
+                assert_ne!(
+                    status,
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {path} is documented but not routed"
+                );
+                let body = response.into_body().collect().await.unwrap().to_bytes();
+                assert!(
+                    !String::from_utf8_lossy(&body).contains("API endpoint not found"),
+                    "{method} {path} fell through"
+                );
+            } else {
+                assert_eq!(
+                    status,
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "{method} {path} is routed but not documented"
+                );
+            }
+        }
+    }
 }

@@ -107,7 +107,7 @@ pub async fn export(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Imported {
     pub imported: usize,
     pub ids: Vec<i64>,

@@ -1,0 +1,215 @@
+//! `GET /api/openapi.json`: the OpenAPI 3.1 description of this API, built from the same
+//! endpoint table the router is built from ([`crate::routes::endpoints`]) and from the schemas
+//! that `model`'s wire types derive, so it cannot drift from the code.
+
+use model::{
+    Action, Agency, DistrictProperties, Hotspot, MapConfig, PatrolRoute,
+    action::{ActionKind, ActionStatus, WorkingGroup},
+    agency::{AgencyKey, AgencyRole},
+    analysis::{Conflict, Coverage, DistrictSummary, Gap},
+    api::{ErrorBody, ErrorDetail, Health},
+    config::{Bounds, LatLng},
+    district::DistrictKey,
+    event::{ChangeEvent, ChangeOp},
+    hotspot::{HotspotCategory, Severity},
+    route::Occasion,
+    schedule::{ClockTime, Period, Weekday, WeeklyWindow},
+    validation::FieldError,
+};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, HttpMethod, InfoBuilder, OpenApi, OpenApiBuilder, Paths,
+    Ref, RefOr, Required,
+    path::{OperationBuilder, ParameterBuilder, ParameterIn},
+    request_body::RequestBodyBuilder,
+    response::ResponseBuilder,
+    schema::{ObjectBuilder, Schema, Type},
+};
+
+use crate::routes::{Body, Endpoint, Op};
+
+fn components() -> utoipa::openapi::Components {
+    ComponentsBuilder::new()
+        .schema_from::<Health>()
+        .schema_from::<ErrorBody>()
+        .schema_from::<ErrorDetail>()
+        .schema_from::<FieldError>()
+        .schema_from::<MapConfig>()
+        .schema_from::<LatLng>()
+        .schema_from::<Bounds>()
+        .schema_from::<DistrictKey>()
+        .schema_from::<DistrictProperties>()
+        .schema_from::<AgencyKey>()
+        .schema_from::<Agency>()
+        .schema_from::<AgencyRole>()
+        .schema_from::<Weekday>()
+        .schema_from::<ClockTime>()
+        .schema_from::<WeeklyWindow>()
+        .schema_from::<Period>()
+        .schema_from::<HotspotCategory>()
+        .schema_from::<Severity>()
+        .schema_from::<Hotspot>()
+        .schema_from::<Occasion>()
+        .schema_from::<PatrolRoute>()
+        .schema_from::<ActionKind>()
+        .schema_from::<ActionStatus>()
+        .schema_from::<WorkingGroup>()
+        .schema_from::<Action>()
+        .schema_from::<ChangeOp>()
+        .schema_from::<ChangeEvent>()
+        .schema_from::<Conflict>()
+        .schema_from::<Gap>()
+        .schema_from::<Coverage>()
+        .schema_from::<DistrictSummary>()
+        .schema_from::<crate::routes::transfer::Imported>()
+        .schema(
+            "StoredMeta",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .property("id", ObjectBuilder::new().schema_type(Type::Integer))
+                .property("version", ObjectBuilder::new().schema_type(Type::Integer))
+                .property(
+                    "updated_at",
+                    ObjectBuilder::new().schema_type(Type::String).format(Some(
+                        utoipa::openapi::schema::SchemaFormat::KnownFormat(
+                            utoipa::openapi::schema::KnownFormat::DateTime,
+                        ),
+                    )),
+                )
+                .required("id")
+                .required("version")
+                .required("updated_at")
+                .description(Some("What the server adds to a stored item")),
+        )
+        .schema(
+            "GeoJson",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .description(Some(
+                    "An RFC 7946 GeoJSON object (FeatureCollection or Feature)",
+                )),
+        )
+        .build()
+}
+
+fn content(body: &Body) -> Option<(&'static str, RefOr<Schema>)> {
+    let r = |name: &str| RefOr::Ref(Ref::from_schema_name(name));
+    match body {
+        Body::None => None,
+        Body::Json(name) => Some(("application/json", r(name))),
+        Body::JsonList(name) => Some((
+            "application/json",
+            RefOr::T(Schema::Array(
+                utoipa::openapi::schema::ArrayBuilder::new()
+                    .items(r(name))
+                    .build(),
+            )),
+        )),
+        Body::Stored(name) => Some((
+            "application/json",
+            RefOr::T(Schema::AllOf(
+                utoipa::openapi::schema::AllOfBuilder::new()
+                    .item(r(name))
+                    .item(r("StoredMeta"))
+                    .build(),
+            )),
+        )),
+        Body::GeoJson => Some(("application/geo+json", r("GeoJson"))),
+        Body::Other(media) => Some((
+            media,
+            RefOr::T(Schema::Object(
+                ObjectBuilder::new().schema_type(Type::String).build(),
+            )),
+        )),
+    }
+}
+
+fn method(op: &Op) -> HttpMethod {
+    match op.method.as_str() {
+        "POST" => HttpMethod::Post,
+        "PUT" => HttpMethod::Put,
+        "DELETE" => HttpMethod::Delete,
+        _ => HttpMethod::Get,
+    }
+}
+
+fn operation(path: &str, op: &Op) -> utoipa::openapi::path::Operation {
+    let mut b = OperationBuilder::new()
+        .summary(Some(op.summary))
+        .operation_id(Some(format!(
+            "{}{}",
+            op.method.as_str().to_lowercase(),
+            path.replace(['/', '{', '}', '.'], "_")
+        )));
+    if path.contains("{id}") || path.contains("{file}") {
+        let name = if path.contains("{id}") { "id" } else { "file" };
+        b = b.parameter(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True),
+        );
+    }
+    for q in op.query {
+        b = b.parameter(
+            ParameterBuilder::new()
+                .name(*q)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False),
+        );
+    }
+    for h in op.headers {
+        b = b.parameter(
+            ParameterBuilder::new()
+                .name(*h)
+                .parameter_in(ParameterIn::Header)
+                .required(if *h == "If-Match" {
+                    Required::True
+                } else {
+                    Required::False
+                }),
+        );
+    }
+    if let Some((media, schema)) = content(&op.request) {
+        b = b.request_body(Some(
+            RequestBodyBuilder::new()
+                .content(media, ContentBuilder::new().schema(Some(schema)).build())
+                .required(Some(Required::True))
+                .build(),
+        ));
+    }
+    let mut ok = ResponseBuilder::new().description("Success");
+    if let Some((media, schema)) = content(&op.response) {
+        ok = ok.content(media, ContentBuilder::new().schema(Some(schema)).build());
+    }
+    b = b.response(op.status.to_string(), ok);
+    let error = ResponseBuilder::new()
+        .description("Error: the field and the reason")
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(RefOr::Ref(Ref::from_schema_name("ErrorBody"))))
+                .build(),
+        );
+    b = b.response("4XX", error);
+    b.build()
+}
+
+/// The document for the given endpoints.
+pub fn document(endpoints: &[Endpoint]) -> OpenApi {
+    let mut paths = Paths::new();
+    for e in endpoints {
+        for op in &e.ops {
+            paths.add_path_operation(e.path, vec![method(op)], operation(e.path, op));
+        }
+    }
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("Lagebild Hamm API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some("The shared situational picture of the security partnership of the city of Hamm.")),
+        )
+        .paths(paths)
+        .components(Some(components()))
+        .build()
+}
