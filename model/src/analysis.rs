@@ -229,3 +229,77 @@ pub fn district_summaries(
 fn count<I: Iterator>(it: I) -> u32 {
     u32::try_from(it.count()).unwrap_or(u32::MAX)
 }
+
+/// The control-room wall's tiles, for the city or one district.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Indicators {
+    pub district: Option<DistrictKey>,
+    /// Actions (not cancelled) today and this week (Monday to Sunday, local time).
+    pub actions_today: u32,
+    pub actions_week: u32,
+    pub hotspots_active: u32,
+    /// Patrol routes scheduled today.
+    pub patrols_today: u32,
+    /// Conflicts this week.
+    pub conflicts_week: u32,
+}
+
+/// Local midnight of `date` as an instant.
+fn midnight(date: Date) -> Option<Timestamp> {
+    date.to_zoned_datetime(berlin()).ok().map(|z| z.timestamp())
+}
+
+/// The wall's tiles at `now`, for `district` or (None) the whole city.
+pub fn indicators(
+    hotspots: &[Stored<Hotspot>],
+    routes: &[Stored<PatrolRoute>],
+    actions: &[Stored<Action>],
+    now: Timestamp,
+    district: Option<DistrictKey>,
+) -> Indicators {
+    let today = local(now).date();
+    let monday = today
+        .checked_sub(i64::from(today.weekday().to_monday_zero_offset()).days())
+        .unwrap_or(today);
+    let day = (
+        midnight(today).unwrap_or(now),
+        today.tomorrow().ok().and_then(midnight).unwrap_or(now),
+    );
+    let week = (
+        midnight(monday).unwrap_or(now),
+        monday
+            .checked_add(7.days())
+            .ok()
+            .and_then(midnight)
+            .unwrap_or(now),
+    );
+    let here = |d: Option<DistrictKey>| district.is_none() || d == district;
+    let live =
+        |a: &&Stored<Action>| a.item.status != ActionStatus::Cancelled && here(a.item.district);
+    let week_actions: Vec<Stored<Action>> = actions
+        .iter()
+        .filter(live)
+        .filter(|a| a.item.overlaps(week.0, week.1))
+        .cloned()
+        .collect();
+    Indicators {
+        district,
+        actions_today: count(
+            week_actions
+                .iter()
+                .filter(|a| a.item.overlaps(day.0, day.1)),
+        ),
+        actions_week: count(week_actions.iter()),
+        hotspots_active: count(
+            hotspots
+                .iter()
+                .filter(|h| here(h.item.district) && h.item.is_active_at(now)),
+        ),
+        patrols_today: count(routes.iter().filter(|r| {
+            (district.is_none() || district.is_some_and(|d| r.item.districts.contains(&d)))
+                && r.item.is_scheduled_within(day.0, day.1)
+        })),
+        conflicts_week: count(conflicts(&week_actions).iter()),
+    }
+}

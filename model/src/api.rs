@@ -31,6 +31,8 @@ pub const CONFLICTS: &str = "/api/conflicts";
 pub const COVERAGE: &str = "/api/coverage";
 /// `GET`: per-district counts (`?at=&from=&to=`).
 pub const SUMMARY: &str = "/api/summary";
+/// `GET`: the wall's indicator tiles for now (`?district=` for one district).
+pub const INDICATORS: &str = "/api/indicators";
 /// `GET`: Server-Sent Events, one per committed change; resumes after `Last-Event-ID`.
 pub const EVENTS: &str = "/api/events";
 /// `GET`: the OpenAPI 3.1 description of the API.

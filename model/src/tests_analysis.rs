@@ -162,3 +162,57 @@ fn district_summaries_count_what_is_active_and_planned() {
         (0, 1, 0)
     );
 }
+
+#[test]
+fn wall_indicators_count_today_this_week_and_now() {
+    let today = prepared_op(1, "2026-11-27T18:00:00Z", "2026-11-27T22:00:00Z", WESTENTOR);
+    let clash = prepared_op(
+        2,
+        "2026-11-27T20:00:00Z",
+        "2026-11-27T23:00:00Z",
+        SUEDSTRASSE,
+    );
+    let later = prepared_op(3, "2026-11-29T10:00:00Z", "2026-11-29T12:00:00Z", HEESSEN);
+    let next_week = prepared_op(4, "2026-12-01T10:00:00Z", "2026-12-01T12:00:00Z", WESTENTOR);
+    let mut r = route(
+        &[WESTENTOR, SUEDSTRASSE],
+        vec![window(&[Fri], (21, 0), (2, 0))],
+    );
+    r.prepare(&ctx()).unwrap();
+    let now = ts("2026-11-27T21:30:00Z"); // Friday 22:30 in Hamm
+    let actions = [today, clash, later, next_week];
+    let city = crate::analysis::indicators(
+        &[prepared_hotspot()],
+        &[stored(1, r.clone())],
+        &actions,
+        now,
+        None,
+    );
+    assert_eq!(
+        (
+            city.actions_today,
+            city.actions_week,
+            city.hotspots_active,
+            city.patrols_today,
+            city.conflicts_week
+        ),
+        (2, 3, 1, 1, 1)
+    );
+    let heessen = crate::analysis::indicators(
+        &[prepared_hotspot()],
+        &[stored(1, r)],
+        &actions,
+        now,
+        Some(DistrictKey::Heessen),
+    );
+    assert_eq!(
+        (
+            heessen.actions_today,
+            heessen.actions_week,
+            heessen.hotspots_active,
+            heessen.patrols_today,
+            heessen.conflicts_week
+        ),
+        (0, 1, 0, 0, 0)
+    );
+}

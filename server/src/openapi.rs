@@ -60,6 +60,7 @@ fn components() -> utoipa::openapi::Components {
         .schema_from::<Gap>()
         .schema_from::<Coverage>()
         .schema_from::<DistrictSummary>()
+        .schema_from::<model::analysis::Indicators>()
         .schema_from::<crate::routes::transfer::Imported>()
         .schema(
             "StoredMeta",

@@ -10,7 +10,7 @@ use axum::{
 use jiff::{Timestamp, ToSpan, civil::Date};
 use model::{
     Action, Hotspot, PatrolRoute, Stored,
-    analysis::{self, Conflict, Coverage, DistrictSummary},
+    analysis::{self, Conflict, Coverage, DistrictSummary, Indicators},
     schedule::{berlin, local},
 };
 
@@ -127,5 +127,30 @@ pub async fn summary(
     let (hotspots, routes, actions) = picture(&state).await?;
     Ok(Json(analysis::district_summaries(
         &hotspots, &routes, &actions, at, window,
+    )))
+}
+
+pub async fn indicators(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Indicators>, AppError> {
+    let pairs = query_pairs(raw.as_deref());
+    let params = query::only(&pairs, &["district", "at"])?;
+    let district = value(&params, "district")
+        .map(|v| {
+            v.parse::<model::DistrictKey>()
+                .map_err(|e| AppError::BadRequest {
+                    field: "district".into(),
+                    reason: e.to_string(),
+                })
+        })
+        .transpose()?;
+    let at = value(&params, "at")
+        .map(|v| query::timestamp("at", v))
+        .transpose()?
+        .unwrap_or_else(Timestamp::now);
+    let (hotspots, routes, actions) = picture(&state).await?;
+    Ok(Json(analysis::indicators(
+        &hotspots, &routes, &actions, at, district,
     )))
 }

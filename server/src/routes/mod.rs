@@ -149,6 +149,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     list.extend([
         e(api::CONFLICTS, get(analysis::conflicts), vec![Op::get("Operations that collide in a district", Body::JsonList("Conflict")).query(&["from", "to"])]),
         e(api::COVERAGE, get(analysis::coverage), vec![Op::get("Patrol coverage of each hotspot in a week", Body::JsonList("Coverage")).query(&["week"])]),
+        e(api::INDICATORS, get(analysis::indicators), vec![Op::get("The wall's indicator tiles now", Body::Json("Indicators")).query(&["district", "at"])]),
         e(api::SUMMARY, get(analysis::summary), vec![Op::get("Per-district counts", Body::JsonList("DistrictSummary")).query(&["at", "from", "to"])]),
         e(
             api::EVENTS,
