@@ -4,9 +4,11 @@ use std::fmt;
 
 use gloo_net::http::{Request, Response};
 use model::{
-    District, MapConfig,
+    District, DistrictKey, Item, MapConfig, Stored,
+    analysis::Indicators,
     api::{self, ErrorBody},
     district::from_feature_collection,
+    item::from_feature,
 };
 use serde::de::DeserializeOwned;
 
@@ -75,4 +77,21 @@ pub async fn districts() -> Result<Vec<District>, ApiError> {
 /// The city outline as a GeoJSON feature.
 pub async fn outline() -> Result<geojson::Feature, ApiError> {
     get_json(api::OUTLINE).await
+}
+
+/// A whole layer of items.
+pub async fn items<T: Item>() -> Result<Vec<Stored<T>>, ApiError> {
+    let fc: geojson::FeatureCollection = get_json(api::collection(T::KIND)).await?;
+    fc.features
+        .iter()
+        .map(|f| from_feature::<T>(f).map_err(|e| ApiError::Unreadable(e.to_string())))
+        .collect()
+}
+
+/// The wall's tiles for the city or one district.
+pub async fn indicators(district: Option<DistrictKey>) -> Result<Indicators, ApiError> {
+    match district {
+        Some(d) => get_json(&format!("{}?district={d}", api::INDICATORS)).await,
+        None => get_json(api::INDICATORS).await,
+    }
 }

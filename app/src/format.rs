@@ -30,6 +30,55 @@ pub fn decimal(value: f64, decimals: usize) -> String {
     }
 }
 
+/// A time in Hamm, e.g. `Fr., 04.12., 19:00`, formatted by the browser (no time-zone
+/// database in the bundle).
+pub fn local_time(t: jiff::Timestamp) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.as_millisecond() as f64));
+    let options = js_sys::Object::new();
+    for (k, v) in [
+        ("timeZone", "Europe/Berlin"),
+        ("weekday", "short"),
+        ("day", "2-digit"),
+        ("month", "2-digit"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    }
+    String::from(date.to_locale_string("de-DE", &options))
+}
+
+/// The current time of day in Hamm, `HH:MM:SS`.
+pub fn clock_now() -> String {
+    let date = js_sys::Date::new_0();
+    let options = js_sys::Object::new();
+    for (k, v) in [
+        ("timeZone", "Europe/Berlin"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("second", "2-digit"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    }
+    String::from(date.to_locale_time_string_with_options("de-DE", &options))
+}
+
+/// Today's date in Hamm, e.g. `Dienstag, 24. November 2026`.
+pub fn date_today() -> String {
+    let date = js_sys::Date::new_0();
+    let options = js_sys::Object::new();
+    for (k, v) in [
+        ("timeZone", "Europe/Berlin"),
+        ("weekday", "long"),
+        ("day", "numeric"),
+        ("month", "long"),
+        ("year", "numeric"),
+    ] {
+        let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+    }
+    String::from(date.to_locale_date_string("de-DE", &options))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 pub mod api;
 pub mod components;
 pub mod format;
+pub mod live;
 pub mod map;
 pub mod pages;
 pub mod route;
@@ -22,6 +23,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Routes fallback=pages::CityMap>
+                <Route path=path!("wand") view=pages::WallPage/>
                 <ParentRoute path=path!("") view=pages::CityMap>
                     <Route path=path!("") view=|| ()/>
                     <Route path=path!("bezirk/:key") view=|| ()/>

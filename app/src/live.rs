@@ -1,7 +1,10 @@
 //! Live updates: one `EventSource` on `/api/events` per page. Every committed change raises
 //! `revision`, which layers and counters read to fetch again. The browser reconnects by
-//! itself (the server asks for a 2 s retry); after a reconnect `revision` rises too, so
-//! whatever changed while the connection was down is fetched.
+//! itself after a dropped connection (the server asks for a 2 s retry); where it gives up
+//! (`CLOSED`, e.g. after an error status during a restart) a new stream is opened after 3 s.
+//! After any reconnect `revision` rises, so whatever changed meanwhile is fetched.
+
+use std::time::Duration;
 
 use leptos::prelude::*;
 use model::api;
@@ -17,43 +20,73 @@ pub struct Live {
     pub revision: ReadSignal<u64>,
 }
 
+type Handlers = (
+    EventSource,
+    Closure<dyn FnMut(web_sys::Event)>,
+    Closure<dyn FnMut(web_sys::Event)>,
+    Closure<dyn FnMut(web_sys::MessageEvent)>,
+);
+
 /// Opens the event stream for the current component's lifetime.
 pub fn use_live() -> Live {
     let (connected, set_connected) = signal(true);
     let (revision, set_revision) = signal(0u64);
-    let source = match EventSource::new(api::EVENTS) {
-        Ok(s) => s,
-        Err(err) => {
-            leptos::logging::error!("cannot open the event stream: {err:?}");
-            set_connected.set(false);
-            return Live { connected, revision };
-        }
-    };
+    let (generation, set_generation) = signal(0u32);
     let was_down = StoredValue::new(false);
-    let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        set_connected.set(true);
-        if was_down.get_value() {
+    let current = StoredValue::new_local(None::<Handlers>);
+
+    Effect::new(move |_| {
+        generation.track();
+        current.update_value(|h| {
+            if let Some((old, ..)) = h.take() {
+                old.close();
+            }
+        });
+        let source = match EventSource::new(api::EVENTS) {
+            Ok(s) => s,
+            Err(err) => {
+                leptos::logging::error!("cannot open the event stream: {err:?}");
+                set_connected.set(false);
+                return;
+            }
+        };
+        let on_open = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            set_connected.set(true);
+            if was_down.get_value() {
+                was_down.set_value(false);
+                set_revision.update(|r| *r += 1);
+            }
+        });
+        let closed_source = source.clone();
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+            set_connected.set(false);
+            was_down.set_value(true);
+            if closed_source.ready_state() == EventSource::CLOSED {
+                set_timeout(
+                    move || set_generation.update(|g| *g += 1),
+                    Duration::from_secs(3),
+                );
+            }
+        });
+        let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
             set_revision.update(|r| *r += 1);
-            was_down.set_value(false);
-        }
+        });
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        let _ =
+            source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+        current.set_value(Some((source, on_open, on_error, on_change)));
     });
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        set_connected.set(false);
-        was_down.set_value(true);
-    });
-    let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-        set_revision.update(|r| *r += 1);
-    });
-    source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let _ = source.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
-    let handles = StoredValue::new_local(Some((source, on_open, on_error, on_change)));
+
     on_cleanup(move || {
-        handles.update_value(|h| {
+        current.update_value(|h| {
             if let Some((source, ..)) = h.take() {
                 source.close();
             }
         });
     });
-    Live { connected, revision }
+    Live {
+        connected,
+        revision,
+    }
 }

@@ -17,3 +17,68 @@ pub const RETRY: &str = "Erneut versuchen";
 pub const NOT_FOUND: &str = "Diese Seite gibt es nicht.";
 pub const BACK_TO_CITY: &str = "Zur Stadtübersicht";
 pub const MAP_LABEL: &str = "Karte der Stadtbezirke von Hamm";
+
+use model::{
+    action::{ActionKind, ActionStatus},
+    hotspot::{HotspotCategory, Severity},
+    route::Occasion,
+};
+
+pub const CONNECTION_LOST: &str = "Verbindung unterbrochen – die Anzeige verbindet sich neu, die Daten unten sind vom letzten Stand.";
+pub const ACTIONS_TODAY: &str = "Maßnahmen heute";
+pub const ACTIONS_WEEK: &str = "Maßnahmen diese Woche";
+pub const HOTSPOTS_ACTIVE: &str = "Brennpunkte aktiv";
+pub const PATROLS_TODAY: &str = "Streifen heute";
+pub const CONFLICTS: &str = "Konflikte";
+pub const DEMO_DATA: &str = "Beispieldaten";
+pub const AS_OF: &str = "Stand";
+
+pub fn category(c: HotspotCategory) -> &'static str {
+    match c {
+        HotspotCategory::YouthCrime => "Jugendkriminalität",
+        HotspotCategory::NightlifeGastronomy => "Nachtleben / Gastronomie",
+        HotspotCategory::DrugScene => "Drogenszene",
+        HotspotCategory::PublicDisorder => "Störung der öffentlichen Ordnung",
+        HotspotCategory::RoadSafety => "Verkehrssicherheit",
+        HotspotCategory::Other => "Sonstiges",
+    }
+}
+
+pub fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Low => "gering",
+        Severity::Medium => "mittel",
+        Severity::High => "hoch",
+    }
+}
+
+pub fn occasion(o: Occasion) -> &'static str {
+    match o {
+        Occasion::BigEvent => "Großveranstaltung",
+        Occasion::Playgrounds => "Spielplätze",
+        Occasion::CityCentre => "Innenstadt",
+        Occasion::Nightlife => "Nachtleben",
+        Occasion::Other => "Sonstiges",
+    }
+}
+
+pub fn action_kind(k: ActionKind) -> &'static str {
+    match k {
+        ActionKind::JointOperation => "Gemeinsamer Einsatz",
+        ActionKind::Inspection => "Kontrolle",
+        ActionKind::CitizenDialogue => "Bürgerdialog",
+        ActionKind::SteeringGroupMeeting => "Lenkungsgruppe",
+        ActionKind::WorkingGroupMeeting => "Fachkreis Präventionsrat",
+        ActionKind::GastronomyExchange => "Austausch Gastronomie",
+        ActionKind::Other => "Sonstiges",
+    }
+}
+
+pub fn action_status(s: ActionStatus) -> &'static str {
+    match s {
+        ActionStatus::Planned => "geplant",
+        ActionStatus::Confirmed => "bestätigt",
+        ActionStatus::Done => "durchgeführt",
+        ActionStatus::Cancelled => "abgesagt",
+    }
+}

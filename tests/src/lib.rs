@@ -50,7 +50,32 @@ impl TestServer {
 
     /// Starts a server on an existing data directory (e.g. one a stopped server left).
     pub async fn start_in(data: tempfile::TempDir, dist: &Path) -> TestServer {
-        let config = server::Config::for_tests(data.path().to_owned(), dist.to_owned());
+        TestServer::start_with(data, dist, None, true).await
+    }
+
+    /// Starts a server with the built app and the demo data.
+    pub async fn with_app_and_demo() -> TestServer {
+        let dist = dist_dir();
+        assert!(
+            dist.join("index.html").is_file(),
+            "no built app in {}",
+            dist.display()
+        );
+        TestServer::start_with(tempfile::tempdir().expect("temp dir"), &dist, None, false).await
+    }
+
+    /// Starts a server at `addr` (e.g. where a stopped one listened), optionally with demo data.
+    pub async fn start_with(
+        data: tempfile::TempDir,
+        dist: &Path,
+        addr: Option<std::net::SocketAddr>,
+        empty: bool,
+    ) -> TestServer {
+        let mut config = server::Config::for_tests(data.path().to_owned(), dist.to_owned());
+        config.empty = empty;
+        if let Some(addr) = addr {
+            config.addr = addr;
+        }
         let app = server::Application::build(config)
             .await
             .expect("server starts");

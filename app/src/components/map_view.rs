@@ -13,6 +13,9 @@ use crate::{
 pub fn MapView(
     /// Start view and optional tile server.
     config: MapConfig,
+    /// Zoom buttons, dragging and keyboard; off for the wall, which nobody touches.
+    #[prop(default = true)]
+    controls: bool,
     children: Children,
 ) -> impl IntoView {
     let ctx = use_map();
@@ -27,6 +30,14 @@ pub fn MapView(
         options.set_center(LatLng::new(config.center.lat, config.center.lng));
         options.set_zoom(11.0);
         options.set_zoom_snap(0.25);
+        if !controls {
+            options.set_zoom_control(false);
+            options.set_dragging(false);
+            options.set_scroll_wheel_zoom(false);
+            options.set_keyboard(false);
+            options.set_touch_zoom(false);
+            options.set_box_zoom(false);
+        }
         let map = match Map::new_with_element(&el, &options) {
             Ok(map) => map,
             Err(err) => {

@@ -1,17 +1,25 @@
 //! Widgets, one per file.
 
 mod approximate_notice;
+mod clock;
+mod connection_banner;
 mod district_facts;
 mod district_layer;
 mod district_list;
+mod item_layers;
 mod load_error;
 mod map_view;
 mod outline_layer;
+mod wall_tiles;
 
 pub use approximate_notice::ApproximateNotice;
+pub use clock::Clock;
+pub use connection_banner::ConnectionBanner;
 pub use district_facts::DistrictFacts;
 pub use district_layer::DistrictLayer;
 pub use district_list::DistrictList;
+pub use item_layers::ItemLayers;
 pub use load_error::LoadError;
 pub use map_view::MapView;
 pub use outline_layer::OutlineLayer;
+pub use wall_tiles::WallTiles;

@@ -1,5 +1,7 @@
 //! Routed screens.
 
 mod city_map;
+mod wall;
 
 pub use city_map::CityMap;
+pub use wall::WallPage;

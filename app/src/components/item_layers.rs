@@ -1,0 +1,251 @@
+use leaflet::{CircleMarker, LatLng, Layer, Polyline, PolylineOptions, Popup, PopupOptions};
+use leptos::prelude::*;
+use model::{
+    Action, Hotspot, PatrolRoute, Stored, action::ActionStatus, geometry, hotspot::Severity,
+    schedule::WeeklyWindow,
+};
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::{
+    map::{
+        bindings::{GeoJsonOptions, geo_json_layer, to_js},
+        use_map,
+    },
+    text,
+};
+
+/// Hotspots, patrol routes and actions on the map, with popups built from text nodes. When
+/// the data changes, the old layers are removed before new ones are drawn, so a wall display
+/// that refreshes for days does not pile up layers.
+#[component]
+pub fn ItemLayers(
+    #[prop(into)] hotspots: Signal<Vec<Stored<Hotspot>>>,
+    #[prop(into)] routes: Signal<Vec<Stored<PatrolRoute>>>,
+    #[prop(into)] actions: Signal<Vec<Stored<Action>>>,
+) -> impl IntoView {
+    let ctx = use_map();
+    let drawn = StoredValue::new_local(Vec::<Layer>::new());
+
+    Effect::new(move |_| {
+        let (h, r, a) = (hotspots.get(), routes.get(), actions.get());
+        let Some(map) = ctx.map() else { return };
+        drawn.update_value(|layers| {
+            for l in layers.drain(..) {
+                l.remove();
+            }
+        });
+        let mut layers = Vec::new();
+        for s in &r {
+            layers.extend(route_layer(s));
+        }
+        for s in &h {
+            layers.extend(hotspot_layer(s));
+        }
+        for s in a
+            .iter()
+            .filter(|s| s.item.status != ActionStatus::Cancelled)
+        {
+            layers.extend(action_layer(s));
+        }
+        for l in &layers {
+            l.add_to(&map);
+        }
+        drawn.set_value(layers);
+    });
+
+    on_cleanup(move || {
+        drawn.update_value(|layers| {
+            for l in layers.drain(..) {
+                l.remove();
+            }
+        });
+    });
+}
+
+/// A popup body: a heading and label/value lines, all text nodes.
+pub fn popup_content(
+    title: &str,
+    lines: &[(&str, String)],
+    demo: bool,
+) -> Option<web_sys::HtmlElement> {
+    let document = web_sys::window()?.document()?;
+    let root: web_sys::HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
+    root.set_class_name("popup");
+    let heading = document.create_element("strong").ok()?;
+    heading.set_text_content(Some(title));
+    root.append_child(&heading).ok()?;
+    for (label, value) in lines {
+        let line = document.create_element("div").ok()?;
+        line.set_text_content(Some(&format!("{label}: {value}")));
+        root.append_child(&line).ok()?;
+    }
+    if demo {
+        let badge = document.create_element("div").ok()?;
+        badge.set_class_name("demo-badge");
+        badge.set_text_content(Some(text::DEMO_DATA));
+        root.append_child(&badge).ok()?;
+    }
+    Some(root)
+}
+
+fn bind(layer: &Layer, content: Option<web_sys::HtmlElement>) {
+    if let Some(content) = content {
+        let popup = Popup::new(&PopupOptions::new(), None);
+        popup.set_content(&content);
+        layer.bind_popup(&popup);
+    }
+}
+
+fn hours(windows: &[WeeklyWindow]) -> String {
+    windows
+        .iter()
+        .map(|w| {
+            let days: Vec<&str> = w.days.iter().map(|d| weekday(*d)).collect();
+            format!("{} {}–{}", days.join(", "), w.from, w.to)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub fn weekday(d: model::schedule::Weekday) -> &'static str {
+    use model::schedule::Weekday::*;
+    match d {
+        Mon => "Mo",
+        Tue => "Di",
+        Wed => "Mi",
+        Thu => "Do",
+        Fri => "Fr",
+        Sat => "Sa",
+        Sun => "So",
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MarkerStyle {
+    radius: f64,
+    color: &'static str,
+    weight: f64,
+    fill_color: &'static str,
+    fill_opacity: f64,
+    class_name: String,
+}
+
+fn severity_colour(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "#D55E00",
+        Severity::Medium => "#E69F00",
+        Severity::Low => "#F0E442",
+    }
+}
+
+fn hotspot_layer(s: &Stored<Hotspot>) -> Option<Layer> {
+    let h = &s.item;
+    let content = popup_content(
+        &h.title,
+        &[
+            ("Kategorie", text::category(h.category).to_owned()),
+            ("Lage", text::severity(h.severity).to_owned()),
+            ("Zeiten", hours(&h.hours)),
+            ("Behörde", h.agency.to_string()),
+        ],
+        h.demo,
+    );
+    let layer: Layer = match &h.geometry.value {
+        geojson::GeometryValue::Point { coordinates } => {
+            let style = MarkerStyle {
+                radius: 11.0,
+                color: "#111",
+                weight: 2.0,
+                fill_color: severity_colour(h.severity),
+                fill_opacity: 0.9,
+                class_name: format!("hotspot hotspot-{}", s.id),
+            };
+            CircleMarker::new_with_options(
+                &LatLng::new(coordinates[1], coordinates[0]),
+                &to_js(&style),
+            )
+            .unchecked_into()
+        }
+        _ => {
+            let options = GeoJsonOptions {
+                style: crate::map::style::PathStyle {
+                    color: severity_colour(h.severity),
+                    weight: 3.0,
+                    opacity: 1.0,
+                    fill_color: severity_colour(h.severity),
+                    fill_opacity: 0.35,
+                    class_name: None,
+                },
+                interactive: true,
+                class_name: Some(format!("hotspot hotspot-{}", s.id)),
+                attribution: None,
+            };
+            geo_json_layer(&h.geometry, &options).unchecked_into()
+        }
+    };
+    bind(&layer, content);
+    Some(layer)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LineStyle {
+    color: &'static str,
+    weight: f64,
+    opacity: f64,
+    dash_array: &'static str,
+    class_name: String,
+}
+
+fn route_layer(s: &Stored<PatrolRoute>) -> Option<Layer> {
+    let r = &s.item;
+    let points = js_sys::Array::new();
+    for [lon, lat] in r.line() {
+        points.push(&LatLng::new(lat, lon));
+    }
+    let style = LineStyle {
+        color: "#0072B2",
+        weight: 6.0,
+        opacity: 0.9,
+        dash_array: "10 6",
+        class_name: format!("route route-{}", s.id),
+    };
+    let options: PolylineOptions = to_js(&style).unchecked_into();
+    let layer: Layer = Polyline::new_with_options(&points, &options).unchecked_into();
+    let agencies: Vec<&str> = r.agencies.iter().map(|a| a.as_str()).collect();
+    let mut lines = vec![
+        ("Anlass", text::occasion(r.occasion).to_owned()),
+        ("Gemeinsam", agencies.join(", ")),
+    ];
+    if !r.weekly.is_empty() {
+        lines.push(("Zeiten", hours(&r.weekly)));
+    }
+    bind(&layer, popup_content(&r.title, &lines, r.demo));
+    Some(layer)
+}
+
+fn action_layer(s: &Stored<Action>) -> Option<Layer> {
+    let a = &s.item;
+    let [lon, lat] = a.place.as_ref().and_then(|p| geometry::anchor(&p.value))?;
+    let style = MarkerStyle {
+        radius: 7.0,
+        color: "#fff",
+        weight: 2.0,
+        fill_color: "#0072B2",
+        fill_opacity: 1.0,
+        class_name: format!("action action-{}", s.id),
+    };
+    let layer: Layer =
+        CircleMarker::new_with_options(&LatLng::new(lat, lon), &to_js(&style)).unchecked_into();
+    let lines = [
+        ("Art", text::action_kind(a.kind).to_owned()),
+        ("Status", text::action_status(a.status).to_owned()),
+        ("Beginn", crate::format::local_time(a.start)),
+        ("Federführung", a.lead_agency.to_string()),
+    ];
+    bind(&layer, popup_content(&a.title, &lines, a.demo));
+    let _ = JsValue::UNDEFINED;
+    Some(layer)
+}

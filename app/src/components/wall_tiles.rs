@@ -1,0 +1,28 @@
+use leptos::prelude::*;
+use model::analysis::Indicators;
+
+use crate::text;
+
+/// The wall's indicator tiles: big numbers readable from across the room.
+#[component]
+pub fn WallTiles(#[prop(into)] indicators: Signal<Option<Indicators>>) -> impl IntoView {
+    let tile = move |label: &'static str, id: &'static str, value: fn(&Indicators) -> u32| {
+        view! {
+            <div class="tile" data-testid=format!("tile-{id}")>
+                <span class="tile-value">
+                    {move || indicators.get().map(|i| value(&i).to_string()).unwrap_or_else(|| "–".into())}
+                </span>
+                <span class="tile-label">{label}</span>
+            </div>
+        }
+    };
+    view! {
+        <footer class="wall-tiles" aria-live="polite">
+            {tile(text::ACTIONS_TODAY, "actions-today", |i| i.actions_today)}
+            {tile(text::ACTIONS_WEEK, "actions-week", |i| i.actions_week)}
+            {tile(text::HOTSPOTS_ACTIVE, "hotspots-active", |i| i.hotspots_active)}
+            {tile(text::PATROLS_TODAY, "patrols-today", |i| i.patrols_today)}
+            {tile(text::CONFLICTS, "conflicts", |i| i.conflicts_week)}
+        </footer>
+    }
+}

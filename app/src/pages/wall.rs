@@ -1,0 +1,191 @@
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use model::{Action, DistrictKey, Hotspot, PatrolRoute, Stored};
+
+use crate::{
+    api,
+    components::{
+        ApproximateNotice, Clock, ConnectionBanner, DistrictLayer, ItemLayers, MapView,
+        OutlineLayer, WallTiles,
+    },
+    live::use_live,
+    map::MapContext,
+    text,
+};
+
+/// Seconds per view unless `?rotation=` says otherwise; at least [`MIN_ROTATION`].
+const DEFAULT_ROTATION: u64 = 30;
+const MIN_ROTATION: u64 = 5;
+
+/// Reads `?rotation=`: seconds per view.
+pub fn rotation_seconds(param: Option<&str>) -> u64 {
+    param
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(DEFAULT_ROTATION, |s| s.max(MIN_ROTATION))
+}
+
+/// The view at step `n` of the rotation: the city, then each district.
+pub fn rotation_view(n: usize) -> Option<DistrictKey> {
+    match n % (DistrictKey::ALL.len() + 1) {
+        0 => None,
+        i => Some(DistrictKey::ALL[i - 1]),
+    }
+}
+
+/// Keeps the last good value of a live resource, so the wall never blanks on a failed fetch.
+fn last_good<T: Clone + Send + Sync + 'static>(
+    resource: LocalResource<Result<T, api::ApiError>>,
+    initial: T,
+) -> (ReadSignal<T>, ReadSignal<bool>) {
+    let (value, set_value) = signal(initial);
+    let (stale, set_stale) = signal(false);
+    Effect::new(move |_| match resource.get() {
+        Some(Ok(v)) => {
+            set_value.set(v);
+            set_stale.set(false);
+        }
+        Some(Err(_)) => set_stale.set(true),
+        None => {}
+    });
+    (value, stale)
+}
+
+/// The control-room wall: full screen, dark, no interaction; rotates through the city and
+/// the seven districts and updates live.
+#[component]
+pub fn WallPage() -> impl IntoView {
+    provide_context(MapContext::new());
+    let live = use_live();
+    let query = use_query_map();
+    let seconds = Memo::new(move |_| rotation_seconds(query.read().get("rotation").as_deref()));
+    let (step, set_step) = signal(0usize);
+    Effect::new(move |_| {
+        let every = Duration::from_secs(seconds.get());
+        if let Ok(handle) = set_interval_with_handle(move || set_step.update(|s| *s += 1), every) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    let current = Signal::derive(move || rotation_view(step.get()));
+
+    let config = LocalResource::new(api::map_config);
+    let districts = LocalResource::new(api::districts);
+    let outline = LocalResource::new(api::outline);
+    let (hotspots, stale_h) = last_good(
+        LocalResource::new(move || {
+            live.revision.track();
+            api::items::<Hotspot>()
+        }),
+        Vec::<Stored<Hotspot>>::new(),
+    );
+    let (routes, _) = last_good(
+        LocalResource::new(move || {
+            live.revision.track();
+            api::items::<PatrolRoute>()
+        }),
+        Vec::<Stored<PatrolRoute>>::new(),
+    );
+    let (actions, _) = last_good(
+        LocalResource::new(move || {
+            live.revision.track();
+            api::items::<Action>()
+        }),
+        Vec::<Stored<Action>>::new(),
+    );
+    // Indicators change with the data, the view, and the time of day (every minute).
+    let (minute, set_minute) = signal(0u32);
+    if let Ok(handle) = set_interval_with_handle(
+        move || set_minute.update(|m| *m += 1),
+        Duration::from_secs(60),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let (indicators, _) = last_good(
+        LocalResource::new(move || {
+            live.revision.track();
+            minute.track();
+            let d = current.get();
+            async move { api::indicators(d).await.map(Some) }
+        }),
+        None,
+    );
+    let any_demo = move || {
+        hotspots.read().iter().any(|h| h.item.demo) || actions.read().iter().any(|a| a.item.demo)
+    };
+    let title = move || {
+        current.get().map_or(text::WHOLE_CITY.to_owned(), |d| {
+            d.official_name().to_owned()
+        })
+    };
+
+    let map = move || match (config.get(), districts.get(), outline.get()) {
+        (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline))) => {
+            let city_bounds = config.bounds;
+            let attribution = config.data_attribution.clone();
+            view! {
+                <MapView config=config controls=false>
+                    <OutlineLayer outline=outline/>
+                    <DistrictLayer
+                        districts=districts
+                        selected=current
+                        on_select=Callback::new(|_| ())
+                        city_bounds=city_bounds
+                        attribution=attribution
+                    />
+                    <ItemLayers hotspots=hotspots routes=routes actions=actions/>
+                </MapView>
+            }
+            .into_any()
+        }
+        (Some(Err(e)), _, _) | (_, Some(Err(e)), _) | (_, _, Some(Err(e))) => {
+            view! { <p class="wall-error" role="alert">{e.to_string()}</p> }.into_any()
+        }
+        _ => view! { <p class="loading">{text::LOADING}</p> }.into_any(),
+    };
+
+    view! {
+        <div class="wall" data-testid="wall">
+            <header class="wall-header">
+                <div>
+                    <p class="wall-kicker">{text::APP_TITLE}</p>
+                    <h1 data-testid="wall-title">{title}</h1>
+                </div>
+                <Clock/>
+            </header>
+            <ConnectionBanner connected=live.connected/>
+            <main class="wall-map">{map}</main>
+            <WallTiles indicators=indicators/>
+            <div class="wall-notes">
+                <ApproximateNotice/>
+                <Show when=any_demo>
+                    <span class="demo-badge" data-testid="demo-badge">{text::DEMO_DATA}</span>
+                </Show>
+                <Show when=move || stale_h.get()>
+                    <span class="stale" data-testid="stale">"Daten nicht aktuell"</span>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_defaults_to_30_seconds_and_has_a_floor() {
+        assert_eq!(rotation_seconds(None), 30);
+        assert_eq!(rotation_seconds(Some("12")), 12);
+        assert_eq!(rotation_seconds(Some("1")), 5);
+        assert_eq!(rotation_seconds(Some("bald")), 30);
+    }
+
+    #[test]
+    fn the_rotation_shows_the_city_then_each_district_then_starts_over() {
+        assert_eq!(rotation_view(0), None);
+        assert_eq!(rotation_view(1), Some(DistrictKey::Mitte));
+        assert_eq!(rotation_view(7), Some(DistrictKey::Heessen));
+        assert_eq!(rotation_view(8), None);
+    }
+}

@@ -1,0 +1,175 @@
+//! The control-room wall (`/wand`) in headless Chromium at 1920×1080: rotation, indicator
+//! tiles, a change saved through the API appearing within 2 s, and the "Verbindung
+//! unterbrochen" banner while the server is down, gone again once it is back.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::time::Duration;
+
+use model::api;
+use serde_json::{Value, json};
+use tests::{Browser, TestServer};
+
+const READY: &str = "return document.querySelectorAll('path.district').length === 7 \
+    && document.querySelector('[data-testid=tile-actions-week] .tile-value').textContent !== '–';";
+
+async fn tile(browser: &Browser, id: &str) -> i64 {
+    let v = browser
+        .eval(
+            &format!(
+                "return document.querySelector('[data-testid=tile-{id}] .tile-value').textContent;"
+            ),
+            vec![],
+        )
+        .await;
+    v.as_str().unwrap().parse().unwrap()
+}
+
+async fn title(browser: &Browser) -> String {
+    browser
+        .eval(
+            "return document.querySelector('[data-testid=wall-title]').textContent;",
+            vec![],
+        )
+        .await
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn the_wall_rotates_shows_indicators_and_updates_live() {
+    let server = TestServer::with_app_and_demo().await;
+    let browser = Browser::start(1920, 1080).await;
+    browser
+        .client
+        .goto(&format!("{}/wand?rotation=5", server.url))
+        .await
+        .unwrap();
+    browser
+        .wait_until("the wall with its tiles", READY, Duration::from_secs(20))
+        .await;
+
+    assert_eq!(title(&browser).await, "Ganze Stadt");
+    let clock = browser
+        .eval(
+            "return document.querySelector('[data-testid=clock]').textContent;",
+            vec![],
+        )
+        .await;
+    assert!(clock.as_str().unwrap().contains(':'), "{clock}");
+    assert!(tile(&browser, "actions-week").await >= 0);
+    let demo = browser
+        .eval(
+            "return !!document.querySelector('[data-testid=demo-badge]');",
+            vec![],
+        )
+        .await;
+    assert_eq!(demo, Value::Bool(true), "demo data is marked");
+    browser.save_screenshot("wall-city").await;
+
+    // A change saved elsewhere appears without a reload, within 2 seconds.
+    browser
+        .eval("window.__marker = 1; return true;", vec![])
+        .await;
+    let before = tile(&browser, "actions-today").await;
+    let now = around_now();
+    let action = json!({"title": "Spontane Kontrolle", "kind": "inspection", "start": now.0, "end": now.1,
+        "place": {"type": "Point", "coordinates": [7.8137, 51.68016]}, "lead_agency": "kod", "status": "confirmed"});
+    let created = reqwest::Client::new()
+        .post(format!("{}{}", server.url, api::ACTIONS))
+        .json(&action)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    browser
+        .wait_until(
+            "the new action on the wall",
+            &format!("return document.querySelector('[data-testid=tile-actions-today] .tile-value').textContent === '{}';", before + 1),
+            Duration::from_secs(2),
+        )
+        .await;
+    assert_eq!(
+        browser.eval("return window.__marker;", vec![]).await,
+        json!(1),
+        "no reload happened"
+    );
+
+    // The rotation moves on to the first district.
+    browser
+        .wait_until("the rotation to reach Mitte", "return document.querySelector('[data-testid=wall-title]').textContent === 'Hamm-Mitte';", Duration::from_secs(8))
+        .await;
+    browser.save_screenshot("wall-mitte").await;
+}
+
+/// Start and end (RFC 3339) of a period around now: it is always "today" and "this week",
+/// whatever the hour the test runs.
+fn around_now() -> (String, String) {
+    let now = jiff::Timestamp::now();
+    let minute = jiff::SignedDuration::from_secs(60);
+    (
+        now.checked_sub(minute).unwrap().to_string(),
+        now.checked_add(minute).unwrap().to_string(),
+    )
+}
+
+#[tokio::test]
+async fn the_wall_shows_when_the_connection_is_lost_and_recovers_by_itself() {
+    let server = TestServer::with_app_and_demo().await;
+    let addr: std::net::SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
+    let browser = Browser::start(1920, 1080).await;
+    browser
+        .client
+        .goto(&format!("{}/wand", server.url))
+        .await
+        .unwrap();
+    browser
+        .wait_until("the wall with its tiles", READY, Duration::from_secs(20))
+        .await;
+    let banner = "return !!document.querySelector('[data-testid=connection-banner]');";
+    assert_eq!(browser.eval(banner, vec![]).await, Value::Bool(false));
+    let week = tile(&browser, "actions-week").await;
+
+    let data = server.stop().await;
+    browser
+        .wait_until(
+            "the connection banner",
+            "return !!document.querySelector('[data-testid=connection-banner]');",
+            Duration::from_secs(10),
+        )
+        .await;
+    browser.save_screenshot("wall-disconnected").await;
+    assert_eq!(
+        tile(&browser, "actions-week").await,
+        week,
+        "the last data stays on screen"
+    );
+
+    let server = TestServer::start_with(data, &tests::dist_dir(), Some(addr), false).await;
+    browser
+        .wait_until(
+            "the banner to go",
+            "return !document.querySelector('[data-testid=connection-banner]');",
+            Duration::from_secs(15),
+        )
+        .await;
+    // And it is live again: a change made after the restart arrives.
+    let before = tile(&browser, "actions-week").await;
+    let (start, end) = around_now();
+    let action = json!({"title": "Nach dem Neustart", "kind": "other", "start": start, "end": end, "district": "heessen", "lead_agency": "polizei", "status": "planned"});
+    reqwest::Client::new()
+        .post(format!("{}{}", server.url, api::ACTIONS))
+        .json(&action)
+        .send()
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "the change after the restart",
+            &format!("return document.querySelector('[data-testid=tile-actions-week] .tile-value').textContent === '{}';", before + 1),
+            Duration::from_secs(3),
+        )
+        .await;
+    server.stop().await;
+}
