@@ -2,13 +2,14 @@
 
 use std::fmt;
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use model::{
-    District, DistrictKey, Item, MapConfig, Stored,
-    analysis::Indicators,
+    Agency, District, DistrictKey, Item, MapConfig, Stored,
+    analysis::{Conflict, Indicators},
     api::{self, ErrorBody},
     district::from_feature_collection,
     item::from_feature,
+    validation::FieldError,
 };
 use serde::de::DeserializeOwned;
 
@@ -21,6 +22,27 @@ pub enum ApiError {
     Server { status: u16, message: String },
     /// The answer was not what this version of the app understands.
     Unreadable(String),
+    /// The server refused the input; each problem names its field.
+    Invalid(Vec<FieldError>),
+    /// Someone else changed the item meanwhile.
+    Stale,
+}
+
+impl ApiError {
+    /// The reason given for `field` (or a field inside it, e.g. `agencies[1]`).
+    pub fn reason_for(&self, field: &str) -> Option<String> {
+        match self {
+            ApiError::Invalid(errors) => errors
+                .iter()
+                .find(|e| {
+                    e.field == field
+                        || e.field.starts_with(&format!("{field}["))
+                        || e.field.starts_with(&format!("{field}."))
+                })
+                .map(|e| e.reason.clone()),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -35,6 +57,12 @@ impl fmt::Display for ApiError {
             ApiError::Unreadable(detail) => {
                 write!(f, "Die Antwort des Servers ist unlesbar: {detail}")
             }
+            ApiError::Invalid(errors) => {
+                write!(f, "Bitte Eingaben prüfen ({} Hinweis(e)).", errors.len())
+            }
+            ApiError::Stale => f.write_str(
+                "Diese Maßnahme wurde inzwischen von jemand anderem geändert. Ihre Änderung wurde nicht gespeichert.",
+            ),
         }
     }
 }
@@ -94,4 +122,72 @@ pub async fn indicators(district: Option<DistrictKey>) -> Result<Indicators, Api
         Some(d) => get_json(&format!("{}?district={d}", api::INDICATORS)).await,
         None => get_json(api::INDICATORS).await,
     }
+}
+
+pub async fn agencies() -> Result<Vec<Agency>, ApiError> {
+    get_json(api::AGENCIES).await
+}
+
+pub async fn conflicts() -> Result<Vec<Conflict>, ApiError> {
+    get_json(api::CONFLICTS).await
+}
+
+/// Sends `item` and reads the stored result; 4xx answers become [`ApiError::Invalid`] or
+/// [`ApiError::Stale`].
+async fn write<T: Item>(request: RequestBuilder, item: &T) -> Result<Stored<T>, ApiError> {
+    let response = request
+        .json(item)
+        .map_err(|e| ApiError::Unreadable(e.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    if response.ok() {
+        return response
+            .json()
+            .await
+            .map_err(|e| ApiError::Unreadable(e.to_string()));
+    }
+    let status = response.status();
+    if status == 412 {
+        return Err(ApiError::Stale);
+    }
+    match response.json::<ErrorBody>().await {
+        Ok(body) if (400..500).contains(&status) => {
+            let mut details = body.error.details;
+            if details.is_empty() {
+                details.push(FieldError {
+                    field: body.error.field.unwrap_or_else(|| "body".into()),
+                    reason: body.error.message,
+                });
+            }
+            Err(ApiError::Invalid(details))
+        }
+        Ok(body) => Err(ApiError::Server {
+            status,
+            message: body.error.message,
+        }),
+        Err(_) => Err(ApiError::Server {
+            status,
+            message: response.status_text(),
+        }),
+    }
+}
+
+pub async fn create<T: Item>(item: &T) -> Result<Stored<T>, ApiError> {
+    write(Request::post(api::collection(T::KIND)), item).await
+}
+
+/// Replaces item `id` if it is still at `version`.
+pub async fn update<T: Item>(id: i64, version: i64, item: &T) -> Result<Stored<T>, ApiError> {
+    let url = format!("{}/{id}", api::collection(T::KIND));
+    write(
+        Request::put(&url).header("If-Match", &format!("\"v{version}\"")),
+        item,
+    )
+    .await
+}
+
+/// One item as stored now.
+pub async fn item<T: Item>(id: i64) -> Result<Stored<T>, ApiError> {
+    get_json(&format!("{}/{id}", api::collection(T::KIND))).await
 }

@@ -24,6 +24,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::CityMap>
                 <Route path=path!("wand") view=pages::WallPage/>
+                <Route path=path!("planung") view=pages::PlanningPage/>
                 <ParentRoute path=path!("") view=pages::CityMap>
                     <Route path=path!("") view=|| ()/>
                     <Route path=path!("bezirk/:key") view=|| ()/>

@@ -22,6 +22,37 @@ pub fn local(t: Timestamp) -> ZonedDateTime {
     t.to_zoned_datetime(berlin())
 }
 
+/// Reads an HTML `datetime-local` value (`2026-12-04T19:00`) as wall-clock time in Hamm.
+pub fn parse_local_input(value: &str) -> Option<Timestamp> {
+    let dt: civil::DateTime = value.trim().parse().ok()?;
+    dt.to_zoned_datetime(berlin()).ok().map(|z| z.timestamp())
+}
+
+/// The `datetime-local` value for an instant, in Hamm's wall-clock time.
+pub fn format_local_input(t: Timestamp) -> String {
+    local(t).strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Monday 00:00 in Hamm of the week containing `t`, and the Monday after.
+pub fn week_of(t: Timestamp) -> (Timestamp, Timestamp) {
+    use jiff::ToSpan;
+    let date = local(t).date();
+    let monday = date
+        .checked_sub(i64::from(date.weekday().to_monday_zero_offset()).days())
+        .unwrap_or(date);
+    let start = monday
+        .to_zoned_datetime(berlin())
+        .map(|z| z.timestamp())
+        .unwrap_or(t);
+    let next = monday
+        .checked_add(7.days())
+        .ok()
+        .and_then(|d| d.to_zoned_datetime(berlin()).ok())
+        .map(|z| z.timestamp())
+        .unwrap_or(t);
+    (start, next)
+}
+
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -364,6 +395,30 @@ mod tests {
         assert!(w.overlaps(ts("2026-11-28T00:00:00Z"), ts("2026-11-28T01:00:00Z")));
         // Saturday 10:00–12:00 local.
         assert!(!w.overlaps(ts("2026-11-28T09:00:00Z"), ts("2026-11-28T11:00:00Z")));
+    }
+
+    #[test]
+    fn form_inputs_are_hamm_wall_clock_time() {
+        assert_eq!(
+            parse_local_input("2026-12-04T19:00"),
+            Some(ts("2026-12-04T18:00:00Z"))
+        );
+        assert_eq!(
+            parse_local_input("2026-07-03T22:30"),
+            Some(ts("2026-07-03T20:30:00Z"))
+        );
+        assert_eq!(parse_local_input("morgen"), None);
+        assert_eq!(
+            format_local_input(ts("2026-12-04T18:00:00Z")),
+            "2026-12-04T19:00"
+        );
+    }
+
+    #[test]
+    fn a_week_runs_from_monday_midnight_in_hamm() {
+        let (start, end) = week_of(ts("2026-11-27T21:30:00Z"));
+        assert_eq!(start, ts("2026-11-22T23:00:00Z"));
+        assert_eq!(end, ts("2026-11-29T23:00:00Z"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Widgets, one per file.
 
+mod action_form;
 mod approximate_notice;
 mod clock;
 mod connection_banner;
@@ -10,8 +11,10 @@ mod item_layers;
 mod load_error;
 mod map_view;
 mod outline_layer;
+mod timeline;
 mod wall_tiles;
 
+pub use action_form::{ActionForm, Draft};
 pub use approximate_notice::ApproximateNotice;
 pub use clock::Clock;
 pub use connection_banner::ConnectionBanner;
@@ -22,4 +25,5 @@ pub use item_layers::ItemLayers;
 pub use load_error::LoadError;
 pub use map_view::MapView;
 pub use outline_layer::OutlineLayer;
+pub use timeline::Timeline;
 pub use wall_tiles::WallTiles;

@@ -1,7 +1,9 @@
 //! Routed screens.
 
 mod city_map;
+mod planning;
 mod wall;
 
 pub use city_map::CityMap;
+pub use planning::PlanningPage;
 pub use wall::WallPage;
