@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod components;
+pub mod device;
 pub mod format;
 pub mod live;
 pub mod map;

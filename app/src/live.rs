@@ -90,3 +90,41 @@ pub fn use_live() -> Live {
         revision,
     }
 }
+
+/// A list fetched again on every change, keeping the last good value when a fetch fails.
+pub fn live_list<T, F, Fut>(revision: ReadSignal<u64>, fetch: F) -> Signal<T>
+where
+    T: Clone + Default + Send + Sync + 'static,
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<T, crate::api::ApiError>> + 'static,
+{
+    let resource = LocalResource::new(move || {
+        revision.track();
+        fetch()
+    });
+    let (value, set_value) = signal(T::default());
+    Effect::new(move |_| {
+        if let Some(Ok(v)) = resource.get() {
+            set_value.set(v);
+        }
+    });
+    value.into()
+}
+
+/// The three live layers, as one `Copy` handle.
+#[derive(Clone, Copy)]
+pub struct LivePicture {
+    pub hotspots: Signal<Vec<model::Stored<model::Hotspot>>>,
+    pub routes: Signal<Vec<model::Stored<model::PatrolRoute>>>,
+    pub actions: Signal<Vec<model::Stored<model::Action>>>,
+}
+
+/// Hotspots, routes and actions, fetched again on every change.
+pub fn use_picture(live: Live) -> LivePicture {
+    use crate::api::items;
+    LivePicture {
+        hotspots: live_list(live.revision, items::<model::Hotspot>),
+        routes: live_list(live.revision, items::<model::PatrolRoute>),
+        actions: live_list(live.revision, items::<model::Action>),
+    }
+}

@@ -303,3 +303,57 @@ pub fn indicators(
         conflicts_week: count(conflicts(&week_actions).iter()),
     }
 }
+
+/// What a district officer sees for their district: ids of the actions today and this week
+/// (not cancelled, in time order), hotspots active now, and patrols scheduled today.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DistrictDay {
+    pub today: Vec<i64>,
+    pub week: Vec<i64>,
+    pub hotspots_active: Vec<i64>,
+    pub patrols_today: Vec<i64>,
+}
+
+pub fn district_day(
+    hotspots: &[Stored<Hotspot>],
+    routes: &[Stored<PatrolRoute>],
+    actions: &[Stored<Action>],
+    district: DistrictKey,
+    now: Timestamp,
+) -> DistrictDay {
+    let today = local(now).date();
+    let day = (
+        midnight(today).unwrap_or(now),
+        today.tomorrow().ok().and_then(midnight).unwrap_or(now),
+    );
+    let week = crate::schedule::week_of(now);
+    let mut mine: Vec<&Stored<Action>> = actions
+        .iter()
+        .filter(|a| a.item.district == Some(district) && a.item.status != ActionStatus::Cancelled)
+        .collect();
+    mine.sort_by_key(|a| (a.item.start, a.id));
+    DistrictDay {
+        today: mine
+            .iter()
+            .filter(|a| a.item.overlaps(day.0, day.1))
+            .map(|a| a.id)
+            .collect(),
+        week: mine
+            .iter()
+            .filter(|a| a.item.overlaps(week.0, week.1))
+            .map(|a| a.id)
+            .collect(),
+        hotspots_active: hotspots
+            .iter()
+            .filter(|h| h.item.district == Some(district) && h.item.is_active_at(now))
+            .map(|h| h.id)
+            .collect(),
+        patrols_today: routes
+            .iter()
+            .filter(|r| {
+                r.item.districts.contains(&district) && r.item.is_scheduled_within(day.0, day.1)
+            })
+            .map(|r| r.id)
+            .collect(),
+    }
+}

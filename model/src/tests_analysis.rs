@@ -216,3 +216,35 @@ fn wall_indicators_count_today_this_week_and_now() {
         (0, 1, 0, 0, 0)
     );
 }
+
+#[test]
+fn a_district_officer_sees_today_the_week_active_hotspots_and_patrols() {
+    let later_today = prepared_op(1, "2026-11-27T22:30:00Z", "2026-11-27T23:30:00Z", WESTENTOR);
+    let earlier_today = prepared_op(
+        2,
+        "2026-11-27T08:00:00Z",
+        "2026-11-27T09:00:00Z",
+        SUEDSTRASSE,
+    );
+    let sunday = prepared_op(3, "2026-11-29T10:00:00Z", "2026-11-29T12:00:00Z", WESTENTOR);
+    let elsewhere = prepared_op(4, "2026-11-27T20:00:00Z", "2026-11-27T21:00:00Z", HEESSEN);
+    let mut cancelled = prepared_op(5, "2026-11-27T20:00:00Z", "2026-11-27T21:00:00Z", WESTENTOR);
+    cancelled.item.status = ActionStatus::Cancelled;
+    let mut r = route(
+        &[WESTENTOR, SUEDSTRASSE],
+        vec![window(&[Fri], (21, 0), (2, 0))],
+    );
+    r.prepare(&ctx()).unwrap();
+    let now = ts("2026-11-27T21:30:00Z");
+    let day = crate::analysis::district_day(
+        &[prepared_hotspot()],
+        &[stored(7, r)],
+        &[later_today, earlier_today, sunday, elsewhere, cancelled],
+        DistrictKey::Mitte,
+        now,
+    );
+    assert_eq!(day.today, [2, 1], "in time order");
+    assert_eq!(day.week, [2, 1, 3]);
+    assert_eq!(day.hotspots_active, [1]);
+    assert_eq!(day.patrols_today, [7]);
+}

@@ -8,9 +8,11 @@ use model::{District, DistrictKey};
 use crate::{
     api::{self, ApiError},
     components::{
-        ApproximateNotice, DistrictFacts, DistrictLayer, DistrictList, LoadError, MapView,
-        OutlineLayer,
+        ApproximateNotice, ConnectionBanner, DistrictFacts, DistrictLayer, DistrictList,
+        DistrictToday, ItemLayers, LoadError, MapView, OutlineLayer,
     },
+    device,
+    live::{LivePicture, use_live, use_picture},
     map::MapContext,
     route::View,
     text,
@@ -28,6 +30,21 @@ pub fn CityMap() -> impl IntoView {
         navigate(&View::District(key).path(), Default::default());
     });
 
+    let live = use_live();
+    let picture = use_picture(live);
+    let LivePicture {
+        hotspots,
+        routes,
+        actions,
+    } = picture;
+    // The officer's district is remembered on this device.
+    Effect::new(move |_| {
+        if let Some(key) = selected.get() {
+            device::remember_district(key);
+        }
+    });
+    let mine = device::remembered_district();
+
     let config = LocalResource::new(api::map_config);
     let districts = LocalResource::new(api::districts);
     let outline = LocalResource::new(api::outline);
@@ -43,7 +60,13 @@ pub fn CityMap() -> impl IntoView {
         View::District(key) => loaded_districts()
             .into_iter()
             .find(|d| d.properties.key == key)
-            .map(|d| view! { <DistrictFacts district=d/> }.into_any()),
+            .map(|d| {
+                view! {
+                    <DistrictToday district=key hotspots=hotspots routes=routes actions=actions/>
+                    <DistrictFacts district=d/>
+                }
+                .into_any()
+            }),
         View::NotFound => Some(
             view! {
                 <section class="not-found" data-testid="not-found">
@@ -53,14 +76,23 @@ pub fn CityMap() -> impl IntoView {
             }
             .into_any(),
         ),
-        View::City => None,
+        View::City => mine.map(|key| {
+            view! {
+                <p class="my-district">
+                    <A href=View::District(key).path() attr:data-testid="my-district">
+                        {format!("Mein Bezirk: {}", key.short_name())}
+                    </A>
+                </p>
+            }
+            .into_any()
+        }),
     };
 
     let map = move || {
         let results = (config.get(), districts.get(), outline.get());
         match results {
             (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline))) => {
-                map_with_layers(config, districts, outline, selected, on_select).into_any()
+                map_with_layers(config, districts, outline, selected, on_select, picture).into_any()
             }
             (Some(Err(e)), _, _) | (_, Some(Err(e)), _) | (_, _, Some(Err(e))) => {
                 error_view(e, retry).into_any()
@@ -76,6 +108,7 @@ pub fn CityMap() -> impl IntoView {
                     <h1>{text::APP_TITLE}</h1>
                     <p class="subtitle">{text::APP_SUBTITLE}</p>
                 </header>
+                <ConnectionBanner connected=live.connected/>
                 <Show when=any_approximate>
                     <ApproximateNotice/>
                 </Show>
@@ -96,6 +129,7 @@ fn map_with_layers(
     outline: geojson::Feature,
     selected: Signal<Option<DistrictKey>>,
     on_select: Callback<DistrictKey>,
+    picture: LivePicture,
 ) -> impl IntoView {
     let city_bounds = config.bounds;
     let attribution = config.data_attribution.clone();
@@ -109,6 +143,7 @@ fn map_with_layers(
                 city_bounds=city_bounds
                 attribution=attribution
             />
+            <ItemLayers hotspots=picture.hotspots routes=picture.routes actions=picture.actions/>
         </MapView>
     }
 }

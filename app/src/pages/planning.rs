@@ -1,35 +1,15 @@
 use leptos::prelude::*;
-use model::{Action, Hotspot, PatrolRoute, Stored, analysis::Conflict};
+use model::{Action, Stored, analysis::Conflict};
 
 use crate::{
     api,
     components::{
         ActionForm, ConnectionBanner, DistrictLayer, ItemLayers, MapView, OutlineLayer, Timeline,
     },
-    live::use_live,
+    live::{LivePicture, live_list, use_live, use_picture},
     map::MapContext,
     text,
 };
-
-/// Keeps the last good value of a resource that refetches on every change.
-fn live_list<T, F, Fut>(revision: ReadSignal<u64>, fetch: F) -> Signal<T>
-where
-    T: Clone + Default + Send + Sync + 'static,
-    F: Fn() -> Fut + 'static,
-    Fut: std::future::Future<Output = Result<T, api::ApiError>> + 'static,
-{
-    let resource = LocalResource::new(move || {
-        revision.track();
-        fetch()
-    });
-    let (value, set_value) = signal(T::default());
-    Effect::new(move |_| {
-        if let Some(Ok(v)) = resource.get() {
-            set_value.set(v);
-        }
-    });
-    value.into()
-}
 
 /// The planning meeting: the week's actions beside the map, conflicts marked, a form to
 /// create and edit actions, the calendar download and an A3 print view.
@@ -37,9 +17,11 @@ where
 pub fn PlanningPage() -> impl IntoView {
     provide_context(MapContext::new());
     let live = use_live();
-    let actions = live_list(live.revision, api::items::<Action>);
-    let hotspots = live_list(live.revision, api::items::<Hotspot>);
-    let routes = live_list(live.revision, api::items::<PatrolRoute>);
+    let LivePicture {
+        hotspots,
+        routes,
+        actions,
+    } = use_picture(live);
     let conflicts: Signal<Vec<Conflict>> = live_list(live.revision, api::conflicts);
     let agencies = live_list(live.revision, api::agencies);
     let config = LocalResource::new(api::map_config);
