@@ -9,6 +9,7 @@ pub mod map;
 pub mod pages;
 pub mod route;
 pub mod text;
+pub mod view_state;
 
 use leptos::prelude::*;
 use leptos_router::{

@@ -245,11 +245,6 @@ pub struct Indicators {
     pub conflicts_week: u32,
 }
 
-/// Local midnight of `date` as an instant.
-fn midnight(date: Date) -> Option<Timestamp> {
-    date.to_zoned_datetime(berlin()).ok().map(|z| z.timestamp())
-}
-
 /// The wall's tiles at `now`, for `district` or (None) the whole city.
 pub fn indicators(
     hotspots: &[Stored<Hotspot>],
@@ -258,22 +253,8 @@ pub fn indicators(
     now: Timestamp,
     district: Option<DistrictKey>,
 ) -> Indicators {
-    let today = local(now).date();
-    let monday = today
-        .checked_sub(i64::from(today.weekday().to_monday_zero_offset()).days())
-        .unwrap_or(today);
-    let day = (
-        midnight(today).unwrap_or(now),
-        today.tomorrow().ok().and_then(midnight).unwrap_or(now),
-    );
-    let week = (
-        midnight(monday).unwrap_or(now),
-        monday
-            .checked_add(7.days())
-            .ok()
-            .and_then(midnight)
-            .unwrap_or(now),
-    );
+    let day = crate::schedule::day_of(now);
+    let week = crate::schedule::week_of(now);
     let here = |d: Option<DistrictKey>| district.is_none() || d == district;
     let live =
         |a: &&Stored<Action>| a.item.status != ActionStatus::Cancelled && here(a.item.district);
@@ -321,11 +302,7 @@ pub fn district_day(
     district: DistrictKey,
     now: Timestamp,
 ) -> DistrictDay {
-    let today = local(now).date();
-    let day = (
-        midnight(today).unwrap_or(now),
-        today.tomorrow().ok().and_then(midnight).unwrap_or(now),
-    );
+    let day = crate::schedule::day_of(now);
     let week = crate::schedule::week_of(now);
     let mut mine: Vec<&Stored<Action>> = actions
         .iter()

@@ -33,6 +33,15 @@ pub fn format_local_input(t: Timestamp) -> String {
     local(t).strftime("%Y-%m-%dT%H:%M").to_string()
 }
 
+/// Midnight in Hamm of the day containing `t`, and the midnight after.
+pub fn day_of(t: Timestamp) -> (Timestamp, Timestamp) {
+    let date = local(t).date();
+    let at = |d: civil::Date| d.to_zoned_datetime(berlin()).map(|z| z.timestamp()).ok();
+    let start = at(date).unwrap_or(t);
+    let end = date.tomorrow().ok().and_then(at).unwrap_or(t);
+    (start, end)
+}
+
 /// Monday 00:00 in Hamm of the week containing `t`, and the Monday after.
 pub fn week_of(t: Timestamp) -> (Timestamp, Timestamp) {
     use jiff::ToSpan;
@@ -411,6 +420,20 @@ mod tests {
         assert_eq!(
             format_local_input(ts("2026-12-04T18:00:00Z")),
             "2026-12-04T19:00"
+        );
+    }
+
+    #[test]
+    fn a_day_runs_from_midnight_to_midnight_in_hamm() {
+        assert_eq!(
+            day_of(ts("2026-11-27T21:30:00Z")),
+            (ts("2026-11-26T23:00:00Z"), ts("2026-11-27T23:00:00Z"))
+        );
+        // The day summer time ends has 25 hours.
+        let (start, end) = day_of(ts("2026-10-25T12:00:00Z"));
+        assert_eq!(
+            end.duration_since(start),
+            jiff::SignedDuration::from_hours(25)
         );
     }
 

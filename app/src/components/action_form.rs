@@ -230,7 +230,12 @@ pub fn ActionForm(
             <label class="field">
                 <span>"Federführung"</span>
                 <select name="lead_agency" data-testid="input-lead_agency" prop:value=move || draft.get().lead_agency on:change=move |ev| draft.update(|d| d.lead_agency = event_target_value(&ev))>
-                    {move || options(agencies.get().into_iter().map(|a| (a.key.to_string(), a.name)).collect())}
+                    // Each option says whether it is chosen: the options arrive after the value.
+                    {move || agencies.get().into_iter().map(|a| {
+                        let key = a.key.to_string();
+                        let k = key.clone();
+                        view! { <option value=key prop:selected=move || draft.get().lead_agency == k>{a.name}</option> }
+                    }).collect_view()}
                 </select>
                 {message("lead_agency")}
             </label>

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::{
     components::{A, Outlet},
-    hooks::{use_location, use_navigate},
+    hooks::{use_location, use_navigate, use_query_map},
 };
 use model::{District, DistrictKey};
 
@@ -9,13 +9,15 @@ use crate::{
     api::{self, ApiError},
     components::{
         ApproximateNotice, ConnectionBanner, DistrictFacts, DistrictLayer, DistrictList,
-        DistrictToday, ItemLayers, LoadError, MapView, OutlineLayer,
+        DistrictToday, ItemLayers, LayerControls, LayerTables, Legend, LoadError, MapView,
+        OutlineLayer,
     },
     device,
     live::{LivePicture, use_live, use_picture},
     map::MapContext,
     route::View,
     text,
+    view_state::ViewState,
 };
 
 /// The city map with the district list; the URL says which district is selected.
@@ -31,12 +33,36 @@ pub fn CityMap() -> impl IntoView {
     });
 
     let live = use_live();
-    let picture = use_picture(live);
+    let all = use_picture(live);
+    let agencies = crate::live::live_list(live.revision, api::agencies);
+    // The view (layers, filters, table) lives in the URL.
+    let query = use_query_map();
+    let shown = Memo::new(move |_| {
+        let q = query.read();
+        ViewState::from_query(|k| q.get(k))
+    });
+    let (minute, set_minute) = signal(0u32);
+    if let Ok(handle) = set_interval_with_handle(
+        move || set_minute.update(|m| *m += 1),
+        std::time::Duration::from_secs(60),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    let now = move || {
+        minute.track();
+        jiff::Timestamp::now()
+    };
+    let picture = LivePicture {
+        hotspots: Signal::derive(move || shown.get().select(all.hotspots.get(), now())),
+        routes: Signal::derive(move || shown.get().select(all.routes.get(), now())),
+        actions: Signal::derive(move || shown.get().select(all.actions.get(), now())),
+    };
+    // The officer's lists show the whole district, whatever the map's filters.
     let LivePicture {
         hotspots,
         routes,
         actions,
-    } = picture;
+    } = all;
     // The officer's district is remembered on this device.
     Effect::new(move |_| {
         if let Some(key) = selected.get() {
@@ -114,6 +140,11 @@ pub fn CityMap() -> impl IntoView {
                 </Show>
                 {facts}
                 <DistrictList/>
+                <LayerControls view=shown agencies=agencies/>
+                <Legend/>
+                <Show when=move || shown.get().table>
+                    <LayerTables hotspots=picture.hotspots routes=picture.routes actions=picture.actions/>
+                </Show>
             </aside>
             <main class="map-area">{map}</main>
             // The child routes render nothing, but the router completes a navigation only once

@@ -1,0 +1,63 @@
+use leptos::prelude::*;
+use model::{Action, Hotspot, PatrolRoute, Stored};
+
+use crate::{components::item_layers::weekday, format, text};
+
+fn windows(ws: &[model::schedule::WeeklyWindow]) -> String {
+    ws.iter()
+        .map(|w| {
+            format!(
+                "{} {}–{}",
+                w.days
+                    .iter()
+                    .map(|d| weekday(*d))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                w.from,
+                w.to
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Every map layer as a table: the same information for people who cannot use the map.
+#[component]
+pub fn LayerTables(
+    #[prop(into)] hotspots: Signal<Vec<Stored<Hotspot>>>,
+    #[prop(into)] routes: Signal<Vec<Stored<PatrolRoute>>>,
+    #[prop(into)] actions: Signal<Vec<Stored<Action>>>,
+) -> impl IntoView {
+    let district = |d: Option<model::DistrictKey>| d.map(|d| d.short_name()).unwrap_or("–");
+    view! {
+        <section class="layer-tables" data-testid="layer-tables">
+            <table data-testid="table-hotspots">
+                <caption>"Brennpunkte"</caption>
+                <thead><tr><th scope="col">"Titel"</th><th scope="col">"Kategorie"</th><th scope="col">"Lage"</th><th scope="col">"Bezirk"</th><th scope="col">"Zeiten"</th></tr></thead>
+                <tbody>
+                    {move || hotspots.get().into_iter().map(|h| view! {
+                        <tr><td>{h.item.title.clone()}</td><td>{text::category(h.item.category)}</td><td>{text::severity(h.item.severity)}</td><td>{district(h.item.district)}</td><td>{windows(&h.item.hours)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <table data-testid="table-routes">
+                <caption>"Streifenrouten"</caption>
+                <thead><tr><th scope="col">"Titel"</th><th scope="col">"Anlass"</th><th scope="col">"Behörden"</th><th scope="col">"Zeiten"</th></tr></thead>
+                <tbody>
+                    {move || routes.get().into_iter().map(|r| view! {
+                        <tr><td>{r.item.title.clone()}</td><td>{text::occasion(r.item.occasion)}</td><td>{r.item.agencies.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")}</td><td>{windows(&r.item.weekly)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <table data-testid="table-actions">
+                <caption>"Maßnahmen"</caption>
+                <thead><tr><th scope="col">"Beginn"</th><th scope="col">"Titel"</th><th scope="col">"Art"</th><th scope="col">"Bezirk"</th><th scope="col">"Status"</th></tr></thead>
+                <tbody>
+                    {move || actions.get().into_iter().map(|a| view! {
+                        <tr><td>{format::local_time(a.item.start)}</td><td>{a.item.title.clone()}</td><td>{text::action_kind(a.item.kind)}</td><td>{district(a.item.district)}</td><td>{text::action_status(a.item.status)}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

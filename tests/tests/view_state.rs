@@ -1,0 +1,77 @@
+//! The map's view lives in the URL: a deep link reproduces layers, filters and the table view,
+//! and changing a toggle writes the URL.
+
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use serde_json::json;
+use tests::{Browser, TestServer};
+
+const COUNTS: &str = "return {hotspots: document.querySelectorAll('path.hotspot').length, \
+    routes: document.querySelectorAll('path.route').length, actions: document.querySelectorAll('path.action').length, \
+    rows: document.querySelectorAll('[data-testid=table-hotspots] tbody tr').length, \
+    actionRows: document.querySelectorAll('[data-testid=table-actions] tbody tr').length};";
+
+#[tokio::test]
+async fn a_deep_link_reproduces_the_view_and_toggles_write_the_url() {
+    let server = TestServer::with_app_and_demo().await;
+    let browser = Browser::start(1400, 900).await;
+    browser
+        .client
+        .goto(&format!(
+            "{}/?ebenen=brennpunkte&behoerde=kod&tabelle=1",
+            server.url
+        ))
+        .await
+        .unwrap();
+    browser
+        .wait_until("the hotspot layer", "return document.querySelectorAll('path.hotspot').length > 0 && !!document.querySelector('[data-testid=table-hotspots]');", Duration::from_secs(20))
+        .await;
+    // Only the KOD's hotspots (the demo has two), no routes, no actions; the table matches.
+    let counts = browser.eval(COUNTS, vec![]).await;
+    assert_eq!(
+        counts,
+        json!({"hotspots": 2, "routes": 0, "actions": 0, "rows": 2, "actionRows": 0}),
+        "{counts}"
+    );
+    let agency = browser
+        .eval(
+            "return document.querySelector('[data-testid=filter-agency]').value;",
+            vec![],
+        )
+        .await;
+    assert_eq!(agency, json!("kod"));
+
+    // Switching the actions layer on is written into the URL.
+    browser
+        .client
+        .find(Locator::Css("[data-testid=toggle-actions]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "the URL to name the actions layer",
+            "return location.search.includes('massnahmen');",
+            Duration::from_secs(5),
+        )
+        .await;
+    browser
+        .wait_until(
+            "KOD's actions on the map",
+            "return document.querySelectorAll('path.action').length > 0;",
+            Duration::from_secs(5),
+        )
+        .await;
+    let url = browser
+        .eval("return location.pathname + location.search;", vec![])
+        .await;
+    assert_eq!(
+        url,
+        json!("/?ebenen=brennpunkte,massnahmen&behoerde=kod&tabelle=1")
+    );
+}
