@@ -79,6 +79,32 @@ pub fn date_today() -> String {
     String::from(date.to_locale_date_string("de-DE", &options))
 }
 
+/// A weekday's German abbreviation.
+pub fn weekday(d: model::schedule::Weekday) -> &'static str {
+    use model::schedule::Weekday::*;
+    match d {
+        Mon => "Mo",
+        Tue => "Di",
+        Wed => "Mi",
+        Thu => "Do",
+        Fri => "Fr",
+        Sat => "Sa",
+        Sun => "So",
+    }
+}
+
+/// Weekly hours, e.g. `Fr, Sa 22:00–04:00; So 10:00–12:00`.
+pub fn weekly(windows: &[model::schedule::WeeklyWindow]) -> String {
+    windows
+        .iter()
+        .map(|w| {
+            let days: Vec<&str> = w.days.iter().map(|d| weekday(*d)).collect();
+            format!("{} {}–{}", days.join(", "), w.from, w.to)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +115,18 @@ mod tests {
         assert_eq!(integer(999), "999");
         assert_eq!(integer(35906), "35.906");
         assert_eq!(integer(1_234_567), "1.234.567");
+    }
+
+    #[test]
+    fn weekly_hours_read_the_german_way() {
+        use model::schedule::{ClockTime, Weekday, WeeklyWindow};
+        let w = WeeklyWindow {
+            days: vec![Weekday::Fri, Weekday::Sat],
+            from: ClockTime::new(22, 0).unwrap(),
+            to: ClockTime::new(4, 0).unwrap(),
+        };
+        assert_eq!(weekly(&[w]), "Fr, Sa 22:00–04:00");
+        assert_eq!(weekly(&[]), "");
     }
 
     #[test]

@@ -1,26 +1,7 @@
 use leptos::prelude::*;
 use model::{Action, DistrictKey, Hotspot, PatrolRoute, Stored, analysis::district_day};
 
-use crate::{components::item_layers::weekday, format, text};
-
-fn hours(h: &Hotspot) -> String {
-    h.hours
-        .iter()
-        .map(|w| {
-            format!(
-                "{} {}–{}",
-                w.days
-                    .iter()
-                    .map(|d| weekday(*d))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                w.from,
-                w.to
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
+use crate::{format, text};
 
 /// A district officer's view of their district: today, this week, hotspots active now with
 /// their hours, and today's patrols. Recomputed when the data changes and every minute.
@@ -86,7 +67,7 @@ pub fn DistrictToday(
                         active.into_iter().map(|h| view! {
                             <li>
                                 <span class="what">{h.item.title.clone()}</span>
-                                <span class="meta">{hours(&h.item)}</span>
+                                <span class="meta">{format::weekly(&h.item.hours)}</span>
                                 {h.item.demo.then(|| view! { <span class="demo-badge">{text::DEMO_DATA}</span> })}
                             </li>
                         }).collect_view().into_any()

@@ -2,7 +2,6 @@ use leaflet::{CircleMarker, LatLng, Layer, Polyline, PolylineOptions, Popup, Pop
 use leptos::prelude::*;
 use model::{
     Action, Hotspot, PatrolRoute, Stored, action::ActionStatus, geometry, hotspot::Severity,
-    schedule::WeeklyWindow,
 };
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -97,30 +96,6 @@ fn bind(layer: &Layer, content: Option<web_sys::HtmlElement>) {
     }
 }
 
-fn hours(windows: &[WeeklyWindow]) -> String {
-    windows
-        .iter()
-        .map(|w| {
-            let days: Vec<&str> = w.days.iter().map(|d| weekday(*d)).collect();
-            format!("{} {}–{}", days.join(", "), w.from, w.to)
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-pub fn weekday(d: model::schedule::Weekday) -> &'static str {
-    use model::schedule::Weekday::*;
-    match d {
-        Mon => "Mo",
-        Tue => "Di",
-        Wed => "Mi",
-        Thu => "Do",
-        Fri => "Fr",
-        Sat => "Sa",
-        Sun => "So",
-    }
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct MarkerStyle {
@@ -147,7 +122,7 @@ fn hotspot_layer(s: &Stored<Hotspot>) -> Option<Layer> {
         &[
             ("Kategorie", text::category(h.category).to_owned()),
             ("Lage", text::severity(h.severity).to_owned()),
-            ("Zeiten", hours(&h.hours)),
+            ("Zeiten", crate::format::weekly(&h.hours)),
             ("Behörde", h.agency.to_string()),
         ],
         h.demo,
@@ -220,7 +195,7 @@ fn route_layer(s: &Stored<PatrolRoute>) -> Option<Layer> {
         ("Gemeinsam", agencies.join(", ")),
     ];
     if !r.weekly.is_empty() {
-        lines.push(("Zeiten", hours(&r.weekly)));
+        lines.push(("Zeiten", crate::format::weekly(&r.weekly)));
     }
     bind(&layer, popup_content(&r.title, &lines, r.demo));
     Some(layer)

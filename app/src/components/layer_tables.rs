@@ -1,25 +1,7 @@
 use leptos::prelude::*;
 use model::{Action, Hotspot, PatrolRoute, Stored};
 
-use crate::{components::item_layers::weekday, format, text};
-
-fn windows(ws: &[model::schedule::WeeklyWindow]) -> String {
-    ws.iter()
-        .map(|w| {
-            format!(
-                "{} {}–{}",
-                w.days
-                    .iter()
-                    .map(|d| weekday(*d))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                w.from,
-                w.to
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
+use crate::{format, text};
 
 /// Every map layer as a table: the same information for people who cannot use the map.
 #[component]
@@ -36,7 +18,7 @@ pub fn LayerTables(
                 <thead><tr><th scope="col">"Titel"</th><th scope="col">"Kategorie"</th><th scope="col">"Lage"</th><th scope="col">"Bezirk"</th><th scope="col">"Zeiten"</th></tr></thead>
                 <tbody>
                     {move || hotspots.get().into_iter().map(|h| view! {
-                        <tr><td>{h.item.title.clone()}</td><td>{text::category(h.item.category)}</td><td>{text::severity(h.item.severity)}</td><td>{district(h.item.district)}</td><td>{windows(&h.item.hours)}</td></tr>
+                        <tr><td>{h.item.title.clone()}</td><td>{text::category(h.item.category)}</td><td>{text::severity(h.item.severity)}</td><td>{district(h.item.district)}</td><td>{format::weekly(&h.item.hours)}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -45,7 +27,7 @@ pub fn LayerTables(
                 <thead><tr><th scope="col">"Titel"</th><th scope="col">"Anlass"</th><th scope="col">"Behörden"</th><th scope="col">"Zeiten"</th></tr></thead>
                 <tbody>
                     {move || routes.get().into_iter().map(|r| view! {
-                        <tr><td>{r.item.title.clone()}</td><td>{text::occasion(r.item.occasion)}</td><td>{r.item.agencies.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")}</td><td>{windows(&r.item.weekly)}</td></tr>
+                        <tr><td>{r.item.title.clone()}</td><td>{text::occasion(r.item.occasion)}</td><td>{r.item.agencies.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")}</td><td>{format::weekly(&r.item.weekly)}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

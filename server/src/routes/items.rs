@@ -74,11 +74,12 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
     ]
 }
 
-async fn list<T: Item>(
-    State(state): State<AppState>,
-    RawQuery(raw): RawQuery,
-) -> Result<Response, AppError> {
-    let params = query_pairs(raw.as_deref());
+/// The items of layer `T` that the query string's filters select.
+pub async fn filtered<T: Item>(
+    state: &AppState,
+    raw: Option<&str>,
+) -> Result<Vec<Stored<T>>, AppError> {
+    let params = query_pairs(raw);
     let (items, agencies) = state
         .db
         .call(|c| {
@@ -90,7 +91,15 @@ async fn list<T: Item>(
         })
         .await?;
     let q = query::layer_query::<T>(&params, &agencies)?;
-    let body = layer(items.iter(), &q).to_string();
+    Ok(items.into_iter().filter(|s| s.item.matches(&q)).collect())
+}
+
+async fn list<T: Item>(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, AppError> {
+    let items = filtered::<T>(&state, raw.as_deref()).await?;
+    let body = layer(items.iter(), &model::LayerQuery::default()).to_string();
     Ok(([(header::CONTENT_TYPE, GEO_JSON)], body).into_response())
 }
 

@@ -15,7 +15,7 @@ use axum::{
 };
 use jiff::Timestamp;
 use model::{
-    Action, Hotspot, Item, PatrolRoute, Stored,
+    Action, Hotspot, Item, PatrolRoute,
     export::{actions_csv, actions_ics},
     item::layer,
 };
@@ -24,32 +24,12 @@ use serde::Serialize;
 use crate::{
     error::AppError,
     import, json,
-    routes::{districts::GEO_JSON, query, query_pairs},
+    routes::{districts::GEO_JSON, items::filtered},
     state::AppState,
-    store::{self, StoreError},
 };
 
 /// Largest accepted import body.
 pub const MAX_IMPORT: usize = 16 * 1024 * 1024;
-
-async fn filtered<T: Item>(
-    state: &AppState,
-    raw: Option<&str>,
-) -> Result<Vec<Stored<T>>, AppError> {
-    let params = query_pairs(raw);
-    let (items, agencies) = state
-        .db
-        .call(|c| {
-            let agencies = store::agencies(c)?
-                .into_iter()
-                .map(|a| a.key)
-                .collect::<Vec<_>>();
-            Ok::<_, StoreError>((store::list::<T>(c)?, agencies))
-        })
-        .await?;
-    let q = query::layer_query::<T>(&params, &agencies)?;
-    Ok(items.into_iter().filter(|s| s.item.matches(&q)).collect())
-}
 
 fn attachment(content_type: &'static str, file: &str, body: String) -> Response {
     (
