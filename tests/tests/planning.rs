@@ -99,7 +99,8 @@ async fn a_planner_creates_an_action_sees_validation_and_a_conflict() {
 
     // Someone else plans an overlapping operation in Mitte: both show the conflict.
     let other = json!({"title": "Kontrolle Gastronomie", "kind": "inspection", "start": "2026-12-04T21:00:00+01:00",
-        "end": "2026-12-05T01:00:00+01:00", "district": "mitte", "lead_agency": "hza", "status": "planned"});
+        "end": "2026-12-05T01:00:00+01:00", "place": {"type": "Point", "coordinates": [7.81971, 51.67949]},
+        "lead_agency": "hza", "status": "planned"});
     reqwest::Client::new()
         .post(format!("{}{}", server.url, api::ACTIONS))
         .json(&other)

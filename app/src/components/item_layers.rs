@@ -4,7 +4,7 @@ use model::{
     Action, Hotspot, PatrolRoute, Stored, action::ActionStatus, geometry, hotspot::Severity,
 };
 use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 
 use crate::{
     map::{
@@ -22,18 +22,27 @@ pub fn ItemLayers(
     #[prop(into)] hotspots: Signal<Vec<Stored<Hotspot>>>,
     #[prop(into)] routes: Signal<Vec<Stored<PatrolRoute>>>,
     #[prop(into)] actions: Signal<Vec<Stored<Action>>>,
+    /// The action to highlight (with its popup open).
+    #[prop(optional, into)]
+    selected_action: Option<Signal<Option<i64>>>,
+    /// Called with the action whose marker was clicked.
+    #[prop(optional)]
+    on_action: Option<Callback<i64>>,
 ) -> impl IntoView {
     let ctx = use_map();
     let drawn = StoredValue::new_local(Vec::<Layer>::new());
+    let handlers = StoredValue::new_local(Vec::<Closure<dyn FnMut(JsValue)>>::new());
 
     Effect::new(move |_| {
         let (h, r, a) = (hotspots.get(), routes.get(), actions.get());
+        let selected = selected_action.and_then(|s| s.get());
         let Some(map) = ctx.map() else { return };
         drawn.update_value(|layers| {
             for l in layers.drain(..) {
                 l.remove();
             }
         });
+        handlers.update_value(Vec::clear);
         let mut layers = Vec::new();
         for s in &r {
             layers.extend(route_layer(s));
@@ -41,14 +50,30 @@ pub fn ItemLayers(
         for s in &h {
             layers.extend(hotspot_layer(s));
         }
+        let mut open = None;
         for s in a
             .iter()
             .filter(|s| s.item.status != ActionStatus::Cancelled)
         {
-            layers.extend(action_layer(s));
+            let is_selected = selected == Some(s.id);
+            if let Some(layer) = action_layer(s, is_selected) {
+                if let Some(cb) = on_action {
+                    let id = s.id;
+                    let click = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| cb.run(id));
+                    layer.on("click", click.as_ref().unchecked_ref());
+                    handlers.update_value(|h| h.push(click));
+                }
+                if is_selected {
+                    open = Some(layer.clone());
+                }
+                layers.push(layer);
+            }
         }
         for l in &layers {
             l.add_to(&map);
+        }
+        if let Some(l) = open {
+            l.open_popup();
         }
         drawn.set_value(layers);
     });
@@ -201,16 +226,20 @@ fn route_layer(s: &Stored<PatrolRoute>) -> Option<Layer> {
     Some(layer)
 }
 
-fn action_layer(s: &Stored<Action>) -> Option<Layer> {
+fn action_layer(s: &Stored<Action>, selected: bool) -> Option<Layer> {
     let a = &s.item;
     let [lon, lat] = a.place.as_ref().and_then(|p| geometry::anchor(&p.value))?;
     let style = MarkerStyle {
-        radius: 7.0,
-        color: "#fff",
-        weight: 2.0,
+        radius: if selected { 13.0 } else { 7.0 },
+        color: if selected { "#111" } else { "#fff" },
+        weight: if selected { 4.0 } else { 2.0 },
         fill_color: "#0072B2",
         fill_opacity: 1.0,
-        class_name: format!("action action-{}", s.id),
+        class_name: format!(
+            "action action-{}{}",
+            s.id,
+            if selected { " selected" } else { "" }
+        ),
     };
     let layer: Layer =
         CircleMarker::new_with_options(&LatLng::new(lat, lon), &to_js(&style)).unchecked_into();
@@ -221,6 +250,5 @@ fn action_layer(s: &Stored<Action>) -> Option<Layer> {
         ("Federführung", a.lead_agency.to_string()),
     ];
     bind(&layer, popup_content(&a.title, &lines, a.demo));
-    let _ = JsValue::UNDEFINED;
     Some(layer)
 }

@@ -49,7 +49,7 @@ pub fn PlanningPage() -> impl IntoView {
                 <MapView config=config>
                     <OutlineLayer outline=outline/>
                     <DistrictLayer districts=districts selected=Signal::derive(|| None) on_select=Callback::new(|_| ()) city_bounds=city_bounds attribution=attribution/>
-                    <ItemLayers hotspots=hotspots routes=routes actions=actions/>
+                    <ItemLayers hotspots=hotspots routes=routes actions=actions selected_action=selected on_action=on_select/>
                 </MapView>
             })
         }
