@@ -5,7 +5,7 @@ use std::fmt;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use model::{
     Agency, District, DistrictKey, Item, MapConfig, Stored,
-    analysis::{Conflict, Indicators},
+    analysis::{Conflict, DistrictSummary, Indicators},
     api::{self, ErrorBody},
     district::from_feature_collection,
     item::from_feature,
@@ -190,4 +190,9 @@ pub async fn update<T: Item>(id: i64, version: i64, item: &T) -> Result<Stored<T
 /// One item as stored now.
 pub async fn item<T: Item>(id: i64) -> Result<Stored<T>, ApiError> {
     get_json(&format!("{}/{id}", api::collection(T::KIND))).await
+}
+
+/// Per-district counts for this week (hotspots active now).
+pub async fn summary() -> Result<Vec<DistrictSummary>, ApiError> {
+    get_json(api::SUMMARY).await
 }

@@ -24,9 +24,20 @@ pub enum TimeFilter {
     Week,
 }
 
+/// What the districts' colour shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Metric {
+    /// Hotspots active now.
+    Hotspots,
+    /// Actions this week.
+    Actions,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewState {
     pub layers: Layers,
+    /// Colour districts by a count instead of by district.
+    pub colour_by: Option<Metric>,
     pub agency: Option<AgencyKey>,
     pub time: TimeFilter,
     pub table: bool,
@@ -40,6 +51,7 @@ impl Default for ViewState {
                 routes: true,
                 actions: true,
             },
+            colour_by: None,
             agency: None,
             time: TimeFilter::All,
             table: false,
@@ -61,6 +73,11 @@ impl ViewState {
                 actions: on.contains(&LAYER_NAMES[2]),
             };
         }
+        v.colour_by = match get("faerbung").as_deref() {
+            Some("brennpunkte") => Some(Metric::Hotspots),
+            Some("massnahmen") => Some(Metric::Actions),
+            _ => None,
+        };
         v.agency = get("behoerde").and_then(|a| AgencyKey::parse(&a).ok());
         v.time = match get("zeit").as_deref() {
             Some("jetzt") => TimeFilter::Now,
@@ -87,6 +104,11 @@ impl ViewState {
             .map(|(_, n)| n)
             .collect();
             parts.push(format!("ebenen={}", on.join(",")));
+        }
+        match self.colour_by {
+            Some(Metric::Hotspots) => parts.push("faerbung=brennpunkte".into()),
+            Some(Metric::Actions) => parts.push("faerbung=massnahmen".into()),
+            None => {}
         }
         if let Some(a) = &self.agency {
             parts.push(format!("behoerde={a}"));

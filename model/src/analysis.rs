@@ -334,3 +334,16 @@ pub fn district_day(
             .collect(),
     }
 }
+
+/// Class limits for colouring districts by a count: 0, 1, 2–3, 4 and more.
+pub const CLASS_LABELS: [&str; 4] = ["0", "1", "2–3", "≥ 4"];
+
+/// The class (index into [`CLASS_LABELS`]) of a count.
+pub fn count_class(n: u32) -> usize {
+    match n {
+        0 => 0,
+        1 => 1,
+        2 | 3 => 2,
+        _ => 3,
+    }
+}

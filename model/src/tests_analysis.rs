@@ -248,3 +248,11 @@ fn a_district_officer_sees_today_the_week_active_hotspots_and_patrols() {
     assert_eq!(day.hotspots_active, [1]);
     assert_eq!(day.patrols_today, [7]);
 }
+
+#[test]
+fn counts_fall_into_four_classes() {
+    use crate::analysis::{CLASS_LABELS, count_class};
+    let classes: Vec<usize> = [0, 1, 2, 3, 4, 17].into_iter().map(count_class).collect();
+    assert_eq!(classes, [0, 1, 2, 2, 3, 3]);
+    assert_eq!(CLASS_LABELS.len(), 4);
+}

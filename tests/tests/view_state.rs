@@ -75,3 +75,27 @@ async fn a_deep_link_reproduces_the_view_and_toggles_write_the_url() {
         json!("/?ebenen=brennpunkte,massnahmen&behoerde=kod&tabelle=1")
     );
 }
+
+#[tokio::test]
+async fn districts_can_be_coloured_by_this_weeks_actions() {
+    let server = TestServer::with_app_and_demo().await;
+    let browser = Browser::start(1400, 900).await;
+    browser
+        .client
+        .goto(&format!("{}/?faerbung=massnahmen", server.url))
+        .await
+        .unwrap();
+    // The demo plans four actions in Mitte this week (dialogue, gastronomy exchange, operation,
+    // inspection) and none in Uentrop: the top class and the bottom class.
+    browser
+        .wait_until(
+            "the class colours",
+            "return document.querySelector('path.district-mitte')?.getAttribute('fill') === '#08519c' \
+             && document.querySelector('path.district-uentrop')?.getAttribute('fill') === '#eff3ff';",
+            Duration::from_secs(20),
+        )
+        .await;
+    let classes = browser.eval("return [...document.querySelectorAll('[data-testid=legend-classes] li')].map(l => l.textContent);", vec![]).await;
+    assert_eq!(classes, json!(["0", "1", "2–3", "≥ 4"]));
+    browser.save_screenshot("city-coloured").await;
+}

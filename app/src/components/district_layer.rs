@@ -7,7 +7,7 @@ use crate::{
     components::map_view::fit_bounds,
     map::{
         bindings::{GeoJsonLayer, GeoJsonOptions, geo_json_layer, to_js},
-        style::{Emphasis, district_style},
+        style::{Emphasis, district_style, district_style_with},
         use_map,
     },
 };
@@ -35,6 +35,9 @@ pub fn DistrictLayer(
     city_bounds: Bounds,
     /// Attribution of the boundary data.
     attribution: String,
+    /// Fill colours by district (e.g. count classes) instead of each district's own colour.
+    #[prop(optional, into)]
+    fill: Option<Signal<Vec<(DistrictKey, &'static str)>>>,
 ) -> impl IntoView {
     let ctx = use_map();
     let drawn = StoredValue::new_local(Vec::<DrawnDistrict>::new());
@@ -63,6 +66,7 @@ pub fn DistrictLayer(
     // Restyle and zoom whenever the selection changes.
     Effect::new(move |_| {
         let sel = selected.get();
+        let fills = fill.map(|f| f.get()).unwrap_or_default();
         if !ready.get() {
             return;
         }
@@ -72,7 +76,9 @@ pub fn DistrictLayer(
         drawn.with_value(|layers| {
             for d in layers {
                 let emphasis = Emphasis::of(d.key, sel);
-                d.shape.set_style(&to_js(&district_style(d.key, emphasis)));
+                let colour = fills.iter().find(|(k, _)| *k == d.key).map(|(_, c)| *c);
+                d.shape
+                    .set_style(&to_js(&district_style_with(d.key, emphasis, colour)));
                 let _ = d
                     .label_element
                     .class_list()

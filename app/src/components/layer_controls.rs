@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use model::Agency;
 
-use crate::view_state::{TimeFilter, ViewState};
+use crate::view_state::{Metric, TimeFilter, ViewState};
 
 /// Layer toggles, agency and time filters, and the table switch; every change goes into the
 /// URL, so the view can be bookmarked or sent.
@@ -72,6 +72,19 @@ pub fn LayerControls(
                         let key = a.key.clone();
                         view! { <option value=a.key.to_string() prop:selected=move || view.get().agency.as_ref() == Some(&key)>{a.name}</option> }
                     }).collect_view()}
+                </select>
+            </label>
+            <label class="field">
+                <span>"Bezirke einfärben nach"</span>
+                <select data-testid="filter-colour"
+                    prop:value=move || match view.get().colour_by { None => "", Some(Metric::Hotspots) => "brennpunkte", Some(Metric::Actions) => "massnahmen" }
+                    on:change=move |ev| {
+                        let m = match event_target_value(&ev).as_str() { "brennpunkte" => Some(Metric::Hotspots), "massnahmen" => Some(Metric::Actions), _ => None };
+                        apply.with_value(|a| a(&|v| v.colour_by = m));
+                    }>
+                    <option value="">"Bezirk"</option>
+                    <option value="brennpunkte">"Brennpunkte aktiv"</option>
+                    <option value="massnahmen">"Maßnahmen diese Woche"</option>
                 </select>
             </label>
             {toggle("Als Tabelle", "table", |v| v.table, |v, on| v.table = on)}

@@ -19,6 +19,9 @@ pub fn district_colour(key: DistrictKey) -> &'static str {
     PALETTE[key.index() % PALETTE.len()]
 }
 
+/// A sequential, colour-blind-safe ramp (ColorBrewer Blues) for the count classes.
+pub const CLASS_COLOURS: [&str; 4] = ["#eff3ff", "#9ecae1", "#4292c6", "#08519c"];
+
 /// Leaflet's Path options.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -50,6 +53,20 @@ impl Emphasis {
             Some(_) => Emphasis::Dimmed,
         }
     }
+}
+
+/// A district's style; `fill` replaces its own colour (e.g. a count class).
+pub fn district_style_with(
+    key: DistrictKey,
+    emphasis: Emphasis,
+    fill: Option<&'static str>,
+) -> PathStyle {
+    let mut style = district_style(key, emphasis);
+    if let Some(f) = fill {
+        style.fill_color = f;
+        style.fill_opacity = style.fill_opacity.max(0.7);
+    }
+    style
 }
 
 pub fn district_style(key: DistrictKey, emphasis: Emphasis) -> PathStyle {

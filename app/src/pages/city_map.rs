@@ -3,7 +3,7 @@ use leptos_router::{
     components::{A, Outlet},
     hooks::{use_location, use_navigate, use_query_map},
 };
-use model::{District, DistrictKey};
+use model::{District, DistrictKey, analysis::count_class};
 
 use crate::{
     api::{self, ApiError},
@@ -15,9 +15,10 @@ use crate::{
     device,
     live::{LivePicture, use_live, use_picture},
     map::MapContext,
+    map::style::CLASS_COLOURS,
     route::View,
     text,
-    view_state::ViewState,
+    view_state::{Metric, ViewState},
 };
 
 /// The city map with the district list; the URL says which district is selected.
@@ -57,6 +58,25 @@ pub fn CityMap() -> impl IntoView {
         routes: Signal::derive(move || shown.get().select(all.routes.get(), now())),
         actions: Signal::derive(move || shown.get().select(all.actions.get(), now())),
     };
+    // Districts coloured by a count class, when the URL asks for it.
+    let summary = crate::live::live_list(live.revision, api::summary);
+    let colour_by = Signal::derive(move || shown.get().colour_by);
+    let fill = Signal::derive(move || {
+        let Some(metric) = colour_by.get() else {
+            return vec![];
+        };
+        summary
+            .get()
+            .into_iter()
+            .map(|s| {
+                let n = match metric {
+                    Metric::Hotspots => s.hotspots_active,
+                    Metric::Actions => s.actions,
+                };
+                (s.district, CLASS_COLOURS[count_class(n)])
+            })
+            .collect::<Vec<_>>()
+    });
     // The officer's lists show the whole district, whatever the map's filters.
     let LivePicture {
         hotspots,
@@ -117,9 +137,10 @@ pub fn CityMap() -> impl IntoView {
     let map = move || {
         let results = (config.get(), districts.get(), outline.get());
         match results {
-            (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline))) => {
-                map_with_layers(config, districts, outline, selected, on_select, picture).into_any()
-            }
+            (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline))) => map_with_layers(
+                config, districts, outline, selected, on_select, picture, fill,
+            )
+            .into_any(),
             (Some(Err(e)), _, _) | (_, Some(Err(e)), _) | (_, _, Some(Err(e))) => {
                 error_view(e, retry).into_any()
             }
@@ -141,7 +162,7 @@ pub fn CityMap() -> impl IntoView {
                 {facts}
                 <DistrictList/>
                 <LayerControls view=shown agencies=agencies/>
-                <Legend/>
+                <Legend colour_by=colour_by/>
                 <Show when=move || shown.get().table>
                     <LayerTables hotspots=picture.hotspots routes=picture.routes actions=picture.actions/>
                 </Show>
@@ -161,6 +182,7 @@ fn map_with_layers(
     selected: Signal<Option<DistrictKey>>,
     on_select: Callback<DistrictKey>,
     picture: LivePicture,
+    fill: Signal<Vec<(DistrictKey, &'static str)>>,
 ) -> impl IntoView {
     let city_bounds = config.bounds;
     let attribution = config.data_attribution.clone();
@@ -173,6 +195,7 @@ fn map_with_layers(
                 on_select=on_select
                 city_bounds=city_bounds
                 attribution=attribution
+                fill=fill
             />
             <ItemLayers hotspots=picture.hotspots routes=picture.routes actions=picture.actions/>
         </MapView>
