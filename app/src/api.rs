@@ -5,7 +5,7 @@ use std::fmt;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use model::{
     Agency, District, DistrictKey, Item, MapConfig, Stored,
-    analysis::{Conflict, DistrictSummary, Indicators},
+    analysis::{Conflict, Coverage, DistrictSummary, Indicators},
     api::{self, ErrorBody},
     district::from_feature_collection,
     item::from_feature,
@@ -195,4 +195,9 @@ pub async fn item<T: Item>(id: i64) -> Result<Stored<T>, ApiError> {
 /// Per-district counts for this week (hotspots active now).
 pub async fn summary() -> Result<Vec<DistrictSummary>, ApiError> {
     get_json(api::SUMMARY).await
+}
+
+/// Patrol coverage of every hotspot in the current week.
+pub async fn coverage() -> Result<Vec<Coverage>, ApiError> {
+    get_json(api::COVERAGE).await
 }

@@ -232,3 +232,39 @@ async fn a_stale_edit_is_refused_with_the_offer_to_load_the_other_version() {
     save(&browser).await;
     browser.wait_until("the saved status", &format!("return document.querySelector('[data-testid=timeline-{id}]').textContent.includes('bestätigt');"), Duration::from_secs(5)).await;
 }
+
+#[tokio::test]
+async fn coverage_gaps_are_shown_beside_the_timeline() {
+    let server = TestServer::with_app_and_demo().await;
+    let browser = Browser::start(1600, 1000).await;
+    browser
+        .client
+        .goto(&format!("{}/planung", server.url))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "the coverage list",
+            "return document.querySelectorAll('[data-testid=coverage] li').length === 4;",
+            Duration::from_secs(20),
+        )
+        .await;
+    let items: Value = browser
+        .eval("return [...document.querySelectorAll('[data-testid=coverage] li')].map(li => li.textContent);", vec![])
+        .await;
+    let items = items.as_array().unwrap();
+    assert!(
+        items
+            .iter()
+            .all(|t| t.as_str().unwrap().contains("% der Zeiten bestreift")),
+        "{items:?}"
+    );
+    // The Westentor youth scene (afternoons, six days) is not patrolled at those hours.
+    assert!(
+        items
+            .iter()
+            .any(|t| t.as_str().unwrap().contains("Jugendszene Westentor")
+                && t.as_str().unwrap().contains("Lücken")),
+        "{items:?}"
+    );
+}

@@ -4,7 +4,8 @@ use model::{Action, Stored, analysis::Conflict};
 use crate::{
     api,
     components::{
-        ActionForm, ConnectionBanner, DistrictLayer, ItemLayers, MapView, OutlineLayer, Timeline,
+        ActionForm, ConnectionBanner, CoverageList, DistrictLayer, ItemLayers, MapView,
+        OutlineLayer, Timeline,
     },
     live::{LivePicture, live_list, use_live, use_picture},
     map::MapContext,
@@ -24,6 +25,7 @@ pub fn PlanningPage() -> impl IntoView {
     } = use_picture(live);
     let conflicts: Signal<Vec<Conflict>> = live_list(live.revision, api::conflicts);
     let agencies = live_list(live.revision, api::agencies);
+    let coverage = live_list(live.revision, api::coverage);
     let config = LocalResource::new(api::map_config);
     let districts = LocalResource::new(api::districts);
     let outline = LocalResource::new(api::outline);
@@ -71,6 +73,7 @@ pub fn PlanningPage() -> impl IntoView {
             <section class="planning-timeline" aria-label="Maßnahmen">
                 <h2>"Maßnahmen"</h2>
                 <Timeline actions=actions conflicts=conflicts selected=selected on_select=on_select/>
+                <CoverageList coverage=coverage hotspots=hotspots/>
             </section>
             <main class="planning-map">{map}</main>
             <aside class="planning-form no-print">

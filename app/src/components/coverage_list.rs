@@ -1,0 +1,50 @@
+use leptos::prelude::*;
+use model::{Hotspot, Stored, analysis::Coverage};
+
+use crate::format;
+
+/// Share of each hotspot's hours that patrols cover this week, and the uncovered hours.
+#[component]
+pub fn CoverageList(
+    #[prop(into)] coverage: Signal<Vec<Coverage>>,
+    #[prop(into)] hotspots: Signal<Vec<Stored<Hotspot>>>,
+) -> impl IntoView {
+    let rows = move || {
+        let all = hotspots.get();
+        let mut list = coverage.get();
+        list.sort_by(|a, b| a.share.total_cmp(&b.share));
+        list.into_iter()
+            .filter_map(|c| {
+                let h = all.iter().find(|h| h.id == c.hotspot)?.clone();
+                let percent = (c.share * 100.0).round() as u32;
+                let gaps = c
+                    .gaps
+                    .iter()
+                    .take(4)
+                    .map(|g| {
+                        let (h0, m0) = (g.start_minute / 60, g.start_minute % 60);
+                        let end = g.start_minute + g.minutes;
+                        format!("{} {:02}:{:02}–{:02}:{:02}", format::weekday(g.day), h0, m0, (end / 60) % 24, end % 60)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let more = c.gaps.len().saturating_sub(4);
+                Some(view! {
+                    <li class="coverage-item" class:gap=percent < 100 data-testid=format!("coverage-{}", c.hotspot)>
+                        <span class="what">{h.item.title.clone()}</span>
+                        <span class="share">{format!("{percent} % der Zeiten bestreift")}</span>
+                        {(!c.gaps.is_empty()).then(|| view! {
+                            <span class="gaps">{format!("Lücken: {gaps}{}", if more > 0 { format!(" (+{more})") } else { String::new() })}</span>
+                        })}
+                    </li>
+                })
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="coverage" aria-label="Streifenabdeckung der Brennpunkte">
+            <h2>"Streifenabdeckung diese Woche"</h2>
+            <ul class="coverage-list" data-testid="coverage">{rows}</ul>
+        </section>
+    }
+}
