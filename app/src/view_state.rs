@@ -33,8 +33,18 @@ pub enum Metric {
     Actions,
 }
 
+/// Light or dark; `None` follows the device's setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewState {
+    /// Only items in this district.
+    pub district: Option<model::DistrictKey>,
+    pub theme: Option<Theme>,
     pub layers: Layers,
     /// Colour districts by a count instead of by district.
     pub colour_by: Option<Metric>,
@@ -52,6 +62,8 @@ impl Default for ViewState {
                 actions: true,
             },
             colour_by: None,
+            district: None,
+            theme: None,
             agency: None,
             time: TimeFilter::All,
             table: false,
@@ -76,6 +88,12 @@ impl ViewState {
         v.colour_by = match get("faerbung").as_deref() {
             Some("brennpunkte") => Some(Metric::Hotspots),
             Some("massnahmen") => Some(Metric::Actions),
+            _ => None,
+        };
+        v.district = get("bezirk").and_then(|d| d.parse().ok());
+        v.theme = match get("thema").as_deref() {
+            Some("hell") => Some(Theme::Light),
+            Some("dunkel") => Some(Theme::Dark),
             _ => None,
         };
         v.agency = get("behoerde").and_then(|a| AgencyKey::parse(&a).ok());
@@ -110,6 +128,9 @@ impl ViewState {
             Some(Metric::Actions) => parts.push("faerbung=massnahmen".into()),
             None => {}
         }
+        if let Some(d) = self.district {
+            parts.push(format!("bezirk={d}"));
+        }
         if let Some(a) = &self.agency {
             parts.push(format!("behoerde={a}"));
         }
@@ -121,6 +142,11 @@ impl ViewState {
         }
         if self.table {
             parts.push("tabelle=1".into());
+        }
+        match self.theme {
+            Some(Theme::Light) => parts.push("thema=hell".into()),
+            Some(Theme::Dark) => parts.push("thema=dunkel".into()),
+            None => {}
         }
         parts.join("&")
     }
@@ -137,6 +163,7 @@ impl ViewState {
             TimeFilter::Week => Some(week_of(now)),
         };
         LayerQuery {
+            district: self.district,
             agency: self.agency.clone(),
             window,
             ..LayerQuery::default()

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use model::Agency;
 
-use crate::view_state::{Metric, TimeFilter, ViewState};
+use crate::view_state::{Metric, Theme, TimeFilter, ViewState};
 
 /// Layer toggles, agency and time filters, and the table switch; every change goes into the
 /// URL, so the view can be bookmarked or sent.
@@ -87,7 +87,32 @@ pub fn LayerControls(
                     <option value="massnahmen">"Maßnahmen diese Woche"</option>
                 </select>
             </label>
+            <label class="field">
+                <span>"Bezirk"</span>
+                <select data-testid="filter-district"
+                    prop:value=move || view.get().district.map(|d| d.as_str()).unwrap_or("")
+                    on:change=move |ev| {
+                        let d = event_target_value(&ev).parse::<model::DistrictKey>().ok();
+                        apply.with_value(|a| a(&|v| v.district = d));
+                    }>
+                    <option value="">"alle"</option>
+                    {model::DistrictKey::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.short_name()}</option> }).collect_view()}
+                </select>
+            </label>
             {toggle("Als Tabelle", "table", |v| v.table, |v, on| v.table = on)}
+            <label class="field">
+                <span>"Darstellung"</span>
+                <select data-testid="filter-theme"
+                    prop:value=move || match view.get().theme { None => "", Some(Theme::Light) => "hell", Some(Theme::Dark) => "dunkel" }
+                    on:change=move |ev| {
+                        let t = match event_target_value(&ev).as_str() { "hell" => Some(Theme::Light), "dunkel" => Some(Theme::Dark), _ => None };
+                        apply.with_value(|a| a(&|v| v.theme = t));
+                    }>
+                    <option value="">"wie das Gerät"</option>
+                    <option value="hell">"hell"</option>
+                    <option value="dunkel">"dunkel"</option>
+                </select>
+            </label>
         </section>
     }
 }

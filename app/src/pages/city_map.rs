@@ -149,7 +149,14 @@ pub fn CityMap() -> impl IntoView {
     };
 
     view! {
-        <div class="layout">
+        <div
+            class="layout"
+            data-theme=move || match shown.get().theme {
+                Some(crate::view_state::Theme::Dark) => "dark",
+                Some(crate::view_state::Theme::Light) => "light",
+                None => "auto",
+            }
+        >
             <aside class="panel">
                 <header>
                     <h1>{text::APP_TITLE}</h1>
