@@ -104,18 +104,38 @@ async fn districts_can_be_coloured_by_this_weeks_actions() {
 async fn district_filter_and_dark_theme_come_from_the_url() {
     let server = TestServer::with_app_and_demo().await;
     let browser = Browser::start(1400, 900).await;
-    browser.client.goto(&format!("{}/?bezirk=heessen&ebenen=massnahmen&thema=dunkel", server.url)).await.unwrap();
     browser
-        .wait_until("the map", "return document.querySelectorAll('path.district').length === 7;", Duration::from_secs(20))
+        .client
+        .goto(&format!(
+            "{}/?bezirk=heessen&ebenen=massnahmen&thema=dunkel",
+            server.url
+        ))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "the map",
+            "return document.querySelectorAll('path.district').length === 7;",
+            Duration::from_secs(20),
+        )
         .await;
     // Heessen's only demo action with a place is its citizen dialogue.
     browser
-        .wait_until("Heessen's action only", "return document.querySelectorAll('path.action').length === 1;", Duration::from_secs(5))
+        .wait_until(
+            "Heessen's action only",
+            "return document.querySelectorAll('path.action').length === 1;",
+            Duration::from_secs(5),
+        )
         .await;
     let look = browser
         .eval("const l = document.querySelector('.layout'); return [l.dataset.theme, getComputedStyle(l).backgroundColor];", vec![])
         .await;
     assert_eq!(look, json!(["dark", "rgb(17, 20, 23)"]));
-    let district = browser.eval("return document.querySelector('[data-testid=filter-district]').value;", vec![]).await;
+    let district = browser
+        .eval(
+            "return document.querySelector('[data-testid=filter-district]').value;",
+            vec![],
+        )
+        .await;
     assert_eq!(district, json!("heessen"));
 }

@@ -173,3 +173,36 @@ async fn the_wall_shows_when_the_connection_is_lost_and_recovers_by_itself() {
         .await;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_wall_scales_from_full_hd_to_4k() {
+    let server = TestServer::with_app().await;
+    let browser = Browser::start(1920, 1080).await;
+    browser
+        .client
+        .goto(&format!("{}/wand", server.url))
+        .await
+        .unwrap();
+    browser
+        .wait_until("the wall with its tiles", READY, Duration::from_secs(20))
+        .await;
+    let size =
+        "return parseFloat(getComputedStyle(document.querySelector('.tile-value')).fontSize);";
+    let full_hd = browser.eval(size, vec![]).await.as_f64().unwrap();
+    // Readable from 4 m: tile numbers of at least 60 px on a 1920-pixel-wide wall.
+    assert!(full_hd >= 60.0, "{full_hd} px");
+    browser.client.set_window_size(3840, 2160).await.unwrap();
+    browser
+        .wait_until(
+            "the 4K layout",
+            "return window.innerWidth >= 3800;",
+            Duration::from_secs(5),
+        )
+        .await;
+    let uhd = browser.eval(size, vec![]).await.as_f64().unwrap();
+    assert!(
+        (uhd / full_hd - 2.0).abs() < 0.1,
+        "text must scale with the display: {full_hd} px → {uhd} px"
+    );
+    browser.save_screenshot("wall-4k").await;
+}
