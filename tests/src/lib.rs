@@ -180,6 +180,8 @@ impl Browser {
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": chromium, "args": args },
             "goog:loggingPrefs": { "performance": "ALL", "browser": "ALL" },
+            // A stuck page fails its test instead of hanging the suite.
+            "timeouts": { "script": 30_000, "pageLoad": 30_000 },
         });
         let caps = match caps {
             Value::Object(map) => map,
@@ -215,10 +217,11 @@ impl Browser {
 
     /// Runs `script` (a function body; `arguments` are `args`) and returns its result.
     pub async fn eval(&self, script: &str, args: Vec<Value>) -> Value {
-        self.client
-            .execute(script, args)
-            .await
-            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+        match tokio::time::timeout(Duration::from_secs(45), self.client.execute(script, args)).await
+        {
+            Ok(result) => result.unwrap_or_else(|e| panic!("script failed: {e}\n{script}")),
+            Err(_) => panic!("the browser did not answer within 45 s\n{script}"),
+        }
     }
 
     /// Waits until `script` returns `true`, or panics with `what` after `timeout`.
