@@ -91,6 +91,25 @@ pub fn use_live() -> Live {
     }
 }
 
+/// The last good value of a resource, and whether the latest fetch failed; a failed fetch
+/// never blanks what is on screen.
+pub fn last_good<T: Clone + Send + Sync + 'static>(
+    resource: LocalResource<Result<T, crate::api::ApiError>>,
+    initial: T,
+) -> (ReadSignal<T>, ReadSignal<bool>) {
+    let (value, set_value) = signal(initial);
+    let (stale, set_stale) = signal(false);
+    Effect::new(move |_| match resource.get() {
+        Some(Ok(v)) => {
+            set_value.set(v);
+            set_stale.set(false);
+        }
+        Some(Err(_)) => set_stale.set(true),
+        None => {}
+    });
+    (value, stale)
+}
+
 /// A list fetched again on every change, keeping the last good value when a fetch fails.
 pub fn live_list<T, F, Fut>(revision: ReadSignal<u64>, fetch: F) -> Signal<T>
 where
@@ -102,13 +121,7 @@ where
         revision.track();
         fetch()
     });
-    let (value, set_value) = signal(T::default());
-    Effect::new(move |_| {
-        if let Some(Ok(v)) = resource.get() {
-            set_value.set(v);
-        }
-    });
-    value.into()
+    last_good(resource, T::default()).0.into()
 }
 
 /// The three live layers, as one `Copy` handle.

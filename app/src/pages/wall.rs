@@ -10,7 +10,7 @@ use crate::{
         ApproximateNotice, Clock, ConnectionBanner, DistrictLayer, ItemLayers, MapView,
         OutlineLayer, WallTiles,
     },
-    live::use_live,
+    live::{last_good, use_live},
     map::MapContext,
     text,
 };
@@ -32,24 +32,6 @@ pub fn rotation_view(n: usize) -> Option<DistrictKey> {
         0 => None,
         i => Some(DistrictKey::ALL[i - 1]),
     }
-}
-
-/// Keeps the last good value of a live resource, so the wall never blanks on a failed fetch.
-fn last_good<T: Clone + Send + Sync + 'static>(
-    resource: LocalResource<Result<T, api::ApiError>>,
-    initial: T,
-) -> (ReadSignal<T>, ReadSignal<bool>) {
-    let (value, set_value) = signal(initial);
-    let (stale, set_stale) = signal(false);
-    Effect::new(move |_| match resource.get() {
-        Some(Ok(v)) => {
-            set_value.set(v);
-            set_stale.set(false);
-        }
-        Some(Err(_)) => set_stale.set(true),
-        None => {}
-    });
-    (value, stale)
 }
 
 /// The control-room wall: full screen, dark, no interaction; rotates through the city and
