@@ -48,6 +48,11 @@ pub fn local_time(t: jiff::Timestamp) -> String {
     String::from(date.to_locale_string("de-DE", &options))
 }
 
+/// The time of day in Hamm at `t`, `HH:MM`.
+pub fn clock_of(t: jiff::Timestamp) -> String {
+    model::schedule::local(t).strftime("%H:%M").to_string()
+}
+
 /// The current time of day in Hamm, `HH:MM:SS`.
 pub fn clock_now() -> String {
     let date = js_sys::Date::new_0();

@@ -10,6 +10,7 @@ pub mod pages;
 pub mod route;
 pub mod text;
 pub mod view_state;
+pub mod view_url;
 
 use leptos::prelude::*;
 use leptos_router::{

@@ -16,6 +16,48 @@ pub const LOADING: &str = "Karte wird geladen …";
 pub const RETRY: &str = "Erneut versuchen";
 pub const NOT_FOUND: &str = "Diese Seite gibt es nicht.";
 pub const BACK_TO_CITY: &str = "Zur Stadtübersicht";
+pub const FILTERS: &str = "Filter";
+pub const TIME: &str = "Zeit";
+pub const TIME_ALL: &str = "alle";
+pub const TIME_NOW: &str = "jetzt";
+pub const TIME_TODAY: &str = "heute";
+pub const TIME_WEEK: &str = "diese Woche";
+pub const TIME_RANGE: &str = "Zeitraum";
+pub const FROM: &str = "von";
+pub const TO: &str = "bis";
+pub const AGENCY: &str = "Behörde";
+pub const DISTRICT: &str = "Bezirk";
+pub const ALL: &str = "alle";
+pub const CATEGORY: &str = "Kategorie";
+pub const OCCASION: &str = "Anlass";
+pub const ACTION_KIND: &str = "Art der Maßnahme";
+pub const CALENDAR_VIEW: &str = "Ansicht der Maßnahmen";
+pub const CALENDAR_LIST: &str = "Liste";
+pub const CALENDAR_WEEK: &str = "Woche";
+pub const CALENDAR_MONTH: &str = "Monat";
+pub const CALENDAR_WEEK_SHORT: &str = "KW";
+pub const EARLIER: &str = "früher";
+pub const LATER: &str = "später";
+pub const TODAY: &str = "Heute";
+pub const CONFLICT_WITH: &str = "Konflikt mit Nr.";
+
+pub fn month(m: i8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ];
+    NAMES[usize::try_from(m - 1).unwrap_or(0).min(11)]
+}
 pub const MAP_LABEL: &str = "Karte der Stadtbezirke von Hamm";
 
 use model::{

@@ -1,9 +1,13 @@
 //! What the map shows, read from and written to the URL query, so any view can be bookmarked,
 //! sent, or put on a wall: `?ebenen=brennpunkte,streifen&behoerde=kod&zeit=woche&tabelle=1`.
 
-use jiff::Timestamp;
+use jiff::{Timestamp, civil::Date};
 use model::{
-    AgencyKey, Item, LayerQuery,
+    AgencyKey, Item, ItemKind, LayerQuery,
+    action::ActionKind,
+    calendar::{self, Page, Span},
+    hotspot::HotspotCategory,
+    route::Occasion,
     schedule::{day_of, week_of},
 };
 
@@ -22,6 +26,36 @@ pub enum TimeFilter {
     Now,
     Today,
     Week,
+    /// From the first to the last date, both included.
+    Range(Date, Date),
+}
+
+/// Which kind of item each layer shows; `None` shows all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Kinds {
+    pub category: Option<HotspotCategory>,
+    pub occasion: Option<Occasion>,
+    pub action: Option<ActionKind>,
+}
+
+impl Kinds {
+    /// The `kind` filter of one layer, by its wire name.
+    fn of(&self, layer: ItemKind) -> Option<&'static str> {
+        match layer {
+            ItemKind::Hotspot => self.category.map(|c| c.as_str()),
+            ItemKind::Route => self.occasion.map(|o| o.as_str()),
+            ItemKind::Action => self.action.map(|a| a.as_str()),
+        }
+    }
+}
+
+/// How the planning screen lists actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Calendar {
+    /// All actions in time order.
+    List,
+    /// One page of a week or month calendar.
+    Page(Page),
 }
 
 /// What the districts' colour shows.
@@ -49,8 +83,10 @@ pub struct ViewState {
     /// Colour districts by a count instead of by district.
     pub colour_by: Option<Metric>,
     pub agency: Option<AgencyKey>,
+    pub kinds: Kinds,
     pub time: TimeFilter,
     pub table: bool,
+    pub calendar: Calendar,
 }
 
 impl Default for ViewState {
@@ -65,8 +101,10 @@ impl Default for ViewState {
             district: None,
             theme: None,
             agency: None,
+            kinds: Kinds::default(),
             time: TimeFilter::All,
             table: false,
+            calendar: Calendar::List,
         }
     }
 }
@@ -97,13 +135,35 @@ impl ViewState {
             _ => None,
         };
         v.agency = get("behoerde").and_then(|a| AgencyKey::parse(&a).ok());
+        v.kinds = Kinds {
+            category: get("kategorie").and_then(|k| k.parse().ok()),
+            occasion: get("anlass").and_then(|k| k.parse().ok()),
+            action: get("art").and_then(|k| k.parse().ok()),
+        };
+        let date = |key: &str| get(key).and_then(|d| d.parse::<Date>().ok());
         v.time = match get("zeit").as_deref() {
             Some("jetzt") => TimeFilter::Now,
             Some("heute") => TimeFilter::Today,
             Some("woche") => TimeFilter::Week,
+            Some("zeitraum") => match (date("von"), date("bis")) {
+                (Some(from), Some(to)) if from <= to => TimeFilter::Range(from, to),
+                _ => TimeFilter::All,
+            },
             _ => TimeFilter::All,
         };
         v.table = get("tabelle").is_some_and(|t| t == "1");
+        let span = match get("kalender").as_deref() {
+            Some("woche") => Some(Span::Week),
+            Some("monat") => Some(Span::Month),
+            _ => None,
+        };
+        v.calendar = match span {
+            Some(span) => Calendar::Page(Page::new(
+                span,
+                date("datum").unwrap_or_else(|| model::schedule::local(Timestamp::now()).date()),
+            )),
+            None => Calendar::List,
+        };
         v
     }
 
@@ -134,14 +194,32 @@ impl ViewState {
         if let Some(a) = &self.agency {
             parts.push(format!("behoerde={a}"));
         }
+        let kinds = [
+            ("kategorie", self.kinds.of(ItemKind::Hotspot)),
+            ("anlass", self.kinds.of(ItemKind::Route)),
+            ("art", self.kinds.of(ItemKind::Action)),
+        ];
+        for (key, value) in kinds {
+            if let Some(value) = value {
+                parts.push(format!("{key}={value}"));
+            }
+        }
         match self.time {
             TimeFilter::All => {}
             TimeFilter::Now => parts.push("zeit=jetzt".into()),
             TimeFilter::Today => parts.push("zeit=heute".into()),
             TimeFilter::Week => parts.push("zeit=woche".into()),
+            TimeFilter::Range(from, to) => parts.push(format!("zeit=zeitraum&von={from}&bis={to}")),
         }
         if self.table {
             parts.push("tabelle=1".into());
+        }
+        if let Calendar::Page(page) = self.calendar {
+            let span = match page.span {
+                Span::Week => "woche",
+                Span::Month => "monat",
+            };
+            parts.push(format!("kalender={span}&datum={}", page.anchor));
         }
         match self.theme {
             Some(Theme::Light) => parts.push("thema=hell".into()),
@@ -161,6 +239,7 @@ impl ViewState {
                 .map(|end| (now, end)),
             TimeFilter::Today => Some(day_of(now)),
             TimeFilter::Week => Some(week_of(now)),
+            TimeFilter::Range(from, to) => calendar::date_range(from, to),
         };
         LayerQuery {
             district: self.district,
@@ -168,6 +247,26 @@ impl ViewState {
             window,
             ..LayerQuery::default()
         }
+    }
+
+    /// The actions the planning screen lists: the filters, and the calendar page if one is
+    /// shown.
+    pub fn planned(
+        &self,
+        actions: Vec<model::Stored<model::Action>>,
+        now: Timestamp,
+    ) -> Vec<model::Stored<model::Action>> {
+        let mut q = self.query(now);
+        q.kind = self.kinds.of(ItemKind::Action).map(str::to_owned);
+        let page = match self.calendar {
+            Calendar::Page(page) => page.window(),
+            Calendar::List => None,
+        };
+        actions
+            .into_iter()
+            .filter(|s| s.item.matches(&q))
+            .filter(|s| page.is_none_or(|(from, to)| s.item.overlaps(from, to)))
+            .collect()
     }
 
     /// The items of one layer that this view shows.
@@ -184,7 +283,8 @@ impl ViewState {
         if !on {
             return vec![];
         }
-        let q = self.query(now);
+        let mut q = self.query(now);
+        q.kind = self.kinds.of(T::KIND).map(str::to_owned);
         items.into_iter().filter(|s| s.item.matches(&q)).collect()
     }
 }
@@ -244,8 +344,70 @@ mod tests {
 
     #[test]
     fn bad_values_fall_back_to_defaults() {
-        let v = from(&[("behoerde", "<script>"), ("zeit", "gestern")]);
+        let v = from(&[
+            ("behoerde", "<script>"),
+            ("zeit", "gestern"),
+            ("art", "picknick"),
+            ("kalender", "jahr"),
+        ]);
         assert_eq!(v.agency, None);
         assert_eq!(v.time, TimeFilter::All);
+        assert_eq!(v.kinds, Kinds::default());
+        assert_eq!(v.calendar, Calendar::List);
+        // A range needs both dates, in order.
+        let reversed = from(&[
+            ("zeit", "zeitraum"),
+            ("von", "2026-12-05"),
+            ("bis", "2026-12-01"),
+        ]);
+        assert_eq!(reversed.time, TimeFilter::All);
+        let half = from(&[("zeit", "zeitraum"), ("von", "2026-12-05")]);
+        assert_eq!(half.time, TimeFilter::All);
+    }
+
+    fn round_trip(v: &ViewState) -> ViewState {
+        let q = v.to_query();
+        let pairs: Vec<(String, String)> = q
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(a, b)| (a.into(), b.into()))
+            .collect();
+        ViewState::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn kinds_range_and_calendar_survive_the_url() {
+        let v = from(&[
+            ("kategorie", "drug_scene"),
+            ("art", "citizen_dialogue"),
+            ("zeit", "zeitraum"),
+            ("von", "2026-12-01"),
+            ("bis", "2026-12-14"),
+            ("kalender", "monat"),
+            ("datum", "2026-12-04"),
+        ]);
+        assert_eq!(v.kinds.category, Some(HotspotCategory::DrugScene));
+        assert_eq!(v.kinds.action, Some(ActionKind::CitizenDialogue));
+        assert_eq!(v.kinds.occasion, None);
+        assert_eq!(
+            v.time,
+            TimeFilter::Range(
+                jiff::civil::date(2026, 12, 1),
+                jiff::civil::date(2026, 12, 14)
+            )
+        );
+        assert_eq!(
+            v.calendar,
+            Calendar::Page(Page::new(Span::Month, jiff::civil::date(2026, 12, 4)))
+        );
+        assert_eq!(round_trip(&v), v);
+    }
+
+    #[test]
+    fn the_kind_filter_applies_to_its_own_layer_only() {
+        let v = from(&[("art", "citizen_dialogue")]);
+        assert_eq!(v.kinds.of(ItemKind::Action), Some("citizen_dialogue"));
+        assert_eq!(v.kinds.of(ItemKind::Hotspot), None);
+        assert_eq!(v.kinds.of(ItemKind::Route), None);
     }
 }

@@ -8,6 +8,7 @@ pub mod action;
 pub mod agency;
 pub mod analysis;
 pub mod api;
+pub mod calendar;
 pub mod config;
 pub mod context;
 pub mod district;

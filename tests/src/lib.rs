@@ -103,6 +103,20 @@ impl TestServer {
         TestServer::start(&dist).await
     }
 
+    /// POSTs `body` to `path` and returns the created item; panics unless it was created.
+    pub async fn create(&self, path: &str, body: &Value) -> Value {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.url))
+            .json(body)
+            .send()
+            .await
+            .expect("POST reaches the server");
+        let status = response.status();
+        let json: Value = response.json().await.expect("a JSON answer");
+        assert_eq!(status, 201, "POST {path}: {json}");
+        json
+    }
+
     /// Stops the server, waits until it has finished, and hands back its data directory.
     pub async fn stop(mut self) -> tempfile::TempDir {
         if let Some(tx) = self.shutdown.take() {
@@ -222,6 +236,40 @@ impl Browser {
             Ok(result) => result.unwrap_or_else(|e| panic!("script failed: {e}\n{script}")),
             Err(_) => panic!("the browser did not answer within 45 s\n{script}"),
         }
+    }
+
+    /// Opens `url` and waits until `ready` (a script) returns `true`.
+    pub async fn open(&self, url: &str, ready: &str) {
+        self.client.goto(url).await.expect("the page opens");
+        self.wait_until(
+            &format!("{url} to be ready"),
+            ready,
+            Duration::from_secs(20),
+        )
+        .await;
+    }
+
+    /// Clicks the element that `css` selects.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    /// Sets a form control's value the way a user would, firing `input` or `change`.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.eval(
+            "const el = document.querySelector(arguments[0]); \
+             el.value = arguments[1]; \
+             el.dispatchEvent(new Event(el.tagName === 'SELECT' || el.type === 'date' ? 'change' : 'input', {bubbles: true})); \
+             return true;",
+            vec![json!(css), json!(value)],
+        )
+        .await;
     }
 
     /// Waits until `script` returns `true`, or panics with `what` after `timeout`.

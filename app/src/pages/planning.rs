@@ -1,15 +1,17 @@
 use leptos::prelude::*;
-use model::{Action, Stored, analysis::Conflict};
+use leptos_router::hooks::use_query_map;
+use model::{Action, ItemKind, Stored, analysis::Conflict};
 
 use crate::{
     api,
     components::{
-        ActionForm, ConnectionBanner, CoverageList, DistrictLayer, ItemLayers, MapView,
-        OutlineLayer, Timeline,
+        ActionForm, ConnectionBanner, CoverageList, DistrictLayer, Filters, ItemLayers, Legend,
+        MapView, OutlineLayer, Timeline,
     },
-    live::{LivePicture, live_list, use_live, use_picture},
+    live::{live_list, use_live, use_picture},
     map::MapContext,
     text,
+    view_state::ViewState,
 };
 
 /// The planning meeting: the week's actions beside the map, conflicts marked, a form to
@@ -18,11 +20,17 @@ use crate::{
 pub fn PlanningPage() -> impl IntoView {
     provide_context(MapContext::new());
     let live = use_live();
-    let LivePicture {
-        hotspots,
-        routes,
-        actions,
-    } = use_picture(live);
+    let all = use_picture(live);
+    // Filters and the calendar page live in the URL, as on the city map.
+    let query = use_query_map();
+    let shown = Memo::new(move |_| {
+        let q = query.read();
+        ViewState::from_query(|k| q.get(k))
+    });
+    let now = jiff::Timestamp::now;
+    let hotspots = Signal::derive(move || shown.get().select(all.hotspots.get(), now()));
+    let routes = Signal::derive(move || shown.get().select(all.routes.get(), now()));
+    let actions = Signal::derive(move || shown.get().planned(all.actions.get(), now()));
     let conflicts: Signal<Vec<Conflict>> = live_list(live.revision, api::conflicts);
     let agencies = live_list(live.revision, api::agencies);
     let coverage = live_list(live.revision, api::coverage);
@@ -36,7 +44,7 @@ pub fn PlanningPage() -> impl IntoView {
     let editing = RwSignal::new(None::<Stored<Action>>);
     let on_select = Callback::new(move |id: i64| {
         selected.set(Some(id));
-        editing.set(actions.get_untracked().into_iter().find(|a| a.id == id));
+        editing.set(all.actions.get_untracked().into_iter().find(|a| a.id == id));
     });
     let on_saved = Callback::new(move |saved: Stored<Action>| {
         selected.set(Some(saved.id));
@@ -72,10 +80,16 @@ pub fn PlanningPage() -> impl IntoView {
             <ConnectionBanner connected=live.connected/>
             <section class="planning-timeline" aria-label="Maßnahmen">
                 <h2>"Maßnahmen"</h2>
-                <Timeline actions=actions conflicts=conflicts selected=selected on_select=on_select/>
+                <div class="no-print">
+                    <Filters view=shown agencies=agencies kinds=&[ItemKind::Action]/>
+                </div>
+                <Timeline view=shown actions=actions conflicts=conflicts selected=selected on_select=on_select/>
                 <CoverageList coverage=coverage hotspots=hotspots/>
             </section>
-            <main class="planning-map">{map}</main>
+            <main class="planning-map">
+                {map}
+                <Legend colour_by=Signal::derive(|| None)/>
+            </main>
             <aside class="planning-form no-print">
                 <ActionForm editing=editing agencies=agencies on_saved=on_saved/>
             </aside>
