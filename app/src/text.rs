@@ -58,6 +58,8 @@ pub fn month(m: i8) -> &'static str {
     ];
     NAMES[usize::try_from(m - 1).unwrap_or(0).min(11)]
 }
+pub const HOTSPOTS: &str = "Brennpunkte";
+pub const ACTIONS: &str = "Maßnahmen";
 pub const MAP_LABEL: &str = "Karte der Stadtbezirke von Hamm";
 
 use model::{

@@ -9,6 +9,7 @@ pub mod agency;
 pub mod analysis;
 pub mod api;
 pub mod calendar;
+pub mod cluster;
 pub mod config;
 pub mod context;
 pub mod district;

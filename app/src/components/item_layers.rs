@@ -1,7 +1,13 @@
+use std::collections::HashMap;
+
 use leaflet::{CircleMarker, LatLng, Layer, Polyline, PolylineOptions, Popup, PopupOptions};
 use leptos::prelude::*;
 use model::{
-    Action, Hotspot, PatrolRoute, Stored, action::ActionStatus, geometry, hotspot::Severity,
+    Action, Hotspot, PatrolRoute, Stored,
+    action::ActionStatus,
+    cluster::{self, Marker},
+    geometry,
+    hotspot::Severity,
 };
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
@@ -9,12 +15,15 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use crate::{
     map::{
         bindings::{GeoJsonOptions, geo_json_layer, to_js},
+        cluster::{Handler, cluster_layer},
         use_map,
     },
     text,
 };
 
-/// Hotspots, patrol routes and actions on the map, with popups built from text nodes. When
+/// Hotspots, patrol routes and actions on the map, with popups built from text nodes. Dense
+/// points (more than `model::cluster::CLUSTER_FROM` in a layer) merge into clusters, computed
+/// in Rust for the current zoom. When
 /// the data changes, the old layers are removed before new ones are drawn, so a wall display
 /// that refreshes for days does not pile up layers.
 #[component]
@@ -33,10 +42,27 @@ pub fn ItemLayers(
     let drawn = StoredValue::new_local(Vec::<Layer>::new());
     let handlers = StoredValue::new_local(Vec::<Closure<dyn FnMut(JsValue)>>::new());
 
+    // The zoom, for clustering: read from the map when it exists and after every zoom.
+    let zoom = RwSignal::new(None::<f64>);
+    Effect::new(move |_| {
+        let Some(map) = ctx.map() else { return };
+        let read = map.clone();
+        map.on_zoom_end(Box::new(move |_| zoom.set(Some(read.get_zoom()))));
+        zoom.set(Some(map.get_zoom()));
+    });
+
     Effect::new(move |_| {
         let (h, r, a) = (hotspots.get(), routes.get(), actions.get());
         let selected = selected_action.and_then(|s| s.get());
         let Some(map) = ctx.map() else { return };
+        // Only a layer that can cluster has to be redrawn when the zoom changes.
+        let can_cluster = h.len() > cluster::CLUSTER_FROM || a.len() > cluster::CLUSTER_FROM;
+        let z = if can_cluster {
+            zoom.get()
+        } else {
+            zoom.get_untracked()
+        };
+        let z = z.filter(|z| z.is_finite()).unwrap_or(11.0);
         drawn.update_value(|layers| {
             for l in layers.drain(..) {
                 l.remove();
@@ -44,17 +70,66 @@ pub fn ItemLayers(
         });
         handlers.update_value(Vec::clear);
         let mut layers = Vec::new();
+        let keep = |layer: Option<(Layer, Handler)>| {
+            layer.map(|(layer, handler)| {
+                handlers.update_value(|h| h.push(handler));
+                layer
+            })
+        };
         for s in &r {
             layers.extend(route_layer(s));
         }
-        for s in &h {
+        // Areas are drawn as they are; points cluster when dense.
+        let (points, areas): (Vec<_>, Vec<_>) = h
+            .iter()
+            .partition(|s| point_of(&s.item.geometry.value).is_some());
+        for s in areas {
             layers.extend(hotspot_layer(s));
         }
-        let mut open = None;
-        for s in a
+        let by_id: HashMap<i64, &Stored<Hotspot>> = points.iter().map(|s| (s.id, *s)).collect();
+        let at: Vec<cluster::Point> = points
+            .iter()
+            .filter_map(|s| {
+                point_of(&s.item.geometry.value).map(|at| cluster::Point { id: s.id, at })
+            })
+            .collect();
+        for m in cluster::markers(&at, z) {
+            match m {
+                Marker::Single(p) => layers.extend(by_id.get(&p.id).and_then(|s| hotspot_layer(s))),
+                Marker::Cluster(c) => {
+                    layers.extend(keep(cluster_layer(&map, &c, "hotspot", text::HOTSPOTS)))
+                }
+            }
+        }
+
+        let shown: Vec<&Stored<Action>> = a
             .iter()
             .filter(|s| s.item.status != ActionStatus::Cancelled)
-        {
+            .collect();
+        let by_id: HashMap<i64, &Stored<Action>> = shown.iter().map(|s| (s.id, *s)).collect();
+        // The selected action always stands alone, so it can be seen and its popup opened.
+        let at: Vec<cluster::Point> = shown
+            .iter()
+            .filter(|s| selected != Some(s.id))
+            .filter_map(|s| {
+                let place = s.item.place.as_ref()?;
+                geometry::anchor(&place.value).map(|at| cluster::Point { id: s.id, at })
+            })
+            .collect();
+        let mut singles: Vec<&Stored<Action>> = selected
+            .and_then(|id| by_id.get(&id).copied())
+            .into_iter()
+            .collect();
+        for m in cluster::markers(&at, z) {
+            match m {
+                Marker::Single(p) => singles.extend(by_id.get(&p.id).copied()),
+                Marker::Cluster(c) => {
+                    layers.extend(keep(cluster_layer(&map, &c, "action", text::ACTIONS)))
+                }
+            }
+        }
+        let mut open = None;
+        for s in singles {
             let is_selected = selected == Some(s.id);
             if let Some(layer) = action_layer(s, is_selected) {
                 if let Some(cb) = on_action {
@@ -85,6 +160,16 @@ pub fn ItemLayers(
             }
         });
     });
+}
+
+/// The position of a point geometry, `[lon, lat]`.
+fn point_of(g: &geojson::GeometryValue) -> Option<[f64; 2]> {
+    match g {
+        geojson::GeometryValue::Point { coordinates } if coordinates.len() >= 2 => {
+            Some([coordinates[0], coordinates[1]])
+        }
+        _ => None,
+    }
 }
 
 /// A popup body: a heading and label/value lines, all text nodes.

@@ -1,4 +1,5 @@
-//! Bindings leaflet-rs 0.5 keeps private or lacks: `L.geoJSON` with its bounds and styles.
+//! Bindings leaflet-rs 0.5 keeps private or lacks: `L.geoJSON` with its bounds and styles,
+//! `L.divIcon`.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -18,6 +19,11 @@ extern "C" {
 
     #[wasm_bindgen(method, js_name = getBounds)]
     pub fn get_bounds(this: &GeoJsonLayer) -> leaflet::LatLngBounds;
+
+    /// `L.divIcon` (leaflet-rs 0.5's `DivIcon::new` constructs an `L.Icon`, which needs an
+    /// image URL).
+    #[wasm_bindgen(js_namespace = L, js_name = divIcon)]
+    pub fn div_icon(options: &JsValue) -> leaflet::Icon;
 }
 
 /// Converts a Rust value into a plain JS object (objects, not `Map`s, which Leaflet cannot read).

@@ -1,6 +1,7 @@
 //! Leaflet plumbing: the map in a context, and the few bindings leaflet-rs does not export.
 
 pub mod bindings;
+pub mod cluster;
 pub mod context;
 pub mod style;
 
