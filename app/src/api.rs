@@ -61,7 +61,7 @@ impl fmt::Display for ApiError {
                 write!(f, "Bitte Eingaben prüfen ({} Hinweis(e)).", errors.len())
             }
             ApiError::Stale => f.write_str(
-                "Diese Maßnahme wurde inzwischen von jemand anderem geändert. Ihre Änderung wurde nicht gespeichert.",
+                "Dieser Eintrag wurde inzwischen von jemand anderem geändert. Ihre Änderung wurde nicht gespeichert.",
             ),
         }
     }

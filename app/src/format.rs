@@ -84,30 +84,17 @@ pub fn date_today() -> String {
     String::from(date.to_locale_date_string("de-DE", &options))
 }
 
+/// The weekdays' German abbreviations, Monday first.
+const WEEKDAYS: [&str; 7] = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"];
+
 /// A weekday's German abbreviation.
 pub fn weekday(d: model::schedule::Weekday) -> &'static str {
-    use model::schedule::Weekday::*;
-    match d {
-        Mon => "Mo",
-        Tue => "Di",
-        Wed => "Mi",
-        Thu => "Do",
-        Fri => "Fr",
-        Sat => "Sa",
-        Sun => "So",
-    }
+    WEEKDAYS[d.index() as usize]
 }
 
-/// Weekly hours, e.g. `Fr, Sa 22:00–04:00; So 10:00–12:00`.
+/// Weekly hours, e.g. `Fr, Sa 22:00–04:00; So 10:00–12:00` (the form reads them back).
 pub fn weekly(windows: &[model::schedule::WeeklyWindow]) -> String {
-    windows
-        .iter()
-        .map(|w| {
-            let days: Vec<&str> = w.days.iter().map(|d| weekday(*d)).collect();
-            format!("{} {}–{}", days.join(", "), w.from, w.to)
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    model::weekly_text::format(windows, &WEEKDAYS)
 }
 
 #[cfg(test)]

@@ -60,10 +60,62 @@ pub fn month(m: i8) -> &'static str {
 }
 pub const HOTSPOTS: &str = "Brennpunkte";
 pub const ACTIONS: &str = "Maßnahmen";
+pub const RELOAD_THEIRS: &str = "Fremde Version laden";
+pub const CHECK_FIELDS: &str = "Bitte die markierten Felder prüfen.";
+pub const DRAWN_LINE: &str = "Linie gezeichnet";
+pub const DRAWN_AREA: &str = "Fläche gezeichnet";
+pub const DRAWN_POINT: &str = "Punkt gesetzt";
+pub const DRAWN_OTHER: &str = "Geometrie vorhanden";
+pub const NOTHING_DRAWN: &str = "Noch nichts auf der Karte gezeichnet.";
+pub const VERTICES: &str = "Punkte";
+pub const DRAW_LINE: &str = "Linie zeichnen";
+pub const DRAW_AREA: &str = "Fläche zeichnen";
+pub const DRAW_POINT: &str = "Punkt setzen";
+pub const DRAW_CANCEL: &str = "Zeichnen abbrechen";
+pub const DRAW_CLEAR: &str = "Zeichnung entfernen";
+pub const HINT_LINE: &str = "Auf der Karte die Punkte der Route anklicken; Doppelklick oder Klick auf den letzten Punkt beendet die Linie. Danach lassen sich die Punkte verschieben.";
+pub const HINT_AREA: &str = "Auf der Karte die Ecken der Fläche anklicken; Klick auf den ersten Punkt oder Doppelklick schließt sie.";
+pub const HINT_POINT: &str = "Auf der Karte den Ort anklicken.";
+pub const NEW_ACTION: &str = "Neue Maßnahme";
+pub const EDIT_ACTION: &str = "Maßnahme bearbeiten";
+pub const TITLE: &str = "Titel";
+pub const KIND: &str = "Art";
+pub const START: &str = "Beginn";
+pub const END: &str = "Ende";
+pub const PLACE: &str = "Ort auf der Karte";
+pub const CITY_DISTRICT: &str = "Stadtbezirk";
+pub const FROM_PLACE: &str = "– aus dem Ort –";
+pub const LEAD_AGENCY: &str = "Federführung";
+pub const PARTICIPATING: &str = "Beteiligte Behörden";
+pub const STATUS: &str = "Status";
+pub const WORKING_GROUP: &str = "Fachkreis";
+pub const PLEASE_CHOOSE: &str = "– bitte wählen –";
+pub const SAVE: &str = "Speichern";
+pub const NEW_ROUTE: &str = "Neue Streifenroute";
+pub const EDIT_ROUTE: &str = "Streifenroute bearbeiten";
+pub const ROUTE_LINE: &str = "Verlauf auf der Karte";
+pub const OWNER_AGENCY: &str = "Zuständige Behörde";
+pub const WALKED_BY: &str = "Gemeinsam mit";
+pub const WEEKLY_HOURS: &str = "Wöchentliche Zeiten";
+pub const HOURS: &str = "Zeiten";
+pub const WEEKLY_HINT: &str = "z. B. „Fr, Sa 22:00–04:00; So 10:00–12:00“ oder „Mo–Fr 08:00–10:00“";
+pub const DRAW_ROUTE_FIRST: &str = "Bitte den Verlauf auf der Karte zeichnen.";
+pub const NEW_HOTSPOT: &str = "Neuer Brennpunkt";
+pub const EDIT_HOTSPOT: &str = "Brennpunkt bearbeiten";
+pub const HOTSPOT_PLACE: &str = "Fläche oder Ort auf der Karte";
+pub const SEVERITY: &str = "Lage";
+pub const REVIEW_DATE: &str = "Überprüfen bis";
+pub const DATE_NEEDED: &str = "Bitte ein Datum angeben.";
+pub const DRAW_HOTSPOT_FIRST: &str = "Bitte eine Fläche zeichnen oder einen Ort setzen.";
+pub const PLANNING: &str = "Planung";
+pub const ICS_DOWNLOAD: &str = "Kalender (.ics)";
+pub const PRINT_A3: &str = "Drucken (A3)";
+pub const NEW_ENTRY: &str = "Neuer Eintrag";
+pub const DRAWING_UNAVAILABLE: &str = "Zeichnen auf der Karte ist nicht verfügbar";
 pub const MAP_LABEL: &str = "Karte der Stadtbezirke von Hamm";
 
 use model::{
-    action::{ActionKind, ActionStatus},
+    action::{ActionKind, ActionStatus, WorkingGroup},
     hotspot::{HotspotCategory, Severity},
     route::Occasion,
 };
@@ -124,5 +176,16 @@ pub fn action_status(s: ActionStatus) -> &'static str {
         ActionStatus::Confirmed => "bestätigt",
         ActionStatus::Done => "durchgeführt",
         ActionStatus::Cancelled => "abgesagt",
+    }
+}
+
+pub fn working_group(w: WorkingGroup) -> &'static str {
+    match w {
+        WorkingGroup::UrbanDesign => "Städtebauliche Kriminalprävention",
+        WorkingGroup::DomesticViolence => "Häusliche Gewalt",
+        WorkingGroup::SexualViolenceAgainstChildren => "Sexualisierte Gewalt gegen Kinder",
+        WorkingGroup::Seniors => "Senioren",
+        WorkingGroup::InternetSafety => "Sicherheit im Internet",
+        WorkingGroup::RoadSafety => "Verkehrssicherheit",
     }
 }

@@ -25,6 +25,7 @@ pub mod projection;
 pub mod route;
 pub mod schedule;
 pub mod validation;
+pub mod weekly_text;
 
 pub use action::Action;
 pub use agency::{Agency, AgencyKey};

@@ -153,6 +153,15 @@ fn which(program: &str) -> Option<PathBuf> {
     })
 }
 
+/// One step of real mouse input for [`Browser::mouse`].
+#[derive(Debug, Clone, Copy)]
+pub enum Mouse {
+    MoveTo(f64, f64),
+    Down,
+    Up,
+    Pause(u64),
+}
+
 /// Headless Chromium with its own profile and its own chromedriver; both end on drop.
 pub struct Browser {
     pub client: Client,
@@ -258,6 +267,60 @@ impl Browser {
             .click()
             .await
             .unwrap_or_else(|e| panic!("cannot click {css}: {e}"));
+    }
+
+    /// Real mouse input at viewport coordinates (CSS pixels), through WebDriver actions:
+    /// each step is a move, a press or a release, with a short pause where a hand would.
+    pub async fn mouse(&self, steps: &[Mouse]) {
+        use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let mut actions = MouseActions::new("mouse".to_owned());
+        for step in steps {
+            actions = match *step {
+                Mouse::MoveTo(x, y) => actions.then(PointerAction::MoveTo {
+                    duration: Some(Duration::from_millis(50)),
+                    x,
+                    y,
+                }),
+                Mouse::Down => actions.then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                }),
+                Mouse::Up => actions.then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                }),
+                Mouse::Pause(ms) => actions.then(PointerAction::Pause {
+                    duration: Duration::from_millis(ms),
+                }),
+            };
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .expect("mouse actions");
+    }
+
+    /// A click at `(x, y)`, then a pause so the next click is not a double click.
+    pub async fn click_at(&self, x: f64, y: f64) {
+        self.mouse(&[
+            Mouse::MoveTo(x, y),
+            Mouse::Down,
+            Mouse::Up,
+            Mouse::Pause(400),
+        ])
+        .await;
+    }
+
+    /// A double click at `(x, y)`.
+    pub async fn double_click_at(&self, x: f64, y: f64) {
+        self.mouse(&[
+            Mouse::MoveTo(x, y),
+            Mouse::Down,
+            Mouse::Up,
+            Mouse::Pause(60),
+            Mouse::Down,
+            Mouse::Up,
+            Mouse::Pause(400),
+        ])
+        .await;
     }
 
     /// Sets a form control's value the way a user would, firing `input` or `change`.

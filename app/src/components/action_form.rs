@@ -1,3 +1,4 @@
+use geojson::Geometry;
 use leptos::prelude::*;
 use model::{
     Action, Agency, AgencyKey, DistrictKey, Stored,
@@ -7,7 +8,15 @@ use model::{
 };
 
 use crate::{
-    api::{self, ApiError},
+    api::ApiError,
+    components::{
+        GeometryEditor,
+        form_kit::{
+            AgencyChecks, FormAlert, agency_options, field_message, options, reload, save,
+            select_field, text_field,
+        },
+    },
+    map::draw::Shape,
     text,
 };
 
@@ -55,9 +64,13 @@ impl Draft {
         }
     }
 
-    /// The action this draft describes, keeping what the form does not show (place, links)
-    /// from `base`; problems the form can see itself come back per field.
-    pub fn to_action(&self, base: Option<&Action>) -> Result<Action, Vec<FieldError>> {
+    /// The action this draft describes at `place`, keeping what the form does not show
+    /// (links, note) from `base`; problems the form can see itself come back per field.
+    pub fn to_action(
+        &self,
+        place: Option<Geometry>,
+        base: Option<&Action>,
+    ) -> Result<Action, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut err = |field: &str, reason: &str| {
             errors.push(FieldError {
@@ -89,7 +102,7 @@ impl Draft {
             kind,
             start,
             end,
-            place: base.and_then(|b| b.place.clone()),
+            place,
             district: self.district.parse::<DistrictKey>().ok(),
             lead_agency: lead,
             agencies: self
@@ -119,176 +132,81 @@ pub fn ActionForm(
     on_saved: Callback<Stored<Action>>,
 ) -> impl IntoView {
     let draft = RwSignal::new(Draft::new());
+    let place = RwSignal::new(None::<Geometry>);
     let error = RwSignal::new(None::<ApiError>);
     let saving = RwSignal::new(false);
     Effect::new(move |_| {
+        let current = editing.get();
         draft.set(
-            editing
-                .get()
+            current
+                .as_ref()
                 .map_or_else(Draft::new, |s| Draft::of(&s.item)),
         );
+        place.set(current.and_then(|s| s.item.place));
         error.set(None);
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let current = editing.get_untracked();
-        let action = match draft
-            .get_untracked()
-            .to_action(current.as_ref().map(|s| &s.item))
-        {
-            Ok(a) => a,
-            Err(errors) => {
-                error.set(Some(ApiError::Invalid(errors)));
-                return;
-            }
-        };
-        saving.set(true);
-        leptos::task::spawn_local(async move {
-            let result = match &current {
-                Some(s) => api::update(s.id, s.version, &action).await,
-                None => api::create(&action).await,
-            };
-            saving.set(false);
-            match result {
-                Ok(saved) => {
-                    error.set(None);
+        let base = current.as_ref().map(|s| &s.item);
+        match draft.get_untracked().to_action(place.get_untracked(), base) {
+            Ok(action) => {
+                let on_saved = Callback::new(move |saved: Stored<Action>| {
                     if current.is_none() {
                         draft.set(Draft::new());
+                        place.set(None);
                     }
                     on_saved.run(saved);
-                }
-                Err(e) => error.set(Some(e)),
+                });
+                save(editing.get_untracked(), action, saving, error, on_saved);
             }
-        });
-    };
-    let reload_theirs = move |_| {
-        if let Some(s) = editing.get_untracked() {
-            leptos::task::spawn_local(async move {
-                if let Ok(fresh) = api::item::<Action>(s.id).await {
-                    on_saved.run(fresh);
-                }
-            });
+            Err(errors) => error.set(Some(ApiError::Invalid(errors))),
         }
     };
-
-    let message = move |field: &'static str| {
-        move || {
-            error.get().and_then(|e| e.reason_for(field)).map(|reason| {
-                view! { <p class="field-error" id=format!("error-{field}") data-testid=format!("error-{field}")>{reason}</p> }
-            })
-        }
-    };
-    let text_input = move |field: &'static str,
-                           label: &'static str,
-                           kind: &'static str,
-                           get: fn(&Draft) -> String,
-                           set: fn(&mut Draft, String)| {
-        view! {
-            <label class="field">
-                <span>{label}</span>
-                <input
-                    type=kind
-                    name=field
-                    data-testid=format!("input-{field}")
-                    aria-describedby=format!("error-{field}")
-                    prop:value=move || get(&draft.get())
-                    on:input=move |ev| draft.update(|d| set(d, event_target_value(&ev)))
-                />
-                {message(field)}
-            </label>
-        }
-    };
-    let options = |items: Vec<(String, String)>| {
-        items
-            .into_iter()
-            .map(|(v, l)| view! { <option value=v>{l}</option> })
-            .collect_view()
-    };
+    let message = move |field: &'static str| field_message(error, field);
+    let input =
+        move |field, label, kind, get, set| text_field(draft, error, field, label, kind, get, set);
 
     view! {
         <form class="action-form" on:submit=submit data-testid="action-form" novalidate>
-            <h2>{move || if editing.get().is_some() { "Maßnahme bearbeiten" } else { "Neue Maßnahme" }}</h2>
-            {text_input("title", "Titel", "text", |d| d.title.clone(), |d, v| d.title = v)}
+            <h2>{move || if editing.get().is_some() { text::EDIT_ACTION } else { text::NEW_ACTION }}</h2>
+            {input("title", text::TITLE, "text", |d| d.title.clone(), |d, v| d.title = v)}
+            {select_field(draft, error, "kind", text::KIND, ActionKind::ALL.iter().map(|k| (k.as_str(), text::action_kind(*k))).collect(), |d| d.kind.clone(), |d, v| d.kind = v)}
+            {input("start", text::START, "datetime-local", |d| d.start.clone(), |d, v| d.start = v)}
+            {input("end", text::END, "datetime-local", |d| d.end.clone(), |d, v| d.end = v)}
+            <GeometryEditor geometry=place shapes=&[Shape::Point] label=text::PLACE message=ViewFn::from(message("place"))/>
             <label class="field">
-                <span>"Art"</span>
-                <select name="kind" data-testid="input-kind" prop:value=move || draft.get().kind on:change=move |ev| draft.update(|d| d.kind = event_target_value(&ev))>
-                    {options(ActionKind::ALL.iter().map(|k| (k.as_str().to_owned(), text::action_kind(*k).to_owned())).collect())}
-                </select>
-                {message("kind")}
-            </label>
-            {text_input("start", "Beginn", "datetime-local", |d| d.start.clone(), |d, v| d.start = v)}
-            {text_input("end", "Ende", "datetime-local", |d| d.end.clone(), |d, v| d.end = v)}
-            <label class="field">
-                <span>"Stadtbezirk"</span>
+                <span>{text::CITY_DISTRICT}</span>
                 <select name="district" data-testid="input-district" prop:value=move || draft.get().district on:change=move |ev| draft.update(|d| d.district = event_target_value(&ev))>
-                    <option value="">"– aus dem Ort –"</option>
-                    {options(DistrictKey::ALL.iter().map(|k| (k.as_str().to_owned(), k.short_name().to_owned())).collect())}
+                    <option value="">{text::FROM_PLACE}</option>
+                    {options(DistrictKey::ALL.iter().map(|k| (k.as_str(), k.short_name())))}
                 </select>
                 {message("district")}
             </label>
             <label class="field">
-                <span>"Federführung"</span>
+                <span>{text::LEAD_AGENCY}</span>
                 <select name="lead_agency" data-testid="input-lead_agency" prop:value=move || draft.get().lead_agency on:change=move |ev| draft.update(|d| d.lead_agency = event_target_value(&ev))>
-                    // Each option says whether it is chosen: the options arrive after the value.
-                    {move || agencies.get().into_iter().map(|a| {
-                        let key = a.key.to_string();
-                        let k = key.clone();
-                        view! { <option value=key prop:selected=move || draft.get().lead_agency == k>{a.name}</option> }
-                    }).collect_view()}
+                    {agency_options(agencies, draft, |d| d.lead_agency.clone())}
                 </select>
                 {message("lead_agency")}
             </label>
-            <fieldset class="field">
-                <legend>"Beteiligte Behörden"</legend>
-                {move || agencies.get().into_iter().map(|a| {
-                    let key = a.key.to_string();
-                    let (k1, k2) = (key.clone(), key.clone());
-                    view! {
-                        <label class="check">
-                            <input type="checkbox" value=key.clone()
-                                prop:checked=move || draft.get().agencies.contains(&k1)
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    let k = k2.clone();
-                                    draft.update(|d| { d.agencies.retain(|x| *x != k); if on { d.agencies.push(k); } });
-                                }/>
-                            {a.short_name}
-                        </label>
-                    }
-                }).collect_view()}
-                {message("agencies")}
-            </fieldset>
-            <label class="field">
-                <span>"Status"</span>
-                <select name="status" data-testid="input-status" prop:value=move || draft.get().status on:change=move |ev| draft.update(|d| d.status = event_target_value(&ev))>
-                    {options(ActionStatus::ALL.iter().map(|s| (s.as_str().to_owned(), text::action_status(*s).to_owned())).collect())}
-                </select>
-            </label>
+            <AgencyChecks agencies=agencies chosen=Signal::derive(move || draft.get().agencies)
+                on_toggle=Callback::new(move |(key, on): (String, bool)| draft.update(|d| { d.agencies.retain(|x| *x != key); if on { d.agencies.push(key); } }))
+                field="agencies" label=text::PARTICIPATING error=error/>
+            {select_field(draft, error, "status", text::STATUS, ActionStatus::ALL.iter().map(|s| (s.as_str(), text::action_status(*s))).collect(), |d| d.status.clone(), |d, v| d.status = v)}
             <Show when=move || draft.get().kind == "working_group_meeting">
                 <label class="field">
-                    <span>"Fachkreis"</span>
+                    <span>{text::WORKING_GROUP}</span>
                     <select name="working_group" data-testid="input-working_group" prop:value=move || draft.get().working_group on:change=move |ev| draft.update(|d| d.working_group = event_target_value(&ev))>
-                        <option value="">"– bitte wählen –"</option>
-                        {options(WorkingGroup::ALL.iter().map(|w| (w.as_str().to_owned(), w.as_str().replace('_', " "))).collect())}
+                        <option value="">{text::PLEASE_CHOOSE}</option>
+                        {options(WorkingGroup::ALL.iter().map(|w| (w.as_str(), text::working_group(*w))))}
                     </select>
                 </label>
             </Show>
             {message("working_group")}
-            {move || match error.get() {
-                Some(ApiError::Stale) => Some(view! {
-                    <div class="form-alert" role="alert" data-testid="stale-edit">
-                        <p>{ApiError::Stale.to_string()}</p>
-                        <button type="button" on:click=reload_theirs data-testid="reload-theirs">"Fremde Version laden"</button>
-                    </div>
-                }.into_any()),
-                Some(e @ (ApiError::Unreachable | ApiError::Server { .. } | ApiError::Unreadable(_))) => Some(view! {
-                    <p class="form-alert" role="alert">{e.to_string()}</p>
-                }.into_any()),
-                Some(ApiError::Invalid(_)) => Some(view! { <p class="form-alert" role="alert" data-testid="form-invalid">"Bitte die markierten Felder prüfen."</p> }.into_any()),
-                None => None,
-            }}
-            <button type="submit" class="primary" data-testid="save" disabled=move || saving.get()>"Speichern"</button>
+            <FormAlert error=error on_reload=Callback::new(move |()| reload(editing.get_untracked(), on_saved))/>
+            <button type="submit" class="primary" data-testid="save" disabled=move || saving.get()>{text::SAVE}</button>
         </form>
     }
 }

@@ -37,6 +37,12 @@ pub fn ItemLayers(
     /// Called with the action whose marker was clicked.
     #[prop(optional)]
     on_action: Option<Callback<i64>>,
+    /// Called with the route that was clicked.
+    #[prop(optional)]
+    on_route: Option<Callback<i64>>,
+    /// Called with the hotspot that was clicked.
+    #[prop(optional)]
+    on_hotspot: Option<Callback<i64>>,
 ) -> impl IntoView {
     let ctx = use_map();
     let drawn = StoredValue::new_local(Vec::<Layer>::new());
@@ -76,15 +82,25 @@ pub fn ItemLayers(
                 layer
             })
         };
+        // A click on an item calls back with its id; the handler lives as long as the layer.
+        let clickable = |layer: Option<Layer>, id: i64, cb: Option<Callback<i64>>| {
+            let layer = layer?;
+            if let Some(cb) = cb {
+                let click = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| cb.run(id));
+                layer.on("click", click.as_ref().unchecked_ref());
+                handlers.update_value(|h| h.push(click));
+            }
+            Some(layer)
+        };
         for s in &r {
-            layers.extend(route_layer(s));
+            layers.extend(clickable(route_layer(s), s.id, on_route));
         }
         // Areas are drawn as they are; points cluster when dense.
         let (points, areas): (Vec<_>, Vec<_>) = h
             .iter()
             .partition(|s| point_of(&s.item.geometry.value).is_some());
         for s in areas {
-            layers.extend(hotspot_layer(s));
+            layers.extend(clickable(hotspot_layer(s), s.id, on_hotspot));
         }
         let by_id: HashMap<i64, &Stored<Hotspot>> = points.iter().map(|s| (s.id, *s)).collect();
         let at: Vec<cluster::Point> = points
@@ -95,7 +111,11 @@ pub fn ItemLayers(
             .collect();
         for m in cluster::markers(&at, z) {
             match m {
-                Marker::Single(p) => layers.extend(by_id.get(&p.id).and_then(|s| hotspot_layer(s))),
+                Marker::Single(p) => layers.extend(
+                    by_id
+                        .get(&p.id)
+                        .and_then(|s| clickable(hotspot_layer(s), s.id, on_hotspot)),
+                ),
                 Marker::Cluster(c) => {
                     layers.extend(keep(cluster_layer(&map, &c, "hotspot", text::HOTSPOTS)))
                 }
@@ -131,13 +151,7 @@ pub fn ItemLayers(
         let mut open = None;
         for s in singles {
             let is_selected = selected == Some(s.id);
-            if let Some(layer) = action_layer(s, is_selected) {
-                if let Some(cb) = on_action {
-                    let id = s.id;
-                    let click = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| cb.run(id));
-                    layer.on("click", click.as_ref().unchecked_ref());
-                    handlers.update_value(|h| h.push(click));
-                }
+            if let Some(layer) = clickable(action_layer(s, is_selected), s.id, on_action) {
                 if is_selected {
                     open = Some(layer.clone());
                 }

@@ -3,6 +3,7 @@
 pub mod bindings;
 pub mod cluster;
 pub mod context;
+pub mod draw;
 pub mod style;
 
 pub use context::{MapContext, use_map};

@@ -1,21 +1,30 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use model::{Action, ItemKind, Stored, analysis::Conflict};
+use model::{Action, Hotspot, ItemKind, PatrolRoute, Stored, analysis::Conflict};
 
 use crate::{
     api,
     components::{
-        ActionForm, ConnectionBanner, CoverageList, DistrictLayer, Filters, ItemLayers, Legend,
-        MapView, OutlineLayer, Timeline,
+        ActionForm, ConnectionBanner, CoverageList, DistrictLayer, Filters, HotspotForm,
+        ItemLayers, Legend, MapView, OutlineLayer, RouteForm, Timeline,
     },
     live::{live_list, use_live, use_picture},
-    map::MapContext,
+    map::{MapContext, draw},
     text,
     view_state::ViewState,
 };
 
-/// The planning meeting: the week's actions beside the map, conflicts marked, a form to
-/// create and edit actions, the calendar download and an A3 print view.
+/// Which form the planner has open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FormKind {
+    Action,
+    Route,
+    Hotspot,
+}
+
+/// The planning meeting: the actions as a list, week or month beside the map, conflicts and
+/// coverage gaps marked, forms to create and edit actions, patrol routes and hotspots (their
+/// lines and areas drawn on the map), the calendar download and an A3 print view.
 #[component]
 pub fn PlanningPage() -> impl IntoView {
     provide_context(MapContext::new());
@@ -27,9 +36,28 @@ pub fn PlanningPage() -> impl IntoView {
         let q = query.read();
         ViewState::from_query(|k| q.get(k))
     });
+    let form = RwSignal::new(FormKind::Action);
+    // The forms edit the version the planner picked, not whatever arrives live: a change by
+    // someone else meanwhile makes the save stale (412), never silently replaces the typing.
+    let editing = RwSignal::new(None::<Stored<Action>>);
+    let editing_route = RwSignal::new(None::<Stored<PatrolRoute>>);
+    let editing_hotspot = RwSignal::new(None::<Stored<Hotspot>>);
     let now = jiff::Timestamp::now;
-    let hotspots = Signal::derive(move || shown.get().select(all.hotspots.get(), now()));
-    let routes = Signal::derive(move || shown.get().select(all.routes.get(), now()));
+    // The item in a form is drawn by the form's editor, not as a layer.
+    let hotspots = Signal::derive(move || {
+        let open = editing_hotspot.with(|e| e.as_ref().map(|s| s.id));
+        let list = shown.get().select(all.hotspots.get(), now());
+        list.into_iter()
+            .filter(|s| (form.get() != FormKind::Hotspot) || Some(s.id) != open)
+            .collect::<Vec<_>>()
+    });
+    let routes = Signal::derive(move || {
+        let open = editing_route.with(|e| e.as_ref().map(|s| s.id));
+        let list = shown.get().select(all.routes.get(), now());
+        list.into_iter()
+            .filter(|s| (form.get() != FormKind::Route) || Some(s.id) != open)
+            .collect::<Vec<_>>()
+    });
     let actions = Signal::derive(move || shown.get().planned(all.actions.get(), now()));
     let conflicts: Signal<Vec<Conflict>> = live_list(live.revision, api::conflicts);
     let agencies = live_list(live.revision, api::agencies);
@@ -37,61 +65,107 @@ pub fn PlanningPage() -> impl IntoView {
     let config = LocalResource::new(api::map_config);
     let districts = LocalResource::new(api::districts);
     let outline = LocalResource::new(api::outline);
+    // Geoman equips maps made after it loaded, so the map waits for it.
+    let drawing = LocalResource::new(draw::load);
 
     let selected = RwSignal::new(None::<i64>);
-    // The form edits the version the planner picked, not whatever arrives live: a change by
-    // someone else meanwhile makes the save stale (412), never silently replaces the typing.
-    let editing = RwSignal::new(None::<Stored<Action>>);
     let on_select = Callback::new(move |id: i64| {
         selected.set(Some(id));
+        form.set(FormKind::Action);
         editing.set(all.actions.get_untracked().into_iter().find(|a| a.id == id));
     });
     let on_saved = Callback::new(move |saved: Stored<Action>| {
         selected.set(Some(saved.id));
         editing.set(Some(saved));
     });
+    let on_route = Callback::new(move |id: i64| {
+        form.set(FormKind::Route);
+        editing_route.set(all.routes.get_untracked().into_iter().find(|r| r.id == id));
+    });
+    let on_hotspot = Callback::new(move |id: i64| {
+        form.set(FormKind::Hotspot);
+        editing_hotspot.set(
+            all.hotspots
+                .get_untracked()
+                .into_iter()
+                .find(|h| h.id == id),
+        );
+    });
+    let start_new = move |kind: FormKind| {
+        form.set(kind);
+        match kind {
+            FormKind::Action => {
+                selected.set(None);
+                editing.set(None);
+            }
+            FormKind::Route => editing_route.set(None),
+            FormKind::Hotspot => editing_hotspot.set(None),
+        }
+    };
 
-    let map = move || match (config.get(), districts.get(), outline.get()) {
-        (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline))) => {
+    let map = move || match (config.get(), districts.get(), outline.get(), drawing.get()) {
+        (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline)), Some(_)) => {
             let city_bounds = config.bounds;
             let attribution = config.data_attribution.clone();
             Some(view! {
                 <MapView config=config>
                     <OutlineLayer outline=outline/>
                     <DistrictLayer districts=districts selected=Signal::derive(|| None) on_select=Callback::new(|_| ()) city_bounds=city_bounds attribution=attribution/>
-                    <ItemLayers hotspots=hotspots routes=routes actions=actions selected_action=selected on_action=on_select/>
+                    <ItemLayers hotspots=hotspots routes=routes actions=actions selected_action=selected on_action=on_select on_route=on_route on_hotspot=on_hotspot/>
                 </MapView>
             })
         }
         _ => None,
     };
+    let drawing_failed = move || {
+        drawing
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <p class="form-alert" role="alert">{format!("{} ({e})", text::DRAWING_UNAVAILABLE)}</p> })
+    };
+    let tab = move |kind: FormKind, label: &'static str, id: &'static str| {
+        view! {
+            <button type="button" role="tab" data-testid=format!("new-{id}")
+                aria-selected=move || (form.get() == kind).to_string()
+                on:click=move |_| start_new(kind)>{label}</button>
+        }
+    };
 
     view! {
         <div class="planning" data-testid="planning">
             <header class="planning-header">
-                <h1>{text::APP_TITLE} " – Planung"</h1>
+                <h1>{text::APP_TITLE} " – " {text::PLANNING}</h1>
                 <div class="planning-actions no-print">
-                    <button type="button" data-testid="new-action" on:click=move |_| { selected.set(None); editing.set(None); }>"Neue Maßnahme"</button>
-                    <a href="/api/export/actions.ics" download="lagebild-hamm-massnahmen.ics" data-testid="ics-download">"Kalender (.ics)"</a>
-                    <button type="button" data-testid="print" on:click=move |_| { let _ = window().print(); }>"Drucken (A3)"</button>
+                    <a href="/api/export/actions.ics" download="lagebild-hamm-massnahmen.ics" data-testid="ics-download">{text::ICS_DOWNLOAD}</a>
+                    <button type="button" data-testid="print" on:click=move |_| { let _ = window().print(); }>{text::PRINT_A3}</button>
                 </div>
                 <p class="print-only">{move || format!("{}: {}", text::AS_OF, crate::format::date_today())}</p>
             </header>
             <ConnectionBanner connected=live.connected/>
-            <section class="planning-timeline" aria-label="Maßnahmen">
-                <h2>"Maßnahmen"</h2>
+            <section class="planning-timeline" aria-label=text::ACTIONS>
+                <h2>{text::ACTIONS}</h2>
                 <div class="no-print">
                     <Filters view=shown agencies=agencies kinds=&[ItemKind::Action]/>
                 </div>
                 <Timeline view=shown actions=actions conflicts=conflicts selected=selected on_select=on_select/>
-                <CoverageList coverage=coverage hotspots=hotspots/>
+                <CoverageList coverage=coverage hotspots=all.hotspots/>
             </section>
             <main class="planning-map">
                 {map}
                 <Legend colour_by=Signal::derive(|| None)/>
             </main>
             <aside class="planning-form no-print">
-                <ActionForm editing=editing agencies=agencies on_saved=on_saved/>
+                <div class="form-tabs" role="tablist" aria-label=text::NEW_ENTRY>
+                    {tab(FormKind::Action, text::NEW_ACTION, "action")}
+                    {tab(FormKind::Route, text::NEW_ROUTE, "route")}
+                    {tab(FormKind::Hotspot, text::NEW_HOTSPOT, "hotspot")}
+                </div>
+                {drawing_failed}
+                {move || match form.get() {
+                    FormKind::Action => view! { <ActionForm editing=editing agencies=agencies on_saved=on_saved/> }.into_any(),
+                    FormKind::Route => view! { <RouteForm editing=editing_route agencies=agencies on_saved=Callback::new(move |r| editing_route.set(Some(r)))/> }.into_any(),
+                    FormKind::Hotspot => view! { <HotspotForm editing=editing_hotspot agencies=agencies on_saved=Callback::new(move |h| editing_hotspot.set(Some(h)))/> }.into_any(),
+                }}
             </aside>
         </div>
     }

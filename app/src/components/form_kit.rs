@@ -1,0 +1,196 @@
+//! What the item forms share: a message next to each field, the alert under the form (with
+//! "load the other version" when the save was stale), the agency check boxes, and saving.
+
+use leptos::prelude::*;
+use model::{Agency, Item, Stored};
+
+use crate::{
+    api::{self, ApiError},
+    text,
+};
+
+/// The server's (or the form's own) reason for `field`, shown next to it.
+pub fn field_message(
+    error: RwSignal<Option<ApiError>>,
+    field: &'static str,
+) -> impl Fn() -> Option<AnyView> + Send + Sync + Copy + 'static {
+    move || {
+        error.get().and_then(|e| e.reason_for(field)).map(|reason| {
+            view! { <p class="field-error" id=format!("error-{field}") data-testid=format!("error-{field}")>{reason}</p> }
+                .into_any()
+        })
+    }
+}
+
+/// The outcome of the last save, under the form.
+#[component]
+pub fn FormAlert(
+    error: RwSignal<Option<ApiError>>,
+    /// Replaces the form's content with the version someone else saved.
+    on_reload: Callback<()>,
+) -> impl IntoView {
+    move || {
+        match error.get() {
+        Some(ApiError::Stale) => Some(
+            view! {
+                <div class="form-alert" role="alert" data-testid="stale-edit">
+                    <p>{ApiError::Stale.to_string()}</p>
+                    <button type="button" on:click=move |_| on_reload.run(()) data-testid="reload-theirs">{text::RELOAD_THEIRS}</button>
+                </div>
+            }
+            .into_any(),
+        ),
+        Some(e @ (ApiError::Unreachable | ApiError::Server { .. } | ApiError::Unreadable(_))) => {
+            Some(view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any())
+        }
+        Some(ApiError::Invalid(_)) => Some(
+            view! { <p class="form-alert" role="alert" data-testid="form-invalid">{text::CHECK_FIELDS}</p> }
+                .into_any(),
+        ),
+        None => None,
+    }
+    }
+}
+
+/// A check box per agency; `chosen` holds agency keys.
+#[component]
+pub fn AgencyChecks(
+    #[prop(into)] agencies: Signal<Vec<Agency>>,
+    chosen: Signal<Vec<String>>,
+    on_toggle: Callback<(String, bool)>,
+    field: &'static str,
+    label: &'static str,
+    error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="field" data-testid=format!("input-{field}")>
+            <legend>{label}</legend>
+            {move || agencies.get().into_iter().map(|a| {
+                let key = a.key.to_string();
+                let (k1, k2) = (key.clone(), key.clone());
+                view! {
+                    <label class="check">
+                        <input type="checkbox" value=key
+                            prop:checked=move || chosen.get().contains(&k1)
+                            on:change=move |ev| on_toggle.run((k2.clone(), event_target_checked(&ev)))/>
+                        {a.short_name}
+                    </label>
+                }
+            }).collect_view()}
+            {field_message(error, field)}
+        </fieldset>
+    }
+}
+
+/// Saves `item`: creates it, or replaces `current` if nobody changed it meanwhile. The result
+/// goes to `on_saved`, a refusal into `error`.
+pub fn save<T: Item>(
+    current: Option<Stored<T>>,
+    item: T,
+    saving: RwSignal<bool>,
+    error: RwSignal<Option<ApiError>>,
+    on_saved: Callback<Stored<T>>,
+) {
+    saving.set(true);
+    leptos::task::spawn_local(async move {
+        let result = match &current {
+            Some(s) => api::update(s.id, s.version, &item).await,
+            None => api::create(&item).await,
+        };
+        saving.set(false);
+        match result {
+            Ok(saved) => {
+                error.set(None);
+                on_saved.run(saved);
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+/// Loads the version of `current` stored now and hands it to `on_saved`.
+pub fn reload<T: Item>(current: Option<Stored<T>>, on_saved: Callback<Stored<T>>) {
+    if let Some(s) = current {
+        leptos::task::spawn_local(async move {
+            if let Ok(fresh) = api::item::<T>(s.id).await {
+                on_saved.run(fresh);
+            }
+        });
+    }
+}
+
+/// `<option>`s from value/label pairs.
+pub fn options(items: impl IntoIterator<Item = (&'static str, &'static str)>) -> impl IntoView {
+    items
+        .into_iter()
+        .map(|(v, l)| view! { <option value=v>{l}</option> })
+        .collect_view()
+}
+
+/// A labelled `<input>` bound to one field of a draft, with its message.
+pub fn text_field<D: Send + Sync + 'static>(
+    draft: RwSignal<D>,
+    error: RwSignal<Option<ApiError>>,
+    field: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    get: fn(&D) -> String,
+    set: fn(&mut D, String),
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input
+                type=kind
+                name=field
+                data-testid=format!("input-{field}")
+                aria-describedby=format!("error-{field}")
+                prop:value=move || draft.with(get)
+                on:input=move |ev| draft.update(|d| set(d, event_target_value(&ev)))
+            />
+            {field_message(error, field)}
+        </label>
+    }
+}
+
+/// A labelled `<select>` bound to one field of a draft, with its message.
+pub fn select_field<D: Send + Sync + 'static>(
+    draft: RwSignal<D>,
+    error: RwSignal<Option<ApiError>>,
+    field: &'static str,
+    label: &'static str,
+    choices: Vec<(&'static str, &'static str)>,
+    get: fn(&D) -> String,
+    set: fn(&mut D, String),
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <select name=field data-testid=format!("input-{field}") prop:value=move || draft.with(get)
+                on:change=move |ev| draft.update(|d| set(d, event_target_value(&ev)))>
+                {options(choices)}
+            </select>
+            {field_message(error, field)}
+        </label>
+    }
+}
+
+/// The agencies as choices (key, name) for a `<select>`, chosen one marked: the options
+/// arrive after the value.
+pub fn agency_options<D: Send + Sync + 'static>(
+    agencies: Signal<Vec<Agency>>,
+    draft: RwSignal<D>,
+    get: fn(&D) -> String,
+) -> impl IntoView {
+    move || {
+        agencies
+            .get()
+            .into_iter()
+            .map(|a| {
+                let key = a.key.to_string();
+                let k = key.clone();
+                view! { <option value=key prop:selected=move || draft.with(get) == k>{a.name}</option> }
+            })
+            .collect_view()
+    }
+}

@@ -1,0 +1,177 @@
+use geojson::Geometry;
+use leptos::prelude::*;
+use model::{
+    Agency, AgencyKey, Hotspot, Stored,
+    hotspot::{HotspotCategory, Severity},
+    validation::FieldError,
+    weekly_text,
+};
+
+use crate::{
+    api::ApiError,
+    components::{
+        GeometryEditor,
+        form_kit::{
+            FormAlert, agency_options, field_message, reload, save, select_field, text_field,
+        },
+    },
+    format,
+    map::draw::Shape,
+    text,
+};
+
+/// The hotspot form's fields as the user typed them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HotspotDraft {
+    pub title: String,
+    pub category: String,
+    pub severity: String,
+    pub agency: String,
+    /// Weekly hours as text, e.g. `Fr, Sa 22:00–04:00`.
+    pub hours: String,
+    /// `YYYY-MM-DD`.
+    pub review_date: String,
+}
+
+impl HotspotDraft {
+    pub fn new() -> HotspotDraft {
+        let in_half_a_year = model::schedule::local(jiff::Timestamp::now())
+            .date()
+            .checked_add(jiff::ToSpan::months(6))
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        HotspotDraft {
+            title: String::new(),
+            category: HotspotCategory::PublicDisorder.as_str().into(),
+            severity: Severity::Medium.as_str().into(),
+            agency: "polizei".into(),
+            hours: String::new(),
+            review_date: in_half_a_year,
+        }
+    }
+
+    pub fn of(h: &Hotspot) -> HotspotDraft {
+        HotspotDraft {
+            title: h.title.clone(),
+            category: h.category.as_str().into(),
+            severity: h.severity.as_str().into(),
+            agency: h.agency.to_string(),
+            hours: format::weekly(&h.hours),
+            review_date: h.review_date.to_string(),
+        }
+    }
+
+    /// The hotspot this draft describes at `place` (an area or a point), keeping the note
+    /// from `base`.
+    pub fn to_hotspot(
+        &self,
+        place: Option<Geometry>,
+        base: Option<&Hotspot>,
+    ) -> Result<Hotspot, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut err = |field: &str, reason: String| {
+            errors.push(FieldError {
+                field: field.into(),
+                reason,
+            })
+        };
+        let hours = weekly_text::parse(&self.hours).map_err(|e| err("hours", e.to_string()));
+        let review_date = self.review_date.parse::<jiff::civil::Date>().ok();
+        if review_date.is_none() {
+            err("review_date", text::DATE_NEEDED.into());
+        }
+        if place.is_none() {
+            err("geometry", text::DRAW_HOTSPOT_FIRST.into());
+        }
+        let category = self.category.parse::<HotspotCategory>().ok();
+        let severity = self.severity.parse::<Severity>().ok();
+        let agency = AgencyKey::parse(&self.agency).ok();
+        let (
+            Ok(hours),
+            Some(review_date),
+            Some(place),
+            Some(category),
+            Some(severity),
+            Some(agency),
+        ) = (hours, review_date, place, category, severity, agency)
+        else {
+            return Err(errors);
+        };
+        Ok(Hotspot {
+            title: self.title.clone(),
+            category,
+            severity,
+            geometry: place,
+            hours,
+            agency,
+            review_date,
+            district: None,
+            note: base.map(|b| b.note.clone()).unwrap_or_default(),
+            demo: base.is_some_and(|b| b.demo),
+        })
+    }
+}
+
+impl Default for HotspotDraft {
+    fn default() -> Self {
+        HotspotDraft::new()
+    }
+}
+
+/// Creates or edits a hotspot: an area drawn on the map (or a point), its category and
+/// severity, the hours it matters, and when it must be reviewed.
+#[component]
+pub fn HotspotForm(
+    #[prop(into)] editing: Signal<Option<Stored<Hotspot>>>,
+    #[prop(into)] agencies: Signal<Vec<Agency>>,
+    on_saved: Callback<Stored<Hotspot>>,
+) -> impl IntoView {
+    let draft = RwSignal::new(HotspotDraft::new());
+    let place = RwSignal::new(None::<Geometry>);
+    let error = RwSignal::new(None::<ApiError>);
+    let saving = RwSignal::new(false);
+    Effect::new(move |_| {
+        let current = editing.get();
+        draft.set(
+            current
+                .as_ref()
+                .map_or_else(HotspotDraft::new, |s| HotspotDraft::of(&s.item)),
+        );
+        place.set(current.map(|s| s.item.geometry));
+        error.set(None);
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let current = editing.get_untracked();
+        match draft
+            .get_untracked()
+            .to_hotspot(place.get_untracked(), current.as_ref().map(|s| &s.item))
+        {
+            Ok(hotspot) => save(current, hotspot, saving, error, on_saved),
+            Err(errors) => error.set(Some(ApiError::Invalid(errors))),
+        }
+    };
+    let input =
+        move |field, label, kind, get, set| text_field(draft, error, field, label, kind, get, set);
+    view! {
+        <form class="action-form" on:submit=submit data-testid="hotspot-form" novalidate>
+            <h2>{move || if editing.get().is_some() { text::EDIT_HOTSPOT } else { text::NEW_HOTSPOT }}</h2>
+            {input("title", text::TITLE, "text", |d: &HotspotDraft| d.title.clone(), |d: &mut HotspotDraft, v| d.title = v)}
+            <GeometryEditor geometry=place shapes=&[Shape::Area, Shape::Point] label=text::HOTSPOT_PLACE message=ViewFn::from(field_message(error, "geometry"))/>
+            {select_field(draft, error, "category", text::CATEGORY, HotspotCategory::ALL.iter().map(|c| (c.as_str(), text::category(*c))).collect(), |d| d.category.clone(), |d, v| d.category = v)}
+            {select_field(draft, error, "severity", text::SEVERITY, Severity::ALL.iter().map(|s| (s.as_str(), text::severity(*s))).collect(), |d| d.severity.clone(), |d, v| d.severity = v)}
+            <label class="field">
+                <span>{text::OWNER_AGENCY}</span>
+                <select name="agency" data-testid="input-agency" prop:value=move || draft.get().agency on:change=move |ev| draft.update(|d| d.agency = event_target_value(&ev))>
+                    {agency_options(agencies, draft, |d| d.agency.clone())}
+                </select>
+                {field_message(error, "agency")}
+            </label>
+            {input("hours", text::HOURS, "text", |d: &HotspotDraft| d.hours.clone(), |d: &mut HotspotDraft, v| d.hours = v)}
+            <p class="hint">{text::WEEKLY_HINT}</p>
+            {input("review_date", text::REVIEW_DATE, "date", |d: &HotspotDraft| d.review_date.clone(), |d: &mut HotspotDraft, v| d.review_date = v)}
+            <FormAlert error=error on_reload=Callback::new(move |()| reload(editing.get_untracked(), on_saved))/>
+            <button type="submit" class="primary" data-testid="save-hotspot" disabled=move || saving.get()>{text::SAVE}</button>
+        </form>
+    }
+}
