@@ -13,6 +13,8 @@ use model::{
 };
 use serde::de::DeserializeOwned;
 
+use crate::text;
+
 /// Why a request failed, in words a user can act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -48,21 +50,23 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ApiError::Unreachable => {
-                f.write_str("Der Server ist nicht erreichbar. Bitte Netzwerk prüfen.")
-            }
+            ApiError::Unreachable => f.write_str(text::err_unreachable()),
             ApiError::Server { status, message } => {
-                write!(f, "Der Server meldet einen Fehler ({status}): {message}")
+                write!(f, "{} ({status}): {message}", text::err_server())
             }
             ApiError::Unreadable(detail) => {
-                write!(f, "Die Antwort des Servers ist unlesbar: {detail}")
+                write!(f, "{}: {detail}", text::err_unreadable())
             }
             ApiError::Invalid(errors) => {
-                write!(f, "Bitte Eingaben prüfen ({} Hinweis(e)).", errors.len())
+                write!(
+                    f,
+                    "{} ({} {}).",
+                    text::err_invalid(),
+                    errors.len(),
+                    text::notes()
+                )
             }
-            ApiError::Stale => f.write_str(
-                "Dieser Eintrag wurde inzwischen von jemand anderem geändert. Ihre Änderung wurde nicht gespeichert.",
-            ),
+            ApiError::Stale => f.write_str(text::err_stale()),
         }
     }
 }

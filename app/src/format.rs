@@ -1,19 +1,31 @@
-//! Numbers the German way: `35.906`, `10,93 km²`.
+//! Numbers, dates and times in the page's language: `35.906`, `10,93 km²` in German,
+//! `35,906`, `10.93 km²` in English.
 
-/// An integer with `.` between groups of thousands.
+use crate::i18n::{Lang, lang};
+
+/// The thousands separator and the decimal mark.
+fn marks() -> (char, char) {
+    match lang() {
+        Lang::De => ('.', ','),
+        Lang::En => (',', '.'),
+    }
+}
+
+/// An integer with separators between groups of thousands.
 pub fn integer(n: u64) -> String {
+    let group = marks().0;
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
+            out.push(group);
         }
         out.push(c);
     }
     out
 }
 
-/// A decimal with a comma and the given number of decimals, grouped like [`integer`].
+/// A decimal with the decimal mark and the given number of decimals, grouped like [`integer`].
 pub fn decimal(value: f64, decimals: usize) -> String {
     let text = format!("{:.*}", decimals, value.abs());
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
@@ -26,7 +38,7 @@ pub fn decimal(value: f64, decimals: usize) -> String {
     if fraction.is_empty() {
         format!("{sign}{whole}")
     } else {
-        format!("{sign}{whole},{fraction}")
+        format!("{sign}{whole}{}{fraction}", marks().1)
     }
 }
 
@@ -45,7 +57,7 @@ pub fn local_time(t: jiff::Timestamp) -> String {
     ] {
         let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
     }
-    String::from(date.to_locale_string("de-DE", &options))
+    String::from(date.to_locale_string(crate::i18n::lang().locale(), &options))
 }
 
 /// The time of day in Hamm at `t`, `HH:MM`.
@@ -65,7 +77,7 @@ pub fn clock_now() -> String {
     ] {
         let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
     }
-    String::from(date.to_locale_time_string_with_options("de-DE", &options))
+    String::from(date.to_locale_time_string_with_options(crate::i18n::lang().locale(), &options))
 }
 
 /// Today's date in Hamm, e.g. `Dienstag, 24. November 2026`.
@@ -81,20 +93,25 @@ pub fn date_today() -> String {
     ] {
         let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
     }
-    String::from(date.to_locale_date_string("de-DE", &options))
+    String::from(date.to_locale_date_string(crate::i18n::lang().locale(), &options))
 }
 
-/// The weekdays' German abbreviations, Monday first.
-const WEEKDAYS: [&str; 7] = ["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"];
+/// The weekdays' abbreviations, Monday first.
+fn weekdays() -> &'static [&'static str; 7] {
+    match crate::i18n::lang() {
+        crate::i18n::Lang::De => &["Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"],
+        crate::i18n::Lang::En => &["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    }
+}
 
-/// A weekday's German abbreviation.
+/// A weekday's abbreviation.
 pub fn weekday(d: model::schedule::Weekday) -> &'static str {
-    WEEKDAYS[d.index() as usize]
+    weekdays()[d.index() as usize]
 }
 
-/// Weekly hours, e.g. `Fr, Sa 22:00–04:00; So 10:00–12:00` (the form reads them back).
+/// Weekly hours, e.g. `Fr, Sa 22:00–04:00; So 10:00–12:00` (the forms read them back).
 pub fn weekly(windows: &[model::schedule::WeeklyWindow]) -> String {
-    model::weekly_text::format(windows, &WEEKDAYS)
+    model::weekly_text::format(windows, weekdays())
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ pub mod api;
 pub mod components;
 pub mod device;
 pub mod format;
+pub mod i18n;
 pub mod live;
 pub mod map;
 pub mod pages;

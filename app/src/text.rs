@@ -1,48 +1,249 @@
-//! The German words on screen, in one place (see GLOSSARY.md).
+//! The words on screen in German (the default) and English, in one place (see GLOSSARY.md).
+//! The language is chosen once when the app starts (see `i18n`); every word is a function.
 
-pub const APP_TITLE: &str = "Lagebild Hamm";
-pub const APP_SUBTITLE: &str =
-    "Sicherheitspartnerschaft – Gemeinsam für ein sicheres Leben in Hamm";
-pub const DISTRICTS: &str = "Stadtbezirke";
-pub const WHOLE_CITY: &str = "Ganze Stadt";
-pub const APPROXIMATE: &str = "Bezirksgrenzen angenähert";
-pub const APPROXIMATE_HINT: &str = "Die Grenzen sind aus Stadtgrenze und amtlichen Flächen abgeleitet, bis die amtlichen \
-     Bezirksgrenzen importiert sind.";
-pub const AREA: &str = "Fläche";
-pub const POPULATION: &str = "Einwohner";
-pub const POSTAL_CODES: &str = "Postleitzahlen";
-pub const SUBDISTRICTS: &str = "Statistische Bezirke";
-pub const LOADING: &str = "Karte wird geladen …";
-pub const RETRY: &str = "Erneut versuchen";
-pub const NOT_FOUND: &str = "Diese Seite gibt es nicht.";
-pub const BACK_TO_CITY: &str = "Zur Stadtübersicht";
-pub const FILTERS: &str = "Filter";
-pub const TIME: &str = "Zeit";
-pub const TIME_ALL: &str = "alle";
-pub const TIME_NOW: &str = "jetzt";
-pub const TIME_TODAY: &str = "heute";
-pub const TIME_WEEK: &str = "diese Woche";
-pub const TIME_RANGE: &str = "Zeitraum";
-pub const FROM: &str = "von";
-pub const TO: &str = "bis";
-pub const AGENCY: &str = "Behörde";
-pub const DISTRICT: &str = "Bezirk";
-pub const ALL: &str = "alle";
-pub const CATEGORY: &str = "Kategorie";
-pub const OCCASION: &str = "Anlass";
-pub const ACTION_KIND: &str = "Art der Maßnahme";
-pub const CALENDAR_VIEW: &str = "Ansicht der Maßnahmen";
-pub const CALENDAR_LIST: &str = "Liste";
-pub const CALENDAR_WEEK: &str = "Woche";
-pub const CALENDAR_MONTH: &str = "Monat";
-pub const CALENDAR_WEEK_SHORT: &str = "KW";
-pub const EARLIER: &str = "früher";
-pub const LATER: &str = "später";
-pub const TODAY: &str = "Heute";
-pub const CONFLICT_WITH: &str = "Konflikt mit Nr.";
+use model::{
+    action::{ActionKind, ActionStatus, WorkingGroup},
+    hotspot::{HotspotCategory, Severity},
+    route::Occasion,
+};
+
+use crate::i18n::{Lang, lang};
+
+/// The German or the English word, by the current language.
+fn pick(de: &'static str, en: &'static str) -> &'static str {
+    match lang() {
+        Lang::De => de,
+        Lang::En => en,
+    }
+}
+
+macro_rules! words {
+    ($($name:ident = $de:expr, $en:expr;)*) => {
+        $(pub fn $name() -> &'static str { pick($de, $en) })*
+    };
+}
+
+words! {
+    app_title = "Lagebild Hamm", "Lagebild Hamm";
+    app_subtitle = "Sicherheitspartnerschaft – Gemeinsam für ein sicheres Leben in Hamm", "Security partnership – together for a safe life in Hamm";
+    districts = "Stadtbezirke", "Districts";
+    whole_city = "Ganze Stadt", "Whole city";
+    approximate = "Bezirksgrenzen angenähert", "District boundaries approximate";
+    approximate_hint = "Die Grenzen sind aus Stadtgrenze und amtlichen Flächen abgeleitet, bis die amtlichen Bezirksgrenzen importiert sind.", "The boundaries are derived from the city boundary and the official areas until the official district boundaries are imported.";
+    area = "Fläche", "Area";
+    population = "Einwohner", "Population";
+    postal_codes = "Postleitzahlen", "Postcodes";
+    subdistricts = "Statistische Bezirke", "Statistical districts";
+    loading = "Karte wird geladen …", "Loading the map …";
+    retry = "Erneut versuchen", "Try again";
+    not_found = "Diese Seite gibt es nicht.", "This page does not exist.";
+    back_to_city = "Zur Stadtübersicht", "To the city overview";
+    filters = "Filter", "Filters";
+    time = "Zeit", "Time";
+    time_all = "alle", "all";
+    time_now = "jetzt", "now";
+    time_today = "heute", "today";
+    time_week = "diese Woche", "this week";
+    time_range = "Zeitraum", "date range";
+    from = "von", "from";
+    to = "bis", "to";
+    agency = "Behörde", "Agency";
+    district = "Bezirk", "District";
+    all = "alle", "all";
+    category_label = "Kategorie", "Category";
+    occasion_label = "Anlass", "Occasion";
+    action_kind_label = "Art der Maßnahme", "Kind of action";
+    calendar_view = "Ansicht der Maßnahmen", "View of the actions";
+    calendar_list = "Liste", "List";
+    calendar_week = "Woche", "Week";
+    calendar_month = "Monat", "Month";
+    calendar_week_short = "KW", "Week";
+    earlier = "früher", "earlier";
+    later = "später", "later";
+    today = "Heute", "Today";
+    conflict_with = "Konflikt mit Nr.", "Conflict with no.";
+    hotspots = "Brennpunkte", "Hotspots";
+    actions = "Maßnahmen", "Actions";
+    reload_theirs = "Fremde Version laden", "Load their version";
+    check_fields = "Bitte die markierten Felder prüfen.", "Please check the marked fields.";
+    drawn_line = "Linie gezeichnet", "Line drawn";
+    drawn_area = "Fläche gezeichnet", "Area drawn";
+    drawn_point = "Punkt gesetzt", "Place set";
+    drawn_other = "Geometrie vorhanden", "Geometry present";
+    nothing_drawn = "Noch nichts auf der Karte gezeichnet.", "Nothing drawn on the map yet.";
+    vertices = "Punkte", "points";
+    draw_line = "Linie zeichnen", "Draw line";
+    draw_area = "Fläche zeichnen", "Draw area";
+    draw_point = "Punkt setzen", "Set place";
+    draw_cancel = "Zeichnen abbrechen", "Cancel drawing";
+    draw_clear = "Zeichnung entfernen", "Remove drawing";
+    hint_line = "Auf der Karte die Punkte der Route anklicken; Doppelklick oder Klick auf den letzten Punkt beendet die Linie. Danach lassen sich die Punkte verschieben.", "Click the points of the route on the map; a double click or a click on the last point ends the line. Afterwards the points can be moved.";
+    hint_area = "Auf der Karte die Ecken der Fläche anklicken; Klick auf den ersten Punkt oder Doppelklick schließt sie.", "Click the corners of the area on the map; a click on the first point or a double click closes it.";
+    hint_point = "Auf der Karte den Ort anklicken.", "Click the place on the map.";
+    new_action = "Neue Maßnahme", "New action";
+    edit_action = "Maßnahme bearbeiten", "Edit action";
+    title = "Titel", "Title";
+    kind = "Art", "Kind";
+    start = "Beginn", "Start";
+    end = "Ende", "End";
+    place = "Ort auf der Karte", "Place on the map";
+    city_district = "Stadtbezirk", "District";
+    from_place = "– aus dem Ort –", "– from the place –";
+    lead_agency = "Federführung", "Lead agency";
+    participating = "Beteiligte Behörden", "Participating agencies";
+    status = "Status", "Status";
+    working_group_label = "Fachkreis", "Working group";
+    please_choose = "– bitte wählen –", "– please choose –";
+    save = "Speichern", "Save";
+    new_route = "Neue Streifenroute", "New patrol route";
+    edit_route = "Streifenroute bearbeiten", "Edit patrol route";
+    route_line = "Verlauf auf der Karte", "Course on the map";
+    owner_agency = "Zuständige Behörde", "Responsible agency";
+    walked_by = "Gemeinsam mit", "Together with";
+    weekly_hours = "Wöchentliche Zeiten", "Weekly hours";
+    hours = "Zeiten", "Hours";
+    weekly_hint = "z. B. „Fr, Sa 22:00–04:00; So 10:00–12:00“ oder „Mo–Fr 08:00–10:00“", "e.g. \"Fri, Sat 22:00–04:00; Sun 10:00–12:00\" or \"Mon–Fri 08:00–10:00\"";
+    draw_route_first = "Bitte den Verlauf auf der Karte zeichnen.", "Please draw the course on the map.";
+    new_hotspot = "Neuer Brennpunkt", "New hotspot";
+    edit_hotspot = "Brennpunkt bearbeiten", "Edit hotspot";
+    hotspot_place = "Fläche oder Ort auf der Karte", "Area or place on the map";
+    severity_label = "Lage", "Severity";
+    review_date = "Überprüfen bis", "Review by";
+    date_needed = "Bitte ein Datum angeben.", "Please give a date.";
+    draw_hotspot_first = "Bitte eine Fläche zeichnen oder einen Ort setzen.", "Please draw an area or set a place.";
+    planning = "Planung", "Planning";
+    ics_download = "Kalender (.ics)", "Calendar (.ics)";
+    print_a3 = "Drucken (A3)", "Print (A3)";
+    new_entry = "Neuer Eintrag", "New entry";
+    drawing_unavailable = "Zeichnen auf der Karte ist nicht verfügbar", "Drawing on the map is not available";
+    map_label = "Karte der Stadtbezirke von Hamm", "Map of the districts of Hamm";
+    connection_lost = "Verbindung unterbrochen – die Anzeige verbindet sich neu, die Daten unten sind vom letzten Stand.", "Connection lost – the display reconnects by itself; the data below are from the last update.";
+    actions_today = "Maßnahmen heute", "Actions today";
+    actions_week = "Maßnahmen diese Woche", "Actions this week";
+    hotspots_active = "Brennpunkte aktiv", "Hotspots active";
+    patrols_today = "Streifen heute", "Patrols today";
+    conflicts = "Konflikte", "Conflicts";
+    demo_data = "Beispieldaten", "Demo data";
+    as_of = "Stand", "As of";
+    legend = "Legende", "Legend";
+    legend_districts_hotspots = "Bezirke: Brennpunkte aktiv", "Districts: hotspots active";
+    legend_districts_actions = "Bezirke: Maßnahmen diese Woche", "Districts: actions this week";
+    legend_high = "Brennpunkt, Lage hoch", "Hotspot, severity high";
+    legend_medium = "Brennpunkt, Lage mittel", "Hotspot, severity medium";
+    legend_low = "Brennpunkt, Lage gering", "Hotspot, severity low";
+    legend_route = "Streifenroute (gemeinsame Streife)", "Patrol route (joint patrol)";
+    legend_action = "Maßnahme", "Action";
+    legend_cluster = "Mehrere Punkte (Zahl), Klick vergrößert", "Several points (count); click to zoom in";
+    layers = "Ebenen", "Layers";
+    layers_and_filters = "Ebenen und Filter", "Layers and filters";
+    routes = "Streifenrouten", "Patrol routes";
+    colour_by = "Bezirke einfärben nach", "Colour districts by";
+    colour_district = "Bezirk", "District";
+    as_table = "Als Tabelle", "As a table";
+    appearance = "Darstellung", "Appearance";
+    theme_device = "wie das Gerät", "like the device";
+    theme_light = "hell", "light";
+    theme_dark = "dunkel", "dark";
+    language = "Sprache", "Language";
+    my_district = "Mein Bezirk", "My district";
+    officer_today = "Heute", "Today";
+    officer_week = "Diese Woche", "This week";
+    hotspots_active_now = "Brennpunkte jetzt aktiv", "Hotspots active now";
+    nothing_planned = "Nichts geplant.", "Nothing planned.";
+    none_m = "Keiner.", "None.";
+    none_f = "Keine.", "None.";
+    coverage_title = "Streifenabdeckung diese Woche", "Patrol coverage this week";
+    coverage_label = "Streifenabdeckung der Brennpunkte", "Patrol coverage of the hotspots";
+    covered_share = "der Zeiten bestreift", "of the hours patrolled";
+    gaps = "Lücken", "Gaps";
+    agencies = "Behörden", "Agencies";
+    together = "Gemeinsam", "Together";
+    date_time_needed = "Bitte Datum und Uhrzeit angeben.", "Please give a date and time.";
+    agency_needed = "Bitte eine Behörde wählen.", "Please choose an agency.";
+    err_unreachable = "Der Server ist nicht erreichbar. Bitte Netzwerk prüfen.", "The server cannot be reached. Please check the network.";
+    err_server = "Der Server meldet einen Fehler", "The server reports an error";
+    err_unreadable = "Die Antwort des Servers ist unlesbar", "The server's answer cannot be read";
+    err_invalid = "Bitte Eingaben prüfen", "Please check the input";
+    err_stale = "Dieser Eintrag wurde inzwischen von jemand anderem geändert. Ihre Änderung wurde nicht gespeichert.", "Someone else has changed this entry meanwhile. Your change was not saved.";
+    notes = "Hinweis(e)", "note(s)";
+}
+
+pub fn category(c: HotspotCategory) -> &'static str {
+    match c {
+        HotspotCategory::YouthCrime => pick("Jugendkriminalität", "Youth crime"),
+        HotspotCategory::NightlifeGastronomy => {
+            pick("Nachtleben / Gastronomie", "Nightlife / gastronomy")
+        }
+        HotspotCategory::DrugScene => pick("Drogenszene", "Drug scene"),
+        HotspotCategory::PublicDisorder => {
+            pick("Störung der öffentlichen Ordnung", "Public disorder")
+        }
+        HotspotCategory::RoadSafety => pick("Verkehrssicherheit", "Road safety"),
+        HotspotCategory::Other => pick("Sonstiges", "Other"),
+    }
+}
+
+pub fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Low => pick("gering", "low"),
+        Severity::Medium => pick("mittel", "medium"),
+        Severity::High => pick("hoch", "high"),
+    }
+}
+
+pub fn occasion(o: Occasion) -> &'static str {
+    match o {
+        Occasion::BigEvent => pick("Großveranstaltung", "Big event"),
+        Occasion::Playgrounds => pick("Spielplätze", "Playgrounds"),
+        Occasion::CityCentre => pick("Innenstadt", "City centre"),
+        Occasion::Nightlife => pick("Nachtleben", "Nightlife"),
+        Occasion::Other => pick("Sonstiges", "Other"),
+    }
+}
+
+pub fn action_kind(k: ActionKind) -> &'static str {
+    match k {
+        ActionKind::JointOperation => pick("Gemeinsamer Einsatz", "Joint operation"),
+        ActionKind::Inspection => pick("Kontrolle", "Inspection"),
+        ActionKind::CitizenDialogue => pick("Bürgerdialog", "Citizen dialogue"),
+        ActionKind::SteeringGroupMeeting => pick("Lenkungsgruppe", "Steering group"),
+        ActionKind::WorkingGroupMeeting => pick(
+            "Fachkreis Präventionsrat",
+            "Prevention council working group",
+        ),
+        ActionKind::GastronomyExchange => pick("Austausch Gastronomie", "Exchange with gastronomy"),
+        ActionKind::Other => pick("Sonstiges", "Other"),
+    }
+}
+
+pub fn action_status(s: ActionStatus) -> &'static str {
+    match s {
+        ActionStatus::Planned => pick("geplant", "planned"),
+        ActionStatus::Confirmed => pick("bestätigt", "confirmed"),
+        ActionStatus::Done => pick("durchgeführt", "done"),
+        ActionStatus::Cancelled => pick("abgesagt", "cancelled"),
+    }
+}
+
+pub fn working_group(w: WorkingGroup) -> &'static str {
+    match w {
+        WorkingGroup::UrbanDesign => pick(
+            "Städtebauliche Kriminalprävention",
+            "Urban-design crime prevention",
+        ),
+        WorkingGroup::DomesticViolence => pick("Häusliche Gewalt", "Domestic violence"),
+        WorkingGroup::SexualViolenceAgainstChildren => pick(
+            "Sexualisierte Gewalt gegen Kinder",
+            "Sexual violence against children",
+        ),
+        WorkingGroup::Seniors => pick("Senioren", "Seniors"),
+        WorkingGroup::InternetSafety => pick("Sicherheit im Internet", "Internet safety"),
+        WorkingGroup::RoadSafety => pick("Verkehrssicherheit", "Road safety"),
+    }
+}
 
 pub fn month(m: i8) -> &'static str {
-    const NAMES: [&str; 12] = [
+    const DE: [&str; 12] = [
         "Januar",
         "Februar",
         "März",
@@ -56,136 +257,20 @@ pub fn month(m: i8) -> &'static str {
         "November",
         "Dezember",
     ];
-    NAMES[usize::try_from(m - 1).unwrap_or(0).min(11)]
-}
-pub const HOTSPOTS: &str = "Brennpunkte";
-pub const ACTIONS: &str = "Maßnahmen";
-pub const RELOAD_THEIRS: &str = "Fremde Version laden";
-pub const CHECK_FIELDS: &str = "Bitte die markierten Felder prüfen.";
-pub const DRAWN_LINE: &str = "Linie gezeichnet";
-pub const DRAWN_AREA: &str = "Fläche gezeichnet";
-pub const DRAWN_POINT: &str = "Punkt gesetzt";
-pub const DRAWN_OTHER: &str = "Geometrie vorhanden";
-pub const NOTHING_DRAWN: &str = "Noch nichts auf der Karte gezeichnet.";
-pub const VERTICES: &str = "Punkte";
-pub const DRAW_LINE: &str = "Linie zeichnen";
-pub const DRAW_AREA: &str = "Fläche zeichnen";
-pub const DRAW_POINT: &str = "Punkt setzen";
-pub const DRAW_CANCEL: &str = "Zeichnen abbrechen";
-pub const DRAW_CLEAR: &str = "Zeichnung entfernen";
-pub const HINT_LINE: &str = "Auf der Karte die Punkte der Route anklicken; Doppelklick oder Klick auf den letzten Punkt beendet die Linie. Danach lassen sich die Punkte verschieben.";
-pub const HINT_AREA: &str = "Auf der Karte die Ecken der Fläche anklicken; Klick auf den ersten Punkt oder Doppelklick schließt sie.";
-pub const HINT_POINT: &str = "Auf der Karte den Ort anklicken.";
-pub const NEW_ACTION: &str = "Neue Maßnahme";
-pub const EDIT_ACTION: &str = "Maßnahme bearbeiten";
-pub const TITLE: &str = "Titel";
-pub const KIND: &str = "Art";
-pub const START: &str = "Beginn";
-pub const END: &str = "Ende";
-pub const PLACE: &str = "Ort auf der Karte";
-pub const CITY_DISTRICT: &str = "Stadtbezirk";
-pub const FROM_PLACE: &str = "– aus dem Ort –";
-pub const LEAD_AGENCY: &str = "Federführung";
-pub const PARTICIPATING: &str = "Beteiligte Behörden";
-pub const STATUS: &str = "Status";
-pub const WORKING_GROUP: &str = "Fachkreis";
-pub const PLEASE_CHOOSE: &str = "– bitte wählen –";
-pub const SAVE: &str = "Speichern";
-pub const NEW_ROUTE: &str = "Neue Streifenroute";
-pub const EDIT_ROUTE: &str = "Streifenroute bearbeiten";
-pub const ROUTE_LINE: &str = "Verlauf auf der Karte";
-pub const OWNER_AGENCY: &str = "Zuständige Behörde";
-pub const WALKED_BY: &str = "Gemeinsam mit";
-pub const WEEKLY_HOURS: &str = "Wöchentliche Zeiten";
-pub const HOURS: &str = "Zeiten";
-pub const WEEKLY_HINT: &str = "z. B. „Fr, Sa 22:00–04:00; So 10:00–12:00“ oder „Mo–Fr 08:00–10:00“";
-pub const DRAW_ROUTE_FIRST: &str = "Bitte den Verlauf auf der Karte zeichnen.";
-pub const NEW_HOTSPOT: &str = "Neuer Brennpunkt";
-pub const EDIT_HOTSPOT: &str = "Brennpunkt bearbeiten";
-pub const HOTSPOT_PLACE: &str = "Fläche oder Ort auf der Karte";
-pub const SEVERITY: &str = "Lage";
-pub const REVIEW_DATE: &str = "Überprüfen bis";
-pub const DATE_NEEDED: &str = "Bitte ein Datum angeben.";
-pub const DRAW_HOTSPOT_FIRST: &str = "Bitte eine Fläche zeichnen oder einen Ort setzen.";
-pub const PLANNING: &str = "Planung";
-pub const ICS_DOWNLOAD: &str = "Kalender (.ics)";
-pub const PRINT_A3: &str = "Drucken (A3)";
-pub const NEW_ENTRY: &str = "Neuer Eintrag";
-pub const DRAWING_UNAVAILABLE: &str = "Zeichnen auf der Karte ist nicht verfügbar";
-pub const MAP_LABEL: &str = "Karte der Stadtbezirke von Hamm";
-
-use model::{
-    action::{ActionKind, ActionStatus, WorkingGroup},
-    hotspot::{HotspotCategory, Severity},
-    route::Occasion,
-};
-
-pub const CONNECTION_LOST: &str = "Verbindung unterbrochen – die Anzeige verbindet sich neu, die Daten unten sind vom letzten Stand.";
-pub const ACTIONS_TODAY: &str = "Maßnahmen heute";
-pub const ACTIONS_WEEK: &str = "Maßnahmen diese Woche";
-pub const HOTSPOTS_ACTIVE: &str = "Brennpunkte aktiv";
-pub const PATROLS_TODAY: &str = "Streifen heute";
-pub const CONFLICTS: &str = "Konflikte";
-pub const DEMO_DATA: &str = "Beispieldaten";
-pub const AS_OF: &str = "Stand";
-
-pub fn category(c: HotspotCategory) -> &'static str {
-    match c {
-        HotspotCategory::YouthCrime => "Jugendkriminalität",
-        HotspotCategory::NightlifeGastronomy => "Nachtleben / Gastronomie",
-        HotspotCategory::DrugScene => "Drogenszene",
-        HotspotCategory::PublicDisorder => "Störung der öffentlichen Ordnung",
-        HotspotCategory::RoadSafety => "Verkehrssicherheit",
-        HotspotCategory::Other => "Sonstiges",
-    }
-}
-
-pub fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Low => "gering",
-        Severity::Medium => "mittel",
-        Severity::High => "hoch",
-    }
-}
-
-pub fn occasion(o: Occasion) -> &'static str {
-    match o {
-        Occasion::BigEvent => "Großveranstaltung",
-        Occasion::Playgrounds => "Spielplätze",
-        Occasion::CityCentre => "Innenstadt",
-        Occasion::Nightlife => "Nachtleben",
-        Occasion::Other => "Sonstiges",
-    }
-}
-
-pub fn action_kind(k: ActionKind) -> &'static str {
-    match k {
-        ActionKind::JointOperation => "Gemeinsamer Einsatz",
-        ActionKind::Inspection => "Kontrolle",
-        ActionKind::CitizenDialogue => "Bürgerdialog",
-        ActionKind::SteeringGroupMeeting => "Lenkungsgruppe",
-        ActionKind::WorkingGroupMeeting => "Fachkreis Präventionsrat",
-        ActionKind::GastronomyExchange => "Austausch Gastronomie",
-        ActionKind::Other => "Sonstiges",
-    }
-}
-
-pub fn action_status(s: ActionStatus) -> &'static str {
-    match s {
-        ActionStatus::Planned => "geplant",
-        ActionStatus::Confirmed => "bestätigt",
-        ActionStatus::Done => "durchgeführt",
-        ActionStatus::Cancelled => "abgesagt",
-    }
-}
-
-pub fn working_group(w: WorkingGroup) -> &'static str {
-    match w {
-        WorkingGroup::UrbanDesign => "Städtebauliche Kriminalprävention",
-        WorkingGroup::DomesticViolence => "Häusliche Gewalt",
-        WorkingGroup::SexualViolenceAgainstChildren => "Sexualisierte Gewalt gegen Kinder",
-        WorkingGroup::Seniors => "Senioren",
-        WorkingGroup::InternetSafety => "Sicherheit im Internet",
-        WorkingGroup::RoadSafety => "Verkehrssicherheit",
-    }
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let i = usize::try_from(m - 1).unwrap_or(0).min(11);
+    pick(DE[i], EN[i])
 }

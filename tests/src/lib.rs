@@ -350,6 +350,17 @@ impl Browser {
         }
     }
 
+    /// Lays the page out for `media` (`print` or `screen`), as Chromium's print preview does.
+    pub async fn emulate_media(&self, media: &str) {
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Emulation.setEmulatedMedia",
+                params: json!({ "media": media }),
+            })
+            .await
+            .expect("media emulation");
+    }
+
     /// Every URL that documents loaded from `origin` have requested so far, from Chromium's
     /// network log (it also lists requests that failed, which Resource Timing would not).
     /// Requests of the browser's own pages (its new-tab page) are not the app's and are left out.
@@ -410,6 +421,33 @@ impl WebDriverCompatibleCommand for GetLog {
         (
             http::Method::POST,
             Some(json!({ "type": self.0 }).to_string()),
+        )
+    }
+}
+
+/// A Chrome DevTools Protocol command through chromedriver's `goog/cdp/execute`.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()),
         )
     }
 }

@@ -268,3 +268,42 @@ async fn coverage_gaps_are_shown_beside_the_timeline() {
         "{items:?}"
     );
 }
+
+#[tokio::test]
+async fn the_print_layout_has_map_legend_actions_and_date_but_no_controls() {
+    let server = TestServer::with_app_and_demo().await;
+    let browser = Browser::start(1600, 1000).await;
+    browser
+        .open(
+            &format!("{}/planung", server.url),
+            "return document.querySelectorAll('path.district').length === 7 \
+             && document.querySelectorAll('.timeline-item').length > 0;",
+        )
+        .await;
+    browser.emulate_media("print").await;
+    let shown = browser
+        .eval(
+            "const visible = sel => { const el = document.querySelector(sel); \
+               return !!el && getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0; }; \
+             return {map: visible('.planning-map .leaflet-container'), legend: visible('.planning-map .legend'), \
+               actions: visible('.timeline-item'), date: visible('.planning-header .print-only'), \
+               form: visible('.planning-form'), filters: visible('[data-testid=filters]'), \
+               buttons: visible('[data-testid=print]'), zoom: visible('.leaflet-control-zoom')};",
+            vec![],
+        )
+        .await;
+    assert_eq!(
+        shown,
+        json!({"map": true, "legend": true, "actions": true, "date": true,
+            "form": false, "filters": false, "buttons": false, "zoom": false}),
+        "{shown}"
+    );
+    let date = browser
+        .eval(
+            "return document.querySelector('.planning-header .print-only').textContent;",
+            vec![],
+        )
+        .await;
+    assert!(date.as_str().unwrap().starts_with("Stand: "), "{date}");
+    browser.save_screenshot("planning-print").await;
+}

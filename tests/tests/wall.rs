@@ -206,3 +206,66 @@ async fn the_wall_scales_from_full_hd_to_4k() {
     );
     browser.save_screenshot("wall-4k").await;
 }
+
+#[tokio::test]
+async fn refreshing_the_wall_many_times_leaves_no_layers_or_nodes_behind() {
+    let server = TestServer::with_app_and_demo().await;
+    let client = reqwest::Client::new();
+    let mut hotspot = json!({"title": "Wechselnde Lage", "category": "public_disorder", "severity": "high",
+        "geometry": {"type": "Point", "coordinates": [7.8137, 51.68016]},
+        "hours": [{"days": ["fri"], "from": "20:00", "to": "23:00"}],
+        "agency": "kod", "review_date": "2027-06-30"});
+    let id = server.create(api::HOTSPOTS, &hotspot).await["id"]
+        .as_i64()
+        .unwrap();
+    let browser = Browser::start(1920, 1080).await;
+    // No rotation during the test: every redraw comes from a change.
+    browser
+        .open(&format!("{}/wand?rotation=3600", server.url), READY)
+        .await;
+    let fill = |colour: &str| {
+        format!(
+            "return document.querySelector('path.hotspot-{id}')?.getAttribute('fill') === '{colour}';"
+        )
+    };
+    browser
+        .wait_until(
+            "the hotspot on the wall",
+            &fill("#D55E00"),
+            Duration::from_secs(5),
+        )
+        .await;
+    const COUNT: &str = "return [document.getElementsByTagName('*').length, document.querySelectorAll('path').length];";
+    let before = browser.eval(COUNT, vec![]).await;
+
+    // 40 changes, each redrawing every layer; the last one restores the first state.
+    for version in 1..=40 {
+        let severity = if version % 2 == 1 { "medium" } else { "high" };
+        hotspot["severity"] = json!(severity);
+        let r = client
+            .put(format!("{}{}/{id}", server.url, api::HOTSPOTS))
+            .header("if-match", format!("\"v{version}\""))
+            .json(&hotspot)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let colour = if severity == "high" {
+            "#D55E00"
+        } else {
+            "#E69F00"
+        };
+        browser
+            .wait_until(
+                &format!("redraw {version}"),
+                &fill(colour),
+                Duration::from_secs(5),
+            )
+            .await;
+    }
+    let after = browser.eval(COUNT, vec![]).await;
+    assert_eq!(
+        after, before,
+        "[elements, paths] before and after 40 redraws"
+    );
+}

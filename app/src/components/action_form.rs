@@ -81,16 +81,16 @@ impl Draft {
         let start = parse_local_input(&self.start);
         let end = parse_local_input(&self.end);
         if start.is_none() {
-            err("start", "Bitte Datum und Uhrzeit angeben.");
+            err("start", text::date_time_needed());
         }
         if end.is_none() {
-            err("end", "Bitte Datum und Uhrzeit angeben.");
+            err("end", text::date_time_needed());
         }
         let kind = self.kind.parse::<ActionKind>().ok();
         let status = self.status.parse::<ActionStatus>().ok();
         let lead = AgencyKey::parse(&self.lead_agency).ok();
         if lead.is_none() {
-            err("lead_agency", "Bitte eine Behörde wählen.");
+            err("lead_agency", text::agency_needed());
         }
         let (Some(start), Some(end), Some(kind), Some(status), Some(lead)) =
             (start, end, kind, status, lead)
@@ -170,22 +170,22 @@ pub fn ActionForm(
 
     view! {
         <form class="action-form" on:submit=submit data-testid="action-form" novalidate>
-            <h2>{move || if editing.get().is_some() { text::EDIT_ACTION } else { text::NEW_ACTION }}</h2>
-            {input("title", text::TITLE, "text", |d| d.title.clone(), |d, v| d.title = v)}
-            {select_field(draft, error, "kind", text::KIND, ActionKind::ALL.iter().map(|k| (k.as_str(), text::action_kind(*k))).collect(), |d| d.kind.clone(), |d, v| d.kind = v)}
-            {input("start", text::START, "datetime-local", |d| d.start.clone(), |d, v| d.start = v)}
-            {input("end", text::END, "datetime-local", |d| d.end.clone(), |d, v| d.end = v)}
-            <GeometryEditor geometry=place shapes=&[Shape::Point] label=text::PLACE message=ViewFn::from(message("place"))/>
+            <h2>{move || if editing.get().is_some() { text::edit_action() } else { text::new_action() }}</h2>
+            {input("title", text::title(), "text", |d| d.title.clone(), |d, v| d.title = v)}
+            {select_field(draft, error, "kind", text::kind(), ActionKind::ALL.iter().map(|k| (k.as_str(), text::action_kind(*k))).collect(), |d| d.kind.clone(), |d, v| d.kind = v)}
+            {input("start", text::start(), "datetime-local", |d| d.start.clone(), |d, v| d.start = v)}
+            {input("end", text::end(), "datetime-local", |d| d.end.clone(), |d, v| d.end = v)}
+            <GeometryEditor geometry=place shapes=&[Shape::Point] label=text::place() message=ViewFn::from(message("place"))/>
             <label class="field">
-                <span>{text::CITY_DISTRICT}</span>
+                <span>{text::city_district()}</span>
                 <select name="district" data-testid="input-district" prop:value=move || draft.get().district on:change=move |ev| draft.update(|d| d.district = event_target_value(&ev))>
-                    <option value="">{text::FROM_PLACE}</option>
+                    <option value="">{text::from_place()}</option>
                     {options(DistrictKey::ALL.iter().map(|k| (k.as_str(), k.short_name())))}
                 </select>
                 {message("district")}
             </label>
             <label class="field">
-                <span>{text::LEAD_AGENCY}</span>
+                <span>{text::lead_agency()}</span>
                 <select name="lead_agency" data-testid="input-lead_agency" prop:value=move || draft.get().lead_agency on:change=move |ev| draft.update(|d| d.lead_agency = event_target_value(&ev))>
                     {agency_options(agencies, draft, |d| d.lead_agency.clone())}
                 </select>
@@ -193,20 +193,20 @@ pub fn ActionForm(
             </label>
             <AgencyChecks agencies=agencies chosen=Signal::derive(move || draft.get().agencies)
                 on_toggle=Callback::new(move |(key, on): (String, bool)| draft.update(|d| { d.agencies.retain(|x| *x != key); if on { d.agencies.push(key); } }))
-                field="agencies" label=text::PARTICIPATING error=error/>
-            {select_field(draft, error, "status", text::STATUS, ActionStatus::ALL.iter().map(|s| (s.as_str(), text::action_status(*s))).collect(), |d| d.status.clone(), |d, v| d.status = v)}
+                field="agencies" label=text::participating() error=error/>
+            {select_field(draft, error, "status", text::status(), ActionStatus::ALL.iter().map(|s| (s.as_str(), text::action_status(*s))).collect(), |d| d.status.clone(), |d, v| d.status = v)}
             <Show when=move || draft.get().kind == "working_group_meeting">
                 <label class="field">
-                    <span>{text::WORKING_GROUP}</span>
+                    <span>{text::working_group_label()}</span>
                     <select name="working_group" data-testid="input-working_group" prop:value=move || draft.get().working_group on:change=move |ev| draft.update(|d| d.working_group = event_target_value(&ev))>
-                        <option value="">{text::PLEASE_CHOOSE}</option>
+                        <option value="">{text::please_choose()}</option>
                         {options(WorkingGroup::ALL.iter().map(|w| (w.as_str(), text::working_group(*w))))}
                     </select>
                 </label>
             </Show>
             {message("working_group")}
             <FormAlert error=error on_reload=Callback::new(move |()| reload(editing.get_untracked(), on_saved))/>
-            <button type="submit" class="primary" data-testid="save" disabled=move || saving.get()>{text::SAVE}</button>
+            <button type="submit" class="primary" data-testid="save" disabled=move || saving.get()>{text::save()}</button>
         </form>
     }
 }

@@ -6,10 +6,10 @@ use crate::text;
 #[component]
 pub fn ApproximateNotice() -> impl IntoView {
     view! {
-        <p class="approximate-notice" role="note" data-testid="approximate-notice" title=text::APPROXIMATE_HINT>
-            <strong>{text::APPROXIMATE}</strong>
+        <p class="approximate-notice" role="note" data-testid="approximate-notice" title=text::approximate_hint()>
+            <strong>{text::approximate()}</strong>
             " – "
-            {text::APPROXIMATE_HINT}
+            {text::approximate_hint()}
         </p>
     }
 }

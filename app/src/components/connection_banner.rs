@@ -8,7 +8,7 @@ pub fn ConnectionBanner(#[prop(into)] connected: Signal<bool>) -> impl IntoView 
     view! {
         <Show when=move || !connected.get()>
             <div class="connection-banner" role="alert" data-testid="connection-banner">
-                {text::CONNECTION_LOST}
+                {text::connection_lost()}
             </div>
         </Show>
     }

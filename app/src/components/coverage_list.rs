@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use model::{Hotspot, Stored, analysis::Coverage};
 
-use crate::format;
+use crate::{format, text};
 
 /// Share of each hotspot's hours that patrols cover this week, and the uncovered hours.
 #[component]
@@ -32,9 +32,9 @@ pub fn CoverageList(
                 Some(view! {
                     <li class="coverage-item" class:gap=percent < 100 data-testid=format!("coverage-{}", c.hotspot)>
                         <span class="what">{h.item.title.clone()}</span>
-                        <span class="share">{format!("{percent} % der Zeiten bestreift")}</span>
+                        <span class="share">{format!("{percent} % {}", text::covered_share())}</span>
                         {(!c.gaps.is_empty()).then(|| view! {
-                            <span class="gaps">{format!("Lücken: {gaps}{}", if more > 0 { format!(" (+{more})") } else { String::new() })}</span>
+                            <span class="gaps">{format!("{}: {gaps}{}", text::gaps(), if more > 0 { format!(" (+{more})") } else { String::new() })}</span>
                         })}
                     </li>
                 })
@@ -42,8 +42,8 @@ pub fn CoverageList(
             .collect_view()
     };
     view! {
-        <section class="coverage" aria-label="Streifenabdeckung der Brennpunkte">
-            <h2>"Streifenabdeckung diese Woche"</h2>
+        <section class="coverage" aria-label=text::coverage_label()>
+            <h2>{text::coverage_title()}</h2>
             <ul class="coverage-list" data-testid="coverage">{rows}</ul>
         </section>
     }

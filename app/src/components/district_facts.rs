@@ -11,13 +11,13 @@ pub fn DistrictFacts(district: District) -> impl IntoView {
         <section class="district-facts" data-testid="district-facts" aria-live="polite">
             <h2>{p.name.clone()}</h2>
             <dl>
-                <dt>{text::AREA}</dt>
+                <dt>{text::area()}</dt>
                 <dd>{format!("{} km²", format::decimal(p.area_km2, 2))}</dd>
-                <dt>{text::POPULATION}</dt>
+                <dt>{text::population()}</dt>
                 <dd>{format!("{} ({})", format::integer(u64::from(p.population)), p.population_year)}</dd>
-                <dt>{text::POSTAL_CODES}</dt>
+                <dt>{text::postal_codes()}</dt>
                 <dd>{p.postal_codes.join(", ")}</dd>
-                <dt>{text::SUBDISTRICTS}</dt>
+                <dt>{text::subdistricts()}</dt>
                 <dd>
                     <ul class="subdistricts">
                         {p.subdistricts.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}

@@ -9,12 +9,12 @@ use crate::{route::View, text};
 #[component]
 pub fn DistrictList() -> impl IntoView {
     view! {
-        <nav class="district-list" aria-label=text::DISTRICTS>
-            <h2>{text::DISTRICTS}</h2>
+        <nav class="district-list" aria-label=text::districts()>
+            <h2>{text::districts()}</h2>
             <ul>
                 <li>
                     <A href=View::City.path() exact=true attr:data-testid="district-item-city">
-                        {text::WHOLE_CITY}
+                        {text::whole_city()}
                     </A>
                 </li>
                 {DistrictKey::ALL

@@ -37,9 +37,9 @@ pub fn Filters(
         .collect_view();
     view! {
         <fieldset class="filters" data-testid="filters">
-            <legend>{text::FILTERS}</legend>
+            <legend>{text::filters()}</legend>
             <label class="field">
-                <span>{text::TIME}</span>
+                <span>{text::time()}</span>
                 <select data-testid="filter-time"
                     prop:value=move || match view.get().time {
                         TimeFilter::All => "",
@@ -59,36 +59,36 @@ pub fn Filters(
                         };
                         apply(update, |v| v.time = t);
                     }>
-                    <option value="">{text::TIME_ALL}</option>
-                    <option value="jetzt">{text::TIME_NOW}</option>
-                    <option value="heute">{text::TIME_TODAY}</option>
-                    <option value="woche">{text::TIME_WEEK}</option>
-                    <option value="zeitraum">{text::TIME_RANGE}</option>
+                    <option value="">{text::time_all()}</option>
+                    <option value="jetzt">{text::time_now()}</option>
+                    <option value="heute">{text::time_today()}</option>
+                    <option value="woche">{text::time_week()}</option>
+                    <option value="zeitraum">{text::time_range()}</option>
                 </select>
             </label>
             {move || range().map(|(from, to)| view! {
                 <div class="range">
                     <label class="field">
-                        <span>{text::FROM}</span>
+                        <span>{text::from()}</span>
                         <input type="date" data-testid="filter-from" prop:value=from.to_string()
                             on:change=move |ev| set_range(event_target_value(&ev).parse().ok(), None)/>
                     </label>
                     <label class="field">
-                        <span>{text::TO}</span>
+                        <span>{text::to()}</span>
                         <input type="date" data-testid="filter-to" prop:value=to.to_string()
                             on:change=move |ev| set_range(None, event_target_value(&ev).parse().ok())/>
                     </label>
                 </div>
             })}
             <label class="field">
-                <span>{text::AGENCY}</span>
+                <span>{text::agency()}</span>
                 <select data-testid="filter-agency"
                     prop:value=move || view.get().agency.map(|a| a.to_string()).unwrap_or_default()
                     on:change=move |ev| {
                         let key = model::AgencyKey::parse(&event_target_value(&ev)).ok();
                         apply(update, |v| v.agency = key.clone());
                     }>
-                    <option value="">{text::ALL}</option>
+                    <option value="">{text::all()}</option>
                     // Each option says whether it is chosen: the options arrive after the value.
                     {move || agencies.get().into_iter().map(|a| {
                         let key = a.key.clone();
@@ -97,14 +97,14 @@ pub fn Filters(
                 </select>
             </label>
             <label class="field">
-                <span>{text::DISTRICT}</span>
+                <span>{text::district()}</span>
                 <select data-testid="filter-district"
                     prop:value=move || view.get().district.map(|d| d.as_str()).unwrap_or("")
                     on:change=move |ev| {
                         let d = event_target_value(&ev).parse::<model::DistrictKey>().ok();
                         apply(update, |v| v.district = d);
                     }>
-                    <option value="">{text::ALL}</option>
+                    <option value="">{text::all()}</option>
                     {model::DistrictKey::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.short_name()}</option> }).collect_view()}
                 </select>
             </label>
@@ -121,21 +121,21 @@ fn kind_select(
 ) -> impl IntoView {
     let (label, options): (&str, Vec<(&'static str, &'static str)>) = match layer {
         ItemKind::Hotspot => (
-            text::CATEGORY,
+            text::category_label(),
             HotspotCategory::ALL
                 .iter()
                 .map(|c| (c.as_str(), text::category(*c)))
                 .collect(),
         ),
         ItemKind::Route => (
-            text::OCCASION,
+            text::occasion_label(),
             Occasion::ALL
                 .iter()
                 .map(|o| (o.as_str(), text::occasion(*o)))
                 .collect(),
         ),
         ItemKind::Action => (
-            text::ACTION_KIND,
+            text::action_kind_label(),
             ActionKind::ALL
                 .iter()
                 .map(|k| (k.as_str(), text::action_kind(*k)))
@@ -164,7 +164,7 @@ fn kind_select(
                         ItemKind::Action => v.kinds.action = value.parse().ok(),
                     });
                 }>
-                <option value="">{text::ALL}</option>
+                <option value="">{text::all()}</option>
                 {options.into_iter().map(|(value, name)| view! { <option value=value>{name}</option> }).collect_view()}
             </select>
         </label>

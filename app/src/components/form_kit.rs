@@ -35,7 +35,7 @@ pub fn FormAlert(
             view! {
                 <div class="form-alert" role="alert" data-testid="stale-edit">
                     <p>{ApiError::Stale.to_string()}</p>
-                    <button type="button" on:click=move |_| on_reload.run(()) data-testid="reload-theirs">{text::RELOAD_THEIRS}</button>
+                    <button type="button" on:click=move |_| on_reload.run(()) data-testid="reload-theirs">{text::reload_theirs()}</button>
                 </div>
             }
             .into_any(),
@@ -44,7 +44,7 @@ pub fn FormAlert(
             Some(view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any())
         }
         Some(ApiError::Invalid(_)) => Some(
-            view! { <p class="form-alert" role="alert" data-testid="form-invalid">{text::CHECK_FIELDS}</p> }
+            view! { <p class="form-alert" role="alert" data-testid="form-invalid">{text::check_fields()}</p> }
                 .into_any(),
         ),
         None => None,

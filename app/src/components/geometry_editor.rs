@@ -120,29 +120,29 @@ pub fn GeometryEditor(
         Some(GeometryValue::LineString { coordinates }) => {
             format!(
                 "{} ({} {})",
-                text::DRAWN_LINE,
+                text::drawn_line(),
                 coordinates.len(),
-                text::VERTICES
+                text::vertices()
             )
         }
         Some(GeometryValue::Polygon { coordinates }) => format!(
             "{} ({} {})",
-            text::DRAWN_AREA,
+            text::drawn_area(),
             coordinates.first().map_or(0, |r| r.len().saturating_sub(1)),
-            text::VERTICES
+            text::vertices()
         ),
-        Some(GeometryValue::Point { .. }) => text::DRAWN_POINT.to_owned(),
-        Some(_) => text::DRAWN_OTHER.to_owned(),
-        None => text::NOTHING_DRAWN.to_owned(),
+        Some(GeometryValue::Point { .. }) => text::drawn_point().to_owned(),
+        Some(_) => text::drawn_other().to_owned(),
+        None => text::nothing_drawn().to_owned(),
     };
     let buttons = shapes
         .iter()
         .map(|shape| {
             let shape = *shape;
             let (label, id) = match shape {
-                Shape::Line => (text::DRAW_LINE, "line"),
-                Shape::Area => (text::DRAW_AREA, "area"),
-                Shape::Point => (text::DRAW_POINT, "point"),
+                Shape::Line => (text::draw_line(), "line"),
+                Shape::Area => (text::draw_area(), "area"),
+                Shape::Point => (text::draw_point(), "point"),
             };
             view! {
                 <button type="button" data-testid=format!("draw-{id}") aria-pressed=move || (drawing.get() == Some(shape)).to_string()
@@ -157,17 +157,17 @@ pub fn GeometryEditor(
             <div class="geometry-buttons">
                 {buttons}
                 <Show when=move || drawing.get().is_some()>
-                    <button type="button" data-testid="draw-cancel" on:click=cancel>{text::DRAW_CANCEL}</button>
+                    <button type="button" data-testid="draw-cancel" on:click=cancel>{text::draw_cancel()}</button>
                 </Show>
                 <Show when=move || geometry.get().is_some() && drawing.get().is_none()>
-                    <button type="button" data-testid="draw-clear" on:click=move |_| geometry.set(None)>{text::DRAW_CLEAR}</button>
+                    <button type="button" data-testid="draw-clear" on:click=move |_| geometry.set(None)>{text::draw_clear()}</button>
                 </Show>
             </div>
             <Show when=move || drawing.get().is_some()>
                 <p class="hint" role="status">{move || match drawing.get() {
-                    Some(Shape::Point) => text::HINT_POINT,
-                    Some(Shape::Area) => text::HINT_AREA,
-                    _ => text::HINT_LINE,
+                    Some(Shape::Point) => text::hint_point(),
+                    Some(Shape::Area) => text::hint_area(),
+                    _ => text::hint_line(),
                 }}</p>
             </Show>
             {message.map(|m| m.run())}

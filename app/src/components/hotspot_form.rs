@@ -78,10 +78,10 @@ impl HotspotDraft {
         let hours = weekly_text::parse(&self.hours).map_err(|e| err("hours", e.to_string()));
         let review_date = self.review_date.parse::<jiff::civil::Date>().ok();
         if review_date.is_none() {
-            err("review_date", text::DATE_NEEDED.into());
+            err("review_date", text::date_needed().into());
         }
         if place.is_none() {
-            err("geometry", text::DRAW_HOTSPOT_FIRST.into());
+            err("geometry", text::draw_hotspot_first().into());
         }
         let category = self.category.parse::<HotspotCategory>().ok();
         let severity = self.severity.parse::<Severity>().ok();
@@ -155,23 +155,23 @@ pub fn HotspotForm(
         move |field, label, kind, get, set| text_field(draft, error, field, label, kind, get, set);
     view! {
         <form class="action-form" on:submit=submit data-testid="hotspot-form" novalidate>
-            <h2>{move || if editing.get().is_some() { text::EDIT_HOTSPOT } else { text::NEW_HOTSPOT }}</h2>
-            {input("title", text::TITLE, "text", |d: &HotspotDraft| d.title.clone(), |d: &mut HotspotDraft, v| d.title = v)}
-            <GeometryEditor geometry=place shapes=&[Shape::Area, Shape::Point] label=text::HOTSPOT_PLACE message=ViewFn::from(field_message(error, "geometry"))/>
-            {select_field(draft, error, "category", text::CATEGORY, HotspotCategory::ALL.iter().map(|c| (c.as_str(), text::category(*c))).collect(), |d| d.category.clone(), |d, v| d.category = v)}
-            {select_field(draft, error, "severity", text::SEVERITY, Severity::ALL.iter().map(|s| (s.as_str(), text::severity(*s))).collect(), |d| d.severity.clone(), |d, v| d.severity = v)}
+            <h2>{move || if editing.get().is_some() { text::edit_hotspot() } else { text::new_hotspot() }}</h2>
+            {input("title", text::title(), "text", |d: &HotspotDraft| d.title.clone(), |d: &mut HotspotDraft, v| d.title = v)}
+            <GeometryEditor geometry=place shapes=&[Shape::Area, Shape::Point] label=text::hotspot_place() message=ViewFn::from(field_message(error, "geometry"))/>
+            {select_field(draft, error, "category", text::category_label(), HotspotCategory::ALL.iter().map(|c| (c.as_str(), text::category(*c))).collect(), |d| d.category.clone(), |d, v| d.category = v)}
+            {select_field(draft, error, "severity", text::severity_label(), Severity::ALL.iter().map(|s| (s.as_str(), text::severity(*s))).collect(), |d| d.severity.clone(), |d, v| d.severity = v)}
             <label class="field">
-                <span>{text::OWNER_AGENCY}</span>
+                <span>{text::owner_agency()}</span>
                 <select name="agency" data-testid="input-agency" prop:value=move || draft.get().agency on:change=move |ev| draft.update(|d| d.agency = event_target_value(&ev))>
                     {agency_options(agencies, draft, |d| d.agency.clone())}
                 </select>
                 {field_message(error, "agency")}
             </label>
-            {input("hours", text::HOURS, "text", |d: &HotspotDraft| d.hours.clone(), |d: &mut HotspotDraft, v| d.hours = v)}
-            <p class="hint">{text::WEEKLY_HINT}</p>
-            {input("review_date", text::REVIEW_DATE, "date", |d: &HotspotDraft| d.review_date.clone(), |d: &mut HotspotDraft, v| d.review_date = v)}
+            {input("hours", text::hours(), "text", |d: &HotspotDraft| d.hours.clone(), |d: &mut HotspotDraft, v| d.hours = v)}
+            <p class="hint">{text::weekly_hint()}</p>
+            {input("review_date", text::review_date(), "date", |d: &HotspotDraft| d.review_date.clone(), |d: &mut HotspotDraft, v| d.review_date = v)}
             <FormAlert error=error on_reload=Callback::new(move |()| reload(editing.get_untracked(), on_saved))/>
-            <button type="submit" class="primary" data-testid="save-hotspot" disabled=move || saving.get()>{text::SAVE}</button>
+            <button type="submit" class="primary" data-testid="save-hotspot" disabled=move || saving.get()>{text::save()}</button>
         </form>
     }
 }

@@ -117,7 +117,7 @@ pub fn ItemLayers(
                         .and_then(|s| clickable(hotspot_layer(s), s.id, on_hotspot)),
                 ),
                 Marker::Cluster(c) => {
-                    layers.extend(keep(cluster_layer(&map, &c, "hotspot", text::HOTSPOTS)))
+                    layers.extend(keep(cluster_layer(&map, &c, "hotspot", text::hotspots())))
                 }
             }
         }
@@ -144,7 +144,7 @@ pub fn ItemLayers(
             match m {
                 Marker::Single(p) => singles.extend(by_id.get(&p.id).copied()),
                 Marker::Cluster(c) => {
-                    layers.extend(keep(cluster_layer(&map, &c, "action", text::ACTIONS)))
+                    layers.extend(keep(cluster_layer(&map, &c, "action", text::actions())))
                 }
             }
         }
@@ -206,7 +206,7 @@ pub fn popup_content(
     if demo {
         let badge = document.create_element("div").ok()?;
         badge.set_class_name("demo-badge");
-        badge.set_text_content(Some(text::DEMO_DATA));
+        badge.set_text_content(Some(text::demo_data()));
         root.append_child(&badge).ok()?;
     }
     Some(root)
@@ -244,10 +244,16 @@ fn hotspot_layer(s: &Stored<Hotspot>) -> Option<Layer> {
     let content = popup_content(
         &h.title,
         &[
-            ("Kategorie", text::category(h.category).to_owned()),
-            ("Lage", text::severity(h.severity).to_owned()),
-            ("Zeiten", crate::format::weekly(&h.hours)),
-            ("Behörde", h.agency.to_string()),
+            (
+                text::category_label(),
+                text::category(h.category).to_owned(),
+            ),
+            (
+                text::severity_label(),
+                text::severity(h.severity).to_owned(),
+            ),
+            (text::hours(), crate::format::weekly(&h.hours)),
+            (text::agency(), h.agency.to_string()),
         ],
         h.demo,
     );
@@ -315,11 +321,14 @@ fn route_layer(s: &Stored<PatrolRoute>) -> Option<Layer> {
     let layer: Layer = Polyline::new_with_options(&points, &options).unchecked_into();
     let agencies: Vec<&str> = r.agencies.iter().map(|a| a.as_str()).collect();
     let mut lines = vec![
-        ("Anlass", text::occasion(r.occasion).to_owned()),
-        ("Gemeinsam", agencies.join(", ")),
+        (
+            text::occasion_label(),
+            text::occasion(r.occasion).to_owned(),
+        ),
+        (text::together(), agencies.join(", ")),
     ];
     if !r.weekly.is_empty() {
-        lines.push(("Zeiten", crate::format::weekly(&r.weekly)));
+        lines.push((text::hours(), crate::format::weekly(&r.weekly)));
     }
     bind(&layer, popup_content(&r.title, &lines, r.demo));
     Some(layer)
@@ -343,10 +352,10 @@ fn action_layer(s: &Stored<Action>, selected: bool) -> Option<Layer> {
     let layer: Layer =
         CircleMarker::new_with_options(&LatLng::new(lat, lon), &to_js(&style)).unchecked_into();
     let lines = [
-        ("Art", text::action_kind(a.kind).to_owned()),
-        ("Status", text::action_status(a.status).to_owned()),
-        ("Beginn", crate::format::local_time(a.start)),
-        ("Federführung", a.lead_agency.to_string()),
+        (text::kind(), text::action_kind(a.kind).to_owned()),
+        (text::status(), text::action_status(a.status).to_owned()),
+        (text::start(), crate::format::local_time(a.start)),
+        (text::lead_agency(), a.lead_agency.to_string()),
     ];
     bind(&layer, popup_content(&a.title, &lines, a.demo));
     Some(layer)

@@ -3,6 +3,7 @@ use model::{Agency, ItemKind};
 
 use crate::{
     components::Filters,
+    text,
     view_state::{Metric, Theme, ViewState},
     view_url::{apply, use_view_update},
 };
@@ -28,37 +29,37 @@ pub fn LayerControls(
         }
     };
     view! {
-        <section class="layer-controls" aria-label="Ebenen und Filter">
-            <h2>"Ebenen"</h2>
-            {toggle("Brennpunkte", "hotspots", |v| v.layers.hotspots, |v, on| v.layers.hotspots = on)}
-            {toggle("Streifenrouten", "routes", |v| v.layers.routes, |v, on| v.layers.routes = on)}
-            {toggle("Maßnahmen", "actions", |v| v.layers.actions, |v, on| v.layers.actions = on)}
+        <section class="layer-controls" aria-label=text::layers_and_filters()>
+            <h2>{text::layers()}</h2>
+            {toggle(text::hotspots(), "hotspots", |v| v.layers.hotspots, |v, on| v.layers.hotspots = on)}
+            {toggle(text::routes(), "routes", |v| v.layers.routes, |v, on| v.layers.routes = on)}
+            {toggle(text::actions(), "actions", |v| v.layers.actions, |v, on| v.layers.actions = on)}
             <Filters view=view agencies=agencies kinds=&[ItemKind::Hotspot, ItemKind::Route, ItemKind::Action]/>
             <label class="field">
-                <span>"Bezirke einfärben nach"</span>
+                <span>{text::colour_by()}</span>
                 <select data-testid="filter-colour"
                     prop:value=move || match view.get().colour_by { None => "", Some(Metric::Hotspots) => "brennpunkte", Some(Metric::Actions) => "massnahmen" }
                     on:change=move |ev| {
                         let m = match event_target_value(&ev).as_str() { "brennpunkte" => Some(Metric::Hotspots), "massnahmen" => Some(Metric::Actions), _ => None };
                         apply(update, |v| v.colour_by = m);
                     }>
-                    <option value="">"Bezirk"</option>
-                    <option value="brennpunkte">"Brennpunkte aktiv"</option>
-                    <option value="massnahmen">"Maßnahmen diese Woche"</option>
+                    <option value="">{text::colour_district()}</option>
+                    <option value="brennpunkte">{text::hotspots_active()}</option>
+                    <option value="massnahmen">{text::actions_week()}</option>
                 </select>
             </label>
-            {toggle("Als Tabelle", "table", |v| v.table, |v, on| v.table = on)}
+            {toggle(text::as_table(), "table", |v| v.table, |v, on| v.table = on)}
             <label class="field">
-                <span>"Darstellung"</span>
+                <span>{text::appearance()}</span>
                 <select data-testid="filter-theme"
                     prop:value=move || match view.get().theme { None => "", Some(Theme::Light) => "hell", Some(Theme::Dark) => "dunkel" }
                     on:change=move |ev| {
                         let t = match event_target_value(&ev).as_str() { "hell" => Some(Theme::Light), "dunkel" => Some(Theme::Dark), _ => None };
                         apply(update, |v| v.theme = t);
                     }>
-                    <option value="">"wie das Gerät"</option>
-                    <option value="hell">"hell"</option>
-                    <option value="dunkel">"dunkel"</option>
+                    <option value="">{text::theme_device()}</option>
+                    <option value="hell">{text::theme_light()}</option>
+                    <option value="dunkel">{text::theme_dark()}</option>
                 </select>
             </label>
         </section>

@@ -14,8 +14,8 @@ pub fn LayerTables(
     view! {
         <section class="layer-tables" data-testid="layer-tables">
             <table data-testid="table-hotspots">
-                <caption>"Brennpunkte"</caption>
-                <thead><tr><th scope="col">"Titel"</th><th scope="col">"Kategorie"</th><th scope="col">"Lage"</th><th scope="col">"Bezirk"</th><th scope="col">"Zeiten"</th></tr></thead>
+                <caption>{text::hotspots()}</caption>
+                <thead><tr><th scope="col">{text::title()}</th><th scope="col">{text::category_label()}</th><th scope="col">{text::severity_label()}</th><th scope="col">{text::district()}</th><th scope="col">"Zeiten"</th></tr></thead>
                 <tbody>
                     {move || hotspots.get().into_iter().map(|h| view! {
                         <tr><td>{h.item.title.clone()}</td><td>{text::category(h.item.category)}</td><td>{text::severity(h.item.severity)}</td><td>{district(h.item.district)}</td><td>{format::weekly(&h.item.hours)}</td></tr>
@@ -23,8 +23,8 @@ pub fn LayerTables(
                 </tbody>
             </table>
             <table data-testid="table-routes">
-                <caption>"Streifenrouten"</caption>
-                <thead><tr><th scope="col">"Titel"</th><th scope="col">"Anlass"</th><th scope="col">"Behörden"</th><th scope="col">"Zeiten"</th></tr></thead>
+                <caption>{text::routes()}</caption>
+                <thead><tr><th scope="col">{text::title()}</th><th scope="col">{text::occasion_label()}</th><th scope="col">{text::agencies()}</th><th scope="col">"Zeiten"</th></tr></thead>
                 <tbody>
                     {move || routes.get().into_iter().map(|r| view! {
                         <tr><td>{r.item.title.clone()}</td><td>{text::occasion(r.item.occasion)}</td><td>{r.item.agencies.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")}</td><td>{format::weekly(&r.item.weekly)}</td></tr>
@@ -32,8 +32,8 @@ pub fn LayerTables(
                 </tbody>
             </table>
             <table data-testid="table-actions">
-                <caption>"Maßnahmen"</caption>
-                <thead><tr><th scope="col">"Beginn"</th><th scope="col">"Titel"</th><th scope="col">"Art"</th><th scope="col">"Bezirk"</th><th scope="col">"Status"</th></tr></thead>
+                <caption>{text::actions()}</caption>
+                <thead><tr><th scope="col">{text::start()}</th><th scope="col">{text::title()}</th><th scope="col">{text::kind()}</th><th scope="col">{text::district()}</th><th scope="col">"Status"</th></tr></thead>
                 <tbody>
                     {move || actions.get().into_iter().map(|a| view! {
                         <tr><td>{format::local_time(a.item.start)}</td><td>{a.item.title.clone()}</td><td>{text::action_kind(a.item.kind)}</td><td>{district(a.item.district)}</td><td>{text::action_status(a.item.status)}</td></tr>

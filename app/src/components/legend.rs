@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use model::analysis::CLASS_LABELS;
 
-use crate::{map::style::CLASS_COLOURS, view_state::Metric};
+use crate::{map::style::CLASS_COLOURS, text, view_state::Metric};
 
 /// What the map's symbols mean, and the classes when districts are coloured by a count.
 #[component]
@@ -9,8 +9,8 @@ pub fn Legend(#[prop(into)] colour_by: Signal<Option<Metric>>) -> impl IntoView 
     let classes = move || {
         colour_by.get().map(|m| {
             let title = match m {
-                Metric::Hotspots => "Bezirke: Brennpunkte aktiv",
-                Metric::Actions => "Bezirke: Maßnahmen diese Woche",
+                Metric::Hotspots => text::legend_districts_hotspots(),
+                Metric::Actions => text::legend_districts_actions(),
             };
             view! {
                 <h3>{title}</h3>
@@ -23,14 +23,15 @@ pub fn Legend(#[prop(into)] colour_by: Signal<Option<Metric>>) -> impl IntoView 
         })
     };
     view! {
-        <section class="legend" aria-label="Legende" data-testid="legend">
-            <h2>"Legende"</h2>
+        <section class="legend" aria-label=text::legend() data-testid="legend">
+            <h2>{text::legend()}</h2>
             <ul>
-                <li><span class="sym dot" style="background:#D55E00"></span>"Brennpunkt, Lage hoch"</li>
-                <li><span class="sym dot" style="background:#E69F00"></span>"Brennpunkt, Lage mittel"</li>
-                <li><span class="sym dot" style="background:#F0E442"></span>"Brennpunkt, Lage gering"</li>
-                <li><span class="sym line"></span>"Streifenroute (gemeinsame Streife)"</li>
-                <li><span class="sym dot small" style="background:#0072B2"></span>"Maßnahme"</li>
+                <li><span class="sym dot" style="background:#D55E00"></span>{text::legend_high()}</li>
+                <li><span class="sym dot" style="background:#E69F00"></span>{text::legend_medium()}</li>
+                <li><span class="sym dot" style="background:#F0E442"></span>{text::legend_low()}</li>
+                <li><span class="sym line"></span>{text::legend_route()}</li>
+                <li><span class="sym dot small" style="background:#0072B2"></span>{text::legend_action()}</li>
+                <li><span class="sym cluster-sym">"12"</span>{text::legend_cluster()}</li>
             </ul>
             {classes}
         </section>

@@ -12,7 +12,7 @@ pub fn LoadError(
     view! {
         <div class="load-error" role="alert" data-testid="load-error">
             <p>{message}</p>
-            <button type="button" on:click=move |_| on_retry.run(())>{text::RETRY}</button>
+            <button type="button" on:click=move |_| on_retry.run(())>{text::retry()}</button>
         </div>
     }
 }

@@ -2,6 +2,7 @@ use leaflet::{LatLng, LatLngBounds, Map, MapOptions, TileLayer, TileLayerOptions
 use leptos::{html::Div, prelude::*};
 use model::{MapConfig, config::Bounds};
 use serde::Serialize;
+use wasm_bindgen::{JsCast, closure::Closure};
 
 use crate::{
     map::{bindings::to_js, use_map},
@@ -20,6 +21,9 @@ pub fn MapView(
 ) -> impl IntoView {
     let ctx = use_map();
     let node = NodeRef::<Div>::new();
+    // Leaflet measures its container once; a layout change (a wider calendar, a rotated
+    // phone, the print layout) must tell it, or tiles and clicks land in the wrong place.
+    let resize = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut()>)>);
 
     Effect::new(move |_| {
         let Some(el) = node.get() else { return };
@@ -53,10 +57,23 @@ pub fn MapView(
             }
             TileLayer::new_options(url, &tile_options).add_to(&map);
         }
+        let observed = map.clone();
+        let on_resize = Closure::<dyn FnMut()>::new(move || {
+            observed.invalidate_size(false);
+        });
+        if let Ok(observer) = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()) {
+            observer.observe(&el);
+            resize.set_value(Some((observer, on_resize)));
+        }
         ctx.set(Some(map));
     });
 
     on_cleanup(move || {
+        resize.update_value(|r| {
+            if let Some((observer, _)) = r.take() {
+                observer.disconnect();
+            }
+        });
         if let Some(map) = ctx.map_untracked() {
             map.remove();
         }
@@ -64,7 +81,7 @@ pub fn MapView(
     });
 
     view! {
-        <div class="map" node_ref=node role="region" aria-label=text::MAP_LABEL data-testid="map"></div>
+        <div class="map" node_ref=node role="region" aria-label=text::map_label() data-testid="map"></div>
         {children()}
     }
 }

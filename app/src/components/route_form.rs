@@ -67,7 +67,7 @@ impl RouteDraft {
         if line.is_none() {
             errors.push(FieldError {
                 field: "geometry".into(),
-                reason: text::DRAW_ROUTE_FIRST.into(),
+                reason: text::draw_route_first().into(),
             });
         }
         let agency = AgencyKey::parse(&self.agency).ok();
@@ -139,12 +139,12 @@ pub fn RouteForm(
         move |field, label, kind, get, set| text_field(draft, error, field, label, kind, get, set);
     view! {
         <form class="action-form" on:submit=submit data-testid="route-form" novalidate>
-            <h2>{move || if editing.get().is_some() { text::EDIT_ROUTE } else { text::NEW_ROUTE }}</h2>
-            {input("title", text::TITLE, "text", |d: &RouteDraft| d.title.clone(), |d: &mut RouteDraft, v| d.title = v)}
-            <GeometryEditor geometry=line shapes=&[Shape::Line] label=text::ROUTE_LINE message=ViewFn::from(field_message(error, "geometry"))/>
-            {select_field(draft, error, "occasion", text::OCCASION, Occasion::ALL.iter().map(|o| (o.as_str(), text::occasion(*o))).collect(), |d| d.occasion.clone(), |d, v| d.occasion = v)}
+            <h2>{move || if editing.get().is_some() { text::edit_route() } else { text::new_route() }}</h2>
+            {input("title", text::title(), "text", |d: &RouteDraft| d.title.clone(), |d: &mut RouteDraft, v| d.title = v)}
+            <GeometryEditor geometry=line shapes=&[Shape::Line] label=text::route_line() message=ViewFn::from(field_message(error, "geometry"))/>
+            {select_field(draft, error, "occasion", text::occasion_label(), Occasion::ALL.iter().map(|o| (o.as_str(), text::occasion(*o))).collect(), |d| d.occasion.clone(), |d, v| d.occasion = v)}
             <label class="field">
-                <span>{text::OWNER_AGENCY}</span>
+                <span>{text::owner_agency()}</span>
                 <select name="agency" data-testid="input-agency" prop:value=move || draft.get().agency on:change=move |ev| draft.update(|d| d.agency = event_target_value(&ev))>
                     {agency_options(agencies, draft, |d| d.agency.clone())}
                 </select>
@@ -152,11 +152,11 @@ pub fn RouteForm(
             </label>
             <AgencyChecks agencies=agencies chosen=Signal::derive(move || draft.get().agencies)
                 on_toggle=Callback::new(move |(key, on): (String, bool)| draft.update(|d| { d.agencies.retain(|x| *x != key); if on { d.agencies.push(key); } }))
-                field="agencies" label=text::WALKED_BY error=error/>
-            {input("weekly", text::WEEKLY_HOURS, "text", |d: &RouteDraft| d.weekly.clone(), |d: &mut RouteDraft, v| d.weekly = v)}
-            <p class="hint">{text::WEEKLY_HINT}</p>
+                field="agencies" label=text::walked_by() error=error/>
+            {input("weekly", text::weekly_hours(), "text", |d: &RouteDraft| d.weekly.clone(), |d: &mut RouteDraft, v| d.weekly = v)}
+            <p class="hint">{text::weekly_hint()}</p>
             <FormAlert error=error on_reload=Callback::new(move |()| reload(editing.get_untracked(), on_saved))/>
-            <button type="submit" class="primary" data-testid="save-route" disabled=move || saving.get()>{text::SAVE}</button>
+            <button type="submit" class="primary" data-testid="save-route" disabled=move || saving.get()>{text::save()}</button>
         </form>
     }
 }

@@ -95,17 +95,17 @@ fn CalendarNav(view: Signal<ViewState>) -> impl IntoView {
         Calendar::Page(p) => Some(p),
     };
     view! {
-        <div class="calendar-nav no-print" role="group" aria-label=text::CALENDAR_VIEW>
-            {switch(text::CALENDAR_LIST, "list", None)}
-            {switch(text::CALENDAR_WEEK, "week", Some(Span::Week))}
-            {switch(text::CALENDAR_MONTH, "month", Some(Span::Month))}
+        <div class="calendar-nav no-print" role="group" aria-label=text::calendar_view()>
+            {switch(text::calendar_list(), "list", None)}
+            {switch(text::calendar_week(), "week", Some(Span::Week))}
+            {switch(text::calendar_month(), "month", Some(Span::Month))}
         </div>
         {move || page().map(|p| view! {
             <div class="calendar-pager">
-                <button type="button" class="no-print" data-testid="calendar-prev" aria-label=text::EARLIER on:click=move |_| step(-1)>"‹"</button>
+                <button type="button" class="no-print" data-testid="calendar-prev" aria-label=text::earlier() on:click=move |_| step(-1)>"‹"</button>
                 <h3 data-testid="calendar-title">{page_title(p)}</h3>
-                <button type="button" class="no-print" data-testid="calendar-next" aria-label=text::LATER on:click=move |_| step(1)>"›"</button>
-                <button type="button" class="no-print" data-testid="calendar-today" on:click=move |_| go_today()>{text::TODAY}</button>
+                <button type="button" class="no-print" data-testid="calendar-next" aria-label=text::later() on:click=move |_| step(1)>"›"</button>
+                <button type="button" class="no-print" data-testid="calendar-today" on:click=move |_| go_today()>{text::today()}</button>
             </div>
         })}
     }
@@ -117,7 +117,7 @@ fn page_title(page: Page) -> String {
     match page.span {
         Span::Week => format!(
             "{} {} · {:02}.{:02}.–{:02}.{:02}.{}",
-            text::CALENDAR_WEEK_SHORT,
+            text::calendar_week_short(),
             first.iso_week_date().week(),
             first.day(),
             first.month(),
@@ -210,10 +210,10 @@ impl Entry {
                 {meta.map(|m| view! { <span class="meta">{m}</span> })}
                 {(!clashes.is_empty()).then(|| view! {
                     <span class="conflict-badge" data-testid=format!("conflict-{id}")>
-                        {format!("{} {}", text::CONFLICT_WITH, clashes.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "))}
+                        {format!("{} {}", text::conflict_with(), clashes.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "))}
                     </span>
                 })}
-                {a.item.demo.then(|| view! { <span class="demo-badge">{text::DEMO_DATA}</span> })}
+                {a.item.demo.then(|| view! { <span class="demo-badge">{text::demo_data()}</span> })}
             </button>
         }
     }

@@ -18,11 +18,11 @@ pub fn WallTiles(#[prop(into)] indicators: Signal<Option<Indicators>>) -> impl I
     };
     view! {
         <footer class="wall-tiles" aria-live="polite">
-            {tile(text::ACTIONS_TODAY, "actions-today", |i| i.actions_today)}
-            {tile(text::ACTIONS_WEEK, "actions-week", |i| i.actions_week)}
-            {tile(text::HOTSPOTS_ACTIVE, "hotspots-active", |i| i.hotspots_active)}
-            {tile(text::PATROLS_TODAY, "patrols-today", |i| i.patrols_today)}
-            {tile(text::CONFLICTS, "conflicts", |i| i.conflicts_week)}
+            {tile(text::actions_today(), "actions-today", |i| i.actions_today)}
+            {tile(text::actions_week(), "actions-week", |i| i.actions_week)}
+            {tile(text::hotspots_active(), "hotspots-active", |i| i.hotspots_active)}
+            {tile(text::patrols_today(), "patrols-today", |i| i.patrols_today)}
+            {tile(text::conflicts(), "conflicts", |i| i.conflicts_week)}
         </footer>
     }
 }

@@ -9,8 +9,8 @@ use crate::{
     api::{self, ApiError},
     components::{
         ApproximateNotice, ConnectionBanner, DistrictFacts, DistrictLayer, DistrictList,
-        DistrictToday, ItemLayers, LayerControls, LayerTables, Legend, LoadError, MapView,
-        OutlineLayer,
+        DistrictToday, ItemLayers, LanguageSwitch, LayerControls, LayerTables, Legend, LoadError,
+        MapView, OutlineLayer,
     },
     device,
     live::{LivePicture, use_live, use_picture},
@@ -116,8 +116,8 @@ pub fn CityMap() -> impl IntoView {
         View::NotFound => Some(
             view! {
                 <section class="not-found" data-testid="not-found">
-                    <p>{text::NOT_FOUND}</p>
-                    <A href="/">{text::BACK_TO_CITY}</A>
+                    <p>{text::not_found()}</p>
+                    <A href="/">{text::back_to_city()}</A>
                 </section>
             }
             .into_any(),
@@ -126,7 +126,7 @@ pub fn CityMap() -> impl IntoView {
             view! {
                 <p class="my-district">
                     <A href=View::District(key).path() attr:data-testid="my-district">
-                        {format!("Mein Bezirk: {}", key.short_name())}
+                        {format!("{}: {}", text::my_district(), key.short_name())}
                     </A>
                 </p>
             }
@@ -144,7 +144,9 @@ pub fn CityMap() -> impl IntoView {
             (Some(Err(e)), _, _) | (_, Some(Err(e)), _) | (_, _, Some(Err(e))) => {
                 error_view(e, retry).into_any()
             }
-            _ => view! { <p class="loading" data-testid="loading">{text::LOADING}</p> }.into_any(),
+            _ => {
+                view! { <p class="loading" data-testid="loading">{text::loading()}</p> }.into_any()
+            }
         }
     };
 
@@ -159,8 +161,11 @@ pub fn CityMap() -> impl IntoView {
         >
             <aside class="panel">
                 <header>
-                    <h1>{text::APP_TITLE}</h1>
-                    <p class="subtitle">{text::APP_SUBTITLE}</p>
+                    <div class="panel-title">
+                        <h1>{text::app_title()}</h1>
+                        <LanguageSwitch/>
+                    </div>
+                    <p class="subtitle">{text::app_subtitle()}</p>
                 </header>
                 <ConnectionBanner connected=live.connected/>
                 <Show when=any_approximate>

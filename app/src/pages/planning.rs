@@ -6,7 +6,7 @@ use crate::{
     api,
     components::{
         ActionForm, ConnectionBanner, CoverageList, DistrictLayer, Filters, HotspotForm,
-        ItemLayers, Legend, MapView, OutlineLayer, RouteForm, Timeline,
+        ItemLayers, LanguageSwitch, Legend, MapView, OutlineLayer, RouteForm, Timeline,
     },
     live::{live_list, use_live, use_picture},
     map::{MapContext, draw},
@@ -121,7 +121,7 @@ pub fn PlanningPage() -> impl IntoView {
         drawing
             .get()
             .and_then(Result::err)
-            .map(|e| view! { <p class="form-alert" role="alert">{format!("{} ({e})", text::DRAWING_UNAVAILABLE)}</p> })
+            .map(|e| view! { <p class="form-alert" role="alert">{format!("{} ({e})", text::drawing_unavailable())}</p> })
     };
     let tab = move |kind: FormKind, label: &'static str, id: &'static str| {
         view! {
@@ -134,16 +134,17 @@ pub fn PlanningPage() -> impl IntoView {
     view! {
         <div class="planning" data-testid="planning">
             <header class="planning-header">
-                <h1>{text::APP_TITLE} " – " {text::PLANNING}</h1>
+                <h1>{text::app_title()} " – " {text::planning()}</h1>
                 <div class="planning-actions no-print">
-                    <a href="/api/export/actions.ics" download="lagebild-hamm-massnahmen.ics" data-testid="ics-download">{text::ICS_DOWNLOAD}</a>
-                    <button type="button" data-testid="print" on:click=move |_| { let _ = window().print(); }>{text::PRINT_A3}</button>
+                    <LanguageSwitch/>
+                    <a href="/api/export/actions.ics" download="lagebild-hamm-massnahmen.ics" data-testid="ics-download">{text::ics_download()}</a>
+                    <button type="button" data-testid="print" on:click=move |_| { let _ = window().print(); }>{text::print_a3()}</button>
                 </div>
-                <p class="print-only">{move || format!("{}: {}", text::AS_OF, crate::format::date_today())}</p>
+                <p class="print-only">{move || format!("{}: {}", text::as_of(), crate::format::date_today())}</p>
             </header>
             <ConnectionBanner connected=live.connected/>
-            <section class="planning-timeline" aria-label=text::ACTIONS>
-                <h2>{text::ACTIONS}</h2>
+            <section class="planning-timeline" aria-label=text::actions()>
+                <h2>{text::actions()}</h2>
                 <div class="no-print">
                     <Filters view=shown agencies=agencies kinds=&[ItemKind::Action]/>
                 </div>
@@ -155,10 +156,10 @@ pub fn PlanningPage() -> impl IntoView {
                 <Legend colour_by=Signal::derive(|| None)/>
             </main>
             <aside class="planning-form no-print">
-                <div class="form-tabs" role="tablist" aria-label=text::NEW_ENTRY>
-                    {tab(FormKind::Action, text::NEW_ACTION, "action")}
-                    {tab(FormKind::Route, text::NEW_ROUTE, "route")}
-                    {tab(FormKind::Hotspot, text::NEW_HOTSPOT, "hotspot")}
+                <div class="form-tabs" role="tablist" aria-label=text::new_entry()>
+                    {tab(FormKind::Action, text::new_action(), "action")}
+                    {tab(FormKind::Route, text::new_route(), "route")}
+                    {tab(FormKind::Hotspot, text::new_hotspot(), "hotspot")}
                 </div>
                 {drawing_failed}
                 {move || match form.get() {

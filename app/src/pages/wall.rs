@@ -96,7 +96,7 @@ pub fn WallPage() -> impl IntoView {
         hotspots.read().iter().any(|h| h.item.demo) || actions.read().iter().any(|a| a.item.demo)
     };
     let title = move || {
-        current.get().map_or(text::WHOLE_CITY.to_owned(), |d| {
+        current.get().map_or(text::whole_city().to_owned(), |d| {
             d.official_name().to_owned()
         })
     };
@@ -123,14 +123,14 @@ pub fn WallPage() -> impl IntoView {
         (Some(Err(e)), _, _) | (_, Some(Err(e)), _) | (_, _, Some(Err(e))) => {
             view! { <p class="wall-error" role="alert">{e.to_string()}</p> }.into_any()
         }
-        _ => view! { <p class="loading">{text::LOADING}</p> }.into_any(),
+        _ => view! { <p class="loading">{text::loading()}</p> }.into_any(),
     };
 
     view! {
         <div class="wall" data-testid="wall">
             <header class="wall-header">
                 <div>
-                    <p class="wall-kicker">{text::APP_TITLE}</p>
+                    <p class="wall-kicker">{text::app_title()}</p>
                     <h1 data-testid="wall-title">{title}</h1>
                 </div>
                 <Clock/>
@@ -141,7 +141,7 @@ pub fn WallPage() -> impl IntoView {
             <div class="wall-notes">
                 <ApproximateNotice/>
                 <Show when=any_demo>
-                    <span class="demo-badge" data-testid="demo-badge">{text::DEMO_DATA}</span>
+                    <span class="demo-badge" data-testid="demo-badge">{text::demo_data()}</span>
                 </Show>
                 <Show when=move || stale_h.get()>
                     <span class="stale" data-testid="stale">"Daten nicht aktuell"</span>
