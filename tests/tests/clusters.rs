@@ -1,5 +1,5 @@
-//! Dense points cluster on the map (computed in Rust): the counts add up to every point, a
-//! click on a cluster zooms in and splits it, and a few points never cluster.
+//! Dense points cluster on the map (computed in Rust): the counts add up to every point,
+//! Enter on a focused cluster zooms in and splits it, and a few points never cluster.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -15,7 +15,7 @@ const TALLY: &str = "return {singles: document.querySelectorAll('path.hotspot').
     inClusters: [...document.querySelectorAll('.cluster-hotspot')].reduce((n, c) => n + Number(c.textContent.replace(/\\./g, '')), 0)};";
 
 #[tokio::test]
-async fn dense_hotspots_cluster_and_a_click_splits_them() {
+async fn dense_hotspots_cluster_and_enter_splits_them() {
     let server = TestServer::with_app().await;
     // A 12 × 10 grid of point hotspots, about 70 m apart, in the city centre.
     let n = 120;
@@ -65,14 +65,24 @@ async fn dense_hotspots_cluster_and_a_click_splits_them() {
     );
     assert_eq!(title[1], json!(0));
 
-    // A click on the biggest cluster zooms to its points: more markers, still every point.
+    // Enter on the focused biggest cluster (keyboard, no mouse) zooms to its points: more
+    // markers, still every point.
     browser
         .eval(
             "const biggest = [...document.querySelectorAll('.cluster-hotspot')]\
-               .sort((a, b) => Number(b.textContent) - Number(a.textContent))[0]; biggest.click(); return true;",
+               .sort((a, b) => Number(b.textContent) - Number(a.textContent))[0]; biggest.focus(); \
+             return document.activeElement === biggest;",
             vec![],
         )
         .await;
+    browser
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&char::from(fantoccini::key::Key::Enter).to_string())
+        .await
+        .unwrap();
     browser
         .wait_until(
             "the cluster to split",

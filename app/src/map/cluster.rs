@@ -38,7 +38,12 @@ pub fn cluster_layer(
     let marker = Marker::new_with_options(&LatLng::new(lat, lon), &marker_options);
     let [[west, south], [east, north]] = cluster.bounds;
     let map = map.clone();
-    let zoom_in = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+    // A click, or Enter while the marker has the keyboard focus (Leaflet forwards the key
+    // press to the layer).
+    let zoom_in = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        if !is_click_or_enter(&e) {
+            return;
+        }
         let bounds = LatLngBounds::new(&LatLng::new(south, west), &LatLng::new(north, east));
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(
@@ -49,5 +54,16 @@ pub fn cluster_layer(
         map.fit_bounds_with_options(&bounds, &options);
     });
     marker.on("click", zoom_in.as_ref().unchecked_ref());
+    marker.on("keypress", zoom_in.as_ref().unchecked_ref());
     Some((marker.unchecked_into(), zoom_in))
+}
+
+/// A Leaflet `click` event, or a `keypress` of Enter.
+fn is_click_or_enter(e: &JsValue) -> bool {
+    let get =
+        |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
+    if get(e, "type").as_string().as_deref() != Some("keypress") {
+        return true;
+    }
+    get(&get(e, "originalEvent"), "key").as_string().as_deref() == Some("Enter")
 }
