@@ -258,6 +258,19 @@ impl Browser {
         .await;
     }
 
+    /// The text of the first element `css` selects; panics if there is none.
+    pub async fn text(&self, css: &str) -> String {
+        let v = self
+            .eval(
+                "return document.querySelector(arguments[0])?.textContent ?? null;",
+                vec![json!(css)],
+            )
+            .await;
+        v.as_str()
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_owned()
+    }
+
     /// Clicks the element that `css` selects.
     pub async fn click(&self, css: &str) {
         self.client
@@ -353,10 +366,10 @@ impl Browser {
     /// Lays the page out for `media` (`print` or `screen`), as Chromium's print preview does.
     pub async fn emulate_media(&self, media: &str) {
         self.client
-            .issue_cmd(Cdp {
-                cmd: "Emulation.setEmulatedMedia",
-                params: json!({ "media": media }),
-            })
+            .issue_cmd(Chromedriver::cdp(
+                "Emulation.setEmulatedMedia",
+                json!({ "media": media }),
+            ))
             .await
             .expect("media emulation");
     }
@@ -367,7 +380,7 @@ impl Browser {
     pub async fn requested_urls(&self, origin: &str) -> Vec<String> {
         let log = self
             .client
-            .issue_cmd(GetLog("performance"))
+            .issue_cmd(Chromedriver::log("performance"))
             .await
             .expect("performance log");
         let mut urls = Vec::new();
@@ -401,54 +414,47 @@ impl Browser {
     }
 }
 
-/// Chromedriver's log endpoint (not part of W3C WebDriver, so fantoccini has no method for it).
+/// A chromedriver command outside W3C WebDriver (so fantoccini has no method for it): a POST
+/// to `session/{id}/{path}` with a JSON body.
 #[derive(Debug)]
-struct GetLog(&'static str);
+struct Chromedriver {
+    path: &'static str,
+    body: Value,
+}
 
-impl WebDriverCompatibleCommand for GetLog {
+impl Chromedriver {
+    /// The browser's log of `kind` (`performance`, `browser`).
+    fn log(kind: &str) -> Chromedriver {
+        Chromedriver {
+            path: "se/log",
+            body: json!({ "type": kind }),
+        }
+    }
+
+    /// A Chrome DevTools Protocol command.
+    fn cdp(cmd: &str, params: Value) -> Chromedriver {
+        Chromedriver {
+            path: "goog/cdp/execute",
+            body: json!({ "cmd": cmd, "params": params }),
+        }
+    }
+}
+
+impl WebDriverCompatibleCommand for Chromedriver {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({ "type": self.0 }).to_string()),
-        )
-    }
-}
-
-/// A Chrome DevTools Protocol command through chromedriver's `goog/cdp/execute`.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(json!({ "cmd": self.cmd, "params": self.params }).to_string()),
-        )
+        (http::Method::POST, Some(self.body.to_string()))
     }
 }
 

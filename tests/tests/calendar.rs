@@ -23,15 +23,6 @@ fn on_day(date: &str) -> String {
 
 const SHOWN: &str = "return [...new Set([...document.querySelectorAll('[data-testid=calendar] .timeline-item')].map(b => +b.dataset.testid.split('-')[1]))].sort((a, b) => a - b);";
 
-async fn title(browser: &Browser) -> Value {
-    browser
-        .eval(
-            "return document.querySelector('[data-testid=calendar-title]')?.textContent;",
-            vec![],
-        )
-        .await
-}
-
 async fn wait_for_url(browser: &Browser, part: &str) {
     browser
         .wait_until(
@@ -116,7 +107,10 @@ async fn week_and_month_pages_step_filter_and_live_in_the_url() {
         .await;
     // The week of 4 December: Monday 30 November to Sunday 6 December, ISO week 49. The night
     // operation shows on both days it touches; the conflict between the two is marked.
-    assert_eq!(title(&browser).await, json!("KW 49 · 30.11.–06.12.2026"));
+    assert_eq!(
+        browser.text("[data-testid=calendar-title]").await,
+        "KW 49 · 30.11.–06.12.2026"
+    );
     assert_eq!(
         browser.eval(&on_day("2026-12-04"), vec![]).await,
         json!([a, b])
@@ -156,7 +150,10 @@ async fn week_and_month_pages_step_filter_and_live_in_the_url() {
             Duration::from_secs(5),
         )
         .await;
-    assert_eq!(title(&browser).await, json!("Dezember 2026"));
+    assert_eq!(
+        browser.text("[data-testid=calendar-title]").await,
+        "Dezember 2026"
+    );
     assert_eq!(browser.eval(SHOWN, vec![]).await, json!([a, b, c]));
     assert!(
         !browser
@@ -189,7 +186,10 @@ async fn week_and_month_pages_step_filter_and_live_in_the_url() {
             &format!("return !!document.querySelector('[data-testid=timeline-{c}]');"),
         )
         .await;
-    assert_eq!(title(&again).await, json!("Dezember 2026"));
+    assert_eq!(
+        again.text("[data-testid=calendar-title]").await,
+        "Dezember 2026"
+    );
     assert_eq!(again.eval(SHOWN, vec![]).await, json!([c]));
     let controls = again
         .eval("return [document.querySelector('[data-testid=filter-kind-action]').value, document.querySelector('[data-testid=calendar-month]').getAttribute('aria-pressed')];", vec![])

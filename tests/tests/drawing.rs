@@ -36,18 +36,6 @@ async fn list(server: &TestServer, path: &str) -> Vec<Value> {
     body["features"].as_array().cloned().unwrap_or_default()
 }
 
-async fn status(browser: &Browser) -> String {
-    browser
-        .eval(
-            "return document.querySelector('[data-testid=geometry-status]').textContent;",
-            vec![],
-        )
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn a_planner_draws_and_edits_a_route_and_draws_a_hotspot_area() {
     let server = TestServer::with_app().await;
@@ -80,7 +68,7 @@ async fn a_planner_draws_and_edits_a_route_and_draws_a_hotspot_area() {
     browser
         .wait_until("the line in the form", "return document.querySelector('[data-testid=geometry-status]').textContent.startsWith('Linie gezeichnet');", Duration::from_secs(5))
         .await;
-    let drawn = status(&browser).await;
+    let drawn = browser.text("[data-testid=geometry-status]").await;
     assert!(
         drawn.contains("3 Punkte") || drawn.contains("4 Punkte"),
         "{drawn}"
@@ -93,16 +81,8 @@ async fn a_planner_draws_and_edits_a_route_and_draws_a_hotspot_area() {
             Duration::from_secs(5),
         )
         .await;
-    let reason = browser
-        .eval(
-            "return document.querySelector('[data-testid=error-weekly]').textContent;",
-            vec![],
-        )
-        .await;
-    assert!(
-        reason.as_str().unwrap().contains("Freitags abends"),
-        "{reason}"
-    );
+    let reason = browser.text("[data-testid=error-weekly]").await;
+    assert!(reason.contains("Freitags abends"), "{reason}");
     assert!(list(&server, api::ROUTES).await.is_empty(), "nothing saved");
 
     // Corrected, it is saved with the drawn line, inside Mitte.

@@ -25,18 +25,6 @@ async fn tile(browser: &Browser, id: &str) -> i64 {
     v.as_str().unwrap().parse().unwrap()
 }
 
-async fn title(browser: &Browser) -> String {
-    browser
-        .eval(
-            "return document.querySelector('[data-testid=wall-title]').textContent;",
-            vec![],
-        )
-        .await
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn the_wall_rotates_shows_indicators_and_updates_live() {
     let server = TestServer::with_app_and_demo().await;
@@ -50,7 +38,10 @@ async fn the_wall_rotates_shows_indicators_and_updates_live() {
         .wait_until("the wall with its tiles", READY, Duration::from_secs(20))
         .await;
 
-    assert_eq!(title(&browser).await, "Ganze Stadt");
+    assert_eq!(
+        browser.text("[data-testid=wall-title]").await,
+        "Ganze Stadt"
+    );
     let clock = browser
         .eval(
             "return document.querySelector('[data-testid=clock]').textContent;",

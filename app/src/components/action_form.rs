@@ -8,12 +8,10 @@ use model::{
 };
 
 use crate::{
-    api::ApiError,
     components::{
         GeometryEditor,
         form_kit::{
-            AgencyChecks, FormAlert, agency_options, field_message, options, reload, save,
-            select_field, text_field,
+            AgencyChecks, ItemDraft, ItemForm, agency_select, field_message, options, select_field,
         },
     },
     map::draw::Shape,
@@ -34,8 +32,10 @@ pub struct Draft {
     pub working_group: String,
 }
 
-impl Draft {
-    pub fn new() -> Draft {
+impl ItemDraft for Draft {
+    type Item = Action;
+
+    fn empty() -> Draft {
         Draft {
             kind: "joint_operation".into(),
             status: "planned".into(),
@@ -44,7 +44,7 @@ impl Draft {
         }
     }
 
-    pub fn of(a: &Action) -> Draft {
+    fn of(a: &Action) -> Draft {
         Draft {
             title: a.title.clone(),
             kind: a.kind.as_str().into(),
@@ -64,9 +64,12 @@ impl Draft {
         }
     }
 
-    /// The action this draft describes at `place`, keeping what the form does not show
-    /// (links, note) from `base`; problems the form can see itself come back per field.
-    pub fn to_action(
+    fn geometry(a: &Action) -> Option<Geometry> {
+        a.place.clone()
+    }
+
+    /// The action at `place`; links and note come from `base`.
+    fn to_item(
         &self,
         place: Option<Geometry>,
         base: Option<&Action>,
@@ -131,45 +134,19 @@ pub fn ActionForm(
     /// Called with the saved action.
     on_saved: Callback<Stored<Action>>,
 ) -> impl IntoView {
-    let draft = RwSignal::new(Draft::new());
-    let place = RwSignal::new(None::<Geometry>);
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
-    Effect::new(move |_| {
-        let current = editing.get();
-        draft.set(
-            current
-                .as_ref()
-                .map_or_else(Draft::new, |s| Draft::of(&s.item)),
-        );
-        place.set(current.and_then(|s| s.item.place));
-        error.set(None);
-    });
-
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let current = editing.get_untracked();
-        let base = current.as_ref().map(|s| &s.item);
-        match draft.get_untracked().to_action(place.get_untracked(), base) {
-            Ok(action) => {
-                let on_saved = Callback::new(move |saved: Stored<Action>| {
-                    if current.is_none() {
-                        draft.set(Draft::new());
-                        place.set(None);
-                    }
-                    on_saved.run(saved);
-                });
-                save(editing.get_untracked(), action, saving, error, on_saved);
-            }
-            Err(errors) => error.set(Some(ApiError::Invalid(errors))),
-        }
-    };
+    let form = ItemForm::<Draft>::new(editing, on_saved);
+    let ItemForm {
+        draft,
+        geometry: place,
+        error,
+        saving,
+        ..
+    } = form;
     let message = move |field: &'static str| field_message(error, field);
-    let input =
-        move |field, label, kind, get, set| text_field(draft, error, field, label, kind, get, set);
+    let input = move |field, label, kind, get, set| form.input(field, label, kind, get, set);
 
     view! {
-        <form class="action-form" on:submit=submit data-testid="action-form" novalidate>
+        <form class="action-form" on:submit=move |ev| form.submit(ev) data-testid="action-form" novalidate>
             <h2>{move || if editing.get().is_some() { text::edit_action() } else { text::new_action() }}</h2>
             {input("title", text::title(), "text", |d| d.title.clone(), |d, v| d.title = v)}
             {select_field(draft, error, "kind", text::kind(), ActionKind::ALL.iter().map(|k| (k.as_str(), text::action_kind(*k))).collect(), |d| d.kind.clone(), |d, v| d.kind = v)}
@@ -184,13 +161,7 @@ pub fn ActionForm(
                 </select>
                 {message("district")}
             </label>
-            <label class="field">
-                <span>{text::lead_agency()}</span>
-                <select name="lead_agency" data-testid="input-lead_agency" prop:value=move || draft.get().lead_agency on:change=move |ev| draft.update(|d| d.lead_agency = event_target_value(&ev))>
-                    {agency_options(agencies, draft, |d| d.lead_agency.clone())}
-                </select>
-                {message("lead_agency")}
-            </label>
+            {agency_select(draft, error, agencies, "lead_agency", text::lead_agency(), |d| d.lead_agency.clone(), |d, v| d.lead_agency = v)}
             <AgencyChecks agencies=agencies chosen=Signal::derive(move || draft.get().agencies)
                 on_toggle=Callback::new(move |(key, on): (String, bool)| draft.update(|d| { d.agencies.retain(|x| *x != key); if on { d.agencies.push(key); } }))
                 field="agencies" label=text::participating() error=error/>
@@ -205,7 +176,7 @@ pub fn ActionForm(
                 </label>
             </Show>
             {message("working_group")}
-            <FormAlert error=error on_reload=Callback::new(move |()| reload(editing.get_untracked(), on_saved))/>
+            {form.alert()}
             <button type="submit" class="primary" data-testid="save" disabled=move || saving.get()>{text::save()}</button>
         </form>
     }

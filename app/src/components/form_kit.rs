@@ -1,13 +1,117 @@
 //! What the item forms share: a message next to each field, the alert under the form (with
 //! "load the other version" when the save was stale), the agency check boxes, and saving.
 
+use geojson::Geometry;
 use leptos::prelude::*;
-use model::{Agency, Item, Stored};
+use model::{Agency, Item, Stored, validation::FieldError};
 
 use crate::{
     api::{self, ApiError},
     text,
 };
+
+/// A form's fields as the user typed them, for one kind of item with a geometry drawn on the
+/// map.
+pub trait ItemDraft: Clone + Send + Sync + 'static {
+    type Item: Item;
+    /// An empty form, with sensible defaults.
+    fn empty() -> Self;
+    /// The form filled from a stored item.
+    fn of(item: &Self::Item) -> Self;
+    /// The item's geometry, which the form edits on the map.
+    fn geometry(item: &Self::Item) -> Option<Geometry>;
+    /// The item the form describes, keeping from `base` what the form does not show; problems
+    /// the form can see itself come back per field.
+    fn to_item(
+        &self,
+        geometry: Option<Geometry>,
+        base: Option<&Self::Item>,
+    ) -> Result<Self::Item, Vec<FieldError>>;
+}
+
+/// An item form's state: its fields, its geometry, the last refusal, and whether it saves.
+pub struct ItemForm<D: ItemDraft> {
+    pub draft: RwSignal<D>,
+    pub geometry: RwSignal<Option<Geometry>>,
+    pub error: RwSignal<Option<ApiError>>,
+    pub saving: RwSignal<bool>,
+    /// The stored item shown (`None`: a new one).
+    pub editing: Signal<Option<Stored<D::Item>>>,
+    on_saved: Callback<Stored<D::Item>>,
+}
+
+impl<D: ItemDraft> Clone for ItemForm<D> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<D: ItemDraft> Copy for ItemForm<D> {}
+
+impl<D: ItemDraft> ItemForm<D> {
+    /// A form that shows `editing` (or an empty form) whenever it changes, and hands what
+    /// it saved to `on_saved`.
+    pub fn new(
+        editing: Signal<Option<Stored<D::Item>>>,
+        on_saved: Callback<Stored<D::Item>>,
+    ) -> ItemForm<D> {
+        let form = ItemForm {
+            draft: RwSignal::new(D::empty()),
+            geometry: RwSignal::new(None),
+            error: RwSignal::new(None),
+            saving: RwSignal::new(false),
+            editing,
+            on_saved,
+        };
+        Effect::new(move |_| {
+            let current = editing.get();
+            form.draft
+                .set(current.as_ref().map_or_else(D::empty, |s| D::of(&s.item)));
+            form.geometry
+                .set(current.as_ref().and_then(|s| D::geometry(&s.item)));
+            form.error.set(None);
+        });
+        form
+    }
+
+    /// The form's submit handler: checks the form and saves it, creating the item or
+    /// replacing the one shown if nobody changed it meanwhile.
+    pub fn submit(self, ev: leptos::ev::SubmitEvent) {
+        ev.prevent_default();
+        let current = self.editing.get_untracked();
+        let base = current.as_ref().map(|s| &s.item);
+        match self
+            .draft
+            .get_untracked()
+            .to_item(self.geometry.get_untracked(), base)
+        {
+            Ok(item) => save(current, item, self.saving, self.error, self.on_saved),
+            Err(errors) => self.error.set(Some(ApiError::Invalid(errors))),
+        }
+    }
+
+    /// Replaces the form's content with the version stored now (after a stale save).
+    pub fn reload(self) {
+        reload(self.editing.get_untracked(), self.on_saved);
+    }
+
+    /// The alert under the form, offering to load the other version after a stale save.
+    pub fn alert(self) -> impl IntoView {
+        view! { <FormAlert error=self.error on_reload=Callback::new(move |()| self.reload())/> }
+    }
+
+    /// A text input bound to one field of the draft.
+    pub fn input(
+        self,
+        field: &'static str,
+        label: &'static str,
+        kind: &'static str,
+        get: fn(&D) -> String,
+        set: fn(&mut D, String),
+    ) -> impl IntoView {
+        text_field(self.draft, self.error, field, label, kind, get, set)
+    }
+}
 
 /// The server's (or the form's own) reason for `field`, shown next to it.
 pub fn field_message(
@@ -84,7 +188,7 @@ pub fn AgencyChecks(
 
 /// Saves `item`: creates it, or replaces `current` if nobody changed it meanwhile. The result
 /// goes to `on_saved`, a refusal into `error`.
-pub fn save<T: Item>(
+fn save<T: Item>(
     current: Option<Stored<T>>,
     item: T,
     saving: RwSignal<bool>,
@@ -109,7 +213,7 @@ pub fn save<T: Item>(
 }
 
 /// Loads the version of `current` stored now and hands it to `on_saved`.
-pub fn reload<T: Item>(current: Option<Stored<T>>, on_saved: Callback<Stored<T>>) {
+fn reload<T: Item>(current: Option<Stored<T>>, on_saved: Callback<Stored<T>>) {
     if let Some(s) = current {
         leptos::task::spawn_local(async move {
             if let Ok(fresh) = api::item::<T>(s.id).await {
@@ -175,14 +279,18 @@ pub fn select_field<D: Send + Sync + 'static>(
     }
 }
 
-/// The agencies as choices (key, name) for a `<select>`, chosen one marked: the options
-/// arrive after the value.
-pub fn agency_options<D: Send + Sync + 'static>(
-    agencies: Signal<Vec<Agency>>,
+/// A labelled `<select>` of the agencies bound to one field of a draft, with its message.
+/// Each option says whether it is chosen: the agencies may arrive after the value.
+pub fn agency_select<D: Send + Sync + 'static>(
     draft: RwSignal<D>,
+    error: RwSignal<Option<ApiError>>,
+    agencies: Signal<Vec<Agency>>,
+    field: &'static str,
+    label: &'static str,
     get: fn(&D) -> String,
+    set: fn(&mut D, String),
 ) -> impl IntoView {
-    move || {
+    let options = move || {
         agencies
             .get()
             .into_iter()
@@ -192,5 +300,15 @@ pub fn agency_options<D: Send + Sync + 'static>(
                 view! { <option value=key prop:selected=move || draft.with(get) == k>{a.name}</option> }
             })
             .collect_view()
+    };
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <select name=field data-testid=format!("input-{field}") prop:value=move || draft.with(get)
+                on:change=move |ev| draft.update(|d| set(d, event_target_value(&ev)))>
+                {options}
+            </select>
+            {field_message(error, field)}
+        </label>
     }
 }

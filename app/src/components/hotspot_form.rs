@@ -8,12 +8,9 @@ use model::{
 };
 
 use crate::{
-    api::ApiError,
     components::{
         GeometryEditor,
-        form_kit::{
-            FormAlert, agency_options, field_message, reload, save, select_field, text_field,
-        },
+        form_kit::{ItemDraft, ItemForm, agency_select, field_message, select_field},
     },
     format,
     map::draw::Shape,
@@ -33,8 +30,10 @@ pub struct HotspotDraft {
     pub review_date: String,
 }
 
-impl HotspotDraft {
-    pub fn new() -> HotspotDraft {
+impl ItemDraft for HotspotDraft {
+    type Item = Hotspot;
+
+    fn empty() -> HotspotDraft {
         let in_half_a_year = model::schedule::local(jiff::Timestamp::now())
             .date()
             .checked_add(jiff::ToSpan::months(6))
@@ -50,7 +49,7 @@ impl HotspotDraft {
         }
     }
 
-    pub fn of(h: &Hotspot) -> HotspotDraft {
+    fn of(h: &Hotspot) -> HotspotDraft {
         HotspotDraft {
             title: h.title.clone(),
             category: h.category.as_str().into(),
@@ -61,9 +60,12 @@ impl HotspotDraft {
         }
     }
 
-    /// The hotspot this draft describes at `place` (an area or a point), keeping the note
-    /// from `base`.
-    pub fn to_hotspot(
+    fn geometry(h: &Hotspot) -> Option<Geometry> {
+        Some(h.geometry.clone())
+    }
+
+    /// The hotspot at `place` (an area or a point); the note comes from `base`.
+    fn to_item(
         &self,
         place: Option<Geometry>,
         base: Option<&Hotspot>,
@@ -112,12 +114,6 @@ impl HotspotDraft {
     }
 }
 
-impl Default for HotspotDraft {
-    fn default() -> Self {
-        HotspotDraft::new()
-    }
-}
-
 /// Creates or edits a hotspot: an area drawn on the map (or a point), its category and
 /// severity, the hours it matters, and when it must be reviewed.
 #[component]
@@ -126,51 +122,27 @@ pub fn HotspotForm(
     #[prop(into)] agencies: Signal<Vec<Agency>>,
     on_saved: Callback<Stored<Hotspot>>,
 ) -> impl IntoView {
-    let draft = RwSignal::new(HotspotDraft::new());
-    let place = RwSignal::new(None::<Geometry>);
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
-    Effect::new(move |_| {
-        let current = editing.get();
-        draft.set(
-            current
-                .as_ref()
-                .map_or_else(HotspotDraft::new, |s| HotspotDraft::of(&s.item)),
-        );
-        place.set(current.map(|s| s.item.geometry));
-        error.set(None);
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let current = editing.get_untracked();
-        match draft
-            .get_untracked()
-            .to_hotspot(place.get_untracked(), current.as_ref().map(|s| &s.item))
-        {
-            Ok(hotspot) => save(current, hotspot, saving, error, on_saved),
-            Err(errors) => error.set(Some(ApiError::Invalid(errors))),
-        }
-    };
-    let input =
-        move |field, label, kind, get, set| text_field(draft, error, field, label, kind, get, set);
+    let form = ItemForm::<HotspotDraft>::new(editing, on_saved);
+    let ItemForm {
+        draft,
+        geometry: place,
+        error,
+        saving,
+        ..
+    } = form;
+    let input = move |field, label, kind, get, set| form.input(field, label, kind, get, set);
     view! {
-        <form class="action-form" on:submit=submit data-testid="hotspot-form" novalidate>
+        <form class="action-form" on:submit=move |ev| form.submit(ev) data-testid="hotspot-form" novalidate>
             <h2>{move || if editing.get().is_some() { text::edit_hotspot() } else { text::new_hotspot() }}</h2>
             {input("title", text::title(), "text", |d: &HotspotDraft| d.title.clone(), |d: &mut HotspotDraft, v| d.title = v)}
             <GeometryEditor geometry=place shapes=&[Shape::Area, Shape::Point] label=text::hotspot_place() message=ViewFn::from(field_message(error, "geometry"))/>
             {select_field(draft, error, "category", text::category_label(), HotspotCategory::ALL.iter().map(|c| (c.as_str(), text::category(*c))).collect(), |d| d.category.clone(), |d, v| d.category = v)}
             {select_field(draft, error, "severity", text::severity_label(), Severity::ALL.iter().map(|s| (s.as_str(), text::severity(*s))).collect(), |d| d.severity.clone(), |d, v| d.severity = v)}
-            <label class="field">
-                <span>{text::owner_agency()}</span>
-                <select name="agency" data-testid="input-agency" prop:value=move || draft.get().agency on:change=move |ev| draft.update(|d| d.agency = event_target_value(&ev))>
-                    {agency_options(agencies, draft, |d| d.agency.clone())}
-                </select>
-                {field_message(error, "agency")}
-            </label>
+            {agency_select(draft, error, agencies, "agency", text::owner_agency(), |d| d.agency.clone(), |d, v| d.agency = v)}
             {input("hours", text::hours(), "text", |d: &HotspotDraft| d.hours.clone(), |d: &mut HotspotDraft, v| d.hours = v)}
             <p class="hint">{text::weekly_hint()}</p>
             {input("review_date", text::review_date(), "date", |d: &HotspotDraft| d.review_date.clone(), |d: &mut HotspotDraft, v| d.review_date = v)}
-            <FormAlert error=error on_reload=Callback::new(move |()| reload(editing.get_untracked(), on_saved))/>
+            {form.alert()}
             <button type="submit" class="primary" data-testid="save-hotspot" disabled=move || saving.get()>{text::save()}</button>
         </form>
     }

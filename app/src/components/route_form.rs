@@ -5,13 +5,9 @@ use model::{
 };
 
 use crate::{
-    api::ApiError,
     components::{
         GeometryEditor,
-        form_kit::{
-            AgencyChecks, FormAlert, agency_options, field_message, reload, save, select_field,
-            text_field,
-        },
+        form_kit::{AgencyChecks, ItemDraft, ItemForm, agency_select, field_message, select_field},
     },
     format,
     map::draw::Shape,
@@ -29,8 +25,10 @@ pub struct RouteDraft {
     pub weekly: String,
 }
 
-impl RouteDraft {
-    pub fn new() -> RouteDraft {
+impl ItemDraft for RouteDraft {
+    type Item = PatrolRoute;
+
+    fn empty() -> RouteDraft {
         RouteDraft {
             title: String::new(),
             agency: "polizei".into(),
@@ -40,7 +38,7 @@ impl RouteDraft {
         }
     }
 
-    pub fn of(r: &PatrolRoute) -> RouteDraft {
+    fn of(r: &PatrolRoute) -> RouteDraft {
         RouteDraft {
             title: r.title.clone(),
             agency: r.agency.to_string(),
@@ -50,9 +48,12 @@ impl RouteDraft {
         }
     }
 
-    /// The route this draft describes along `line`, keeping what the form does not show
-    /// (one-off dates, note) from `base`.
-    pub fn to_route(
+    fn geometry(r: &PatrolRoute) -> Option<Geometry> {
+        Some(r.geometry.clone())
+    }
+
+    /// The route along `line`; one-off dates and note come from `base`.
+    fn to_item(
         &self,
         line: Option<Geometry>,
         base: Option<&PatrolRoute>,
@@ -96,12 +97,6 @@ impl RouteDraft {
     }
 }
 
-impl Default for RouteDraft {
-    fn default() -> Self {
-        RouteDraft::new()
-    }
-}
-
 /// Creates or edits a patrol route: its line drawn and edited on the map, the agencies that
 /// walk it together, and its weekly hours.
 #[component]
@@ -110,52 +105,28 @@ pub fn RouteForm(
     #[prop(into)] agencies: Signal<Vec<Agency>>,
     on_saved: Callback<Stored<PatrolRoute>>,
 ) -> impl IntoView {
-    let draft = RwSignal::new(RouteDraft::new());
-    let line = RwSignal::new(None::<Geometry>);
-    let error = RwSignal::new(None::<ApiError>);
-    let saving = RwSignal::new(false);
-    Effect::new(move |_| {
-        let current = editing.get();
-        draft.set(
-            current
-                .as_ref()
-                .map_or_else(RouteDraft::new, |s| RouteDraft::of(&s.item)),
-        );
-        line.set(current.map(|s| s.item.geometry));
-        error.set(None);
-    });
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let current = editing.get_untracked();
-        match draft
-            .get_untracked()
-            .to_route(line.get_untracked(), current.as_ref().map(|s| &s.item))
-        {
-            Ok(route) => save(current, route, saving, error, on_saved),
-            Err(errors) => error.set(Some(ApiError::Invalid(errors))),
-        }
-    };
-    let input =
-        move |field, label, kind, get, set| text_field(draft, error, field, label, kind, get, set);
+    let form = ItemForm::<RouteDraft>::new(editing, on_saved);
+    let ItemForm {
+        draft,
+        geometry: line,
+        error,
+        saving,
+        ..
+    } = form;
+    let input = move |field, label, kind, get, set| form.input(field, label, kind, get, set);
     view! {
-        <form class="action-form" on:submit=submit data-testid="route-form" novalidate>
+        <form class="action-form" on:submit=move |ev| form.submit(ev) data-testid="route-form" novalidate>
             <h2>{move || if editing.get().is_some() { text::edit_route() } else { text::new_route() }}</h2>
             {input("title", text::title(), "text", |d: &RouteDraft| d.title.clone(), |d: &mut RouteDraft, v| d.title = v)}
             <GeometryEditor geometry=line shapes=&[Shape::Line] label=text::route_line() message=ViewFn::from(field_message(error, "geometry"))/>
             {select_field(draft, error, "occasion", text::occasion_label(), Occasion::ALL.iter().map(|o| (o.as_str(), text::occasion(*o))).collect(), |d| d.occasion.clone(), |d, v| d.occasion = v)}
-            <label class="field">
-                <span>{text::owner_agency()}</span>
-                <select name="agency" data-testid="input-agency" prop:value=move || draft.get().agency on:change=move |ev| draft.update(|d| d.agency = event_target_value(&ev))>
-                    {agency_options(agencies, draft, |d| d.agency.clone())}
-                </select>
-                {field_message(error, "agency")}
-            </label>
+            {agency_select(draft, error, agencies, "agency", text::owner_agency(), |d| d.agency.clone(), |d, v| d.agency = v)}
             <AgencyChecks agencies=agencies chosen=Signal::derive(move || draft.get().agencies)
                 on_toggle=Callback::new(move |(key, on): (String, bool)| draft.update(|d| { d.agencies.retain(|x| *x != key); if on { d.agencies.push(key); } }))
                 field="agencies" label=text::walked_by() error=error/>
             {input("weekly", text::weekly_hours(), "text", |d: &RouteDraft| d.weekly.clone(), |d: &mut RouteDraft, v| d.weekly = v)}
             <p class="hint">{text::weekly_hint()}</p>
-            <FormAlert error=error on_reload=Callback::new(move |()| reload(editing.get_untracked(), on_saved))/>
+            {form.alert()}
             <button type="submit" class="primary" data-testid="save-route" disabled=move || saving.get()>{text::save()}</button>
         </form>
     }
