@@ -260,3 +260,39 @@ async fn refreshing_the_wall_many_times_leaves_no_layers_or_nodes_behind() {
         "[elements, paths] before and after 40 redraws"
     );
 }
+
+#[tokio::test]
+async fn the_walls_map_follows_the_layer_and_agency_filters_in_the_url() {
+    let server = TestServer::with_app_and_demo().await;
+    let browser = Browser::start(1920, 1080).await;
+    // Only the KOD's hotspots, no routes or actions; the tiles still count everything.
+    browser
+        .open(
+            &format!(
+                "{}/wand?rotation=3600&ebenen=brennpunkte&behoerde=kod",
+                server.url
+            ),
+            READY,
+        )
+        .await;
+    browser
+        .wait_until(
+            "the KOD's hotspots",
+            "return document.querySelectorAll('path.hotspot').length > 0;",
+            Duration::from_secs(5),
+        )
+        .await;
+    let counts = browser
+        .eval(
+            "return [document.querySelectorAll('path.hotspot').length, document.querySelectorAll('path.route').length, \
+             document.querySelectorAll('path.action').length];",
+            vec![],
+        )
+        .await;
+    // The demo has two KOD hotspots (as on the city map).
+    assert_eq!(counts, json!([2, 0, 0]));
+    assert!(
+        tile(&browser, "actions-week").await > 0,
+        "tiles are not filtered"
+    );
+}

@@ -13,6 +13,7 @@ use crate::{
     live::{last_good, use_live},
     map::MapContext,
     text,
+    view_state::ViewState,
 };
 
 /// Seconds per view unless `?rotation=` says otherwise; at least [`MIN_ROTATION`].
@@ -92,6 +93,19 @@ pub fn WallPage() -> impl IntoView {
         }),
         None,
     );
+    // The map's layers follow the view in the URL (`ebenen`, `behoerde`, `zeit`, …) like the
+    // city map's, so a wall can show e.g. only today's patrols; the tiles count everything.
+    let shown = Memo::new(move |_| {
+        let q = query.read();
+        ViewState::from_query(|k| q.get(k))
+    });
+    let now = move || {
+        minute.track();
+        jiff::Timestamp::now()
+    };
+    let shown_hotspots = Signal::derive(move || shown.get().select(hotspots.get(), now()));
+    let shown_routes = Signal::derive(move || shown.get().select(routes.get(), now()));
+    let shown_actions = Signal::derive(move || shown.get().select(actions.get(), now()));
     let any_demo = move || {
         hotspots.read().iter().any(|h| h.item.demo) || actions.read().iter().any(|a| a.item.demo)
     };
@@ -115,7 +129,7 @@ pub fn WallPage() -> impl IntoView {
                         city_bounds=city_bounds
                         attribution=attribution
                     />
-                    <ItemLayers hotspots=hotspots routes=routes actions=actions/>
+                    <ItemLayers hotspots=shown_hotspots routes=shown_routes actions=shown_actions/>
                 </MapView>
             }
             .into_any()
