@@ -229,6 +229,15 @@ impl ViewState {
         parts.join("&")
     }
 
+    /// The page's `data-theme`: `light`, `dark`, or `auto` (the device's setting).
+    pub fn theme_name(&self) -> &'static str {
+        match self.theme {
+            Some(Theme::Light) => "light",
+            Some(Theme::Dark) => "dark",
+            None => "auto",
+        }
+    }
+
     /// The filter for items at `now`.
     pub fn query(&self, now: Timestamp) -> LayerQuery {
         let window = match self.time {

@@ -182,10 +182,15 @@ async fn week_and_month_pages_step_filter_and_live_in_the_url() {
     let again = Browser::start(1600, 1000).await;
     again
         .open(
-            &format!("{}{url}", server.url),
+            &format!("{}{url}&thema=dunkel", server.url),
             &format!("return !!document.querySelector('[data-testid=timeline-{c}]');"),
         )
         .await;
+    // The dark theme from the URL applies to the planning screen as well.
+    let theme = again
+        .eval("const p = document.querySelector('.planning'); return [p.dataset.theme, getComputedStyle(p).backgroundColor];", vec![])
+        .await;
+    assert_eq!(theme, json!(["dark", "rgb(17, 20, 23)"]));
     assert_eq!(
         again.text("[data-testid=calendar-title]").await,
         "Dezember 2026"

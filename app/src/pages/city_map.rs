@@ -153,11 +153,7 @@ pub fn CityMap() -> impl IntoView {
     view! {
         <div
             class="layout"
-            data-theme=move || match shown.get().theme {
-                Some(crate::view_state::Theme::Dark) => "dark",
-                Some(crate::view_state::Theme::Light) => "light",
-                None => "auto",
-            }
+            data-theme=move || shown.get().theme_name()
         >
             <aside class="panel">
                 <header>

@@ -132,7 +132,7 @@ pub fn PlanningPage() -> impl IntoView {
     };
 
     view! {
-        <div class="planning" data-testid="planning">
+        <div class="planning" data-testid="planning" data-theme=move || shown.get().theme_name()>
             <header class="planning-header">
                 <h1>{text::app_title()} " – " {text::planning()}</h1>
                 <div class="planning-actions no-print">
