@@ -25,6 +25,7 @@ pub mod import;
 pub mod json;
 pub mod openapi;
 pub mod routes;
+pub mod security;
 pub mod seed;
 pub mod startup;
 pub mod state;

@@ -363,6 +363,23 @@ impl Browser {
         }
     }
 
+    /// The Content-Security-Policy violations Chromium reported on the console since the last
+    /// call (reading the log empties it).
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let log = self
+            .client
+            .issue_cmd(Chromedriver::log("browser"))
+            .await
+            .expect("browser log");
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry["message"].as_str())
+            .filter(|m| m.contains("Content Security Policy"))
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// Lays the page out for `media` (`print` or `screen`), as Chromium's print preview does.
     pub async fn emulate_media(&self, media: &str) {
         self.client

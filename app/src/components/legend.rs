@@ -16,7 +16,7 @@ pub fn Legend(#[prop(into)] colour_by: Signal<Option<Metric>>) -> impl IntoView 
                 <h3>{title}</h3>
                 <ul data-testid="legend-classes">
                     {CLASS_LABELS.iter().zip(CLASS_COLOURS).map(|(label, colour)| view! {
-                        <li><span class="sym box" style=format!("background:{colour}")></span>{*label}</li>
+                        <li><span class="sym box" style:background=colour></span>{*label}</li>
                     }).collect_view()}
                 </ul>
             }
@@ -26,11 +26,11 @@ pub fn Legend(#[prop(into)] colour_by: Signal<Option<Metric>>) -> impl IntoView 
         <section class="legend" aria-label=text::legend() data-testid="legend">
             <h2>{text::legend()}</h2>
             <ul>
-                <li><span class="sym dot" style="background:#D55E00"></span>{text::legend_high()}</li>
-                <li><span class="sym dot" style="background:#E69F00"></span>{text::legend_medium()}</li>
-                <li><span class="sym dot" style="background:#F0E442"></span>{text::legend_low()}</li>
+                <li><span class="sym dot high"></span>{text::legend_high()}</li>
+                <li><span class="sym dot medium"></span>{text::legend_medium()}</li>
+                <li><span class="sym dot low"></span>{text::legend_low()}</li>
                 <li><span class="sym line"></span>{text::legend_route()}</li>
-                <li><span class="sym dot small" style="background:#0072B2"></span>{text::legend_action()}</li>
+                <li><span class="sym dot small action"></span>{text::legend_action()}</li>
                 <li><span class="sym cluster-sym">"12"</span>{text::legend_cluster()}</li>
             </ul>
             {classes}

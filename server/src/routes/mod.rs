@@ -16,11 +16,13 @@ use std::sync::OnceLock;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    http::{HeaderMap, Method, header},
+    http::{HeaderMap, Method, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{MethodRouter, get, post},
 };
 use model::{Action, Hotspot, PatrolRoute, api};
+
+use tower_http::timeout::TimeoutLayer;
 
 use crate::{error::AppError, json::MAX_BODY, state::AppState};
 
@@ -193,11 +195,23 @@ async fn openapi_json() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], doc.as_str()).into_response()
 }
 
+/// How long one API request may take, reading its body included.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// All `/api` routes. Unknown API paths and methods get JSON errors, never the app's HTML.
 pub fn api() -> Router<AppState> {
     let mut router = Router::new();
     for e in endpoints() {
-        router = router.route(e.path, e.handler);
+        // Every request but the event stream (which stays open) must be answered in time.
+        let handler = if e.path == api::EVENTS {
+            e.handler
+        } else {
+            e.handler.layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                REQUEST_TIMEOUT,
+            ))
+        };
+        router = router.route(e.path, handler);
     }
     router
         .route("/api", get(not_found))
@@ -245,3 +259,5 @@ pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_headers;

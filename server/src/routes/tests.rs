@@ -24,7 +24,7 @@ async fn test_app(dist: &std::path::Path) -> TestApp {
     let config = Config::for_tests(data.path().to_owned(), dist.to_owned());
     let state = startup::state(&config).await.expect("state");
     TestApp {
-        router: startup::app(state, dist),
+        router: startup::app(state, dist, None),
         _data: data,
     }
 }

@@ -1,0 +1,200 @@
+//! HTTP hardening on every response: a strict Content-Security-Policy, `nosniff`, no referrer,
+//! no framing; `no-store` for the API; long caching for the app's hashed files and
+//! revalidation for everything else; compression.
+//!
+//! The policy allows no inline script or style and no `eval`; the WebAssembly needs
+//! `'wasm-unsafe-eval'`. Trunk's start-up script is inline in `index.html`, so the policy
+//! carries the SHA-256 of each inline script found there when the server starts.
+
+use std::path::Path;
+
+use axum::{
+    extract::Request,
+    http::{HeaderName, HeaderValue, header},
+    middleware::Next,
+    response::Response,
+};
+use base64::{Engine, engine::general_purpose::STANDARD};
+use sha2::{Digest, Sha256};
+
+/// `script-src` hashes of the inline `<script>` elements of `html` (`'sha256-…'`).
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..tag_end];
+        let body_and_more = &after[tag_end + 1..];
+        let Some(close) = body_and_more.find("</script>") else {
+            break;
+        };
+        if !tag.contains("src=") {
+            let digest = Sha256::digest(&body_and_more.as_bytes()[..close]);
+            hashes.push(format!("'sha256-{}'", STANDARD.encode(digest)));
+        }
+        rest = &body_and_more[close..];
+    }
+    hashes
+}
+
+/// The origin (`scheme://host[:port]`) of a tile URL template, for `img-src`.
+fn origin_of(url: &str) -> Option<&str> {
+    let scheme_end = url.find("://")? + 3;
+    let host_end = url[scheme_end..]
+        .find('/')
+        .map_or(url.len(), |i| scheme_end + i);
+    Some(&url[..host_end])
+}
+
+/// The Content-Security-Policy for the app built in `dist_dir`, with tiles from `tile_url`.
+pub fn content_security_policy(dist_dir: &Path, tile_url: Option<&str>) -> String {
+    let index = std::fs::read_to_string(dist_dir.join("index.html")).unwrap_or_default();
+    let mut script = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
+    script.extend(inline_script_hashes(&index));
+    let mut img = vec!["'self'".to_owned(), "data:".to_owned()];
+    // A template may put `{s}` in the host (`https://{s}.tile.example`): allow its subdomains.
+    img.extend(
+        tile_url
+            .and_then(origin_of)
+            .map(|o| o.replace("{s}.", "*.")),
+    );
+    [
+        "default-src 'self'".to_owned(),
+        format!("script-src {}", script.join(" ")),
+        "style-src 'self'".to_owned(),
+        format!("img-src {}", img.join(" ")),
+        "connect-src 'self'".to_owned(),
+        "font-src 'self'".to_owned(),
+        "object-src 'none'".to_owned(),
+        "base-uri 'none'".to_owned(),
+        "frame-ancestors 'none'".to_owned(),
+        "form-action 'self'".to_owned(),
+    ]
+    .join("; ")
+}
+
+/// The headers every response carries.
+#[derive(Debug, Clone)]
+pub struct SecurityHeaders {
+    csp: HeaderValue,
+}
+
+impl SecurityHeaders {
+    pub fn new(dist_dir: &Path, tile_url: Option<&str>) -> SecurityHeaders {
+        let policy = content_security_policy(dist_dir, tile_url);
+        SecurityHeaders {
+            // Built from hashes and a validated tile URL: always a valid header value.
+            csp: HeaderValue::from_str(&policy)
+                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
+        }
+    }
+
+    fn apply(&self, path: &str, response: &mut Response) {
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        );
+        headers.insert(header::CACHE_CONTROL, cache_control(path));
+    }
+}
+
+/// `/api/…` is never stored; files whose names carry Trunk's content hash never change and
+/// are cached for a year; everything else (index.html, Leaflet's files) is revalidated.
+fn cache_control(path: &str) -> HeaderValue {
+    if path == "/api" || path.starts_with("/api/") {
+        HeaderValue::from_static("no-store")
+    } else if has_content_hash(path) {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else {
+        HeaderValue::from_static("no-cache")
+    }
+}
+
+/// `app-d098a52d949a5195_bg.wasm`, `app-f1a1769a9e824d0b.css`: a 16-hex-digit hash after a
+/// dash, before the extension or `_bg`.
+fn has_content_hash(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The middleware: runs the request, then sets the headers on whatever answered.
+pub async fn headers(
+    axum::extract::State(security): axum::extract::State<SecurityHeaders>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    security.apply(&path, &mut response);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_are_not() {
+        let html = r#"<script src="/leaflet/leaflet.js"></script>
+<script type="module">
+import init from '/app.js';
+</script>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        let expected = STANDARD.encode(Sha256::digest(b"\nimport init from '/app.js';\n"));
+        assert_eq!(hashes[0], format!("'sha256-{expected}'"));
+    }
+
+    #[test]
+    fn the_policy_allows_no_inline_code_and_names_the_tile_server() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "<script>boot()</script>").unwrap();
+        let csp = content_security_policy(
+            dir.path(),
+            Some("https://{s}.tiles.example/{z}/{x}/{y}.png"),
+        );
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
+            "{csp}"
+        );
+        for part in [
+            "script-src 'self' 'wasm-unsafe-eval' 'sha256-",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "img-src 'self' data: https://*.tiles.example;",
+        ] {
+            assert!(csp.contains(part), "{part} missing from {csp}");
+        }
+        let none = content_security_policy(dir.path(), None);
+        assert!(none.contains("img-src 'self' data:;"), "{none}");
+    }
+
+    #[test]
+    fn only_hashed_file_names_are_cached_for_long() {
+        assert!(has_content_hash("/app-d098a52d949a5195_bg.wasm"));
+        assert!(has_content_hash("/app-f1a1769a9e824d0b.css"));
+        assert!(!has_content_hash("/leaflet/leaflet.js"));
+        assert!(!has_content_hash("/index.html"));
+        assert!(!has_content_hash("/bezirk/bockum-hoevel"));
+        assert_eq!(cache_control("/api/hotspots"), "no-store");
+        assert_eq!(cache_control("/"), "no-cache");
+    }
+}
