@@ -260,4 +260,6 @@ pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_fuzz;
+#[cfg(test)]
 mod tests_headers;
