@@ -13,14 +13,7 @@ const MAP_READY: &str = "return document.querySelectorAll('path.district').lengt
      && document.querySelectorAll('[data-testid^=\"district-label-\"]').length === 7;";
 
 async fn open(browser: &Browser, url: &str) {
-    browser.client.goto(url).await.expect("page opens");
-    browser
-        .wait_until(
-            "seven district shapes and labels",
-            MAP_READY,
-            Duration::from_secs(20),
-        )
-        .await;
+    browser.open(url, MAP_READY).await;
 }
 
 async fn current_path(browser: &Browser) -> String {

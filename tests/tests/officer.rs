@@ -13,16 +13,10 @@ async fn a_district_officer_checks_mitte_on_a_phone() {
     let server = TestServer::with_app_and_demo().await;
     let browser = Browser::start(360, 740).await;
     browser
-        .client
-        .goto(&format!("{}/bezirk/mitte", server.url))
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            "the officer's sections",
+        .open(
+            &format!("{}/bezirk/mitte", server.url),
             "return !!document.querySelector('[data-testid=district-today]') \
              && document.querySelectorAll('[data-testid=officer-week] li').length > 0;",
-            Duration::from_secs(20),
         )
         .await;
     for id in [

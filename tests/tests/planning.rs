@@ -15,25 +15,13 @@ const READY: &str = "return !!document.querySelector('[data-testid=action-form]'
     && document.querySelectorAll('[data-testid=input-lead_agency] option').length >= 8;";
 
 async fn fill(browser: &Browser, field: &str, value: &str) {
-    // Set the value the way a user's typing would, firing `input`.
     browser
-        .eval(
-            "const el = document.querySelector(`[data-testid=input-${arguments[0]}]`); \
-             el.value = arguments[1]; el.dispatchEvent(new Event(el.tagName === 'SELECT' ? 'change' : 'input', {bubbles: true})); return true;",
-            vec![json!(field), json!(value)],
-        )
+        .set_value(&format!("[data-testid=input-{field}]"), value)
         .await;
 }
 
 async fn save(browser: &Browser) {
-    browser
-        .client
-        .find(Locator::Css("[data-testid=save]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click("[data-testid=save]").await;
 }
 
 #[tokio::test]
@@ -41,12 +29,7 @@ async fn a_planner_creates_an_action_sees_validation_and_a_conflict() {
     let server = TestServer::with_app().await;
     let browser = Browser::start(1600, 1000).await;
     browser
-        .client
-        .goto(&format!("{}/planung", server.url))
-        .await
-        .unwrap();
-    browser
-        .wait_until("the planning form", READY, Duration::from_secs(20))
+        .open(&format!("{}/planung", server.url), READY)
         .await;
 
     // End before start: the message stands next to the "end" field, and nothing is stored.
@@ -136,12 +119,7 @@ async fn a_stale_edit_is_refused_with_the_offer_to_load_the_other_version() {
 
     let browser = Browser::start(1600, 1000).await;
     browser
-        .client
-        .goto(&format!("{}/planung", server.url))
-        .await
-        .unwrap();
-    browser
-        .wait_until("the planning form", READY, Duration::from_secs(20))
+        .open(&format!("{}/planung", server.url), READY)
         .await;
     browser
         .wait_until(
@@ -238,15 +216,9 @@ async fn coverage_gaps_are_shown_beside_the_timeline() {
     let server = TestServer::with_app_and_demo().await;
     let browser = Browser::start(1600, 1000).await;
     browser
-        .client
-        .goto(&format!("{}/planung", server.url))
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            "the coverage list",
+        .open(
+            &format!("{}/planung", server.url),
             "return document.querySelectorAll('[data-testid=coverage] li').length === 4;",
-            Duration::from_secs(20),
         )
         .await;
     let items: Value = browser

@@ -29,15 +29,9 @@ async fn html_in_titles_is_displayed_as_text() {
 
     let browser = Browser::start(1400, 900).await;
     browser
-        .client
-        .goto(&format!("{}/planung", server.url))
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            "the timeline entry",
+        .open(
+            &format!("{}/planung", server.url),
             "return document.querySelectorAll('.timeline-item').length === 1;",
-            Duration::from_secs(20),
         )
         .await;
     let shown = browser

@@ -19,15 +19,10 @@ async fn a_deep_link_reproduces_the_view_and_toggles_write_the_url() {
     let server = TestServer::with_app_and_demo().await;
     let browser = Browser::start(1400, 900).await;
     browser
-        .client
-        .goto(&format!(
+        .open(&format!(
             "{}/?ebenen=brennpunkte&behoerde=kod&tabelle=1",
             server.url
-        ))
-        .await
-        .unwrap();
-    browser
-        .wait_until("the hotspot layer", "return document.querySelectorAll('path.hotspot').length > 0 && !!document.querySelector('[data-testid=table-hotspots]');", Duration::from_secs(20))
+        ), "return document.querySelectorAll('path.hotspot').length > 0 && !!document.querySelector('[data-testid=table-hotspots]');")
         .await;
     // Only the KOD's hotspots (the demo has two), no routes, no actions; the table matches.
     let counts = browser.eval(COUNTS, vec![]).await;
@@ -105,18 +100,12 @@ async fn district_filter_and_dark_theme_come_from_the_url() {
     let server = TestServer::with_app_and_demo().await;
     let browser = Browser::start(1400, 900).await;
     browser
-        .client
-        .goto(&format!(
-            "{}/?bezirk=heessen&ebenen=massnahmen&thema=dunkel",
-            server.url
-        ))
-        .await
-        .unwrap();
-    browser
-        .wait_until(
-            "the map",
+        .open(
+            &format!(
+                "{}/?bezirk=heessen&ebenen=massnahmen&thema=dunkel",
+                server.url
+            ),
             "return document.querySelectorAll('path.district').length === 7;",
-            Duration::from_secs(20),
         )
         .await;
     // Heessen's only demo action with a place is its citizen dialogue.

@@ -30,12 +30,7 @@ async fn the_wall_rotates_shows_indicators_and_updates_live() {
     let server = TestServer::with_app_and_demo().await;
     let browser = Browser::start(1920, 1080).await;
     browser
-        .client
-        .goto(&format!("{}/wand?rotation=5", server.url))
-        .await
-        .unwrap();
-    browser
-        .wait_until("the wall with its tiles", READY, Duration::from_secs(20))
+        .open(&format!("{}/wand?rotation=5", server.url), READY)
         .await;
 
     assert_eq!(
@@ -110,14 +105,7 @@ async fn the_wall_shows_when_the_connection_is_lost_and_recovers_by_itself() {
     let server = TestServer::with_app_and_demo().await;
     let addr: std::net::SocketAddr = server.url.trim_start_matches("http://").parse().unwrap();
     let browser = Browser::start(1920, 1080).await;
-    browser
-        .client
-        .goto(&format!("{}/wand", server.url))
-        .await
-        .unwrap();
-    browser
-        .wait_until("the wall with its tiles", READY, Duration::from_secs(20))
-        .await;
+    browser.open(&format!("{}/wand", server.url), READY).await;
     let banner = "return !!document.querySelector('[data-testid=connection-banner]');";
     assert_eq!(browser.eval(banner, vec![]).await, Value::Bool(false));
     let week = tile(&browser, "actions-week").await;
@@ -169,14 +157,7 @@ async fn the_wall_shows_when_the_connection_is_lost_and_recovers_by_itself() {
 async fn the_wall_scales_from_full_hd_to_4k() {
     let server = TestServer::with_app().await;
     let browser = Browser::start(1920, 1080).await;
-    browser
-        .client
-        .goto(&format!("{}/wand", server.url))
-        .await
-        .unwrap();
-    browser
-        .wait_until("the wall with its tiles", READY, Duration::from_secs(20))
-        .await;
+    browser.open(&format!("{}/wand", server.url), READY).await;
     let size =
         "return parseFloat(getComputedStyle(document.querySelector('.tile-value')).fontSize);";
     let full_hd = browser.eval(size, vec![]).await.as_f64().unwrap();
