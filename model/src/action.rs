@@ -85,6 +85,9 @@ pub struct Action {
     #[serde(default)]
     pub agencies: Vec<AgencyKey>,
     pub status: ActionStatus,
+    /// Agencies besides the owner (and those taking part) that may see this item.
+    #[serde(default)]
+    pub released_to: Vec<AgencyKey>,
     /// Required for (and only for) working-group meetings.
     #[serde(default)]
     pub working_group: Option<WorkingGroup>,
@@ -118,6 +121,7 @@ impl Action {
             "unknown agency",
         );
         check_agencies(&mut p, "agencies", &self.agencies, ctx);
+        check_agencies(&mut p, "released_to", &self.released_to, ctx);
         match (&self.place, self.district) {
             (None, None) => p.add("district", "an action needs a place or a district"),
             (Some(place), given) => {

@@ -243,6 +243,37 @@ pub struct Indicators {
     pub patrols_today: u32,
     /// Conflicts this week.
     pub conflicts_week: u32,
+    /// Set for wall displays: counts below this were withheld (sent as 0) and are shown as
+    /// "< n", so small numbers in a district cannot point at single cases.
+    #[serde(default)]
+    pub withheld_below: Option<u32>,
+}
+
+impl Indicators {
+    /// Withholds every count below `threshold` (see [`Indicators::withheld_below`]).
+    pub fn withhold_below(mut self, threshold: u32) -> Self {
+        for n in [
+            &mut self.actions_today,
+            &mut self.actions_week,
+            &mut self.hotspots_active,
+            &mut self.patrols_today,
+            &mut self.conflicts_week,
+        ] {
+            if *n < threshold {
+                *n = 0;
+            }
+        }
+        self.withheld_below = (threshold > 0).then_some(threshold);
+        self
+    }
+}
+
+/// A count as shown where small numbers are withheld: "< 5" below the threshold.
+pub fn shown_count(n: u32, withheld_below: Option<u32>) -> String {
+    match withheld_below {
+        Some(t) if n < t => format!("< {t}"),
+        _ => n.to_string(),
+    }
 }
 
 /// The wall's tiles at `now`, for `district` or (None) the whole city.
@@ -282,6 +313,7 @@ pub fn indicators(
                 && r.item.is_scheduled_within(day.0, day.1)
         })),
         conflicts_week: count(conflicts(&week_actions).iter()),
+        withheld_below: None,
     }
 }
 

@@ -37,6 +37,21 @@ pub const INDICATORS: &str = "/api/indicators";
 pub const EVENTS: &str = "/api/events";
 /// `GET`: the OpenAPI 3.1 description of the API.
 pub const OPENAPI: &str = "/api/openapi.json";
+/// `GET`: who is signed in (`Me`). `POST`: sign in (`Login`). `DELETE`: sign out.
+pub const SESSION: &str = "/api/session";
+/// `POST`: a wall display signs in with a pairing code (`Pair`).
+pub const SESSION_PAIR: &str = "/api/session/pair";
+/// `GET`: all accounts (admins). `POST`: add an account (`NewAccount`).
+pub const ACCOUNTS: &str = "/api/accounts";
+/// `POST`: issue a pairing code for a wall display (`NewDisplay`).
+pub const DISPLAYS: &str = "/api/displays";
+/// `GET`: the audit trail, newest first (`?limit=&before=`).
+pub const AUDIT: &str = "/api/audit";
+/// `GET`: the whole audit trail as CSV.
+pub const AUDIT_CSV: &str = "/api/audit/export.csv";
+/// `GET`: the viewer's hotspots past their review date.
+pub const REVIEW_DUE: &str = "/api/review-due";
+
 /// `GET`: how the map starts (centre, bounds, optional tile server).
 pub const CONFIG: &str = "/api/config";
 

@@ -169,6 +169,7 @@ mod tests {
                 lead_agency: crate::AgencyKey::parse("polizei").unwrap(),
                 agencies: vec![],
                 status: crate::action::ActionStatus::Planned,
+                released_to: vec![],
                 working_group: None,
                 hotspots: vec![],
                 routes: vec![],

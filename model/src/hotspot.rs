@@ -45,6 +45,9 @@ pub struct Hotspot {
     pub hours: Vec<WeeklyWindow>,
     /// The owning agency.
     pub agency: AgencyKey,
+    /// Agencies besides the owner (and those taking part) that may see this item.
+    #[serde(default)]
+    pub released_to: Vec<AgencyKey>,
     /// After this date the hotspot must be confirmed, or it stops showing as active.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]
     pub review_date: Date,
@@ -67,6 +70,7 @@ impl Hotspot {
         geometry::check_geometry(&mut p, "geometry", &self.geometry, Shape::PointOrPolygon);
         check_windows(&mut p, "hours", &self.hours, true);
         p.check(ctx.knows_agency(&self.agency), "agency", "unknown agency");
+        crate::route::check_agencies(&mut p, "released_to", &self.released_to, ctx);
         let derived = geometry::anchor(&self.geometry.value)
             .and_then(|a| geometry::district_of(a, ctx.districts));
         if let (Some(given), Some(derived)) = (self.district, derived)

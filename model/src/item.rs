@@ -51,6 +51,27 @@ pub trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
     fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>>;
     fn geometry(&self) -> Option<&Geometry>;
     fn owner(&self) -> &AgencyKey;
+    /// Agencies the owner released the item to.
+    fn released_to(&self) -> &[AgencyKey];
+    /// Does `agency` take part (walks the route, leads or joins the action)? The owner does.
+    fn takes_part(&self, agency: &AgencyKey) -> bool;
+    /// May a planner of `agency` change or delete it? Their agency's items, and actions
+    /// their agency takes part in.
+    fn editable_by(&self, agency: &AgencyKey) -> bool {
+        self.owner() == agency || (Self::KIND == ItemKind::Action && self.takes_part(agency))
+    }
+    /// May `agency` see it at all: the owner, those taking part, and those it is released to.
+    fn visible_to(&self, agency: &AgencyKey) -> bool {
+        self.owner() == agency || self.takes_part(agency) || self.released_to().contains(agency)
+    }
+    /// Which of `agencies` may see it.
+    fn audience(&self, agencies: &[AgencyKey]) -> Vec<AgencyKey> {
+        agencies
+            .iter()
+            .filter(|a| self.visible_to(a))
+            .cloned()
+            .collect()
+    }
     fn matches(&self, q: &LayerQuery) -> bool;
     /// Is `name` a valid `kind` filter for this layer?
     fn check_kind(name: &str) -> Result<(), UnknownName>;
@@ -68,6 +89,12 @@ impl Item for Hotspot {
     }
     fn owner(&self) -> &AgencyKey {
         &self.agency
+    }
+    fn released_to(&self) -> &[AgencyKey] {
+        &self.released_to
+    }
+    fn takes_part(&self, agency: &AgencyKey) -> bool {
+        self.agency == *agency
     }
     fn check_kind(name: &str) -> Result<(), UnknownName> {
         name.parse::<crate::hotspot::HotspotCategory>().map(|_| ())
@@ -95,6 +122,12 @@ impl Item for PatrolRoute {
     fn owner(&self) -> &AgencyKey {
         &self.agency
     }
+    fn released_to(&self) -> &[AgencyKey] {
+        &self.released_to
+    }
+    fn takes_part(&self, agency: &AgencyKey) -> bool {
+        self.agency == *agency || self.agencies.contains(agency)
+    }
     fn check_kind(name: &str) -> Result<(), UnknownName> {
         name.parse::<crate::route::Occasion>().map(|_| ())
     }
@@ -120,6 +153,12 @@ impl Item for Action {
     }
     fn owner(&self) -> &AgencyKey {
         &self.lead_agency
+    }
+    fn released_to(&self) -> &[AgencyKey] {
+        &self.released_to
+    }
+    fn takes_part(&self, agency: &AgencyKey) -> bool {
+        self.involves(agency)
     }
     fn check_kind(name: &str) -> Result<(), UnknownName> {
         name.parse::<crate::action::ActionKind>().map(|_| ())

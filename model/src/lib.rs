@@ -4,6 +4,7 @@
 #[macro_use]
 pub mod names;
 
+pub mod access;
 pub mod action;
 pub mod agency;
 pub mod analysis;

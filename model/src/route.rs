@@ -42,6 +42,9 @@ pub struct PatrolRoute {
     /// The agencies that walk it together (e.g. police and KOD); includes the owner.
     pub agencies: Vec<AgencyKey>,
     pub occasion: Occasion,
+    /// Agencies besides the owner (and those taking part) that may see this item.
+    #[serde(default)]
+    pub released_to: Vec<AgencyKey>,
     #[serde(default)]
     pub weekly: Vec<WeeklyWindow>,
     #[serde(default)]
@@ -63,6 +66,7 @@ impl PatrolRoute {
         geometry::check_geometry(&mut p, "geometry", &self.geometry, Shape::LineString);
         p.check(ctx.knows_agency(&self.agency), "agency", "unknown agency");
         check_agencies(&mut p, "agencies", &self.agencies, ctx);
+        check_agencies(&mut p, "released_to", &self.released_to, ctx);
         check_windows(&mut p, "weekly", &self.weekly, false);
         check_periods(&mut p, "dates", &self.dates);
         p.check(

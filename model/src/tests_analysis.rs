@@ -256,3 +256,31 @@ fn counts_fall_into_four_classes() {
     assert_eq!(classes, [0, 1, 2, 2, 3, 3]);
     assert_eq!(CLASS_LABELS.len(), 4);
 }
+
+#[test]
+fn small_counts_are_withheld_and_shown_as_below_the_threshold() {
+    let tiles = crate::analysis::Indicators {
+        district: Some(DistrictKey::Mitte),
+        actions_today: 4,
+        actions_week: 5,
+        hotspots_active: 0,
+        patrols_today: 12,
+        conflicts_week: 1,
+        withheld_below: None,
+    }
+    .withhold_below(5);
+    assert_eq!(
+        (
+            tiles.actions_today,
+            tiles.actions_week,
+            tiles.patrols_today,
+            tiles.conflicts_week
+        ),
+        (0, 5, 12, 0),
+        "the exact small numbers do not leave the server"
+    );
+    let shown = |n| crate::analysis::shown_count(n, tiles.withheld_below);
+    assert_eq!(shown(tiles.actions_today), "< 5");
+    assert_eq!(shown(tiles.actions_week), "5");
+    assert_eq!(crate::analysis::shown_count(3, None), "3");
+}

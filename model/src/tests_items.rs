@@ -208,3 +208,43 @@ fn actions_export_to_csv_and_icalendar() {
         assert!(ics.contains(&format!("{line}\r\n")), "missing {line}");
     }
 }
+
+#[test]
+fn an_item_is_seen_by_its_owner_those_taking_part_and_those_it_is_released_to() {
+    let mut h = hotspot(WESTENTOR, vec![window(&[Fri], (22, 0), (4, 0))]);
+    let all = [
+        agency("polizei"),
+        agency("kod"),
+        agency("hza"),
+        agency("jva"),
+    ];
+    assert_eq!(h.audience(&all), [agency("polizei")]);
+    h.released_to = vec![agency("hza")];
+    assert_eq!(h.audience(&all), [agency("polizei"), agency("hza")]);
+    assert!(h.editable_by(&agency("polizei")));
+    assert!(!h.editable_by(&agency("hza")), "released is not editable");
+
+    let r = route(&[WESTENTOR, [7.82, 51.681]], vec![]);
+    assert_eq!(r.audience(&all), [agency("polizei"), agency("kod")]);
+    assert!(!r.editable_by(&agency("kod")), "a route is its owner's");
+
+    let a = operation(
+        "2026-12-04T20:00:00+01:00",
+        "2026-12-04T23:00:00+01:00",
+        WESTENTOR,
+    );
+    assert_eq!(a.audience(&all), [agency("polizei"), agency("kod")]);
+    assert!(
+        a.editable_by(&agency("kod")),
+        "an action is edited by all taking part"
+    );
+    assert!(!a.editable_by(&agency("jva")));
+}
+
+#[test]
+fn released_agencies_must_be_known_and_listed_once() {
+    let mut h = hotspot(WESTENTOR, vec![window(&[Fri], (22, 0), (4, 0))]);
+    h.released_to = vec![agency("kod"), agency("cia"), agency("kod")];
+    let errs = fields(h.prepare(&ctx()).unwrap_err());
+    assert_eq!(errs, ["released_to[1]", "released_to[2]"]);
+}

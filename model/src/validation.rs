@@ -14,6 +14,15 @@ pub struct FieldError {
 #[derive(Debug, Default)]
 pub struct Problems(Vec<FieldError>);
 
+impl FieldError {
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
 impl Problems {
     pub fn add(&mut self, field: impl Into<String>, reason: impl Into<String>) {
         self.0.push(FieldError {

@@ -32,6 +32,19 @@ pub struct Config {
     #[arg(long, env = "LAGEBILD_TILE_ATTRIBUTION")]
     pub tile_attribution: Option<String>,
 
+    /// TLS certificate chain (PEM). With `--tls-key`, the server speaks HTTPS only: session
+    /// cookies become `__Host-` and `Secure`, and HSTS is sent.
+    #[arg(long, env = "LAGEBILD_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// TLS private key (PEM) for `--tls-cert`.
+    #[arg(long, env = "LAGEBILD_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// District counts below this are shown as "< N" on wall displays and in exports.
+    #[arg(long, env = "LAGEBILD_SMALL_COUNT", default_value_t = crate::state::DEFAULT_SMALL_COUNT)]
+    pub small_count: u32,
+
     /// On first start, do not load the demo data ("Beispieldaten"): start with an empty picture.
     #[arg(long, env = "LAGEBILD_EMPTY")]
     pub empty: bool,
@@ -46,6 +59,9 @@ impl Config {
             dist_dir,
             tile_url: None,
             tile_attribution: None,
+            tls_cert: None,
+            tls_key: None,
+            small_count: crate::state::DEFAULT_SMALL_COUNT,
             empty: true,
         }
     }

@@ -49,6 +49,47 @@ const MIGRATIONS: &[&str] = &[
         version    INTEGER NOT NULL,
         at         TEXT NOT NULL
     ) STRICT;",
+    // 3: who may do what. Accounts (wall displays have no password: they pair with a code),
+    // sessions and pairing codes (both stored as SHA-256 of the secret, never the secret),
+    // the append-only audit trail (triggers refuse every UPDATE and DELETE), and for each
+    // change event the agencies that may see it (JSON array; NULL: everyone).
+    "CREATE TABLE accounts (
+        login         TEXT PRIMARY KEY,
+        role          TEXT NOT NULL CHECK (role IN ('display', 'officer', 'planner', 'admin')),
+        agency        TEXT NOT NULL REFERENCES agencies (key),
+        password_hash TEXT,
+        disabled      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        login      TEXT NOT NULL REFERENCES accounts (login),
+        csrf       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        last_seen  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX sessions_by_login ON sessions (login);
+    CREATE TABLE pairing_codes (
+        code_hash  TEXT PRIMARY KEY,
+        login      TEXT NOT NULL REFERENCES accounts (login),
+        expires_at TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE audit (
+        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      TEXT NOT NULL,
+        login   TEXT NOT NULL,
+        agency  TEXT NOT NULL,
+        op      TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        item_id INTEGER,
+        before  TEXT,
+        after   TEXT
+    ) STRICT;
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    ALTER TABLE events ADD COLUMN audience TEXT;",
 ];
 
 #[derive(Debug, thiserror::Error)]

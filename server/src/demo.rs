@@ -7,7 +7,7 @@
 use geojson::Geometry;
 use jiff::{Timestamp, ToSpan, civil::Date};
 use model::{
-    Action, AgencyKey, DistrictKey, Hotspot, PatrolRoute,
+    Action, AgencyKey, DistrictKey, Hotspot, Item, PatrolRoute,
     action::{ActionKind, ActionStatus, WorkingGroup},
     hamm,
     hotspot::{HotspotCategory, Severity},
@@ -16,9 +16,30 @@ use model::{
 };
 use rusqlite::Connection;
 
-use crate::store::{self, StoreError};
+use crate::{
+    audit::Actor,
+    store::{self, StoreError},
+};
 
 const NOTE: &str = "Beispieldaten";
+
+/// Demo items are released to the five partners of the agreement; associated partners see
+/// only what they take part in (which shows releasability at work).
+fn partners() -> Vec<AgencyKey> {
+    model::agency::partnership_agencies()
+        .into_iter()
+        .filter(|a| a.role == model::agency::AgencyRole::Partner)
+        .map(|a| a.key)
+        .collect()
+}
+
+/// Who the audit trail names for demo data: the system, on behalf of the owning agency.
+fn system(agency: &AgencyKey) -> Actor {
+    Actor {
+        login: "system".to_owned(),
+        agency: agency.clone(),
+    }
+}
 
 fn agency(key: &str) -> Result<AgencyKey, StoreError> {
     AgencyKey::parse(key).map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))
@@ -69,6 +90,7 @@ fn hotspot(
         geometry: Geometry::new_point(at),
         hours,
         agency: agency(owner)?,
+        released_to: partners(),
         review_date: review,
         district: None,
         note: NOTE.into(),
@@ -99,6 +121,7 @@ fn action(
         lead_agency: agency(lead)?,
         agencies: with.iter().map(|a| agency(a)).collect::<Result<_, _>>()?,
         status: ActionStatus::Planned,
+        released_to: partners(),
         working_group: None,
         hotspots: vec![],
         routes: vec![],
@@ -170,7 +193,10 @@ pub fn load(
     ];
     let mut hotspot_ids = Vec::new();
     for h in hotspots {
-        let (s, _) = store::create(conn, h, districts)?;
+        let (s, _) = {
+            let actor = system(h.owner());
+            store::create(conn, h, districts, &actor)
+        }?;
         hotspot_ids.push(s.id);
         count += 1;
     }
@@ -190,6 +216,7 @@ pub fn load(
             agency: agency("polizei")?,
             agencies: vec![agency("polizei")?, agency("kod")?],
             occasion,
+            released_to: partners(),
             weekly,
             dates,
             districts: vec![],
@@ -228,7 +255,10 @@ pub fn load(
     ];
     let mut route_ids = Vec::new();
     for r in routes {
-        let (s, _) = store::create(conn, r, districts)?;
+        let (s, _) = {
+            let actor = system(r.owner());
+            store::create(conn, r, districts, &actor)
+        }?;
         route_ids.push(s.id);
         count += 1;
     }
@@ -313,7 +343,10 @@ pub fn load(
         &["polizei"],
     )?);
     for a in actions {
-        store::create(conn, a, districts)?;
+        {
+            let actor = system(a.owner());
+            store::create(conn, a, districts, &actor)
+        }?;
         count += 1;
     }
     Ok(count)

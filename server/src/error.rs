@@ -12,7 +12,7 @@ use model::{
     validation::FieldError,
 };
 
-use crate::{db::DbError, routes::etag, store::StoreError};
+use crate::{accounts::AccountError, db::DbError, routes::etag, store::StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -34,8 +34,33 @@ pub enum AppError {
     PreconditionRequired,
     #[error("{0}: it was changed meanwhile; reload it (ETag {1})")]
     PreconditionFailed(String, i64),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("sign in first")]
+    Unauthorized,
+    #[error("wrong login name or password")]
+    BadCredentials,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("too many failed sign-ins: try again in {} minute(s)", .0.as_secs().div_ceil(60))]
+    TooManyRequests(std::time::Duration),
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+impl From<AccountError> for AppError {
+    fn from(e: AccountError) -> Self {
+        match e {
+            AccountError::Invalid(error) => AppError::Invalid(vec![error]),
+            AccountError::Exists(_) => AppError::Conflict(e.to_string()),
+            AccountError::NotFound(_) => AppError::NotFound(e.to_string()),
+            AccountError::NotADisplay(_) => AppError::Conflict(e.to_string()),
+            AccountError::Db(db) => AppError::Db(db),
+            AccountError::Hash(_) | AccountError::Random(_) => {
+                AppError::Db(DbError::Task(e.to_string()))
+            }
+        }
+    }
 }
 
 impl From<StoreError> for AppError {
@@ -46,6 +71,7 @@ impl From<StoreError> for AppError {
                 AppError::PreconditionFailed(format!("{kind} {id}"), current)
             }
             StoreError::Invalid(errors) => AppError::Invalid(errors),
+            StoreError::Forbidden(reason) => AppError::Forbidden(reason),
             StoreError::Db(db) => AppError::Db(db),
         }
     }
@@ -66,6 +92,11 @@ impl AppError {
                 (StatusCode::PRECONDITION_REQUIRED, "precondition_required")
             }
             AppError::PreconditionFailed(..) => (StatusCode::PRECONDITION_FAILED, "stale"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             AppError::Db(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -100,6 +131,11 @@ impl IntoResponse for AppError {
             && let Ok(v) = HeaderValue::from_str(&etag(current))
         {
             response.headers_mut().insert(header::ETAG, v);
+        }
+        if let AppError::TooManyRequests(wait) = self
+            && let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
         }
         response
     }

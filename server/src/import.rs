@@ -3,16 +3,14 @@
 use geojson::{Feature, FeatureCollection, GeometryValue, Position};
 use jiff::Timestamp;
 use model::{
-    District, DistrictKey, Item,
-    event::{ChangeEvent, ChangeOp},
-    geometry,
-    validation::FieldError,
+    District, DistrictKey, Item, access::AuditOp, event::ChangeOp, geometry, validation::FieldError,
 };
 use rusqlite::{Connection, TransactionBehavior};
 
 use crate::{
+    audit::{self, Actor},
     db,
-    store::{self, Known, StoreError},
+    store::{self, Known, Published, StoreError, Write},
 };
 
 /// Most features one import may hold.
@@ -46,7 +44,8 @@ pub fn items<T: Item>(
     conn: &mut Connection,
     fc: &FeatureCollection,
     districts: &[District],
-) -> Result<(Vec<i64>, Vec<ChangeEvent>), StoreError> {
+    actor: &Actor,
+) -> Result<(Vec<i64>, Vec<Published>), StoreError> {
     if fc.features.len() > MAX_FEATURES {
         return Err(too_many(fc.features.len()));
     }
@@ -86,11 +85,15 @@ pub fn items<T: Item>(
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems));
     }
-    let now = Timestamp::now();
+    let w = Write {
+        now: Timestamp::now(),
+        actor,
+        agencies: &known.agencies,
+    };
     let mut ids = Vec::with_capacity(ready.len());
     let mut events = Vec::with_capacity(ready.len());
     for item in &ready {
-        let (id, e) = store::insert_prepared(&tx, item, now)?;
+        let (id, e) = store::insert_prepared(&tx, item, &w, AuditOp::Imported)?;
         ids.push(id);
         events.push(e);
     }
@@ -212,7 +215,8 @@ pub fn districts(
     conn: &mut Connection,
     fc: &FeatureCollection,
     current: &[District],
-) -> Result<(Vec<District>, Vec<ChangeEvent>), StoreError> {
+    actor: &Actor,
+) -> Result<(Vec<District>, Vec<Published>), StoreError> {
     let outline =
         model::hamm::outline().map_err(|e| StoreError::Db(db::DbError::Corrupt(e.to_string())))?;
     let bounds = model::config::bounds_of(&outline)
@@ -267,12 +271,27 @@ pub fn districts(
 
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     db::write_districts(&tx, &districts)?;
+    audit::append(
+        &tx,
+        actor,
+        audit::Record::new(AuditOp::Imported, "districts").details(
+            &districts
+                .iter()
+                .map(|d| d.properties.key)
+                .collect::<Vec<_>>(),
+        ),
+    )?;
     let mut events = vec![store::log_other(&tx, "district", ChangeOp::Imported)?];
     let known = Known::read(&tx)?;
     let ctx = known.context(&districts);
-    events.extend(rederive::<model::Hotspot>(&tx, &ctx)?);
-    events.extend(rederive::<model::PatrolRoute>(&tx, &ctx)?);
-    events.extend(rederive::<model::Action>(&tx, &ctx)?);
+    let w = Write {
+        now: Timestamp::now(),
+        actor,
+        agencies: &known.agencies,
+    };
+    events.extend(rederive::<model::Hotspot>(&tx, &ctx, &w)?);
+    events.extend(rederive::<model::PatrolRoute>(&tx, &ctx, &w)?);
+    events.extend(rederive::<model::Action>(&tx, &ctx, &w)?);
     tx.commit()?;
     Ok((districts, events))
 }
@@ -281,8 +300,8 @@ pub fn districts(
 fn rederive<T: Item + PartialEq>(
     tx: &rusqlite::Transaction,
     ctx: &model::Context,
-) -> Result<Vec<ChangeEvent>, StoreError> {
-    let now = Timestamp::now();
+    w: &Write,
+) -> Result<Vec<Published>, StoreError> {
     let mut events = Vec::new();
     for stored in store::list::<T>(tx)? {
         let mut item = stored.item.clone();
@@ -294,8 +313,10 @@ fn rederive<T: Item + PartialEq>(
                 tx,
                 stored.id,
                 stored.version + 1,
+                &stored.item,
                 &item,
-                now,
+                w,
+                AuditOp::Updated,
             )?);
         }
     }

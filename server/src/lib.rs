@@ -17,21 +17,29 @@
 //! - anything else under `/api/` — a JSON 404
 //! - every other path — the app's files, with `index.html` for client-side routes
 
+pub mod accounts;
+pub mod audit;
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod guard;
 pub mod import;
 pub mod json;
 pub mod openapi;
+pub mod rate_limit;
 pub mod routes;
 pub mod security;
 pub mod seed;
+pub mod sessions;
 pub mod startup;
 pub mod state;
 pub mod static_files;
 pub mod store;
 pub mod telemetry;
+#[cfg(test)]
+pub mod test_support;
 
 pub use config::Config;
 pub use startup::{Application, StartupError, app};

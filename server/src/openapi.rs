@@ -25,6 +25,8 @@ use utoipa::openapi::{
     schema::{ObjectBuilder, Schema, Type},
 };
 
+use model::access::Access;
+
 use crate::routes::{Body, Endpoint, Op};
 
 fn components() -> utoipa::openapi::Components {
@@ -62,6 +64,16 @@ fn components() -> utoipa::openapi::Components {
         .schema_from::<DistrictSummary>()
         .schema_from::<model::analysis::Indicators>()
         .schema_from::<crate::routes::transfer::Imported>()
+        .schema_from::<model::access::Role>()
+        .schema_from::<model::access::Me>()
+        .schema_from::<model::access::Login>()
+        .schema_from::<model::access::Pair>()
+        .schema_from::<model::access::NewDisplay>()
+        .schema_from::<model::access::PairingCode>()
+        .schema_from::<model::access::Account>()
+        .schema_from::<model::access::NewAccount>()
+        .schema_from::<model::access::AuditOp>()
+        .schema_from::<model::access::AuditEntry>()
         .schema(
             "StoredMeta",
             ObjectBuilder::new()
@@ -133,22 +145,41 @@ fn method(op: &Op) -> HttpMethod {
     }
 }
 
+/// Who may call an operation, as its description says.
+fn access_text(access: Access) -> &'static str {
+    match access {
+        Access::Public => "Access: anyone.",
+        Access::Read => {
+            "Access: any signed-in account, wall displays included. Answers only with what is released to the account's agency."
+        }
+        Access::Person => {
+            "Access: officers, planners and admins (not wall displays). Answers only with what is released to the account's agency."
+        }
+        Access::Plan => {
+            "Access: planners and admins, for their agency's items and the actions it takes part in. Needs the X-CSRF-Token header."
+        }
+        Access::Admin => "Access: admins. State-changing requests need the X-CSRF-Token header.",
+    }
+}
+
 fn operation(path: &str, op: &Op) -> utoipa::openapi::path::Operation {
     let mut b = OperationBuilder::new()
         .summary(Some(op.summary))
+        .description(Some(access_text(op.access)))
         .operation_id(Some(format!(
             "{}{}",
             op.method.as_str().to_lowercase(),
             path.replace(['/', '{', '}', '.'], "_")
         )));
-    if path.contains("{id}") || path.contains("{file}") {
-        let name = if path.contains("{id}") { "id" } else { "file" };
-        b = b.parameter(
-            ParameterBuilder::new()
-                .name(name)
-                .parameter_in(ParameterIn::Path)
-                .required(Required::True),
-        );
+    for name in ["id", "file", "login"] {
+        if path.contains(&format!("{{{name}}}")) {
+            b = b.parameter(
+                ParameterBuilder::new()
+                    .name(name)
+                    .parameter_in(ParameterIn::Path)
+                    .required(Required::True),
+            );
+        }
     }
     for q in op.query {
         b = b.parameter(

@@ -80,15 +80,22 @@ pub fn content_security_policy(dist_dir: &Path, tile_url: Option<&str>) -> Strin
 #[derive(Debug, Clone)]
 pub struct SecurityHeaders {
     csp: HeaderValue,
+    /// Served over TLS: browsers are told to use nothing else (HSTS).
+    tls: bool,
 }
 
+/// Two years of HTTPS only, as the HSTS preload list asks; no subdomains (the dashboard does
+/// not own its parent domain).
+pub const HSTS: &str = "max-age=63072000";
+
 impl SecurityHeaders {
-    pub fn new(dist_dir: &Path, tile_url: Option<&str>) -> SecurityHeaders {
+    pub fn new(dist_dir: &Path, tile_url: Option<&str>, tls: bool) -> SecurityHeaders {
         let policy = content_security_policy(dist_dir, tile_url);
         SecurityHeaders {
             // Built from hashes and a validated tile URL: always a valid header value.
             csp: HeaderValue::from_str(&policy)
                 .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
+            tls,
         }
     }
 
@@ -109,6 +116,12 @@ impl SecurityHeaders {
             HeaderValue::from_static("same-origin"),
         );
         headers.insert(header::CACHE_CONTROL, cache_control(path));
+        if self.tls {
+            headers.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static(HSTS),
+            );
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use std::{future::Future, net::SocketAddr, path::Path};
 
 use axum::{Router, middleware};
+use axum_server::tls_rustls::RustlsConfig;
 use model::{MapConfig, config::validate_tile_url, hamm};
 use tokio::net::TcpListener;
 use tower_http::{CompressionLevel, compression::CompressionLayer, trace::TraceLayer};
@@ -32,13 +33,36 @@ pub enum StartupError {
     Seed(#[from] seed::SeedError),
     #[error("reference data: {0}")]
     ReferenceData(#[from] hamm::ReferenceDataError),
+    #[error("TLS certificate or key ({cert}, {key}): {source}")]
+    Tls {
+        cert: std::path::PathBuf,
+        key: std::path::PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The certificate and key of `--tls-cert` / `--tls-key`, if given.
+async fn tls_config(config: &Config) -> Result<Option<RustlsConfig>, StartupError> {
+    let (Some(cert), Some(key)) = (&config.tls_cert, &config.tls_key) else {
+        return Ok(None);
+    };
+    // One process-wide crypto provider (ring); a second install is refused and harmless.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    RustlsConfig::from_pem_file(cert, key)
+        .await
+        .map(Some)
+        .map_err(|source| StartupError::Tls {
+            cert: cert.clone(),
+            key: key.clone(),
+            source,
+        })
 }
 
 /// The whole HTTP surface: the API and the app's files, every response with the security
 /// headers (see [`security`]) and compressed where the client accepts it.
 pub fn app(state: AppState, dist_dir: &Path, tile_url: Option<&str>) -> Router {
-    let security = SecurityHeaders::new(dist_dir, tile_url);
-    routes::api()
+    let security = SecurityHeaders::new(dist_dir, tile_url, state.tls);
+    routes::api(&state)
         .with_state(state)
         .merge(static_files::router(dist_dir))
         // Server-Sent Events and images are left uncompressed (the default predicate). The
@@ -90,11 +114,16 @@ pub async fn state(config: &Config) -> Result<AppState, StartupError> {
     if !config.empty {
         seed::demo_if_new(&db, districts.clone()).await?;
     }
-    Ok(AppState::new(db, map_config, outline_feature()?, districts))
+    let mut state = AppState::new(db, map_config, outline_feature()?, districts);
+    state.tls = config.tls_cert.is_some();
+    state.small_count = config.small_count;
+    Ok(state)
 }
 
 /// A server that is bound and ready to run.
 pub struct Application {
+    state: AppState,
+    tls: Option<RustlsConfig>,
     listener: TcpListener,
     router: Router,
     addr: SocketAddr,
@@ -104,6 +133,7 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, loads first-start data, and binds the address.
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let tls = tls_config(&config).await?;
         let state = state(&config).await?;
         let shutdown = state.shutdown.clone();
         let listener =
@@ -118,11 +148,30 @@ impl Application {
             source,
         })?;
         Ok(Self {
+            tls,
             listener,
-            router: app(state, &config.dist_dir, config.tile_url.as_deref()),
+            router: app(state.clone(), &config.dist_dir, config.tile_url.as_deref()),
+            state,
             addr,
             shutdown,
         })
+    }
+
+    /// The shared state (tests reach the database through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// True while no account exists (the first admin comes from `server user add`).
+    pub async fn has_no_accounts(&self) -> bool {
+        self.state
+            .db
+            .call(|c| {
+                c.query_row("SELECT count(*) FROM accounts", [], |r| r.get::<_, i64>(0))
+                    .map_err(crate::db::DbError::from)
+            })
+            .await
+            .is_ok_and(|n| n == 0)
     }
 
     pub fn port(&self) -> u16 {
@@ -130,7 +179,8 @@ impl Application {
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Serves until Ctrl-C or SIGTERM, then finishes the requests under way.
@@ -144,7 +194,24 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let stopping = self.shutdown;
-        axum::serve(self.listener, self.router)
+        // The client's address is what sign-in attempts are limited by.
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        if let Some(tls) = self.tls {
+            let handle = axum_server::Handle::new();
+            let stop = handle.clone();
+            tokio::spawn(async move {
+                shutdown.await;
+                stopping.send_replace(true);
+                stop.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+            });
+            return axum_server::from_tcp_rustls(self.listener.into_std()?, tls)?
+                .handle(handle)
+                .serve(service)
+                .await;
+        }
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(async move {
                 shutdown.await;
                 // End the event streams, or the graceful shutdown would wait for them forever.

@@ -2,10 +2,10 @@
 
 use std::sync::{Arc, RwLock};
 
-use model::{District, MapConfig, event::ChangeEvent};
+use model::{District, MapConfig};
 use tokio::sync::{broadcast, watch};
 
-use crate::db::Database;
+use crate::{db::Database, rate_limit::LoginLimiter, store::Published};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -16,11 +16,22 @@ pub struct AppState {
     /// The districts, for validation; replaced when boundaries are imported.
     pub districts: Arc<RwLock<Arc<Vec<District>>>>,
     /// Committed changes, for Server-Sent Events.
-    pub events: broadcast::Sender<ChangeEvent>,
+    pub events: broadcast::Sender<Published>,
+    /// Raised whenever sessions end (logout, disabled account), so open event streams check
+    /// theirs at once.
+    pub sessions_ended: watch::Sender<u64>,
+    pub login_limiter: Arc<LoginLimiter>,
+    /// Served over TLS: cookies are `__Host-` and `Secure`, and HSTS is sent.
+    pub tls: bool,
+    /// District counts below this are shown as "< n" on wall displays and in exports.
+    pub small_count: u32,
     /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
     /// graceful shutdown can finish.
     pub shutdown: watch::Sender<bool>,
 }
+
+/// District counts below this are shown as "< 5" by default.
+pub const DEFAULT_SMALL_COUNT: u32 = 5;
 
 /// How many events a slow SSE client may fall behind before it re-reads the log.
 pub const EVENT_BUFFER: usize = 1024;
@@ -38,6 +49,10 @@ impl AppState {
             outline: Arc::new(outline),
             districts: Arc::new(RwLock::new(Arc::new(districts))),
             events: broadcast::channel(EVENT_BUFFER).0,
+            sessions_ended: watch::channel(0).0,
+            login_limiter: Arc::default(),
+            tls: false,
+            small_count: DEFAULT_SMALL_COUNT,
             shutdown: watch::channel(false).0,
         }
     }
@@ -47,8 +62,15 @@ impl AppState {
     }
 
     /// Tells connected screens about a committed change.
-    pub fn publish(&self, event: ChangeEvent) {
+    pub fn publish(&self, event: Published) {
         // No receivers is fine: nobody is watching.
         let _ = self.events.send(event);
+    }
+}
+
+impl AppState {
+    /// Tells open event streams that some sessions have ended.
+    pub fn sessions_ended(&self) {
+        self.sessions_ended.send_modify(|n| *n += 1);
     }
 }

@@ -5,12 +5,16 @@
 use jiff::Timestamp;
 use model::{
     Agency, AgencyKey, Context, District, Item, ItemKind, Stored,
+    access::AuditOp,
     event::{ChangeEvent, ChangeOp},
     validation::FieldError,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::db::{self, DbError};
+use crate::{
+    audit::{self, Actor},
+    db::{self, DbError},
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -24,6 +28,8 @@ pub enum StoreError {
     },
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -174,55 +180,118 @@ fn prepare<T: Item>(
         .map_err(StoreError::Invalid)
 }
 
-/// Inserts an item that has been prepared, with its change event.
+/// A committed change event and the agencies that may hear of it (`None`: everyone, e.g. for
+/// district imports). Deletions and changes of releasability reach everyone who could see the
+/// item before or after, so their screens drop it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Published {
+    pub event: ChangeEvent,
+    pub audience: Option<Vec<AgencyKey>>,
+}
+
+impl Published {
+    pub fn reaches(&self, agency: &AgencyKey) -> bool {
+        self.audience.as_ref().is_none_or(|a| a.contains(agency))
+    }
+}
+
+/// Everything a write needs to know besides the item: when, by whom, and which agencies exist.
+pub struct Write<'a> {
+    pub now: Timestamp,
+    pub actor: &'a Actor,
+    pub agencies: &'a [AgencyKey],
+}
+
+fn union(a: Vec<AgencyKey>, b: Vec<AgencyKey>) -> Vec<AgencyKey> {
+    let mut all = a;
+    for k in b {
+        if !all.contains(&k) {
+            all.push(k);
+        }
+    }
+    all
+}
+
+/// Inserts an item that has been prepared, with its change event and audit entry.
 pub fn insert_prepared<T: Item>(
     tx: &Transaction,
     item: &T,
-    now: Timestamp,
-) -> Result<(i64, ChangeEvent), StoreError> {
+    w: &Write,
+    op: AuditOp,
+) -> Result<(i64, Published), StoreError> {
+    let text = body(item)?;
     tx.execute(
         "INSERT INTO items (kind, version, updated_at, body) VALUES (?1, 1, ?2, ?3)",
-        params![T::KIND.as_str(), now.to_string(), body(item)?],
+        params![T::KIND.as_str(), w.now.to_string(), text],
     )?;
     let id = tx.last_insert_rowid();
-    let event = log(tx, T::KIND, id, ChangeOp::Created, 1, &now.to_string())?;
+    audit::append(
+        tx,
+        w.actor,
+        audit::Record::new(op, T::KIND.as_str())
+            .item(id)
+            .change(None, Some(text)),
+    )?;
+    let audience = item.audience(w.agencies);
+    let change = if op == AuditOp::Imported {
+        ChangeOp::Imported
+    } else {
+        ChangeOp::Created
+    };
+    let event = log(tx, T::KIND, id, change, 1, w, Some(audience))?;
     Ok((id, event))
 }
 
-/// Writes a new body for an item at `version` (already checked), with its change event.
+/// Writes a new body for an item at `version` (already checked), with its change event and
+/// audit entry.
 pub fn write_version<T: Item>(
     tx: &Transaction,
     id: i64,
     version: i64,
+    before: &T,
     item: &T,
-    now: Timestamp,
-) -> Result<ChangeEvent, StoreError> {
+    w: &Write,
+    op: AuditOp,
+) -> Result<Published, StoreError> {
+    let text = body(item)?;
     tx.execute(
         "UPDATE items SET version = ?1, updated_at = ?2, body = ?3 WHERE id = ?4",
-        params![version, now.to_string(), body(item)?, id],
+        params![version, w.now.to_string(), text, id],
     )?;
+    audit::append(
+        tx,
+        w.actor,
+        audit::Record::new(op, T::KIND.as_str())
+            .item(id)
+            .change(Some(body(before)?), Some(text)),
+    )?;
+    let audience = union(before.audience(w.agencies), item.audience(w.agencies));
     log(
         tx,
         T::KIND,
         id,
         ChangeOp::Updated,
         version,
-        &now.to_string(),
+        w,
+        Some(audience),
     )
 }
 
 /// Appends a change event that is not about one item (e.g. an import of districts).
-pub fn log_other(tx: &Transaction, kind: &str, op: ChangeOp) -> Result<ChangeEvent, StoreError> {
+pub fn log_other(tx: &Transaction, kind: &str, op: ChangeOp) -> Result<Published, StoreError> {
     tx.execute(
         "INSERT INTO events (kind, item_id, op, version, at) VALUES (?1, 0, ?2, 0, ?3)",
         params![kind, op.as_str(), Timestamp::now().to_string()],
     )?;
-    Ok(ChangeEvent {
-        seq: tx.last_insert_rowid(),
-        kind: kind.to_owned(),
-        id: 0,
-        op,
-        version: 0,
+    Ok(Published {
+        event: ChangeEvent {
+            seq: tx.last_insert_rowid(),
+            kind: kind.to_owned(),
+            id: 0,
+            op,
+            version: 0,
+        },
+        audience: None,
     })
 }
 
@@ -232,122 +301,176 @@ fn log(
     id: i64,
     op: ChangeOp,
     version: i64,
-    at: &str,
-) -> Result<ChangeEvent, StoreError> {
+    w: &Write,
+    audience: Option<Vec<AgencyKey>>,
+) -> Result<Published, StoreError> {
+    let audience_json = audience
+        .as_ref()
+        .map(|a| serde_json::to_string(a).map_err(|e| corrupt("audience", e)))
+        .transpose()?;
     tx.execute(
-        "INSERT INTO events (kind, item_id, op, version, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![kind.as_str(), id, op.as_str(), version, at],
+        "INSERT INTO events (kind, item_id, op, version, at, audience)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            kind.as_str(),
+            id,
+            op.as_str(),
+            version,
+            w.now.to_string(),
+            audience_json
+        ],
     )?;
-    Ok(ChangeEvent::for_item(
-        tx.last_insert_rowid(),
-        kind,
-        id,
-        op,
-        version,
-    ))
+    Ok(Published {
+        event: ChangeEvent::for_item(tx.last_insert_rowid(), kind, id, op, version),
+        audience,
+    })
 }
 
 fn body<T: Item>(item: &T) -> Result<String, StoreError> {
     serde_json::to_string(item).map_err(|e| corrupt("item", e))
 }
 
-fn current_version(tx: &Transaction, kind: ItemKind, id: i64) -> Result<i64, StoreError> {
-    tx.query_row(
-        "SELECT version FROM items WHERE kind = ?1 AND id = ?2",
-        params![kind.as_str(), id],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or(StoreError::NotFound { kind, id })
+/// Item `id` if it is released to `agency`: one they may not see does not exist for them.
+pub fn get_for<T: Item>(
+    conn: &Connection,
+    id: i64,
+    agency: &AgencyKey,
+) -> Result<Stored<T>, StoreError> {
+    let stored = get::<T>(conn, id)?;
+    if stored.item.visible_to(agency) {
+        Ok(stored)
+    } else {
+        Err(StoreError::NotFound { kind: T::KIND, id })
+    }
+}
+
+fn may_edit<T: Item>(item: &T, actor: &Actor) -> Result<(), StoreError> {
+    if item.editable_by(&actor.agency) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(format!(
+            "{} may only change its own items and the actions it takes part in",
+            actor.agency
+        )))
+    }
+}
+
+fn agency_keys(tx: &Transaction) -> Result<Vec<AgencyKey>, StoreError> {
+    Ok(agencies(tx)?.into_iter().map(|a| a.key).collect())
 }
 
 pub fn create<T: Item>(
     conn: &mut Connection,
     mut item: T,
     districts: &[District],
-) -> Result<(Stored<T>, ChangeEvent), StoreError> {
+    actor: &Actor,
+) -> Result<(Stored<T>, Published), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     prepare(&tx, &mut item, districts)?;
-    let now = Timestamp::now();
-    let (id, event) = insert_prepared(&tx, &item, now)?;
+    may_edit(&item, actor)?;
+    let agencies = agency_keys(&tx)?;
+    let w = Write {
+        now: Timestamp::now(),
+        actor,
+        agencies: &agencies,
+    };
+    let (id, event) = insert_prepared(&tx, &item, &w, AuditOp::Created)?;
     tx.commit()?;
     Ok((
         Stored {
             id,
             version: 1,
-            updated_at: now,
+            updated_at: w.now,
             item,
         },
         event,
     ))
 }
 
-/// Replaces item `id` if it is still at `expected` version.
+/// Replaces item `id` if it is still at `expected` version and `actor` may change it (before
+/// and after the change).
 pub fn update<T: Item>(
     conn: &mut Connection,
     id: i64,
     expected: i64,
     mut item: T,
     districts: &[District],
-) -> Result<(Stored<T>, ChangeEvent), StoreError> {
+    actor: &Actor,
+) -> Result<(Stored<T>, Published), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let current = current_version(&tx, T::KIND, id)?;
-    if current != expected {
+    let current = get_for::<T>(&tx, id, &actor.agency)?;
+    may_edit(&current.item, actor)?;
+    if current.version != expected {
         return Err(StoreError::Stale {
             kind: T::KIND,
             id,
-            current,
+            current: current.version,
         });
     }
     prepare(&tx, &mut item, districts)?;
-    let now = Timestamp::now();
-    let version = current + 1;
-    let event = write_version(&tx, id, version, &item, now)?;
+    may_edit(&item, actor)?;
+    let agencies = agency_keys(&tx)?;
+    let w = Write {
+        now: Timestamp::now(),
+        actor,
+        agencies: &agencies,
+    };
+    let version = current.version + 1;
+    let event = write_version(&tx, id, version, &current.item, &item, &w, AuditOp::Updated)?;
     tx.commit()?;
     Ok((
         Stored {
             id,
             version,
-            updated_at: now,
+            updated_at: w.now,
             item,
         },
         event,
     ))
 }
 
-/// Deletes item `id` if it is still at `expected` version.
-pub fn delete(
+/// Deletes item `id` if it is still at `expected` version and `actor` may change it.
+pub fn delete<T: Item>(
     conn: &mut Connection,
-    kind: ItemKind,
     id: i64,
     expected: i64,
-) -> Result<ChangeEvent, StoreError> {
+    actor: &Actor,
+) -> Result<Published, StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let current = current_version(&tx, kind, id)?;
-    if current != expected {
-        return Err(StoreError::Stale { kind, id, current });
+    let current = get_for::<T>(&tx, id, &actor.agency)?;
+    may_edit(&current.item, actor)?;
+    if current.version != expected {
+        return Err(StoreError::Stale {
+            kind: T::KIND,
+            id,
+            current: current.version,
+        });
     }
     tx.execute("DELETE FROM items WHERE id = ?1", [id])?;
-    let event = log(
+    let agencies = agency_keys(&tx)?;
+    let w = Write {
+        now: Timestamp::now(),
+        actor,
+        agencies: &agencies,
+    };
+    audit::append(
         &tx,
-        kind,
-        id,
-        ChangeOp::Deleted,
-        0,
-        &Timestamp::now().to_string(),
+        actor,
+        audit::Record::new(AuditOp::Deleted, T::KIND.as_str())
+            .item(id)
+            .change(Some(body(&current.item)?), None),
     )?;
+    let audience = current.item.audience(&agencies);
+    let event = log(&tx, T::KIND, id, ChangeOp::Deleted, 0, &w, Some(audience))?;
     tx.commit()?;
     Ok(event)
 }
 
-/// Change events after `seq`, oldest first (at most `limit`).
-pub fn events_after(
-    conn: &Connection,
-    seq: i64,
-    limit: i64,
-) -> Result<Vec<ChangeEvent>, StoreError> {
+/// Change events after `seq`, oldest first (at most `limit`), with their audiences.
+pub fn events_after(conn: &Connection, seq: i64, limit: i64) -> Result<Vec<Published>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, kind, item_id, op, version FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        "SELECT seq, kind, item_id, op, version, audience FROM events
+         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![seq, limit], |r| {
         Ok((
@@ -356,16 +479,22 @@ pub fn events_after(
             r.get::<_, i64>(2)?,
             r.get::<_, String>(3)?,
             r.get::<_, i64>(4)?,
+            r.get::<_, Option<String>>(5)?,
         ))
     })?;
     rows.map(|row| {
-        let (seq, kind, id, op, version) = row?;
-        Ok(ChangeEvent {
-            seq,
-            kind,
-            id,
-            op: op.parse().map_err(|e| corrupt("event op", e))?,
-            version,
+        let (seq, kind, id, op, version, audience) = row?;
+        Ok(Published {
+            event: ChangeEvent {
+                seq,
+                kind,
+                id,
+                op: op.parse().map_err(|e| corrupt("event op", e))?,
+                version,
+            },
+            audience: audience
+                .map(|a| serde_json::from_str(&a).map_err(|e| corrupt("event audience", e)))
+                .transpose()?,
         })
     })
     .collect()

@@ -49,6 +49,45 @@ async fn spawn_server(data_dir: &std::path::Path) -> (Child, String) {
     (child, url)
 }
 
+/// Adds a planner with the real `server user add` (password on standard input).
+async fn add_planner(data_dir: &std::path::Path) {
+    use tokio::io::AsyncWriteExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "user", "add", "pol-plan", "--role", "planner", "--agency", "polizei",
+        ])
+        .arg("--password-stdin")
+        .arg("--data-dir")
+        .arg(data_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"ein langes Passwort\n").await.unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().await.unwrap();
+    assert!(out.status.success(), "server user add failed");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("added pol-plan (planner, polizei)"));
+}
+
+/// A client signed in as the planner, and the CSRF token for its writes.
+async fn signed_in(url: &str) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let r = client
+        .post(format!("{url}{}", api::SESSION))
+        .json(&json!({"login": "pol-plan", "password": "ein langes Passwort"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let me: Value = r.json().await.unwrap();
+    (client, me["csrf_token"].as_str().unwrap().to_owned())
+}
+
 fn hotspot(title: &str) -> Value {
     json!({
         "title": title,
@@ -64,18 +103,21 @@ fn hotspot(title: &str) -> Value {
 #[tokio::test]
 async fn every_acknowledged_write_survives_a_sigkill() {
     let data = tempfile::tempdir().unwrap();
+    add_planner(data.path()).await;
     let (mut server, url) = spawn_server(data.path()).await;
     let acked: Arc<Mutex<Vec<(i64, String)>>> = Arc::default();
-    let client = reqwest::Client::new();
+    let (client, csrf) = signed_in(&url).await;
 
     let mut writers = Vec::new();
     for w in 0..4 {
         let (client, url, acked) = (client.clone(), url.clone(), Arc::clone(&acked));
+        let csrf = csrf.clone();
         writers.push(tokio::spawn(async move {
             for n in 0.. {
                 let title = format!("Schreiber {w} Nr. {n}");
                 let sent = client
                     .post(format!("{url}{}", api::HOTSPOTS))
+                    .header(model::access::CSRF_HEADER, &csrf)
                     .json(&hotspot(&title))
                     .send()
                     .await;
@@ -97,7 +139,12 @@ async fn every_acknowledged_write_survives_a_sigkill() {
         }));
     }
     // Kill the server while the writes stream in.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while acked.lock().unwrap().len() < 100 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "fewer than 100 writes were acknowledged in a minute"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     server.start_kill().unwrap(); // SIGKILL
@@ -108,6 +155,7 @@ async fn every_acknowledged_write_survives_a_sigkill() {
     let acked = acked.lock().unwrap().clone();
     assert!(acked.len() >= 100);
 
+    // The session is in the database too: the same client goes on after the restart.
     let (_server, url) = spawn_server(data.path()).await;
     for (id, title) in &acked {
         let r = client

@@ -3,11 +3,12 @@
 use axum::{Json, extract::State, http::StatusCode};
 use model::{
     Agency,
+    access::AuditOp,
     agency::AgencyRole,
     validation::{Problems, check_text},
 };
 
-use crate::{error::AppError, json::ApiJson, state::AppState, store};
+use crate::{audit, error::AppError, json::ApiJson, sessions::Viewer, state::AppState, store};
 
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Agency>>, AppError> {
     Ok(Json(state.db.call(|c| store::agencies(c)).await?))
@@ -15,6 +16,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Agency>>, Ap
 
 pub async fn create(
     State(state): State<AppState>,
+    viewer: Viewer,
     ApiJson(agency): ApiJson<Agency>,
 ) -> Result<(StatusCode, Json<Agency>), AppError> {
     let mut p = Problems::default();
@@ -27,6 +29,7 @@ pub async fn create(
     );
     p.into_result().map_err(AppError::Invalid)?;
     let saved = agency.clone();
+    let actor = viewer.actor();
     state
         .db
         .call(move |c| {
@@ -38,7 +41,15 @@ pub async fn create(
                     },
                 ]));
             }
-            store::insert_agency(c, &agency)
+            let tx = c.transaction()?;
+            store::insert_agency(&tx, &agency)?;
+            audit::append(
+                &tx,
+                &actor,
+                audit::Record::new(AuditOp::AgencyAdded, "agency").details(&agency),
+            )?;
+            tx.commit()?;
+            Ok(())
         })
         .await?;
     Ok((StatusCode::CREATED, Json(saved)))

@@ -6,17 +6,21 @@
 use axum::{
     Json,
     extract::{RawQuery, State},
+    http::header,
+    response::{IntoResponse, Response},
 };
 use jiff::{Timestamp, ToSpan, civil::Date};
 use model::{
-    Action, Hotspot, PatrolRoute, Stored,
+    Action, AgencyKey, Hotspot, Item, PatrolRoute, Stored,
+    access::Role,
     analysis::{self, Conflict, Coverage, DistrictSummary, Indicators},
     schedule::{berlin, local},
 };
 
 use crate::{
     error::AppError,
-    routes::{query, query_pairs},
+    routes::{districts::GEO_JSON, query, query_pairs},
+    sessions::Viewer,
     state::AppState,
     store::{self, StoreError},
 };
@@ -27,11 +31,41 @@ type Picture = (
     Vec<Stored<Action>>,
 );
 
-async fn picture(state: &AppState) -> Result<Picture, AppError> {
+/// Everything released to the viewer's agency: analysis sees no more than the lists do.
+async fn picture(state: &AppState, viewer: &Viewer) -> Result<Picture, AppError> {
+    let agency = viewer.agency.clone();
     Ok(state
         .db
-        .call(|c| Ok::<_, StoreError>((store::list(c)?, store::list(c)?, store::list(c)?)))
+        .call(move |c| {
+            Ok::<_, StoreError>((
+                released(store::list(c)?, &agency),
+                released(store::list(c)?, &agency),
+                released(store::list(c)?, &agency),
+            ))
+        })
         .await?)
+}
+
+fn released<T: Item>(items: Vec<Stored<T>>, agency: &AgencyKey) -> Vec<Stored<T>> {
+    items
+        .into_iter()
+        .filter(|s| s.item.visible_to(agency))
+        .collect()
+}
+
+/// `GET /api/review-due`: the viewer's agency's hotspots past their review date, which no
+/// longer show as active until their owner confirms them with a new review date.
+pub async fn review_due(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
+    let (hotspots, _, _) = picture(&state, &viewer).await?;
+    let now = Timestamp::now();
+    let due = hotspots
+        .iter()
+        .filter(|h| h.item.agency == viewer.agency && h.item.is_review_due(now));
+    let body = model::item::layer(due, &model::LayerQuery::default()).to_string();
+    Ok(([(header::CONTENT_TYPE, GEO_JSON)], body).into_response())
 }
 
 fn value<'a>(params: &'a [(&str, &str)], name: &str) -> Option<&'a str> {
@@ -40,6 +74,7 @@ fn value<'a>(params: &'a [(&str, &str)], name: &str) -> Option<&'a str> {
 
 pub async fn conflicts(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<Conflict>>, AppError> {
     let pairs = query_pairs(raw.as_deref());
@@ -51,7 +86,7 @@ pub async fn conflicts(
         .map(|v| query::timestamp("to", v))
         .transpose()?;
     let window = query::window(from, to)?;
-    let (_, _, mut actions) = picture(&state).await?;
+    let (_, _, mut actions) = picture(&state, &viewer).await?;
     if let Some((f, t)) = window {
         actions.retain(|a| a.item.overlaps(f, t));
     }
@@ -67,6 +102,7 @@ fn monday_of(t: Timestamp) -> Date {
 
 pub async fn coverage(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<Coverage>>, AppError> {
     let pairs = query_pairs(raw.as_deref());
@@ -85,15 +121,25 @@ pub async fn coverage(
             d
         }
     };
-    let (hotspots, routes, _) = picture(&state).await?;
+    let (hotspots, routes, _) = picture(&state, &viewer).await?;
     Ok(Json(analysis::coverage(&hotspots, &routes, week)))
 }
 
 pub async fn summary(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<DistrictSummary>>, AppError> {
-    let pairs = query_pairs(raw.as_deref());
+    Ok(Json(summaries(&state, &viewer, raw.as_deref()).await?))
+}
+
+/// Per-district counts of what is released to the viewer (`?at=&from=&to=`).
+pub async fn summaries(
+    state: &AppState,
+    viewer: &Viewer,
+    raw: Option<&str>,
+) -> Result<Vec<DistrictSummary>, AppError> {
+    let pairs = query_pairs(raw);
     let params = query::only(&pairs, &["at", "from", "to"])?;
     let at = value(&params, "at")
         .map(|v| query::timestamp("at", v))
@@ -124,14 +170,15 @@ pub async fn summary(
             (start.timestamp(), end.timestamp())
         }
     };
-    let (hotspots, routes, actions) = picture(&state).await?;
-    Ok(Json(analysis::district_summaries(
+    let (hotspots, routes, actions) = picture(state, viewer).await?;
+    Ok(analysis::district_summaries(
         &hotspots, &routes, &actions, at, window,
-    )))
+    ))
 }
 
 pub async fn indicators(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Indicators>, AppError> {
     let pairs = query_pairs(raw.as_deref());
@@ -149,8 +196,12 @@ pub async fn indicators(
         .map(|v| query::timestamp("at", v))
         .transpose()?
         .unwrap_or_else(Timestamp::now);
-    let (hotspots, routes, actions) = picture(&state).await?;
-    Ok(Json(analysis::indicators(
-        &hotspots, &routes, &actions, at, district,
-    )))
+    let (hotspots, routes, actions) = picture(&state, &viewer).await?;
+    let tiles = analysis::indicators(&hotspots, &routes, &actions, at, district);
+    // Wall displays hang where visitors may read them: small counts stay in the server.
+    Ok(Json(if viewer.role == Role::Display {
+        tiles.withhold_below(state.small_count)
+    } else {
+        tiles
+    }))
 }

@@ -17,11 +17,11 @@ use tokio::sync::{
 };
 
 use crate::{
-    db::Database,
     error::AppError,
     routes::{query, query_pairs},
+    sessions::Viewer,
     state::AppState,
-    store,
+    store::{self, Published},
 };
 
 /// Events read from the log per round trip.
@@ -30,14 +30,19 @@ const PAGE: i64 = 500;
 const RETRY: Duration = Duration::from_secs(2);
 
 struct Feed {
-    db: Database,
-    rx: Receiver<ChangeEvent>,
+    state: AppState,
+    viewer: Viewer,
+    rx: Receiver<Published>,
     last: i64,
-    backlog: VecDeque<ChangeEvent>,
+    backlog: VecDeque<Published>,
     reload: bool,
     greeted: bool,
     stop: watch::Receiver<bool>,
+    ended: watch::Receiver<u64>,
 }
+
+/// How often an open stream checks that its session is still valid (idle and absolute limits).
+const CHECK_SESSION: Duration = Duration::from_secs(60);
 
 fn bad_id() -> AppError {
     AppError::BadRequest {
@@ -48,6 +53,7 @@ fn bad_id() -> AppError {
 
 pub async fn stream(
     State(state): State<AppState>,
+    viewer: Viewer,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
@@ -79,15 +85,28 @@ pub async fn stream(
         None => state.db.call(|c| store::last_seq(c)).await?,
     };
     let feed = Feed {
-        db: state.db.clone(),
         rx,
         last,
         backlog: VecDeque::new(),
         reload: resume.is_some(),
         greeted: false,
         stop: state.shutdown.subscribe(),
+        ended: state.sessions_ended.subscribe(),
+        viewer,
+        state,
     };
     Ok(Sse::new(stream::unfold(feed, next)).keep_alive(KeepAlive::default()))
+}
+
+/// Is the stream's session still valid? A stream outlives neither logout nor a disabled
+/// account nor the session's time limits.
+async fn session_lives(feed: &Feed) -> bool {
+    let hash = feed.viewer.token_hash.clone();
+    feed.state
+        .db
+        .call(move |c| crate::sessions::resolve_hash(c, &hash, jiff::Timestamp::now(), false))
+        .await
+        .is_ok_and(|v| v.is_some())
 }
 
 fn to_sse(e: &ChangeEvent) -> Event {
@@ -104,13 +123,17 @@ async fn next(mut feed: Feed) -> Option<(Result<Event, Infallible>, Feed)> {
         return Some((Ok(Event::default().retry(RETRY).comment("connected")), feed));
     }
     loop {
-        if let Some(e) = feed.backlog.pop_front() {
-            feed.last = e.seq;
-            return Some((Ok(to_sse(&e)), feed));
+        if let Some(p) = feed.backlog.pop_front() {
+            feed.last = p.event.seq;
+            if p.reaches(&feed.viewer.agency) {
+                return Some((Ok(to_sse(&p.event)), feed));
+            }
+            continue;
         }
         if feed.reload {
             let after = feed.last;
             match feed
+                .state
                 .db
                 .call(move |c| store::events_after(c, after, PAGE))
                 .await
@@ -127,15 +150,25 @@ async fn next(mut feed: Feed) -> Option<(Result<Event, Infallible>, Feed)> {
             }
         }
         let received = tokio::select! {
-            r = feed.rx.recv() => r,
+            r = feed.rx.recv() => Some(r),
             _ = feed.stop.wait_for(|stopping| *stopping) => return None,
+            _ = feed.ended.changed() => None,
+            () = tokio::time::sleep(CHECK_SESSION) => None,
+        };
+        let Some(received) = received else {
+            if session_lives(&feed).await {
+                continue;
+            }
+            return None;
         };
         match received {
-            Ok(e) if e.seq == feed.last + 1 => {
-                feed.last = e.seq;
-                return Some((Ok(to_sse(&e)), feed));
+            Ok(p) if p.event.seq == feed.last + 1 => {
+                feed.last = p.event.seq;
+                if p.reaches(&feed.viewer.agency) {
+                    return Some((Ok(to_sse(&p.event)), feed));
+                }
             }
-            Ok(e) if e.seq <= feed.last => continue,
+            Ok(p) if p.event.seq <= feed.last => continue,
             // A gap: concurrent writers may publish out of order; the log has them in order.
             Ok(_) | Err(RecvError::Lagged(_)) => feed.reload = true,
             Err(RecvError::Closed) => return None,

@@ -12,7 +12,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use model::{Item, ItemKind, Stored, item::layer};
+use model::{Item, ItemKind, Stored, access::Access, item::layer};
 
 use crate::{
     error::AppError,
@@ -20,6 +20,7 @@ use crate::{
     routes::{
         Body, Endpoint, LAYER_FILTERS, Op, districts::GEO_JSON, etag, if_match, query, query_pairs,
     },
+    sessions::Viewer,
     state::AppState,
     store,
 };
@@ -33,6 +34,7 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
     };
     let write = |method, summary| Op {
         method,
+        access: Access::Plan,
         summary,
         query: &[],
         headers: &["If-Match"],
@@ -45,9 +47,14 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
             path: base,
             handler: get(list::<T>).post(create::<T>),
             ops: vec![
-                Op::get("The layer, filtered (FeatureCollection)", Body::GeoJson)
-                    .query(LAYER_FILTERS),
+                Op::get(
+                    Access::Read,
+                    "The layer, filtered (FeatureCollection)",
+                    Body::GeoJson,
+                )
+                .query(LAYER_FILTERS),
                 Op::post(
+                    Access::Plan,
                     "Create; answers with ETag and Location",
                     Body::Json(schema),
                     Body::Stored(schema),
@@ -58,7 +65,11 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
             path: item_path,
             handler: get(one::<T>).put(replace::<T>).delete(remove::<T>),
             ops: vec![
-                Op::get("One item, with its ETag", Body::Stored(schema)),
+                Op::get(
+                    Access::Read,
+                    "One item, with its ETag",
+                    Body::Stored(schema),
+                ),
                 write(
                     Method::PUT,
                     "Replace; needs If-Match (428 without, 412 when stale)",
@@ -74,9 +85,11 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
     ]
 }
 
-/// The items of layer `T` that the query string's filters select.
+/// The items of layer `T` released to the viewer's agency that the query string's filters
+/// select.
 pub async fn filtered<T: Item>(
     state: &AppState,
+    viewer: &Viewer,
     raw: Option<&str>,
 ) -> Result<Vec<Stored<T>>, AppError> {
     let params = query_pairs(raw);
@@ -91,14 +104,18 @@ pub async fn filtered<T: Item>(
         })
         .await?;
     let q = query::layer_query::<T>(&params, &agencies)?;
-    Ok(items.into_iter().filter(|s| s.item.matches(&q)).collect())
+    Ok(items
+        .into_iter()
+        .filter(|s| s.item.visible_to(&viewer.agency) && s.item.matches(&q))
+        .collect())
 }
 
 async fn list<T: Item>(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let items = filtered::<T>(&state, raw.as_deref()).await?;
+    let items = filtered::<T>(&state, &viewer, raw.as_deref()).await?;
     let body = layer(items.iter(), &model::LayerQuery::default()).to_string();
     Ok(([(header::CONTENT_TYPE, GEO_JSON)], body).into_response())
 }
@@ -113,20 +130,26 @@ fn with_etag<T: Item>(status: StatusCode, stored: Stored<T>) -> Response {
 
 async fn one<T: Item>(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let stored = state.db.call(move |c| store::get::<T>(c, id)).await?;
+    let stored = state
+        .db
+        .call(move |c| store::get_for::<T>(c, id, &viewer.agency))
+        .await?;
     Ok(with_etag(StatusCode::OK, stored))
 }
 
 async fn create<T: Item>(
     State(state): State<AppState>,
+    viewer: Viewer,
     ApiJson(item): ApiJson<T>,
 ) -> Result<Response, AppError> {
     let districts = state.districts();
+    let actor = viewer.actor();
     let (stored, event) = state
         .db
-        .call(move |c| store::create(c, item, &districts))
+        .call(move |c| store::create(c, item, &districts, &actor))
         .await?;
     state.publish(event);
     let location = format!("{}/{}", model::api::collection(T::KIND), stored.id);
@@ -139,15 +162,17 @@ async fn create<T: Item>(
 
 async fn replace<T: Item>(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<i64>,
     headers: HeaderMap,
     ApiJson(item): ApiJson<T>,
 ) -> Result<Response, AppError> {
     let expected = if_match(&headers)?;
     let districts = state.districts();
+    let actor = viewer.actor();
     let (stored, event) = state
         .db
-        .call(move |c| store::update(c, id, expected, item, &districts))
+        .call(move |c| store::update(c, id, expected, item, &districts, &actor))
         .await?;
     state.publish(event);
     Ok(with_etag(StatusCode::OK, stored))
@@ -155,13 +180,15 @@ async fn replace<T: Item>(
 
 async fn remove<T: Item>(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(id): Path<i64>,
     headers: HeaderMap,
 ) -> Result<StatusCode, AppError> {
     let expected = if_match(&headers)?;
+    let actor = viewer.actor();
     let event = state
         .db
-        .call(move |c| store::delete(c, T::KIND, id, expected))
+        .call(move |c| store::delete::<T>(c, id, expected, &actor))
         .await?;
     state.publish(event);
     Ok(StatusCode::NO_CONTENT)

@@ -1,5 +1,6 @@
 //! The API routes; each module serves one resource.
 
+pub mod admin;
 pub mod agencies;
 pub mod analysis;
 pub mod districts;
@@ -9,22 +10,24 @@ pub mod items;
 pub mod map_config;
 pub mod outline;
 pub mod query;
+pub mod session;
 pub mod transfer;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use axum::{
     Router,
     extract::DefaultBodyLimit,
     http::{HeaderMap, Method, StatusCode, header},
+    middleware,
     response::{IntoResponse, Response},
     routing::{MethodRouter, get, post},
 };
-use model::{Action, Hotspot, PatrolRoute, api};
+use model::{Action, Hotspot, PatrolRoute, access::Access, api};
 
 use tower_http::timeout::TimeoutLayer;
 
-use crate::{error::AppError, json::MAX_BODY, state::AppState};
+use crate::{error::AppError, guard, json::MAX_BODY, state::AppState};
 
 /// A documented request body or response.
 #[derive(Debug, Clone, Copy)]
@@ -41,10 +44,11 @@ pub enum Body {
     Other(&'static str),
 }
 
-/// One method on one path, as documented.
+/// One method on one path, as documented, with who may use it.
 #[derive(Debug, Clone)]
 pub struct Op {
     pub method: Method,
+    pub access: Access,
     pub summary: &'static str,
     pub query: &'static [&'static str],
     pub headers: &'static [&'static str],
@@ -54,9 +58,10 @@ pub struct Op {
 }
 
 impl Op {
-    pub fn get(summary: &'static str, response: Body) -> Op {
+    pub fn get(access: Access, summary: &'static str, response: Body) -> Op {
         Op {
             method: Method::GET,
+            access,
             summary,
             query: &[],
             headers: &[],
@@ -66,9 +71,10 @@ impl Op {
         }
     }
 
-    pub fn post(summary: &'static str, request: Body, response: Body) -> Op {
+    pub fn post(access: Access, summary: &'static str, request: Body, response: Body) -> Op {
         Op {
             method: Method::POST,
+            access,
             summary,
             query: &[],
             headers: &[],
@@ -76,6 +82,11 @@ impl Op {
             response,
             status: 201,
         }
+    }
+
+    pub fn status(mut self, status: u16) -> Op {
+        self.status = status;
+        self
     }
 
     pub fn query(mut self, names: &'static [&'static str]) -> Op {
@@ -86,6 +97,14 @@ impl Op {
     pub fn headers(mut self, names: &'static [&'static str]) -> Op {
         self.headers = names;
         self
+    }
+
+    pub fn delete(access: Access, summary: &'static str) -> Op {
+        Op {
+            method: Method::DELETE,
+            status: 204,
+            ..Op::get(access, summary, Body::None)
+        }
     }
 }
 
@@ -99,22 +118,126 @@ pub struct Endpoint {
 
 pub const LAYER_FILTERS: &[&str] = &["district", "agency", "kind", "status", "from", "to"];
 
-/// Every API endpoint.
+/// Every API endpoint. Each operation names its [`Access`]; the guard refuses a method that
+/// names none.
 pub fn endpoints() -> Vec<Endpoint> {
+    use Access::{Admin, Person, Public, Read};
     let e = |path, handler, ops| Endpoint { path, handler, ops };
     let mut list = vec![
         e(
             api::HEALTH,
             get(health::get),
             vec![Op::get(
+                Public,
                 "Liveness and what the database holds",
                 Body::Json("Health"),
+            )],
+        ),
+        e(
+            api::SESSION,
+            get(session::me)
+                .post(session::login)
+                .delete(session::logout),
+            vec![
+                Op::get(
+                    Read,
+                    "Who is signed in, with the CSRF token for writes",
+                    Body::Json("Me"),
+                ),
+                Op::post(
+                    Public,
+                    "Sign in (rate-limited); sets the session cookie",
+                    Body::Json("Login"),
+                    Body::Json("Me"),
+                )
+                .status(200),
+                Op::delete(Read, "Sign out: the session ends at once"),
+            ],
+        ),
+        e(
+            api::SESSION_PAIR,
+            post(session::pair),
+            vec![
+                Op::post(
+                    Public,
+                    "A wall display signs in with its pairing code",
+                    Body::Json("Pair"),
+                    Body::Json("Me"),
+                )
+                .status(200),
+            ],
+        ),
+        e(
+            api::ACCOUNTS,
+            get(admin::list).post(admin::add),
+            vec![
+                Op::get(Admin, "All accounts", Body::JsonList("Account")),
+                Op::post(
+                    Admin,
+                    "Add an account",
+                    Body::Json("NewAccount"),
+                    Body::Json("Account"),
+                ),
+            ],
+        ),
+        e(
+            "/api/accounts/{login}/disable",
+            post(admin::disable),
+            vec![
+                Op::post(
+                    Admin,
+                    "Disable an account; its sessions end at once",
+                    Body::None,
+                    Body::Json("Account"),
+                )
+                .status(200),
+            ],
+        ),
+        e(
+            api::DISPLAYS,
+            post(admin::pairing_code),
+            vec![Op::post(
+                Admin,
+                "A one-time code (15 minutes) to pair a wall display of your agency",
+                Body::Json("NewDisplay"),
+                Body::Json("PairingCode"),
+            )],
+        ),
+        e(
+            api::AUDIT,
+            get(admin::trail),
+            vec![
+                Op::get(
+                    Admin,
+                    "The audit trail, newest first",
+                    Body::JsonList("AuditEntry"),
+                )
+                .query(&["limit", "before"]),
+            ],
+        ),
+        e(
+            api::AUDIT_CSV,
+            get(admin::export),
+            vec![Op::get(
+                Admin,
+                "The whole audit trail as CSV (recorded in the trail)",
+                Body::Other("text/csv"),
+            )],
+        ),
+        e(
+            api::REVIEW_DUE,
+            get(analysis::review_due),
+            vec![Op::get(
+                Person,
+                "Your agency's hotspots past their review date",
+                Body::GeoJson,
             )],
         ),
         e(
             api::DISTRICTS,
             get(districts::list),
             vec![Op::get(
+                Read,
                 "The seven districts (FeatureCollection of DistrictProperties)",
                 Body::GeoJson,
             )],
@@ -122,12 +245,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(
             api::OUTLINE,
             get(outline::get),
-            vec![Op::get("The city boundary (Feature)", Body::GeoJson)],
+            vec![Op::get(Read, "The city boundary (Feature)", Body::GeoJson)],
         ),
         e(
             api::CONFIG,
             get(map_config::get),
             vec![Op::get(
+                Read,
                 "Map start view and tile server",
                 Body::Json("MapConfig"),
             )],
@@ -136,8 +260,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             api::AGENCIES,
             get(agencies::list).post(agencies::create),
             vec![
-                Op::get("The agencies", Body::JsonList("Agency")),
+                Op::get(Read, "The agencies", Body::JsonList("Agency")),
                 Op::post(
+                    Admin,
                     "Add a guest agency",
                     Body::Json("Agency"),
                     Body::Json("Agency"),
@@ -149,38 +274,38 @@ pub fn endpoints() -> Vec<Endpoint> {
     list.extend(items::endpoints::<PatrolRoute>(api::ROUTES, "PatrolRoute"));
     list.extend(items::endpoints::<Action>(api::ACTIONS, "Action"));
     list.extend([
-        e(api::CONFLICTS, get(analysis::conflicts), vec![Op::get("Operations that collide in a district", Body::JsonList("Conflict")).query(&["from", "to"])]),
-        e(api::COVERAGE, get(analysis::coverage), vec![Op::get("Patrol coverage of each hotspot in a week", Body::JsonList("Coverage")).query(&["week"])]),
-        e(api::INDICATORS, get(analysis::indicators), vec![Op::get("The wall's indicator tiles now", Body::Json("Indicators")).query(&["district", "at"])]),
-        e(api::SUMMARY, get(analysis::summary), vec![Op::get("Per-district counts", Body::JsonList("DistrictSummary")).query(&["at", "from", "to"])]),
+        e(api::CONFLICTS, get(analysis::conflicts), vec![Op::get(Read, "Operations that collide in a district", Body::JsonList("Conflict")).query(&["from", "to"])]),
+        e(api::COVERAGE, get(analysis::coverage), vec![Op::get(Read, "Patrol coverage of each hotspot in a week", Body::JsonList("Coverage")).query(&["week"])]),
+        e(api::INDICATORS, get(analysis::indicators), vec![Op::get(Read, "The wall's indicator tiles now (counts below the threshold as \"< n\" for wall displays)", Body::Json("Indicators")).query(&["district", "at"])]),
+        e(api::SUMMARY, get(analysis::summary), vec![Op::get(Person, "Per-district counts", Body::JsonList("DistrictSummary")).query(&["at", "from", "to"])]),
         e(
             api::EVENTS,
             get(events::stream),
-            vec![Op::get("Server-Sent Events: `change` events (data: ChangeEvent) with resume", Body::Other("text/event-stream"))
+            vec![Op::get(Read, "Server-Sent Events: `change` events (data: ChangeEvent) with resume; only of items released to you", Body::Other("text/event-stream"))
                 .query(&["since"])
                 .headers(&["Last-Event-ID"])],
         ),
         e(
             "/api/export/{file}",
             get(transfer::export),
-            vec![Op::get("Export: hotspots.geojson, routes.geojson, actions.geojson, actions.csv, actions.ics", Body::Other("application/octet-stream")).query(LAYER_FILTERS)],
+            vec![Op::get(Person, "Export (recorded in the audit trail): hotspots.geojson, routes.geojson, actions.geojson, actions.csv, actions.ics, districts.csv", Body::Other("application/octet-stream")).query(LAYER_FILTERS)],
         ),
         e(
             "/api/import/districts",
             post(transfer::import_districts).layer(DefaultBodyLimit::max(transfer::MAX_IMPORT)),
-            vec![Op::post("Import official district boundaries (all seven)", Body::GeoJson, Body::Json("Imported"))],
+            vec![Op::post(Admin, "Import official district boundaries (all seven)", Body::GeoJson, Body::Json("Imported"))],
         ),
         e(
             "/api/import/hotspots",
             post(transfer::import_items::<Hotspot>).layer(DefaultBodyLimit::max(transfer::MAX_IMPORT)),
-            vec![Op::post("Import hotspots, all or nothing", Body::GeoJson, Body::Json("Imported"))],
+            vec![Op::post(Admin, "Import hotspots, all or nothing", Body::GeoJson, Body::Json("Imported"))],
         ),
         e(
             "/api/import/routes",
             post(transfer::import_items::<PatrolRoute>).layer(DefaultBodyLimit::max(transfer::MAX_IMPORT)),
-            vec![Op::post("Import patrol routes, all or nothing", Body::GeoJson, Body::Json("Imported"))],
+            vec![Op::post(Admin, "Import patrol routes, all or nothing", Body::GeoJson, Body::Json("Imported"))],
         ),
-        e(api::OPENAPI, get(openapi_json), vec![Op::get("This document (OpenAPI 3.1)", Body::Other("application/json"))]),
+        e(api::OPENAPI, get(openapi_json), vec![Op::get(Public, "This document (OpenAPI 3.1)", Body::Other("application/json"))]),
     ]);
     list
 }
@@ -198,15 +323,24 @@ async fn openapi_json() -> Response {
 /// How long one API request may take, reading its body included.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// All `/api` routes. Unknown API paths and methods get JSON errors, never the app's HTML.
-pub fn api() -> Router<AppState> {
+/// All `/api` routes, each behind its guard (see [`guard`]). Unknown API paths and methods get
+/// JSON errors, never the app's HTML.
+pub fn api(state: &AppState) -> Router<AppState> {
     let mut router = Router::new();
     for e in endpoints() {
+        let rules = guard::Rules {
+            state: state.clone(),
+            access: Arc::new(e.ops.iter().map(|o| (o.method.clone(), o.access)).collect()),
+            touch: e.path != api::EVENTS,
+        };
+        let handler = e
+            .handler
+            .route_layer(middleware::from_fn_with_state(rules, guard::guard));
         // Every request but the event stream (which stays open) must be answered in time.
         let handler = if e.path == api::EVENTS {
-            e.handler
+            handler
         } else {
-            e.handler.layer(TimeoutLayer::with_status_code(
+            handler.layer(TimeoutLayer::with_status_code(
                 StatusCode::REQUEST_TIMEOUT,
                 REQUEST_TIMEOUT,
             ))
@@ -259,6 +393,8 @@ pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_access;
 #[cfg(test)]
 mod tests_fuzz;
 #[cfg(test)]

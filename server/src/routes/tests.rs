@@ -12,10 +12,17 @@ use model::{
 };
 use tower::ServiceExt;
 
-use crate::{Config, startup};
+use model::access::Role;
+
+use crate::{
+    Config, startup,
+    test_support::{TestSession, session},
+};
 
 struct TestApp {
     router: axum::Router,
+    /// An admin of the police, signed in.
+    session: TestSession,
     _data: tempfile::TempDir,
 }
 
@@ -23,8 +30,10 @@ async fn test_app(dist: &std::path::Path) -> TestApp {
     let data = tempfile::tempdir().expect("temp dir");
     let config = Config::for_tests(data.path().to_owned(), dist.to_owned());
     let state = startup::state(&config).await.expect("state");
+    let session = session(&state, "pol-admin", Role::Admin, "polizei").await;
     TestApp {
         router: startup::app(state, dist, None),
+        session,
         _data: data,
     }
 }
@@ -33,7 +42,12 @@ async fn get(app: &TestApp, uri: &str) -> (StatusCode, Option<String>, Vec<u8>) 
     let response = app
         .router
         .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .oneshot(
+            app.session
+                .sign(Request::get(uri))
+                .body(Body::empty())
+                .expect("request"),
+        )
         .await
         .expect("response");
     let status = response.status();
@@ -137,7 +151,12 @@ async fn a_wrong_method_is_a_json_405() {
     let response = app
         .router
         .clone()
-        .oneshot(Request::delete(api::DISTRICTS).body(Body::empty()).unwrap())
+        .oneshot(
+            app.session
+                .sign(Request::delete(api::DISTRICTS))
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
@@ -259,10 +278,13 @@ async fn every_documented_method_is_routed_and_every_other_is_refused() {
         let path = e
             .path
             .replace("{id}", "999999")
+            .replace("{login}", "niemand")
             .replace("{file}", "actions.csv");
         for method in [Method::GET, Method::POST, Method::PUT, Method::DELETE] {
             let documented = e.ops.iter().any(|op| op.method == method);
-            let mut request = Request::builder().method(method.clone()).uri(&path);
+            let mut request = app
+                .session
+                .sign(Request::builder().method(method.clone()).uri(&path));
             if method == Method::GET && path == api::EVENTS {
                 // An event stream never ends; a bad resume id answers at once.
                 request = request.header("last-event-id", "x");

@@ -12,11 +12,18 @@ use proptest::{prelude::*, test_runner::TestRunner};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::{Config, startup};
+use model::access::Role;
+
+use crate::{
+    Config, startup,
+    test_support::{TestSession, session},
+};
 
 struct Fixture {
     runtime: tokio::runtime::Runtime,
     router: axum::Router,
+    /// An admin (who may use every endpoint) of the police.
+    session: TestSession,
     _data: tempfile::TempDir,
 }
 
@@ -28,8 +35,10 @@ fn fixture() -> Fixture {
     let data = tempfile::tempdir().expect("temp dir");
     let config = Config::for_tests(data.path().to_owned(), "no-dist".into());
     let state = runtime.block_on(startup::state(&config)).expect("state");
+    let session = runtime.block_on(session(&state, "pol-admin", Role::Admin, "polizei"));
     Fixture {
         runtime,
+        session,
         router: startup::app(state, std::path::Path::new("no-dist"), None),
         _data: data,
     }
@@ -44,7 +53,9 @@ impl Fixture {
         body: Vec<u8>,
         if_match: bool,
     ) -> (StatusCode, Vec<u8>) {
-        let mut request = Request::builder()
+        let mut request = self
+            .session
+            .sign(Request::builder())
             .method(method)
             .uri(uri)
             .header(header::CONTENT_TYPE, "application/json");

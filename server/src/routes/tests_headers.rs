@@ -7,11 +7,27 @@ use axum::{
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use crate::{Config, startup};
+use model::access::Role;
+
+use crate::{
+    Config, startup,
+    test_support::{TestSession, session},
+};
 
 /// A router over a small built app: index.html with Trunk's inline start-up script, a hashed
 /// script and Leaflet's unhashed file.
 async fn app_with_dist() -> (axum::Router, tempfile::TempDir, tempfile::TempDir) {
+    let (router, dist, data, _) = app_with_dist_and_session().await;
+    (router, dist, data)
+}
+
+/// [`app_with_dist`] and a signed-in officer's session.
+async fn app_with_dist_and_session() -> (
+    axum::Router,
+    tempfile::TempDir,
+    tempfile::TempDir,
+    TestSession,
+) {
     let dist = tempfile::tempdir().expect("dist");
     std::fs::write(
         dist.path().join("index.html"),
@@ -28,7 +44,8 @@ async fn app_with_dist() -> (axum::Router, tempfile::TempDir, tempfile::TempDir)
     let data = tempfile::tempdir().expect("data");
     let config = Config::for_tests(data.path().to_owned(), dist.path().to_owned());
     let state = startup::state(&config).await.expect("state");
-    (startup::app(state, dist.path(), None), dist, data)
+    let session = session(&state, "kod-lage", Role::Officer, "kod").await;
+    (startup::app(state, dist.path(), None), dist, data, session)
 }
 
 async fn headers_of(
@@ -58,7 +75,7 @@ async fn every_response_carries_the_security_headers() {
     let requests = [
         ("/api/health", StatusCode::OK),
         ("/api/nothing-here", StatusCode::NOT_FOUND),
-        ("/api/hotspots?kind=picnic", StatusCode::BAD_REQUEST),
+        ("/api/hotspots?kind=picnic", StatusCode::UNAUTHORIZED),
         ("/", StatusCode::OK),
         ("/bezirk/mitte", StatusCode::OK),
         ("/app-0123456789abcdef.js", StatusCode::OK),
@@ -124,16 +141,18 @@ async fn the_api_is_never_stored_and_hashed_files_are_cached_for_a_year() {
 
 #[tokio::test]
 async fn answers_are_compressed_when_the_client_accepts_it_but_events_are_not() {
-    let (router, _dist, _data) = app_with_dist().await;
+    let (router, _dist, _data, s) = app_with_dist_and_session().await;
     for encoding in ["gzip", "br"] {
-        let request = Request::get("/api/districts")
+        let request = s
+            .sign(Request::get("/api/districts"))
             .header(header::ACCEPT_ENCODING, encoding)
             .body(Body::empty())
             .unwrap();
         let (status, h, body) = headers_of(&router, request).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(h[header::CONTENT_ENCODING], encoding);
-        let (_, _, plain) = headers_of(&router, get("/api/districts")).await;
+        let plain_request = s.sign(Request::get("/api/districts"));
+        let (_, _, plain) = headers_of(&router, plain_request.body(Body::empty()).unwrap()).await;
         assert!(
             body.len() * 2 < plain.len(),
             "{encoding}: {} of {} bytes",
@@ -142,7 +161,8 @@ async fn answers_are_compressed_when_the_client_accepts_it_but_events_are_not() 
         );
     }
     // Server-Sent Events must reach clients at once, not wait in a compressor's buffer.
-    let request = Request::get("/api/events")
+    let request = s
+        .sign(Request::get("/api/events"))
         .header(header::ACCEPT_ENCODING, "gzip, br")
         .body(Body::empty())
         .unwrap();

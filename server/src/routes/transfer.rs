@@ -15,23 +15,27 @@ use axum::{
 };
 use jiff::Timestamp;
 use model::{
-    Action, Hotspot, Item, PatrolRoute,
+    Action, Hotspot, Item, PatrolRoute, Stored,
+    access::AuditOp,
+    analysis::{DistrictSummary, shown_count},
     export::{actions_csv, actions_ics},
     item::layer,
 };
 use serde::Serialize;
 
 use crate::{
+    audit,
     error::AppError,
     import, json,
-    routes::{districts::GEO_JSON, items::filtered},
+    routes::{analysis::summaries, districts::GEO_JSON, items::filtered},
+    sessions::Viewer,
     state::AppState,
 };
 
 /// Largest accepted import body.
 pub const MAX_IMPORT: usize = 16 * 1024 * 1024;
 
-fn attachment(content_type: &'static str, file: &str, body: String) -> Response {
+pub fn attachment(content_type: &'static str, file: &str, body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -45,46 +49,84 @@ fn attachment(content_type: &'static str, file: &str, body: String) -> Response 
         .into_response()
 }
 
-async fn geojson<T: Item>(
-    state: &AppState,
-    raw: Option<&str>,
-    file: &str,
-) -> Result<Response, AppError> {
-    let items = filtered::<T>(state, raw).await?;
-    let body = layer(items.iter(), &model::LayerQuery::default()).to_string();
-    Ok(attachment(GEO_JSON, file, body))
+/// What an export's audit entry records: the filters and how many rows left the system.
+#[derive(Serialize)]
+struct Exported<'a> {
+    query: &'a str,
+    count: usize,
 }
 
 pub async fn export(
     State(state): State<AppState>,
+    viewer: Viewer,
     Path(file): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     let raw = raw.as_deref();
-    match file.as_str() {
-        "hotspots.geojson" => geojson::<Hotspot>(&state, raw, &file).await,
-        "routes.geojson" => geojson::<PatrolRoute>(&state, raw, &file).await,
-        "actions.geojson" => geojson::<Action>(&state, raw, &file).await,
+    let v = &viewer;
+    let (content_type, count, body) = match file.as_str() {
+        "hotspots.geojson" => geojson::<Hotspot>(filtered(&state, v, raw).await?),
+        "routes.geojson" => geojson::<PatrolRoute>(filtered(&state, v, raw).await?),
+        "actions.geojson" => geojson::<Action>(filtered(&state, v, raw).await?),
         "actions.csv" => {
-            let actions = filtered::<Action>(&state, raw).await?;
-            Ok(attachment(
+            let actions = filtered::<Action>(&state, v, raw).await?;
+            (
                 "text/csv; charset=utf-8",
-                &file,
+                actions.len(),
                 actions_csv(&actions),
-            ))
+            )
         }
         "actions.ics" => {
-            let actions = filtered::<Action>(&state, raw).await?;
-            Ok(attachment(
-                "text/calendar; charset=utf-8",
-                &file,
-                actions_ics(&actions, Timestamp::now()),
-            ))
+            let actions = filtered::<Action>(&state, v, raw).await?;
+            let body = actions_ics(&actions, Timestamp::now());
+            ("text/calendar; charset=utf-8", actions.len(), body)
         }
-        _ => Err(AppError::NotFound(format!(
-            "export '{file}' (hotspots.geojson, routes.geojson, actions.geojson, actions.csv, actions.ics)"
-        ))),
+        "districts.csv" => {
+            let rows = summaries(&state, v, raw).await?;
+            let body = districts_csv(&rows, state.small_count);
+            ("text/csv; charset=utf-8", rows.len(), body)
+        }
+        _ => {
+            return Err(AppError::NotFound(format!(
+                "export '{file}' (hotspots.geojson, routes.geojson, actions.geojson, actions.csv, actions.ics, districts.csv)"
+            )));
+        }
+    };
+    // The export is recorded before it leaves: no record, no export.
+    let actor = viewer.actor();
+    let subject = file.clone();
+    let query = raw.unwrap_or_default().to_owned();
+    state
+        .db
+        .call(move |c| {
+            audit::append(
+                c,
+                &actor,
+                audit::Record::new(AuditOp::Exported, &subject).details(&Exported {
+                    query: &query,
+                    count,
+                }),
+            )
+        })
+        .await?;
+    Ok(attachment(content_type, &file, body))
+}
+
+fn geojson<T: Item>(items: Vec<Stored<T>>) -> (&'static str, usize, String) {
+    let body = layer(items.iter(), &model::LayerQuery::default()).to_string();
+    (GEO_JSON, items.len(), body)
+}
+
+/// Per-district counts as CSV; counts below `small` are written as "< small".
+fn districts_csv(rows: &[DistrictSummary], small: u32) -> String {
+    let below = (small > 0).then_some(small);
+    let mut out = String::from("district,hotspots_active,actions,routes,conflicts\r\n");
+    for r in rows {
+        let cells =
+            [r.hotspots_active, r.actions, r.routes, r.conflicts].map(|n| shown_count(n, below));
+        out.push_str(&format!("{},{}\r\n", r.district, cells.join(",")));
     }
+    out
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -95,13 +137,15 @@ pub struct Imported {
 
 pub async fn import_items<T: Item>(
     State(state): State<AppState>,
+    viewer: Viewer,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Imported>), AppError> {
     let fc: geojson::FeatureCollection = json::parse(&body)?;
     let districts = state.districts();
+    let actor = viewer.actor();
     let (ids, events) = state
         .db
-        .call(move |c| import::items::<T>(c, &fc, &districts))
+        .call(move |c| import::items::<T>(c, &fc, &districts, &actor))
         .await?;
     for e in events {
         state.publish(e);
@@ -117,13 +161,15 @@ pub async fn import_items<T: Item>(
 
 pub async fn import_districts(
     State(state): State<AppState>,
+    viewer: Viewer,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Imported>), AppError> {
     let fc: geojson::FeatureCollection = json::parse(&body)?;
     let current = state.districts();
+    let actor = viewer.actor();
     let (districts, events) = state
         .db
-        .call(move |c| import::districts(c, &fc, &current))
+        .call(move |c| import::districts(c, &fc, &current, &actor))
         .await?;
     let count = districts.len();
     *state.districts.write().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(districts);

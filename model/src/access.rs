@@ -1,0 +1,251 @@
+//! Who may see and change what: roles, the signed-in account as the app sees it, releasability
+//! of items to agencies, and the audit trail's entries. The server enforces all of it; the app
+//! only uses it to show what the user may do.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::{AgencyKey, validation::FieldError};
+
+string_enum! {
+    /// What an account may do. Every account belongs to one agency.
+    Role {
+        /// A wall display: reads, paired once with a code; no personal login.
+        Display = "display",
+        /// Reads what is released to their agency.
+        Officer = "officer",
+        /// Reads, and creates and edits their agency's items and the actions it takes part in.
+        Planner = "planner",
+        /// A planner who also manages accounts, imports and reads the audit trail.
+        Admin = "admin",
+    }
+}
+
+impl Role {
+    /// May create and edit items (within the rules of [`may_edit`]).
+    pub fn plans(self) -> bool {
+        matches!(self, Role::Planner | Role::Admin)
+    }
+
+    pub fn is_admin(self) -> bool {
+        self == Role::Admin
+    }
+
+    /// A person's account (idle and absolute session limits apply), not a wall display.
+    pub fn is_personal(self) -> bool {
+        self != Role::Display
+    }
+}
+
+/// What a request needs before its handler runs. Every API route declares one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Access {
+    /// Anyone, signed in or not (health, sign-in, the API description).
+    Public,
+    /// Any signed-in account, wall displays included.
+    Read,
+    /// Officers, planners and admins: people, not wall displays (e.g. exports).
+    Person,
+    /// Planners and admins.
+    Plan,
+    /// Admins only.
+    Admin,
+}
+
+impl Access {
+    /// Is `role` (`None`: not signed in) enough?
+    pub fn allows(self, role: Option<Role>) -> bool {
+        match (self, role) {
+            (Access::Public, _) => true,
+            (_, None) => false,
+            (Access::Read, Some(_)) => true,
+            (Access::Person, Some(r)) => r.is_personal(),
+            (Access::Plan, Some(r)) => r.plans(),
+            (Access::Admin, Some(r)) => r.is_admin(),
+        }
+    }
+}
+
+/// The signed-in account, as `GET /api/session` tells the app.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub login: String,
+    pub role: Role,
+    pub agency: AgencyKey,
+    /// Sent back as the `X-CSRF-Token` header on every state-changing request.
+    pub csrf_token: String,
+}
+
+/// Header that carries [`Me::csrf_token`].
+pub const CSRF_HEADER: &str = "X-CSRF-Token";
+
+/// `POST /api/session`: sign in.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Login {
+    pub login: String,
+    pub password: String,
+}
+
+/// `POST /api/session/pair`: a wall display signs in with the code an admin issued.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pair {
+    pub code: String,
+}
+
+/// `POST /api/displays`: an admin names a wall display to pair.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDisplay {
+    /// A name for the screen, e.g. `leitstelle-wand-1` (a login name, not a person's).
+    pub login: String,
+}
+
+/// The answer to [`NewDisplay`]: the one-time code to type on the display.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairingCode {
+    pub login: String,
+    pub agency: AgencyKey,
+    pub code: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub expires_at: Timestamp,
+}
+
+/// An account as admins see it (never its password hash).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub login: String,
+    pub role: Role,
+    pub agency: AgencyKey,
+    pub disabled: bool,
+}
+
+/// `POST /api/accounts`: an admin adds an account.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewAccount {
+    pub login: String,
+    pub role: Role,
+    pub agency: AgencyKey,
+    /// Required for people; wall displays have none (they pair with a code).
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// Longest login name.
+pub const MAX_LOGIN: usize = 60;
+/// Shortest password the server accepts.
+pub const MIN_PASSWORD: usize = 12;
+
+/// A login name: 2 to 60 lowercase letters, digits, `.`, `-` or `_`. Logins name functions or
+/// screens (`leitstelle-wand-1`, `kod-planung`), which keeps names of people out where possible.
+pub fn check_login(login: &str) -> Result<(), FieldError> {
+    let ok = (2..=MAX_LOGIN).contains(&login.len())
+        && login.bytes().all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_')
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(FieldError::new(
+            "login",
+            format!("must be 2 to {MAX_LOGIN} lowercase letters, digits, '.', '-' or '_'"),
+        ))
+    }
+}
+
+/// A new password: at least [`MIN_PASSWORD`] characters, at most 1,000.
+pub fn check_password(password: &str) -> Result<(), FieldError> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD {
+        Err(FieldError::new(
+            "password",
+            format!("must have at least {MIN_PASSWORD} characters"),
+        ))
+    } else if n > 1000 {
+        Err(FieldError::new(
+            "password",
+            "must have at most 1000 characters",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+string_enum! {
+    /// What an audit entry records.
+    AuditOp {
+        Created = "created",
+        Updated = "updated",
+        Deleted = "deleted",
+        Imported = "imported",
+        Exported = "exported",
+        AgencyAdded = "agency_added",
+        AccountAdded = "account_added",
+        AccountDisabled = "account_disabled",
+        DisplayPaired = "display_paired",
+        AuditExported = "audit_exported",
+    }
+}
+
+/// One entry of the append-only audit trail: who (account and agency), when, what, and the
+/// item before and after the change.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub seq: i64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: Timestamp,
+    pub login: String,
+    pub agency: AgencyKey,
+    pub op: AuditOp,
+    /// `hotspot`, `route`, `action`, `district`, `agency`, `account`, an export's file name…
+    pub subject: String,
+    pub item_id: Option<i64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub before: Option<serde_json::Value>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub after: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_access_level_admits_exactly_the_roles_it_names() {
+        use Role::*;
+        let admitted = |a: Access| {
+            Role::ALL
+                .iter()
+                .filter(|r| a.allows(Some(**r)))
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(admitted(Access::Public), [Display, Officer, Planner, Admin]);
+        assert_eq!(admitted(Access::Read), [Display, Officer, Planner, Admin]);
+        assert_eq!(admitted(Access::Person), [Officer, Planner, Admin]);
+        assert_eq!(admitted(Access::Plan), [Planner, Admin]);
+        assert_eq!(admitted(Access::Admin), [Admin]);
+        assert!(Access::Public.allows(None));
+        for a in [Access::Read, Access::Person, Access::Plan, Access::Admin] {
+            assert!(!a.allows(None), "{a:?} admits anonymous requests");
+        }
+    }
+
+    #[test]
+    fn logins_name_functions_and_passwords_are_long() {
+        assert!(check_login("leitstelle-wand-1").is_ok());
+        assert!(check_login("kod.planung_2").is_ok());
+        for bad in ["", "a", "Admin", "max mustermann", "x<y", &"a".repeat(61)] {
+            assert!(check_login(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_password("elf zeichen").is_err());
+        assert!(check_password("zwölf zeiche").is_ok());
+        assert!(check_password(&"x".repeat(1001)).is_err());
+    }
+}

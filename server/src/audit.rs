@@ -1,0 +1,200 @@
+//! The append-only audit trail: every write (who, agency, when, what, before and after) and
+//! every export. Entries are written in the same transaction as the change they record; the
+//! database refuses to update or delete them (triggers), and no API route tries.
+
+use jiff::Timestamp;
+use model::{
+    AgencyKey,
+    access::{AuditEntry, AuditOp},
+};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+use crate::db::DbError;
+
+/// Who did it: an account and its agency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub login: String,
+    pub agency: AgencyKey,
+}
+
+/// What one entry records besides who and when.
+pub struct Record<'a> {
+    pub op: AuditOp,
+    pub subject: &'a str,
+    pub item_id: Option<i64>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+impl<'a> Record<'a> {
+    pub fn new(op: AuditOp, subject: &'a str) -> Self {
+        Record {
+            op,
+            subject,
+            item_id: None,
+            before: None,
+            after: None,
+        }
+    }
+
+    pub fn item(mut self, id: i64) -> Self {
+        self.item_id = Some(id);
+        self
+    }
+
+    /// The state before and after, as JSON.
+    pub fn change(mut self, before: Option<String>, after: Option<String>) -> Self {
+        self.before = before;
+        self.after = after;
+        self
+    }
+
+    /// Details as `after` (e.g. an export's filters and count).
+    pub fn details(self, details: &impl Serialize) -> Self {
+        let after = serde_json::to_string(details).ok();
+        self.change(None, after)
+    }
+}
+
+pub fn append(conn: &Connection, actor: &Actor, record: Record) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT INTO audit (at, login, agency, op, subject, item_id, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            Timestamp::now().to_string(),
+            actor.login,
+            actor.agency.as_str(),
+            record.op.as_str(),
+            record.subject,
+            record.item_id,
+            record.before,
+            record.after,
+        ],
+    )?;
+    Ok(())
+}
+
+/// Entries newest first, at most `limit`, older than `before` if given.
+pub fn list(
+    conn: &Connection,
+    limit: i64,
+    before: Option<i64>,
+) -> Result<Vec<AuditEntry>, DbError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at, login, agency, op, subject, item_id, before, after FROM audit
+         WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, Option<i64>>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Option<String>>(8)?,
+        ))
+    })?;
+    let corrupt = |e: &dyn std::fmt::Display| DbError::Corrupt(format!("audit: {e}"));
+    let json = |v: Option<String>| v.and_then(|s| serde_json::from_str(&s).ok());
+    rows.map(|row| {
+        let (seq, at, login, agency, op, subject, item_id, before, after) = row?;
+        Ok(AuditEntry {
+            seq,
+            at: at.parse().map_err(|e| corrupt(&e))?,
+            login,
+            agency: AgencyKey::parse(&agency).map_err(|e| corrupt(&e))?,
+            op: op.parse().map_err(|e| corrupt(&e))?,
+            subject,
+            item_id,
+            before: json(before),
+            after: json(after),
+        })
+    })
+    .collect()
+}
+
+/// The entries as CSV (RFC 4180), `before` and `after` as JSON text.
+pub fn csv(entries: &[AuditEntry]) -> String {
+    let field = |s: &str| {
+        // A leading = + - @ would make a spreadsheet run it as a formula.
+        let s = if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_owned()
+        };
+        format!("\"{}\"", s.replace('"', "\"\""))
+    };
+    let json =
+        |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+    let mut out = String::from("seq,at,login,agency,op,subject,item_id,before,after\r\n");
+    for e in entries {
+        let row = [
+            e.seq.to_string(),
+            e.at.to_string(),
+            field(&e.login),
+            field(e.agency.as_str()),
+            e.op.as_str().to_owned(),
+            field(&e.subject),
+            e.item_id.map(|i| i.to_string()).unwrap_or_default(),
+            field(&json(&e.before)),
+            field(&json(&e.after)),
+        ];
+        out.push_str(&row.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn the_trail_cannot_be_changed_or_deleted_even_with_sql() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::Database::open(dir.path()).unwrap();
+        let result = db
+            .call(|c| {
+                let actor = Actor {
+                    login: "pol-admin".into(),
+                    agency: AgencyKey::parse("polizei").unwrap(),
+                };
+                append(c, &actor, Record::new(AuditOp::Exported, "actions.csv"))?;
+                let update = c.execute("UPDATE audit SET login = 'niemand'", []);
+                let delete = c.execute("DELETE FROM audit", []);
+                Ok::<_, DbError>((update.is_err(), delete.is_err(), list(c, 10, None)?))
+            })
+            .await
+            .unwrap();
+        assert_eq!((result.0, result.1), (true, true));
+        assert_eq!(result.2.len(), 1);
+        assert_eq!(result.2[0].login, "pol-admin");
+    }
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        let entry = AuditEntry {
+            seq: 1,
+            at: Timestamp::UNIX_EPOCH,
+            login: "=cmd".into(),
+            agency: AgencyKey::parse("kod").unwrap(),
+            op: AuditOp::Created,
+            subject: "hotspot".into(),
+            item_id: Some(3),
+            before: None,
+            after: Some(serde_json::json!({"title": "a\"b"})),
+        };
+        let text = csv(&[entry]);
+        assert!(text.contains("\"'=cmd\""), "{text}");
+        assert!(
+            text.contains("\"{\"\"title\"\":\"\"a\\\"\"b\"\"}\""),
+            "{text}"
+        );
+    }
+}

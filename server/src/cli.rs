@@ -1,0 +1,230 @@
+//! The command line: `server` runs the dashboard; `server user …` and `server display …` manage
+//! accounts on the database directly (the first admin has to come from somewhere, and there is
+//! never a default password).
+
+use std::io::{BufRead, IsTerminal};
+
+use clap::{Parser, Subcommand};
+use model::{AgencyKey, access::Role};
+
+use crate::{
+    accounts::{self, AccountError},
+    audit::{self, Actor},
+    config::Config,
+    db::Database,
+    seed,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "server",
+    version,
+    about = "Lagebild Hamm: the dashboard's API and web server",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Manage people's accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Pair wall displays.
+    #[command(subcommand)]
+    Display(DisplayCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account. The password is asked for twice on a terminal, or read as one line
+    /// from standard input (`--password-stdin`).
+    Add {
+        /// Login name: lowercase letters, digits, '.', '-', '_' (name a function, e.g.
+        /// `kod-planung`, rather than a person).
+        login: String,
+        /// officer, planner or admin.
+        #[arg(long)]
+        role: Role,
+        /// The agency's key, e.g. polizei, kod, jugendamt, hza, jva, bpol, steufa, finanzamt.
+        #[arg(long)]
+        agency: String,
+        /// Read the password from standard input instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Directory of the database.
+        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
+        data_dir: std::path::PathBuf,
+    },
+    /// Disable an account: it can no longer sign in and its sessions end at once.
+    Disable {
+        login: String,
+        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
+        data_dir: std::path::PathBuf,
+    },
+    /// List the accounts.
+    List {
+        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
+        data_dir: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DisplayCommand {
+    /// Issue a one-time pairing code (valid 15 minutes) for a wall display; type it on the
+    /// display's start screen.
+    Pair {
+        /// The display's name, e.g. `leitstelle-wand-1`.
+        login: String,
+        /// The agency whose picture the display shows.
+        #[arg(long)]
+        agency: String,
+        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
+        data_dir: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+    #[error("{0}")]
+    Seed(#[from] seed::SeedError),
+    #[error("cannot read the password: {0}")]
+    Password(std::io::Error),
+    #[error("the two passwords differ")]
+    PasswordsDiffer,
+    #[error("agency: {0}")]
+    Agency(String),
+    #[error("a wall display has no password: pair it with `server display pair`")]
+    DisplayUser,
+}
+
+fn agency(key: &str) -> Result<AgencyKey, CliError> {
+    AgencyKey::parse(key).map_err(|e| CliError::Agency(e.to_string()))
+}
+
+fn read_password(from_stdin: bool) -> Result<String, CliError> {
+    if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .map_err(CliError::Password)?;
+        return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
+    }
+    let first = rpassword::prompt_password("Password: ").map_err(CliError::Password)?;
+    let second = rpassword::prompt_password("Again: ").map_err(CliError::Password)?;
+    if first != second {
+        return Err(CliError::PasswordsDiffer);
+    }
+    Ok(first)
+}
+
+/// The database with the agencies in place (accounts refer to them).
+async fn open(data_dir: &std::path::Path) -> Result<Database, CliError> {
+    let db = Database::open(data_dir)?;
+    seed::agencies(&db).await?;
+    Ok(db)
+}
+
+fn command_line(agency: &AgencyKey) -> Actor {
+    Actor {
+        login: "(command line)".to_owned(),
+        agency: agency.clone(),
+    }
+}
+
+/// Runs a subcommand; what it prints is for the person at the terminal.
+pub async fn run(command: Command) -> Result<(), CliError> {
+    match command {
+        Command::User(UserCommand::Add {
+            login,
+            role,
+            agency: key,
+            password_stdin,
+            data_dir,
+        }) => {
+            if role == Role::Display {
+                return Err(CliError::DisplayUser);
+            }
+            let agency = agency(&key)?;
+            let password = read_password(password_stdin)?;
+            let db = open(&data_dir).await?;
+            let account = db
+                .call(move |c| {
+                    let tx = c.transaction().map_err(crate::db::DbError::from)?;
+                    let account = accounts::add(&tx, &login, role, &agency, Some(&password))?;
+                    audit::append(
+                        &tx,
+                        &command_line(&agency),
+                        audit::Record::new(model::access::AuditOp::AccountAdded, "account")
+                            .details(&account),
+                    )?;
+                    tx.commit().map_err(crate::db::DbError::from)?;
+                    Ok::<_, CliError>(account)
+                })
+                .await?;
+            println!(
+                "added {} ({}, {})",
+                account.login, account.role, account.agency
+            );
+        }
+        Command::User(UserCommand::Disable { login, data_dir }) => {
+            let db = open(&data_dir).await?;
+            let account = db
+                .call(move |c| {
+                    let account = accounts::disable(c, &login)?;
+                    audit::append(
+                        c,
+                        &command_line(&account.agency),
+                        audit::Record::new(model::access::AuditOp::AccountDisabled, "account")
+                            .details(&account),
+                    )?;
+                    Ok::<_, CliError>(account)
+                })
+                .await?;
+            println!("disabled {}; its sessions have ended", account.login);
+        }
+        Command::User(UserCommand::List { data_dir }) => {
+            let db = open(&data_dir).await?;
+            let list = db.call(|c| accounts::list(c)).await?;
+            for a in list {
+                let state = if a.disabled { " (disabled)" } else { "" };
+                println!("{:<30} {:<8} {}{state}", a.login, a.role.as_str(), a.agency);
+            }
+        }
+        Command::Display(DisplayCommand::Pair {
+            login,
+            agency: key,
+            data_dir,
+        }) => {
+            let agency = agency(&key)?;
+            let db = open(&data_dir).await?;
+            let code = db
+                .call(move |c| {
+                    let code = accounts::issue_pairing(c, &login, &agency)?;
+                    audit::append(
+                        c,
+                        &command_line(&agency),
+                        audit::Record::new(model::access::AuditOp::DisplayPaired, "account")
+                            .details(&(&code.login, "pairing code issued")),
+                    )?;
+                    Ok::<_, CliError>(code)
+                })
+                .await?;
+            println!(
+                "pairing code for {} ({}): {}  (valid until {})",
+                code.login, code.agency, code.code, code.expires_at
+            );
+            println!("Open /wand on the display and type the code.");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! Access control in front of every API route: who is asking (the session cookie), whether
+//! their role may use the route (each route declares its [`Access`]), and for state-changing
+//! requests, CSRF protection: the session's token in `X-CSRF-Token`, and no cross-site request
+//! (`Sec-Fetch-Site`, `Origin`) at all.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::{FromRequestParts, OptionalFromRequestParts, Request, State},
+    http::{HeaderMap, Method, header, request::Parts},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use jiff::Timestamp;
+use model::access::{Access, CSRF_HEADER};
+
+use crate::{
+    error::AppError,
+    sessions::{self, Viewer},
+    state::AppState,
+};
+
+/// What the guard of one path knows: the state and each method's access.
+#[derive(Clone)]
+pub struct Rules {
+    pub state: AppState,
+    pub access: Arc<Vec<(Method, Access)>>,
+    /// Event streams do not count as activity for the idle timeout.
+    pub touch: bool,
+}
+
+/// The viewer of the request's session cookie, if it names a valid session.
+pub async fn viewer(
+    state: &AppState,
+    headers: &HeaderMap,
+    touch: bool,
+) -> Result<Option<Viewer>, AppError> {
+    let Some(token) = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| sessions::token_from_cookies(v, state.tls))
+        .map(str::to_owned)
+    else {
+        return Ok(None);
+    };
+    Ok(state
+        .db
+        .call(move |c| sessions::resolve(c, &token, Timestamp::now(), touch))
+        .await?)
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses a state-changing request that another site started.
+fn check_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &header::HeaderValue| v.to_str().ok())
+    };
+    if let Some(site) = text("sec-fetch-site")
+        && !matches!(site, "same-origin" | "none")
+    {
+        return Err(AppError::Forbidden(format!(
+            "cross-site request refused (Sec-Fetch-Site: {site})"
+        )));
+    }
+    if let (Some(origin), Some(host)) = (text("origin"), text("host")) {
+        let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
+        if origin_host != host {
+            return Err(AppError::Forbidden(format!(
+                "cross-origin request refused (Origin: {origin})"
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub async fn guard(State(rules): State<Rules>, mut req: Request, next: Next) -> Response {
+    let (method, headers) = (req.method().clone(), req.headers().clone());
+    match check(&rules, method, &headers).await {
+        Ok(viewer) => {
+            if let Some(v) = viewer {
+                req.extensions_mut().insert(v);
+            }
+            next.run(req).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn check(
+    rules: &Rules,
+    method: Method,
+    headers: &HeaderMap,
+) -> Result<Option<Viewer>, AppError> {
+    let method = if method == Method::HEAD {
+        Method::GET
+    } else {
+        method
+    };
+    // A method without a declared access is refused, never let through.
+    let access = rules
+        .access
+        .iter()
+        .find(|(m, _)| *m == method)
+        .map_or(Access::Admin, |(_, a)| *a);
+    let viewer = viewer(&rules.state, headers, rules.touch).await?;
+    if !access.allows(viewer.as_ref().map(|v| v.role)) {
+        return Err(match &viewer {
+            None => AppError::Unauthorized,
+            Some(v) => AppError::Forbidden(format!(
+                "the role '{}' may not {} this",
+                v.role,
+                if is_safe(&method) { "read" } else { "change" }
+            )),
+        });
+    }
+    if !is_safe(&method) {
+        check_same_origin(headers)?;
+        if let Some(v) = &viewer
+            && access != Access::Public
+        {
+            let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if sent != Some(v.csrf.as_str()) {
+                return Err(AppError::Forbidden(format!(
+                    "missing or wrong {CSRF_HEADER} header (GET /api/session tells the token)"
+                )));
+            }
+        }
+    }
+    Ok(viewer)
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .ok_or(AppError::Unauthorized)
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<Viewer>().cloned())
+    }
+}
+
+/// The client's address, when the server knows it (it serves with connect info).
+pub struct ClientAddr(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
+        ))
+    }
+}

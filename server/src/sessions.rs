@@ -1,0 +1,299 @@
+//! Sessions: a random token in an `HttpOnly`, `SameSite=Strict` cookie (`__Host-` and `Secure`
+//! over TLS), stored only as its SHA-256. People's sessions end after 30 idle minutes and after
+//! 12 hours at most; a wall display's session lasts until its account is disabled.
+
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use jiff::{SignedDuration, Timestamp};
+use model::{
+    AgencyKey,
+    access::{Me, Role},
+};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::{
+    accounts::{AccountError, digest, random_bytes},
+    audit::Actor,
+};
+
+/// A person's session ends after this long without a request.
+pub const IDLE: SignedDuration = SignedDuration::from_mins(30);
+/// A person's session ends this long after sign-in, however busy.
+pub const ABSOLUTE: SignedDuration = SignedDuration::from_hours(12);
+/// `last_seen` is written at most this often, so reads do not all become writes.
+const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(60);
+
+/// The cookie's name over TLS: the `__Host-` prefix makes browsers insist on `Secure`, `Path=/`
+/// and no `Domain`, so no other site or subdomain can set or overwrite it.
+pub const COOKIE_TLS: &str = "__Host-lagebild-session";
+/// The cookie's name over plain HTTP (browsers refuse `__Host-` cookies without `Secure`).
+pub const COOKIE_PLAIN: &str = "lagebild-session";
+
+/// The signed-in account behind a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    pub login: String,
+    pub role: Role,
+    pub agency: AgencyKey,
+    pub csrf: String,
+    /// Which session: to end it on logout.
+    pub token_hash: String,
+}
+
+impl Viewer {
+    /// Who the audit trail names for this viewer's writes.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            login: self.login.clone(),
+            agency: self.agency.clone(),
+        }
+    }
+
+    pub fn me(&self) -> Me {
+        Me {
+            login: self.login.clone(),
+            role: self.role,
+            agency: self.agency.clone(),
+            csrf_token: self.csrf.clone(),
+        }
+    }
+}
+
+/// A new session's secret, to put into the cookie once.
+pub struct NewSession {
+    pub token: String,
+    pub viewer: Viewer,
+}
+
+fn token() -> Result<String, AccountError> {
+    Ok(URL_SAFE_NO_PAD.encode(random_bytes::<32>()?))
+}
+
+/// Starts a session for `login` (which must exist and be enabled).
+pub fn create(conn: &Connection, login: &str) -> Result<NewSession, AccountError> {
+    let account = crate::accounts::find(conn, login)?
+        .filter(|a| !a.account.disabled)
+        .ok_or_else(|| AccountError::NotFound(login.to_owned()))?;
+    let secret = token()?;
+    let csrf = token()?;
+    let now = Timestamp::now().to_string();
+    let token_hash = digest(&secret);
+    conn.execute(
+        "INSERT INTO sessions (token_hash, login, csrf, created_at, last_seen)
+         VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![token_hash, login, csrf, now],
+    )?;
+    Ok(NewSession {
+        token: secret,
+        viewer: Viewer {
+            login: account.account.login,
+            role: account.account.role,
+            agency: account.account.agency,
+            csrf,
+            token_hash,
+        },
+    })
+}
+
+/// The viewer of session `token` at `now`, if it is valid; an expired session is deleted.
+/// `touch` records the request as activity (an open event stream is not activity).
+pub fn resolve(
+    conn: &Connection,
+    token: &str,
+    now: Timestamp,
+    touch: bool,
+) -> Result<Option<Viewer>, AccountError> {
+    resolve_hash(conn, &digest(token), now, touch)
+}
+
+/// [`resolve`] for a session known by its hash (e.g. an open event stream's).
+pub fn resolve_hash(
+    conn: &Connection,
+    token_hash: &str,
+    now: Timestamp,
+    touch: bool,
+) -> Result<Option<Viewer>, AccountError> {
+    let token_hash = token_hash.to_owned();
+    let row = conn
+        .query_row(
+            "SELECT a.login, a.role, a.agency, s.csrf, s.created_at, s.last_seen
+             FROM sessions s JOIN accounts a ON a.login = s.login
+             WHERE s.token_hash = ?1 AND a.disabled = 0",
+            [&token_hash],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((login, role, agency, csrf, created, seen)) = row else {
+        return Ok(None);
+    };
+    let corrupt = |e: &dyn std::fmt::Display| {
+        AccountError::Db(crate::db::DbError::Corrupt(format!("session: {e}")))
+    };
+    let role: Role = role.parse().map_err(|e| corrupt(&e))?;
+    let created: Timestamp = created.parse().map_err(|e| corrupt(&e))?;
+    let seen: Timestamp = seen.parse().map_err(|e| corrupt(&e))?;
+    if role.is_personal()
+        && (now.duration_since(seen) > IDLE || now.duration_since(created) > ABSOLUTE)
+    {
+        end(conn, &token_hash)?;
+        return Ok(None);
+    }
+    if touch && now.duration_since(seen) > TOUCH_EVERY {
+        conn.execute(
+            "UPDATE sessions SET last_seen = ?1 WHERE token_hash = ?2",
+            params![now.to_string(), token_hash],
+        )?;
+    }
+    Ok(Some(Viewer {
+        login,
+        role,
+        agency: AgencyKey::parse(&agency).map_err(|e| corrupt(&e))?,
+        csrf,
+        token_hash,
+    }))
+}
+
+/// Ends one session.
+pub fn end(conn: &Connection, token_hash: &str) -> Result<(), AccountError> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}
+
+/// The `Set-Cookie` value that stores `token`.
+pub fn cookie(token: &str, tls: bool) -> String {
+    if tls {
+        format!("{COOKIE_TLS}={token}; Path=/; Secure; HttpOnly; SameSite=Strict")
+    } else {
+        format!("{COOKIE_PLAIN}={token}; Path=/; HttpOnly; SameSite=Strict")
+    }
+}
+
+/// The `Set-Cookie` value that removes the cookie.
+pub fn clear_cookie(tls: bool) -> String {
+    let name = if tls { COOKIE_TLS } else { COOKIE_PLAIN };
+    let secure = if tls { " Secure;" } else { "" };
+    format!("{name}=; Path=/;{secure} HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// The session token in a `Cookie` header, if there is one of the expected name.
+pub fn token_from_cookies(header: &str, tls: bool) -> Option<&str> {
+    let name = if tls { COOKIE_TLS } else { COOKIE_PLAIN };
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::db::Database;
+
+    fn setup(_role: Role) -> (tempfile::TempDir, Database) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(dir.path()).unwrap();
+        (dir, db)
+    }
+
+    async fn session(db: &Database, role: Role) -> NewSession {
+        db.call(move |c| {
+            for a in model::agency::partnership_agencies() {
+                crate::store::insert_agency(c, &a).unwrap();
+            }
+            let pw = (role != Role::Display).then_some("lang genug!!");
+            crate::accounts::add(c, "konto", role, &AgencyKey::parse("kod").unwrap(), pw)?;
+            create(c, "konto")
+        })
+        .await
+        .unwrap()
+    }
+
+    async fn at(db: &Database, token: &str, t: Timestamp, touch: bool) -> Option<Viewer> {
+        let token = token.to_owned();
+        db.call(move |c| resolve(c, &token, t, touch))
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_persons_session_ends_after_30_idle_minutes() {
+        let (_dir, db) = setup(Role::Planner);
+        let s = session(&db, Role::Planner).await;
+        let start = Timestamp::now();
+        let v = at(&db, &s.token, start + SignedDuration::from_mins(29), true).await;
+        assert_eq!(v.map(|v| v.agency.to_string()), Some("kod".into()));
+        // The request at minute 29 was activity: 29 minutes later it is still valid…
+        assert!(
+            at(&db, &s.token, start + SignedDuration::from_mins(58), false)
+                .await
+                .is_some()
+        );
+        // …but not 31 minutes after the last activity, and it is gone for good.
+        assert!(
+            at(&db, &s.token, start + SignedDuration::from_mins(61), true)
+                .await
+                .is_none()
+        );
+        assert!(
+            at(&db, &s.token, start + SignedDuration::from_mins(29), true)
+                .await
+                .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_persons_session_ends_after_12_hours_however_busy() {
+        let (_dir, db) = setup(Role::Officer);
+        let s = session(&db, Role::Officer).await;
+        let start = Timestamp::now();
+        let mut t = start;
+        while t < start + SignedDuration::from_hours(12) {
+            assert!(at(&db, &s.token, t, true).await.is_some(), "{t}");
+            t += SignedDuration::from_mins(20);
+        }
+        assert!(
+            at(
+                &db,
+                &s.token,
+                start + SignedDuration::from_mins(12 * 60 + 5),
+                true
+            )
+            .await
+            .is_none()
+        );
+    }
+
+    #[tokio::test]
+    async fn a_wall_displays_session_does_not_time_out() {
+        let (_dir, db) = setup(Role::Display);
+        let s = session(&db, Role::Display).await;
+        let later = Timestamp::now() + SignedDuration::from_hours(24 * 30);
+        assert!(at(&db, &s.token, later, false).await.is_some());
+    }
+
+    #[test]
+    fn the_cookie_is_host_only_http_only_and_strict() {
+        assert_eq!(
+            cookie("abc", true),
+            "__Host-lagebild-session=abc; Path=/; Secure; HttpOnly; SameSite=Strict"
+        );
+        assert!(!cookie("abc", false).contains("Secure"));
+        assert_eq!(
+            token_from_cookies("a=1; lagebild-session=xyz", false),
+            Some("xyz")
+        );
+        assert_eq!(token_from_cookies("lagebild-session=xyz", true), None);
+        assert_eq!(token_from_cookies("lagebild-session=", false), None);
+    }
+}
