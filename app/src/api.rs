@@ -3,6 +3,9 @@
 use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use model::access::{
+    Account, AuditEntry, CSRF_HEADER, Login, Me, NewAccount, NewDisplay, Pair, PairingCode,
+};
 use model::{
     Agency, District, DistrictKey, Item, MapConfig, Stored,
     analysis::{Conflict, Coverage, DistrictSummary, Indicators},
@@ -11,9 +14,9 @@ use model::{
     item::from_feature,
     validation::FieldError,
 };
-use serde::de::DeserializeOwned;
+use serde::{Serialize, de::DeserializeOwned};
 
-use crate::text;
+use crate::{session, text};
 
 /// Why a request failed, in words a user can act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +31,12 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     /// Someone else changed the item meanwhile.
     Stale,
+    /// Not signed in (any more).
+    SignedOut,
+    /// Signed in, but the role or agency may not do this; the server's reason.
+    Forbidden(String),
+    /// Too many failed sign-ins; the server's reason says how long to wait.
+    TooManyAttempts(String),
 }
 
 impl ApiError {
@@ -67,7 +76,31 @@ impl fmt::Display for ApiError {
                 )
             }
             ApiError::Stale => f.write_str(text::err_stale()),
+            ApiError::SignedOut => f.write_str(text::err_signed_out()),
+            ApiError::Forbidden(reason) => write!(f, "{} ({reason})", text::err_forbidden()),
+            ApiError::TooManyAttempts(reason) => {
+                write!(f, "{} ({reason})", text::err_too_many_attempts())
+            }
         }
+    }
+}
+
+/// The error an answer that is not OK stands for. A 401 means the session ended: the app
+/// starts over at the sign-in screen.
+async fn refusal(response: Response) -> ApiError {
+    let status = response.status();
+    let message = match response.json::<ErrorBody>().await {
+        Ok(body) => body.error.message,
+        Err(_) => response.status_text(),
+    };
+    match status {
+        401 => {
+            session::ended();
+            ApiError::SignedOut
+        }
+        403 => ApiError::Forbidden(message),
+        429 => ApiError::TooManyAttempts(message),
+        _ => ApiError::Server { status, message },
     }
 }
 
@@ -79,12 +112,146 @@ async fn get(path: &str) -> Result<Response, ApiError> {
     if response.ok() {
         return Ok(response);
     }
+    Err(refusal(response).await)
+}
+
+/// A state-changing request, with the session's CSRF token.
+fn changing(request: RequestBuilder) -> RequestBuilder {
+    match session::csrf_token() {
+        Some(token) => request.header(CSRF_HEADER, &token),
+        None => request,
+    }
+}
+
+/// Sends `body` and reads the answer as `T`; a refusal with details becomes
+/// [`ApiError::Invalid`].
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: &B,
+) -> Result<T, ApiError> {
+    let response = changing(request)
+        .json(body)
+        .map_err(|e| ApiError::Unreadable(e.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    if response.ok() {
+        return response
+            .json()
+            .await
+            .map_err(|e| ApiError::Unreadable(e.to_string()));
+    }
+    if matches!(response.status(), 400 | 409 | 415 | 422) {
+        return Err(invalid(response).await);
+    }
+    Err(refusal(response).await)
+}
+
+/// A 4xx answer about the input: each problem with its field.
+async fn invalid(response: Response) -> ApiError {
     let status = response.status();
-    let message = match response.json::<ErrorBody>().await {
-        Ok(body) => body.error.message,
-        Err(_) => response.status_text(),
-    };
-    Err(ApiError::Server { status, message })
+    match response.json::<ErrorBody>().await {
+        Ok(body) => {
+            let mut details = body.error.details;
+            if details.is_empty() {
+                details.push(FieldError {
+                    field: body.error.field.unwrap_or_else(|| "body".into()),
+                    reason: body.error.message,
+                });
+            }
+            ApiError::Invalid(details)
+        }
+        Err(_) => ApiError::Server {
+            status,
+            message: response.status_text(),
+        },
+    }
+}
+
+/// Who is signed in; [`ApiError::SignedOut`] if nobody (without starting over).
+pub async fn session() -> Result<Me, ApiError> {
+    let response = Request::get(api::SESSION)
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    match response.status() {
+        200 => response
+            .json()
+            .await
+            .map_err(|e| ApiError::Unreadable(e.to_string())),
+        401 => Err(ApiError::SignedOut),
+        _ => Err(refusal(response).await),
+    }
+}
+
+/// Signs in; a wrong login or password is [`ApiError::Invalid`] on `password`.
+pub async fn login(login: &Login) -> Result<Me, ApiError> {
+    let response = Request::post(api::SESSION)
+        .json(login)
+        .map_err(|e| ApiError::Unreadable(e.to_string()))?
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    match response.status() {
+        200 => response
+            .json()
+            .await
+            .map_err(|e| ApiError::Unreadable(e.to_string())),
+        401 => Err(ApiError::Invalid(vec![FieldError::new(
+            "password",
+            text::wrong_login(),
+        )])),
+        400 | 415 | 422 => Err(invalid(response).await),
+        _ => Err(refusal(response).await),
+    }
+}
+
+/// A wall display signs in with its pairing code.
+pub async fn pair(code: &Pair) -> Result<Me, ApiError> {
+    send_json(Request::post(api::SESSION_PAIR), code).await
+}
+
+/// Signs out: the server ends the session at once.
+pub async fn logout() -> Result<(), ApiError> {
+    let response = changing(Request::delete(api::SESSION))
+        .send()
+        .await
+        .map_err(|_| ApiError::Unreachable)?;
+    if response.ok() || response.status() == 401 {
+        Ok(())
+    } else {
+        Err(refusal(response).await)
+    }
+}
+
+/// The user's agency's hotspots past their review date.
+pub async fn review_due() -> Result<Vec<Stored<model::Hotspot>>, ApiError> {
+    let fc: geojson::FeatureCollection = get_json(api::REVIEW_DUE).await?;
+    fc.features
+        .iter()
+        .map(|f| from_feature(f).map_err(|e| ApiError::Unreadable(e.to_string())))
+        .collect()
+}
+
+pub async fn accounts() -> Result<Vec<Account>, ApiError> {
+    get_json(api::ACCOUNTS).await
+}
+
+pub async fn add_account(new: &NewAccount) -> Result<Account, ApiError> {
+    send_json(Request::post(api::ACCOUNTS), new).await
+}
+
+pub async fn disable_account(login: &str) -> Result<Account, ApiError> {
+    let url = format!("{}/{login}/disable", api::ACCOUNTS);
+    send_json(Request::post(&url), &serde_json::json!({})).await
+}
+
+pub async fn pairing_code(new: &NewDisplay) -> Result<PairingCode, ApiError> {
+    send_json(Request::post(api::DISPLAYS), new).await
+}
+
+pub async fn audit() -> Result<Vec<AuditEntry>, ApiError> {
+    get_json(api::AUDIT).await
 }
 
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
@@ -139,7 +306,7 @@ pub async fn conflicts() -> Result<Vec<Conflict>, ApiError> {
 /// Sends `item` and reads the stored result; 4xx answers become [`ApiError::Invalid`] or
 /// [`ApiError::Stale`].
 async fn write<T: Item>(request: RequestBuilder, item: &T) -> Result<Stored<T>, ApiError> {
-    let response = request
+    let response = changing(request)
         .json(item)
         .map_err(|e| ApiError::Unreadable(e.to_string()))?
         .send()
@@ -154,6 +321,9 @@ async fn write<T: Item>(request: RequestBuilder, item: &T) -> Result<Stored<T>, 
     let status = response.status();
     if status == 412 {
         return Err(ApiError::Stale);
+    }
+    if matches!(status, 401 | 403 | 429) {
+        return Err(refusal(response).await);
     }
     match response.json::<ErrorBody>().await {
         Ok(body) if (400..500).contains(&status) => {

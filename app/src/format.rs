@@ -80,6 +80,14 @@ pub fn clock_now() -> String {
     String::from(date.to_locale_time_string_with_options(crate::i18n::lang().locale(), &options))
 }
 
+/// A calendar date, `24.11.2026` (German) or `2026-11-24` (English).
+pub fn date(d: jiff::civil::Date) -> String {
+    match crate::i18n::lang() {
+        crate::i18n::Lang::De => d.strftime("%d.%m.%Y").to_string(),
+        crate::i18n::Lang::En => d.to_string(),
+    }
+}
+
 /// Today's date in Hamm, e.g. `Dienstag, 24. November 2026`.
 pub fn date_today() -> String {
     let date = js_sys::Date::new_0();

@@ -165,6 +165,44 @@ words! {
     err_unreadable = "Die Antwort des Servers ist unlesbar", "The server's answer cannot be read";
     err_invalid = "Bitte Eingaben prüfen", "Please check the input";
     err_stale = "Dieser Eintrag wurde inzwischen von jemand anderem geändert. Ihre Änderung wurde nicht gespeichert.", "Someone else has changed this entry meanwhile. Your change was not saved.";
+    err_signed_out = "Sie sind nicht (mehr) angemeldet.", "You are not signed in (any more).";
+    err_forbidden = "Dafür fehlt Ihnen die Berechtigung", "You are not allowed to do this";
+    err_too_many_attempts = "Zu viele Fehlversuche – bitte später erneut versuchen", "Too many failed attempts – please try again later";
+    wrong_login = "Anmeldename oder Passwort ist falsch.", "Wrong login name or password.";
+    sign_in_title = "Anmelden", "Sign in";
+    sign_in_hint = "Melden Sie sich mit dem Konto Ihrer Behörde an. Konten vergibt die Verwaltung der Sicherheitspartnerschaft.", "Sign in with your agency's account. Accounts are issued by the partnership's administrators.";
+    login_name = "Anmeldename", "Login name";
+    password = "Passwort", "Password";
+    sign_in = "Anmelden", "Sign in";
+    sign_out = "Abmelden", "Sign out";
+    signed_in_as = "Angemeldet", "Signed in";
+    pair_title = "Wanddisplay koppeln", "Pair this wall display";
+    pair_hint = "Geben Sie den Kopplungscode ein, den die Verwaltung für dieses Display ausgegeben hat (15 Minuten gültig).", "Type the pairing code an administrator issued for this display (valid for 15 minutes).";
+    pair_code = "Kopplungscode", "Pairing code";
+    pair = "Koppeln", "Pair";
+    released_to = "Freigegeben für", "Released to";
+    released_hint = "Nur die eigene Behörde, die beteiligten Behörden und die hier gewählten sehen diesen Eintrag.", "Only the owning agency, the agencies taking part and those chosen here see this entry.";
+    review_due_title = "Überprüfung fällig", "Review due";
+    review_due_hint = "Diese Brennpunkte Ihrer Behörde sind über ihr Prüfdatum hinaus und werden nicht mehr als aktiv gezeigt, bis Sie ein neues Datum setzen.", "These hotspots of your agency are past their review date and no longer show as active until you set a new date.";
+    review = "Prüfen", "Review";
+    admin_title = "Verwaltung", "Administration";
+    accounts = "Konten", "Accounts";
+    new_account = "Neues Konto", "New account";
+    role = "Rolle", "Role";
+    add_account = "Konto anlegen", "Add account";
+    disable = "Sperren", "Disable";
+    disabled = "gesperrt", "disabled";
+    displays = "Wanddisplays", "Wall displays";
+    display_name = "Name des Displays", "Name of the display";
+    issue_code = "Kopplungscode ausgeben", "Issue pairing code";
+    code_valid_until = "gültig bis", "valid until";
+    audit_trail = "Protokoll", "Audit trail";
+    audit_csv = "Protokoll als CSV", "Audit trail as CSV";
+    when = "Wann", "When";
+    who = "Wer", "Who";
+    what = "Was", "What";
+    subject = "Gegenstand", "Subject";
+    loading_short = "Lädt …", "Loading …";
     notes = "Hinweis(e)", "note(s)";
 }
 
@@ -239,6 +277,16 @@ pub fn working_group(w: WorkingGroup) -> &'static str {
         WorkingGroup::Seniors => pick("Senioren", "Seniors"),
         WorkingGroup::InternetSafety => pick("Sicherheit im Internet", "Internet safety"),
         WorkingGroup::RoadSafety => pick("Verkehrssicherheit", "Road safety"),
+    }
+}
+
+pub fn role_name(r: model::access::Role) -> &'static str {
+    use model::access::Role;
+    match r {
+        Role::Display => pick("Wanddisplay", "Wall display"),
+        Role::Officer => pick("Bezirksdienst", "Officer"),
+        Role::Planner => pick("Planung", "Planner"),
+        Role::Admin => pick("Verwaltung", "Admin"),
     }
 }
 

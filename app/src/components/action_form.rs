@@ -11,11 +11,12 @@ use crate::{
     components::{
         GeometryEditor,
         form_kit::{
-            AgencyChecks, ItemDraft, ItemForm, agency_select, field_message, options, select_field,
+            AgencyChecks, ItemDraft, ItemForm, agency_select, field_message, options,
+            release_checks, released, select_field,
         },
     },
     map::draw::Shape,
-    text,
+    session, text,
 };
 
 /// The form's fields as the user typed them.
@@ -29,6 +30,7 @@ pub struct Draft {
     pub lead_agency: String,
     pub agencies: Vec<String>,
     pub status: String,
+    pub released_to: Vec<String>,
     pub working_group: String,
 }
 
@@ -39,7 +41,8 @@ impl ItemDraft for Draft {
         Draft {
             kind: "joint_operation".into(),
             status: "planned".into(),
-            lead_agency: "polizei".into(),
+            lead_agency: session::agency(),
+            released_to: session::default_release(&session::agency()),
             ..Draft::default()
         }
     }
@@ -57,6 +60,7 @@ impl ItemDraft for Draft {
             lead_agency: a.lead_agency.to_string(),
             agencies: a.agencies.iter().map(|a| a.to_string()).collect(),
             status: a.status.as_str().into(),
+            released_to: a.released_to.iter().map(|a| a.to_string()).collect(),
             working_group: a
                 .working_group
                 .map(|w| w.as_str().to_owned())
@@ -114,6 +118,7 @@ impl ItemDraft for Draft {
                 .filter_map(|a| AgencyKey::parse(a).ok())
                 .collect(),
             status,
+            released_to: released(&self.released_to),
             working_group: self.working_group.parse::<WorkingGroup>().ok(),
             hotspots: base.map(|b| b.hotspots.clone()).unwrap_or_default(),
             routes: base.map(|b| b.routes.clone()).unwrap_or_default(),
@@ -165,6 +170,7 @@ pub fn ActionForm(
             <AgencyChecks agencies=agencies chosen=Signal::derive(move || draft.get().agencies)
                 on_toggle=Callback::new(move |(key, on): (String, bool)| draft.update(|d| { d.agencies.retain(|x| *x != key); if on { d.agencies.push(key); } }))
                 field="agencies" label=text::participating() error=error/>
+            {release_checks(draft, agencies, error, |d: &Draft| d.released_to.clone(), |d: &mut Draft| &mut d.released_to)}
             {select_field(draft, error, "status", text::status(), ActionStatus::ALL.iter().map(|s| (s.as_str(), text::action_status(*s))).collect(), |d| d.status.clone(), |d, v| d.status = v)}
             <Show when=move || draft.get().kind == "working_group_meeting">
                 <label class="field">

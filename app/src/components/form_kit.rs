@@ -144,9 +144,17 @@ pub fn FormAlert(
             }
             .into_any(),
         ),
-        Some(e @ (ApiError::Unreachable | ApiError::Server { .. } | ApiError::Unreadable(_))) => {
-            Some(view! { <p class="form-alert" role="alert">{e.to_string()}</p> }.into_any())
-        }
+        Some(
+            e @ (ApiError::Unreachable
+            | ApiError::Server { .. }
+            | ApiError::Unreadable(_)
+            | ApiError::SignedOut
+            | ApiError::Forbidden(_)
+            | ApiError::TooManyAttempts(_)),
+        ) => Some(
+            view! { <p class="form-alert" role="alert" data-testid="form-refused">{e.to_string()}</p> }
+                .into_any(),
+        ),
         Some(ApiError::Invalid(_)) => Some(
             view! { <p class="form-alert" role="alert" data-testid="form-invalid">{text::check_fields()}</p> }
                 .into_any(),
@@ -183,6 +191,44 @@ pub fn AgencyChecks(
             }).collect_view()}
             {field_message(error, field)}
         </fieldset>
+    }
+}
+
+/// The agency keys of a draft's list, as the item holds them.
+pub fn released(keys: &[String]) -> Vec<model::AgencyKey> {
+    keys.iter()
+        .filter_map(|a| model::AgencyKey::parse(a).ok())
+        .collect()
+}
+
+/// Ticking or unticking an agency in a draft's list (e.g. who an item is released to).
+pub fn toggle_agency<D: Send + Sync + 'static>(
+    draft: RwSignal<D>,
+    list: fn(&mut D) -> &mut Vec<String>,
+) -> Callback<(String, bool)> {
+    Callback::new(move |(key, on): (String, bool)| {
+        draft.update(|d| {
+            let l = list(d);
+            l.retain(|x| *x != key);
+            if on {
+                l.push(key);
+            }
+        })
+    })
+}
+
+/// Who else may see the item: the "released to" checkboxes and what they mean.
+pub fn release_checks<D: Send + Sync + 'static>(
+    draft: RwSignal<D>,
+    agencies: Signal<Vec<Agency>>,
+    error: RwSignal<Option<ApiError>>,
+    get: fn(&D) -> Vec<String>,
+    list: fn(&mut D) -> &mut Vec<String>,
+) -> impl IntoView {
+    view! {
+        <AgencyChecks agencies=agencies chosen=Signal::derive(move || draft.with(get))
+            on_toggle=toggle_agency(draft, list) field="released_to" label=text::released_to() error=error/>
+        <p class="hint">{text::released_hint()}</p>
     }
 }
 

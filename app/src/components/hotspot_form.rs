@@ -10,11 +10,14 @@ use model::{
 use crate::{
     components::{
         GeometryEditor,
-        form_kit::{ItemDraft, ItemForm, agency_select, field_message, select_field},
+        form_kit::{
+            ItemDraft, ItemForm, agency_select, field_message, release_checks, released,
+            select_field,
+        },
     },
     format,
     map::draw::Shape,
-    text,
+    session, text,
 };
 
 /// The hotspot form's fields as the user typed them.
@@ -24,6 +27,7 @@ pub struct HotspotDraft {
     pub category: String,
     pub severity: String,
     pub agency: String,
+    pub released_to: Vec<String>,
     /// Weekly hours as text, e.g. `Fr, Sa 22:00–04:00`.
     pub hours: String,
     /// `YYYY-MM-DD`.
@@ -43,7 +47,8 @@ impl ItemDraft for HotspotDraft {
             title: String::new(),
             category: HotspotCategory::PublicDisorder.as_str().into(),
             severity: Severity::Medium.as_str().into(),
-            agency: "polizei".into(),
+            agency: session::agency(),
+            released_to: session::default_release(&session::agency()),
             hours: String::new(),
             review_date: in_half_a_year,
         }
@@ -55,6 +60,7 @@ impl ItemDraft for HotspotDraft {
             category: h.category.as_str().into(),
             severity: h.severity.as_str().into(),
             agency: h.agency.to_string(),
+            released_to: h.released_to.iter().map(|a| a.to_string()).collect(),
             hours: format::weekly(&h.hours),
             review_date: h.review_date.to_string(),
         }
@@ -106,6 +112,7 @@ impl ItemDraft for HotspotDraft {
             geometry: place,
             hours,
             agency,
+            released_to: released(&self.released_to),
             review_date,
             district: None,
             note: base.map(|b| b.note.clone()).unwrap_or_default(),
@@ -139,6 +146,7 @@ pub fn HotspotForm(
             {select_field(draft, error, "category", text::category_label(), HotspotCategory::ALL.iter().map(|c| (c.as_str(), text::category(*c))).collect(), |d| d.category.clone(), |d, v| d.category = v)}
             {select_field(draft, error, "severity", text::severity_label(), Severity::ALL.iter().map(|s| (s.as_str(), text::severity(*s))).collect(), |d| d.severity.clone(), |d, v| d.severity = v)}
             {agency_select(draft, error, agencies, "agency", text::owner_agency(), |d| d.agency.clone(), |d, v| d.agency = v)}
+            {release_checks(draft, agencies, error, |d: &HotspotDraft| d.released_to.clone(), |d: &mut HotspotDraft| &mut d.released_to)}
             {input("hours", text::hours(), "text", |d: &HotspotDraft| d.hours.clone(), |d: &mut HotspotDraft, v| d.hours = v)}
             <p class="hint">{text::weekly_hint()}</p>
             {input("review_date", text::review_date(), "date", |d: &HotspotDraft| d.review_date.clone(), |d: &mut HotspotDraft, v| d.review_date = v)}

@@ -1,10 +1,14 @@
 //! Widgets, one per file.
 
+mod account_admin;
+mod account_bar;
 mod action_form;
 mod approximate_notice;
+mod audit_table;
 mod clock;
 mod connection_banner;
 mod coverage_list;
+mod display_pairing;
 mod district_facts;
 mod district_layer;
 mod district_list;
@@ -21,15 +25,22 @@ mod legend;
 mod load_error;
 mod map_view;
 mod outline_layer;
+mod pair_display;
+mod review_due;
 mod route_form;
+mod sign_in;
 mod timeline;
 mod wall_tiles;
 
+pub use account_admin::AccountAdmin;
+pub use account_bar::AccountBar;
 pub use action_form::{ActionForm, Draft};
 pub use approximate_notice::ApproximateNotice;
+pub use audit_table::AuditTable;
 pub use clock::Clock;
 pub use connection_banner::ConnectionBanner;
 pub use coverage_list::CoverageList;
+pub use display_pairing::DisplayPairing;
 pub use district_facts::DistrictFacts;
 pub use district_layer::DistrictLayer;
 pub use district_list::DistrictList;
@@ -45,6 +56,9 @@ pub use legend::Legend;
 pub use load_error::LoadError;
 pub use map_view::MapView;
 pub use outline_layer::OutlineLayer;
+pub use pair_display::PairDisplay;
+pub use review_due::ReviewDue;
 pub use route_form::RouteForm;
+pub use sign_in::SignIn;
 pub use timeline::Timeline;
 pub use wall_tiles::WallTiles;

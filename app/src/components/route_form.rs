@@ -7,11 +7,14 @@ use model::{
 use crate::{
     components::{
         GeometryEditor,
-        form_kit::{AgencyChecks, ItemDraft, ItemForm, agency_select, field_message, select_field},
+        form_kit::{
+            AgencyChecks, ItemDraft, ItemForm, agency_select, field_message, release_checks,
+            released, select_field,
+        },
     },
     format,
     map::draw::Shape,
-    text,
+    session, text,
 };
 
 /// The route form's fields as the user typed them.
@@ -21,6 +24,7 @@ pub struct RouteDraft {
     pub agency: String,
     pub agencies: Vec<String>,
     pub occasion: String,
+    pub released_to: Vec<String>,
     /// Weekly hours as text, e.g. `Fr, Sa 20:00–23:00`.
     pub weekly: String,
 }
@@ -31,9 +35,10 @@ impl ItemDraft for RouteDraft {
     fn empty() -> RouteDraft {
         RouteDraft {
             title: String::new(),
-            agency: "polizei".into(),
-            agencies: vec!["polizei".into(), "kod".into()],
+            agency: session::agency(),
+            agencies: vec![session::agency()],
             occasion: Occasion::CityCentre.as_str().into(),
+            released_to: session::default_release(&session::agency()),
             weekly: String::new(),
         }
     }
@@ -44,6 +49,7 @@ impl ItemDraft for RouteDraft {
             agency: r.agency.to_string(),
             agencies: r.agencies.iter().map(|a| a.to_string()).collect(),
             occasion: r.occasion.as_str().into(),
+            released_to: r.released_to.iter().map(|a| a.to_string()).collect(),
             weekly: format::weekly(&r.weekly),
         }
     }
@@ -88,6 +94,7 @@ impl ItemDraft for RouteDraft {
                 .filter_map(|a| AgencyKey::parse(a).ok())
                 .collect(),
             occasion,
+            released_to: released(&self.released_to),
             weekly,
             dates: base.map(|b| b.dates.clone()).unwrap_or_default(),
             districts: vec![],
@@ -124,6 +131,7 @@ pub fn RouteForm(
             <AgencyChecks agencies=agencies chosen=Signal::derive(move || draft.get().agencies)
                 on_toggle=Callback::new(move |(key, on): (String, bool)| draft.update(|d| { d.agencies.retain(|x| *x != key); if on { d.agencies.push(key); } }))
                 field="agencies" label=text::walked_by() error=error/>
+            {release_checks(draft, agencies, error, |d: &RouteDraft| d.released_to.clone(), |d: &mut RouteDraft| &mut d.released_to)}
             {input("weekly", text::weekly_hours(), "text", |d: &RouteDraft| d.weekly.clone(), |d: &mut RouteDraft, v| d.weekly = v)}
             <p class="hint">{text::weekly_hint()}</p>
             {form.alert()}

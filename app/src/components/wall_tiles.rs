@@ -1,16 +1,17 @@
 use leptos::prelude::*;
-use model::analysis::Indicators;
+use model::analysis::{Indicators, shown_count};
 
 use crate::text;
 
-/// The wall's indicator tiles: big numbers readable from across the room.
+/// The wall's indicator tiles: big numbers readable from across the room. Counts the server
+/// withheld as too small show as "< 5".
 #[component]
 pub fn WallTiles(#[prop(into)] indicators: Signal<Option<Indicators>>) -> impl IntoView {
     let tile = move |label: &'static str, id: &'static str, value: fn(&Indicators) -> u32| {
         view! {
             <div class="tile" data-testid=format!("tile-{id}")>
                 <span class="tile-value">
-                    {move || indicators.get().map(|i| value(&i).to_string()).unwrap_or_else(|| "–".into())}
+                    {move || indicators.get().map(|i| shown_count(value(&i), i.withheld_below)).unwrap_or_else(|| "–".into())}
                 </span>
                 <span class="tile-label">{label}</span>
             </div>

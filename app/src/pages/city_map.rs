@@ -7,6 +7,7 @@ use model::{District, DistrictKey, analysis::count_class};
 
 use crate::{
     api::{self, ApiError},
+    components::AccountBar,
     components::{
         ApproximateNotice, ConnectionBanner, DistrictFacts, DistrictLayer, DistrictList,
         DistrictToday, ItemLayers, LanguageSwitch, LayerControls, LayerTables, Legend, LoadError,
@@ -162,6 +163,7 @@ pub fn CityMap() -> impl IntoView {
                         <LanguageSwitch/>
                     </div>
                     <p class="subtitle">{text::app_subtitle()}</p>
+                    <AccountBar/>
                 </header>
                 <ConnectionBanner connected=live.connected/>
                 <Show when=any_approximate>

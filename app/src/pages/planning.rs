@@ -5,8 +5,9 @@ use model::{Action, Hotspot, ItemKind, PatrolRoute, Stored, analysis::Conflict};
 use crate::{
     api,
     components::{
-        ActionForm, ConnectionBanner, CoverageList, DistrictLayer, Filters, HotspotForm,
-        ItemLayers, LanguageSwitch, Legend, MapView, OutlineLayer, RouteForm, Timeline,
+        AccountBar, ActionForm, ConnectionBanner, CoverageList, DistrictLayer, Filters,
+        HotspotForm, ItemLayers, LanguageSwitch, Legend, MapView, OutlineLayer, ReviewDue,
+        RouteForm, Timeline,
     },
     live::{live_list, use_live, use_picture},
     map::{MapContext, draw},
@@ -62,6 +63,7 @@ pub fn PlanningPage() -> impl IntoView {
     let conflicts: Signal<Vec<Conflict>> = live_list(live.revision, api::conflicts);
     let agencies = live_list(live.revision, api::agencies);
     let coverage = live_list(live.revision, api::coverage);
+    let review_due = live_list(live.revision, api::review_due);
     let config = LocalResource::new(api::map_config);
     let districts = LocalResource::new(api::districts);
     let outline = LocalResource::new(api::outline);
@@ -137,6 +139,7 @@ pub fn PlanningPage() -> impl IntoView {
                 <h1>{text::app_title()} " – " {text::planning()}</h1>
                 <div class="planning-actions no-print">
                     <LanguageSwitch/>
+                    <AccountBar/>
                     <a href="/api/export/actions.ics" download="lagebild-hamm-massnahmen.ics" data-testid="ics-download">{text::ics_download()}</a>
                     <button type="button" data-testid="print" on:click=move |_| { let _ = window().print(); }>{text::print_a3()}</button>
                 </div>
@@ -148,6 +151,7 @@ pub fn PlanningPage() -> impl IntoView {
                 <div class="no-print">
                     <Filters view=shown agencies=agencies kinds=&[ItemKind::Action]/>
                 </div>
+                <ReviewDue due=review_due on_review=on_hotspot/>
                 <Timeline view=shown actions=actions conflicts=conflicts selected=selected on_select=on_select/>
                 <CoverageList coverage=coverage hotspots=all.hotspots/>
             </section>

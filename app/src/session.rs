@@ -1,0 +1,69 @@
+//! Who is signed in, as the server said at start-up. The server decides what anyone may see
+//! and do; the app uses this to fill in defaults (the user's agency), to show or hide what the
+//! role cannot use, and to send the CSRF token with every change.
+
+use std::cell::RefCell;
+
+use model::{
+    AgencyKey,
+    access::{Me, Role},
+};
+
+thread_local! {
+    static ME: RefCell<Option<Me>> = const { RefCell::new(None) };
+    static RELOADING: RefCell<bool> = const { RefCell::new(false) };
+}
+
+pub fn set(me: Me) {
+    ME.with(|m| *m.borrow_mut() = Some(me));
+}
+
+pub fn me() -> Option<Me> {
+    ME.with(|m| m.borrow().clone())
+}
+
+pub fn csrf_token() -> Option<String> {
+    ME.with(|m| m.borrow().as_ref().map(|me| me.csrf_token.clone()))
+}
+
+/// The user's agency key as a form value (`polizei` if, oddly, nobody is signed in).
+pub fn agency() -> String {
+    me().map_or_else(|| "polizei".to_owned(), |m| m.agency.to_string())
+}
+
+pub fn role() -> Option<Role> {
+    me().map(|m| m.role)
+}
+
+pub fn plans() -> bool {
+    role().is_some_and(Role::plans)
+}
+
+pub fn is_admin() -> bool {
+    role().is_some_and(Role::is_admin)
+}
+
+/// Who new items are released to unless the user changes it: the partnership's five partners
+/// (the shared picture the partnership agreed on), without the owner itself.
+pub fn default_release(owner: &str) -> Vec<String> {
+    model::agency::partnership_agencies()
+        .into_iter()
+        .filter(|a| a.role == model::agency::AgencyRole::Partner)
+        .map(|a| a.key.to_string())
+        .filter(|k| k != owner)
+        .collect()
+}
+
+/// Is `agency` the user's own?
+pub fn is_mine(agency: &AgencyKey) -> bool {
+    me().is_some_and(|m| m.agency == *agency)
+}
+
+/// The session ended (expired, signed out elsewhere, account disabled): start over, which
+/// shows the sign-in (or, on the wall, the pairing) screen. Once only.
+pub fn ended() {
+    let first = RELOADING.with(|r| !r.replace(true));
+    if first && me().is_some() {
+        let _ = web_sys::window().map(|w| w.location().reload());
+    }
+}
