@@ -2,13 +2,16 @@
 //! real headless Chromium driven over WebDriver (Debian's `chromedriver`).
 
 use std::{
+    collections::BTreeMap,
     net::TcpListener as StdListener,
     path::{Path, PathBuf},
     process::Stdio,
+    sync::Mutex,
     time::{Duration, Instant},
 };
 
 use fantoccini::{Client, ClientBuilder, wd::WebDriverCompatibleCommand};
+use model::access::Role;
 use serde_json::{Value, json};
 use tokio::{process::Child, sync::oneshot};
 
@@ -34,10 +37,42 @@ pub fn screenshot_dir() -> PathBuf {
     dir
 }
 
+/// A signed-in session: its cookie value and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+    pub csrf: String,
+}
+
+/// The running test servers (by origin). [`Browser::open`] signs a browser in as the server's
+/// admin before it first opens a page there.
+static BROWSER_SESSIONS: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
+
+/// The password of every test account.
+pub const TEST_PASSWORD: &str = "ein langes Testpasswort";
+
+/// Every agency key of the partnership: what test items are released to unless a test says
+/// otherwise, so any test account sees them.
+pub const ALL_AGENCIES: [&str; 8] = [
+    "polizei",
+    "kod",
+    "jugendamt",
+    "hza",
+    "jva",
+    "bpol",
+    "steufa",
+    "finanzamt",
+];
+
 /// A server running in this process on a free loopback port, with its own empty data directory.
+/// It has an admin of the police signed in (`test-admin`), whose session [`TestServer::client`]
+/// and browsers use.
 pub struct TestServer {
     pub url: String,
     pub data: tempfile::TempDir,
+    pub state: server::state::AppState,
+    pub admin: Session,
+    planners: Mutex<BTreeMap<String, Session>>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -80,6 +115,12 @@ impl TestServer {
             .await
             .expect("server starts");
         let url = app.url();
+        let state = app.state().clone();
+        let admin = sign_in(&state, "test-admin", Role::Admin, "polizei").await;
+        BROWSER_SESSIONS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(url.clone(), admin.token.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(app.run_until(async {
             let _ = rx.await;
@@ -87,6 +128,9 @@ impl TestServer {
         TestServer {
             url,
             data,
+            state,
+            admin,
+            planners: Mutex::default(),
             shutdown: Some(tx),
             task: Some(task),
         }
@@ -103,11 +147,54 @@ impl TestServer {
         TestServer::start(&dist).await
     }
 
-    /// POSTs `body` to `path` and returns the created item; panics unless it was created.
+    /// An HTTP client signed in as the admin (cookie and CSRF token on every request).
+    pub fn client(&self) -> reqwest::Client {
+        client_for(&self.admin)
+    }
+
+    /// A session of a new or existing account `login` with `role` in `agency`.
+    pub async fn session(&self, login: &str, role: Role, agency: &str) -> Session {
+        sign_in(&self.state, login, role, agency).await
+    }
+
+    /// A planner of `agency` (one account per agency, made on first use).
+    async fn planner(&self, agency: &str) -> Session {
+        if let Some(s) = self
+            .planners
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(agency)
+        {
+            return s.clone();
+        }
+        let s = self
+            .session(&format!("test-{agency}"), Role::Planner, agency)
+            .await;
+        self.planners
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(agency.to_owned(), s.clone());
+        s
+    }
+
+    /// POSTs `body` to `path` as a planner of the item's owning agency (`agency` or
+    /// `lead_agency`) and returns the created item; panics unless it was created. Without
+    /// `released_to` the item is released to every agency, so every test account sees it.
     pub async fn create(&self, path: &str, body: &Value) -> Value {
-        let response = reqwest::Client::new()
+        let owner = body["agency"]
+            .as_str()
+            .or_else(|| body["lead_agency"].as_str())
+            .unwrap_or("polizei")
+            .to_owned();
+        let mut body = body.clone();
+        if body.get("released_to").is_none()
+            && let Some(map) = body.as_object_mut()
+        {
+            map.insert("released_to".into(), json!(ALL_AGENCIES));
+        }
+        let response = client_for(&self.planner(&owner).await)
             .post(format!("{}{path}", self.url))
-            .json(body)
+            .json(&body)
             .send()
             .await
             .expect("POST reaches the server");
@@ -138,6 +225,50 @@ impl Drop for TestServer {
     }
 }
 
+/// Creates account `login` if it is new, and starts a session for it.
+pub async fn sign_in(
+    state: &server::state::AppState,
+    login: &str,
+    role: Role,
+    agency: &str,
+) -> Session {
+    let (login, agency) = (login.to_owned(), agency.to_owned());
+    let new = state
+        .db
+        .call(move |c| {
+            if server::accounts::find(c, &login)?.is_none() {
+                let agency = model::AgencyKey::parse(&agency).expect("agency key");
+                let password = (role != Role::Display).then_some(TEST_PASSWORD);
+                server::accounts::add(c, &login, role, &agency, password)?;
+            }
+            server::sessions::create(c, &login)
+        })
+        .await
+        .expect("account and session");
+    Session {
+        token: new.token,
+        csrf: new.viewer.csrf,
+    }
+}
+
+/// An HTTP client that sends `session`'s cookie and CSRF token with every request.
+pub fn client_for(session: &Session) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let cookie = format!("{}={}", server::sessions::COOKIE_PLAIN, session.token);
+    headers.insert(
+        reqwest::header::COOKIE,
+        cookie.parse().expect("cookie header"),
+    );
+    headers.insert(
+        model::access::CSRF_HEADER,
+        session.csrf.parse().expect("csrf header"),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("HTTP client")
+}
+
 fn free_port() -> u16 {
     StdListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -165,6 +296,8 @@ pub enum Mouse {
 /// Headless Chromium with its own profile and its own chromedriver; both end on drop.
 pub struct Browser {
     pub client: Client,
+    /// Origins this browser has a session cookie for.
+    signed_in: Mutex<Vec<String>>,
     _driver: Child,
     _profile: tempfile::TempDir,
 }
@@ -233,6 +366,7 @@ impl Browser {
             .expect("window size");
         Browser {
             client,
+            signed_in: Mutex::default(),
             _driver: driver,
             _profile: profile,
         }
@@ -247,8 +381,58 @@ impl Browser {
         }
     }
 
-    /// Opens `url` and waits until `ready` (a script) returns `true`.
+    /// Signs the browser in at `url`'s test server as its admin (`test-admin`), once per
+    /// server, through the sign-in API as the sign-in form does: the server sets its HttpOnly
+    /// session cookie.
+    pub async fn sign_in_for(&self, url: &str) {
+        let servers = BROWSER_SESSIONS
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let Some(origin) = servers.into_keys().find(|o| url.starts_with(o.as_str())) else {
+            return;
+        };
+        if self
+            .signed_in
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(&origin)
+        {
+            return;
+        }
+        self.client
+            .goto(&format!("{origin}/api/health"))
+            .await
+            .expect("the server answers");
+        let status = self
+            .eval(
+                "return fetch('/api/session', {method: 'POST', headers: {'Content-Type': 'application/json'}, \
+                 body: JSON.stringify({login: 'test-admin', password: arguments[0]})}).then(r => r.status);",
+                vec![json!(TEST_PASSWORD)],
+            )
+            .await;
+        assert_eq!(status, json!(200), "the test admin signs in");
+        self.signed_in
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(origin);
+    }
+
+    /// Forgets the session cookies (as after signing out in another tab).
+    pub async fn sign_out_all(&self) {
+        self.client
+            .delete_all_cookies()
+            .await
+            .expect("cookies deleted");
+        self.signed_in
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    /// Opens `url` (signed in as its server's admin) and waits until `ready` returns `true`.
     pub async fn open(&self, url: &str, ready: &str) {
+        self.sign_in_for(url).await;
         self.client.goto(url).await.expect("the page opens");
         self.wait_until(
             &format!("{url} to be ready"),

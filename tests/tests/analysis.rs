@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use model::api::{self, ErrorBody};
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tests::TestServer;
 
@@ -21,7 +21,7 @@ async fn demo_server() -> TestServer {
 #[tokio::test]
 async fn the_demo_data_is_marked_and_covers_the_agenda() {
     let server = demo_server().await;
-    let client = Client::new();
+    let client = server.client();
     let actions: Value = client
         .get(format!("{}{}", server.url, api::ACTIONS))
         .send()
@@ -64,7 +64,7 @@ async fn the_demo_data_is_marked_and_covers_the_agenda() {
 #[tokio::test]
 async fn coverage_and_summary_answer_and_refuse_bad_parameters() {
     let server = demo_server().await;
-    let client = Client::new();
+    let client = server.client();
     let coverage: Value = client
         .get(format!("{}{}?week=2026-11-23", server.url, api::COVERAGE))
         .send()
@@ -116,7 +116,7 @@ async fn coverage_and_summary_answer_and_refuse_bad_parameters() {
 #[tokio::test]
 async fn a_guest_agency_can_be_added_once() {
     let server = TestServer::start(Path::new("no-dist")).await;
-    let client = Client::new();
+    let client = server.client();
     let url = format!("{}{}", server.url, api::AGENCIES);
     let agencies: Value = client.get(&url).send().await.unwrap().json().await.unwrap();
     assert_eq!(agencies.as_array().unwrap().len(), 8);
@@ -141,9 +141,10 @@ async fn a_guest_agency_can_be_added_once() {
     assert_eq!(err.error.field.as_deref(), Some("role"));
     let agencies: Value = client.get(&url).send().await.unwrap().json().await.unwrap();
     assert_eq!(agencies.as_array().unwrap().len(), 9);
-    // The new agency can now own items.
+    // The new agency can now lead actions (here one the police take part in, so the police's
+    // planner may create it).
     let action = json!({"title": "Beratung", "kind": "other", "start": "2026-12-01T10:00:00Z", "end": "2026-12-01T11:00:00Z",
-        "district": "mitte", "lead_agency": "ak-jugendhilfe", "status": "planned"});
+        "district": "mitte", "lead_agency": "ak-jugendhilfe", "agencies": ["polizei"], "status": "planned"});
     let r = client
         .post(format!("{}{}", server.url, api::ACTIONS))
         .json(&action)

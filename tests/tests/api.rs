@@ -11,7 +11,10 @@ use model::{
 use tests::TestServer;
 
 async fn get(server: &TestServer, path: &str) -> reqwest::Response {
-    reqwest::get(format!("{}{path}", server.url))
+    server
+        .client()
+        .get(format!("{}{path}", server.url))
+        .send()
         .await
         .expect("request reaches the server")
 }

@@ -27,7 +27,10 @@ async fn map_centre(browser: &Browser) -> (f64, f64) {
 }
 
 async fn list(server: &TestServer, path: &str) -> Vec<Value> {
-    let body: Value = reqwest::get(format!("{}{path}", server.url))
+    let body: Value = server
+        .client()
+        .get(format!("{}{path}", server.url))
+        .send()
         .await
         .unwrap()
         .json()

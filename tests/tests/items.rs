@@ -32,6 +32,7 @@ fn hotspot() -> Hotspot {
             to: ClockTime::new(4, 0).unwrap(),
         }],
         agency: AgencyKey::parse("polizei").unwrap(),
+        released_to: vec![],
         review_date: "2027-06-30".parse().unwrap(),
         district: None,
         note: String::new(),
@@ -50,6 +51,7 @@ fn operation(start: &str, end: &str) -> Action {
         lead_agency: AgencyKey::parse("polizei").unwrap(),
         agencies: vec![AgencyKey::parse("kod").unwrap()],
         status: ActionStatus::Planned,
+        released_to: vec![],
         working_group: None,
         hotspots: vec![],
         routes: vec![],
@@ -59,7 +61,9 @@ fn operation(start: &str, end: &str) -> Action {
 }
 
 async fn start() -> (TestServer, Client) {
-    (TestServer::start(Path::new("no-dist")).await, Client::new())
+    let server = TestServer::start(Path::new("no-dist")).await;
+    let client = server.client();
+    (server, client)
 }
 
 async fn layer_count(client: &Client, server: &TestServer, path: &str) -> usize {

@@ -52,7 +52,10 @@ async fn a_planner_creates_an_action_sees_validation_and_a_conflict() {
         )
         .await;
     assert!(msg.as_str().unwrap().contains("after start"), "{msg}");
-    let stored: Value = reqwest::get(format!("{}{}", server.url, api::ACTIONS))
+    let stored: Value = server
+        .client()
+        .get(format!("{}{}", server.url, api::ACTIONS))
+        .send()
         .await
         .unwrap()
         .json()
@@ -70,7 +73,10 @@ async fn a_planner_creates_an_action_sees_validation_and_a_conflict() {
             Duration::from_secs(5),
         )
         .await;
-    let stored: Value = reqwest::get(format!("{}{}", server.url, api::ACTIONS))
+    let stored: Value = server
+        .client()
+        .get(format!("{}{}", server.url, api::ACTIONS))
+        .send()
         .await
         .unwrap()
         .json()
@@ -84,12 +90,7 @@ async fn a_planner_creates_an_action_sees_validation_and_a_conflict() {
     let other = json!({"title": "Kontrolle Gastronomie", "kind": "inspection", "start": "2026-12-04T21:00:00+01:00",
         "end": "2026-12-05T01:00:00+01:00", "place": {"type": "Point", "coordinates": [7.81971, 51.67949]},
         "lead_agency": "hza", "status": "planned"});
-    reqwest::Client::new()
-        .post(format!("{}{}", server.url, api::ACTIONS))
-        .json(&other)
-        .send()
-        .await
-        .unwrap();
+    server.create(api::ACTIONS, &other).await;
     browser
         .wait_until(
             "the conflict",
@@ -103,7 +104,7 @@ async fn a_planner_creates_an_action_sees_validation_and_a_conflict() {
 #[tokio::test]
 async fn a_stale_edit_is_refused_with_the_offer_to_load_the_other_version() {
     let server = TestServer::with_app().await;
-    let client = reqwest::Client::new();
+    let client = server.client();
     let action = json!({"title": "Bürgerdialog Pelkum", "kind": "citizen_dialogue", "start": "2026-12-09T18:00:00+01:00",
         "end": "2026-12-09T20:00:00+01:00", "district": "pelkum", "lead_agency": "polizei", "status": "planned"});
     let created: Value = client

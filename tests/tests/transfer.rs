@@ -32,6 +32,8 @@ fn hotspot_feature(coordinates: [f64; 2]) -> Value {
             "severity": "medium",
             "hours": [{"days": ["mon", "tue", "wed"], "from": "08:00", "to": "20:00"}],
             "agency": "kod",
+            // Released to the police, whose admin imports them and then reads the layer.
+            "released_to": ["polizei"],
             "review_date": "2027-03-31"
         }
     })
@@ -52,7 +54,7 @@ async fn count(client: &Client, server: &TestServer, path: &str) -> usize {
 #[tokio::test]
 async fn actions_export_as_geojson_csv_and_icalendar() {
     let server = TestServer::start(Path::new("no-dist")).await;
-    let client = Client::new();
+    let client = server.client();
     client
         .post(format!("{}{}", server.url, api::ACTIONS))
         .json(&action())
@@ -119,7 +121,7 @@ async fn actions_export_as_geojson_csv_and_icalendar() {
 #[tokio::test]
 async fn an_import_with_one_bad_feature_stores_nothing() {
     let server = TestServer::start(Path::new("no-dist")).await;
-    let client = Client::new();
+    let client = server.client();
     let url = format!("{}/api/import/hotspots", server.url);
     let bad = json!({"type": "FeatureCollection", "features": [hotspot_feature([7.80724, 51.67825]), hotspot_feature([6.96, 50.94])]});
     let r = client.post(&url).json(&bad).send().await.unwrap();
@@ -173,7 +175,7 @@ async fn official_file(client: &Client, server: &TestServer) -> Value {
 #[tokio::test]
 async fn official_boundaries_replace_the_approximate_ones() {
     let server = TestServer::start(Path::new("no-dist")).await;
-    let client = Client::new();
+    let client = server.client();
     let url = format!("{}/api/import/districts", server.url);
     let file = official_file(&client, &server).await;
 

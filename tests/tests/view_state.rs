@@ -76,10 +76,11 @@ async fn districts_can_be_coloured_by_this_weeks_actions() {
     let server = TestServer::with_app_and_demo().await;
     let browser = Browser::start(1400, 900).await;
     browser
-        .client
-        .goto(&format!("{}/?faerbung=massnahmen", server.url))
-        .await
-        .unwrap();
+        .open(
+            &format!("{}/?faerbung=massnahmen", server.url),
+            "return true;",
+        )
+        .await;
     // The demo plans four actions in Mitte this week (dialogue, gastronomy exchange, operation,
     // inspection) and none in Uentrop: the top class and the bottom class.
     browser

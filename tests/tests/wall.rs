@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use model::api;
+use model::{access::Role, api};
 use serde_json::{Value, json};
 use tests::{Browser, TestServer};
 
@@ -62,13 +62,7 @@ async fn the_wall_rotates_shows_indicators_and_updates_live() {
     let now = around_now();
     let action = json!({"title": "Spontane Kontrolle", "kind": "inspection", "start": now.0, "end": now.1,
         "place": {"type": "Point", "coordinates": [7.8137, 51.68016]}, "lead_agency": "kod", "status": "confirmed"});
-    let created = reqwest::Client::new()
-        .post(format!("{}{}", server.url, api::ACTIONS))
-        .json(&action)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
+    server.create(api::ACTIONS, &action).await;
     browser
         .wait_until(
             "the new action on the wall",
@@ -137,7 +131,8 @@ async fn the_wall_shows_when_the_connection_is_lost_and_recovers_by_itself() {
     let before = tile(&browser, "actions-week").await;
     let (start, end) = around_now();
     let action = json!({"title": "Nach dem Neustart", "kind": "other", "start": start, "end": end, "district": "heessen", "lead_agency": "polizei", "status": "planned"});
-    reqwest::Client::new()
+    server
+        .client()
         .post(format!("{}{}", server.url, api::ACTIONS))
         .json(&action)
         .send()
@@ -182,11 +177,12 @@ async fn the_wall_scales_from_full_hd_to_4k() {
 #[tokio::test]
 async fn refreshing_the_wall_many_times_leaves_no_layers_or_nodes_behind() {
     let server = TestServer::with_app_and_demo().await;
-    let client = reqwest::Client::new();
+    // The hotspot is the KOD's: a KOD planner changes it.
+    let client = tests::client_for(&server.session("kod-plan", Role::Planner, "kod").await);
     let mut hotspot = json!({"title": "Wechselnde Lage", "category": "public_disorder", "severity": "high",
         "geometry": {"type": "Point", "coordinates": [7.8137, 51.68016]},
         "hours": [{"days": ["fri"], "from": "20:00", "to": "23:00"}],
-        "agency": "kod", "review_date": "2027-06-30"});
+        "agency": "kod", "released_to": tests::ALL_AGENCIES, "review_date": "2027-06-30"});
     let id = server.create(api::HOTSPOTS, &hotspot).await["id"]
         .as_i64()
         .unwrap();
