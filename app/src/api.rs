@@ -123,24 +123,38 @@ fn changing(request: RequestBuilder) -> RequestBuilder {
     }
 }
 
-/// Sends `body` and reads the answer as `T`; a refusal with details becomes
-/// [`ApiError::Invalid`].
-async fn send_json<B: Serialize, T: DeserializeOwned>(
+/// Sends `body` with the CSRF token: the answer read as `T` if it is OK, else the response to
+/// look into.
+async fn send_changing<B: Serialize, T: DeserializeOwned>(
     request: RequestBuilder,
     body: &B,
-) -> Result<T, ApiError> {
+) -> Result<Result<T, Response>, ApiError> {
     let response = changing(request)
         .json(body)
         .map_err(|e| ApiError::Unreadable(e.to_string()))?
         .send()
         .await
         .map_err(|_| ApiError::Unreachable)?;
-    if response.ok() {
-        return response
-            .json()
-            .await
-            .map_err(|e| ApiError::Unreadable(e.to_string()));
+    if !response.ok() {
+        return Ok(Err(response));
     }
+    response
+        .json()
+        .await
+        .map(Ok)
+        .map_err(|e| ApiError::Unreadable(e.to_string()))
+}
+
+/// Sends `body` and reads the answer as `T`; a refusal with details becomes
+/// [`ApiError::Invalid`].
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: &B,
+) -> Result<T, ApiError> {
+    let response = match send_changing(request, body).await? {
+        Ok(answer) => return Ok(answer),
+        Err(response) => response,
+    };
     if matches!(response.status(), 400 | 409 | 415 | 422) {
         return Err(invalid(response).await);
     }
@@ -306,18 +320,10 @@ pub async fn conflicts() -> Result<Vec<Conflict>, ApiError> {
 /// Sends `item` and reads the stored result; 4xx answers become [`ApiError::Invalid`] or
 /// [`ApiError::Stale`].
 async fn write<T: Item>(request: RequestBuilder, item: &T) -> Result<Stored<T>, ApiError> {
-    let response = changing(request)
-        .json(item)
-        .map_err(|e| ApiError::Unreadable(e.to_string()))?
-        .send()
-        .await
-        .map_err(|_| ApiError::Unreachable)?;
-    if response.ok() {
-        return response
-            .json()
-            .await
-            .map_err(|e| ApiError::Unreadable(e.to_string()));
-    }
+    let response = match send_changing(request, item).await? {
+        Ok(stored) => return Ok(stored),
+        Err(response) => response,
+    };
     let status = response.status();
     if status == 412 {
         return Err(ApiError::Stale);

@@ -47,11 +47,51 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-async fn load(url: &str, connections: usize) -> (f64, Duration, Duration) {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(connections)
-        .build()
+/// The session every benchmark request carries: its `Cookie` header and CSRF token.
+#[derive(Clone)]
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+/// Signs in as the benchmark's planner.
+async fn sign_in(base: &str) -> Session {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/session"))
+        .json(&serde_json::json!({"login": "bench-plan", "password": PASSWORD}))
+        .send()
+        .await
         .unwrap();
+    assert_eq!(r.status(), 200, "the benchmark account signs in");
+    let cookie = r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let me: serde_json::Value = r.json().await.unwrap();
+    Session {
+        cookie,
+        csrf: me["csrf_token"].as_str().unwrap().to_owned(),
+    }
+}
+
+fn client(session: &Session, pool: usize) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::COOKIE, session.cookie.parse().unwrap());
+    headers.insert("x-csrf-token", session.csrf.parse().unwrap());
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .pool_max_idle_per_host(pool)
+        .build()
+        .unwrap()
+}
+
+const PASSWORD: &str = "ein langes Benchmark-Passwort";
+
+async fn load(session: &Session, url: &str, connections: usize) -> (f64, Duration, Duration) {
+    let client = client(session, connections);
     let deadline = Instant::now() + RUN;
     let mut tasks = Vec::new();
     for _ in 0..connections {
@@ -80,9 +120,13 @@ async fn load(url: &str, connections: usize) -> (f64, Duration, Duration) {
     )
 }
 
-async fn sse_fan_out(base: &str, pid: u32) -> (Duration, Duration, Duration, u64, u64) {
+async fn sse_fan_out(
+    session: &Session,
+    base: &str,
+    pid: u32,
+) -> (Duration, Duration, Duration, u64, u64) {
     let rss_before = rss_kib(pid);
-    let client = reqwest::Client::new();
+    let client = client(session, SSE_CLIENTS);
     let ready = Arc::new(Barrier::new(SSE_CLIENTS + 1));
     let mut clients = Vec::new();
     for _ in 0..SSE_CLIENTS {
@@ -152,9 +196,39 @@ async fn sse_fan_out(base: &str, pid: u32) -> (Duration, Duration, Duration, u64
     )
 }
 
+/// Adds the benchmark's planner with the real `server user add`.
+async fn add_account(data: &std::path::Path) {
+    use tokio::io::AsyncWriteExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "user",
+            "add",
+            "bench-plan",
+            "--role",
+            "planner",
+            "--agency",
+            "polizei",
+        ])
+        .arg("--password-stdin")
+        .arg("--data-dir")
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(format!("{PASSWORD}\n").as_bytes())
+        .await
+        .unwrap();
+    drop(stdin);
+    assert!(child.wait().await.unwrap().success(), "server user add");
+}
+
 #[tokio::main]
 async fn main() {
     let data = tempfile::tempdir().unwrap();
+    add_account(data.path()).await;
     let mut server = Command::new(env!("CARGO_BIN_EXE_server"))
         .args([
             "--addr",
@@ -182,6 +256,7 @@ async fn main() {
         }
     };
 
+    let session = sign_in(&base).await;
     println!("| endpoint | connections | requests/s | p50 ms | p99 ms |");
     println!("|---|---:|---:|---:|---:|");
     for path in [
@@ -194,7 +269,7 @@ async fn main() {
         "/api/summary",
     ] {
         for connections in [16, 64] {
-            let (rps, p50, p99) = load(&format!("{base}{path}"), connections).await;
+            let (rps, p50, p99) = load(&session, &format!("{base}{path}"), connections).await;
             println!(
                 "| `{path}` | {connections} | {rps:.0} | {} | {} |",
                 ms(p50),
@@ -202,7 +277,7 @@ async fn main() {
             );
         }
     }
-    let (p50, p99, last, rss0, rss1) = sse_fan_out(&base, pid).await;
+    let (p50, p99, last, rss0, rss1) = sse_fan_out(&session, &base, pid).await;
     println!();
     println!("| SSE fan-out | value |");
     println!("|---|---:|");

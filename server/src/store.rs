@@ -355,6 +355,27 @@ fn may_edit<T: Item>(item: &T, actor: &Actor) -> Result<(), StoreError> {
     }
 }
 
+/// Item `id` as stored, if `actor` may see and change it and it is still at `expected`
+/// version: unseen items do not exist (404), then the right to change (403), then staleness
+/// (412), so a refusal never tells what the actor may not see.
+fn editable_at<T: Item>(
+    tx: &Transaction,
+    id: i64,
+    expected: i64,
+    actor: &Actor,
+) -> Result<Stored<T>, StoreError> {
+    let current = get_for::<T>(tx, id, &actor.agency)?;
+    may_edit(&current.item, actor)?;
+    if current.version != expected {
+        return Err(StoreError::Stale {
+            kind: T::KIND,
+            id,
+            current: current.version,
+        });
+    }
+    Ok(current)
+}
+
 fn agency_keys(tx: &Transaction) -> Result<Vec<AgencyKey>, StoreError> {
     Ok(agencies(tx)?.into_iter().map(|a| a.key).collect())
 }
@@ -398,15 +419,7 @@ pub fn update<T: Item>(
     actor: &Actor,
 ) -> Result<(Stored<T>, Published), StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let current = get_for::<T>(&tx, id, &actor.agency)?;
-    may_edit(&current.item, actor)?;
-    if current.version != expected {
-        return Err(StoreError::Stale {
-            kind: T::KIND,
-            id,
-            current: current.version,
-        });
-    }
+    let current = editable_at::<T>(&tx, id, expected, actor)?;
     prepare(&tx, &mut item, districts)?;
     may_edit(&item, actor)?;
     let agencies = agency_keys(&tx)?;
@@ -437,15 +450,7 @@ pub fn delete<T: Item>(
     actor: &Actor,
 ) -> Result<Published, StoreError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let current = get_for::<T>(&tx, id, &actor.agency)?;
-    may_edit(&current.item, actor)?;
-    if current.version != expected {
-        return Err(StoreError::Stale {
-            kind: T::KIND,
-            id,
-            current: current.version,
-        });
-    }
+    let current = editable_at::<T>(&tx, id, expected, actor)?;
     tx.execute("DELETE FROM items WHERE id = ?1", [id])?;
     let agencies = agency_keys(&tx)?;
     let w = Write {

@@ -6,7 +6,7 @@ use model::{
 
 use crate::{
     api::{self, ApiError},
-    components::form_kit::{field_message, options},
+    components::form_kit::{field_message, general_alert, options},
     text,
 };
 
@@ -77,14 +77,7 @@ pub fn AccountAdmin(#[prop(into)] agencies: Signal<Vec<Agency>>) -> impl IntoVie
             Err(e) => view! { <tr><td colspan="4">{e.to_string()}</td></tr> }.into_any(),
         })
     };
-    let general = move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, ApiError::Invalid(_)))
-            .map(|e| {
-                view! { <p class="form-alert" role="alert">{e.to_string()}</p> }
-            })
-    };
+    let general = general_alert(error);
     const PEOPLE: [Role; 3] = [Role::Officer, Role::Planner, Role::Admin];
     view! {
         <section class="admin-accounts" aria-label=text::accounts()>

@@ -3,7 +3,7 @@ use model::access::{NewDisplay, PairingCode};
 
 use crate::{
     api::{self, ApiError},
-    components::form_kit::field_message,
+    components::form_kit::{field_message, general_alert},
     text,
 };
 
@@ -28,14 +28,7 @@ pub fn DisplayPairing() -> impl IntoView {
             }
         });
     };
-    let general = move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, ApiError::Invalid(_)))
-            .map(|e| {
-                view! { <p class="form-alert" role="alert">{e.to_string()}</p> }
-            })
-    };
+    let general = general_alert(error);
     view! {
         <section class="admin-displays" aria-label=text::displays()>
             <h2>{text::displays()}</h2>

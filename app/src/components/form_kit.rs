@@ -126,6 +126,19 @@ pub fn field_message(
     }
 }
 
+/// A refusal that is not about one field (unreachable, forbidden, too many attempts …), as an
+/// alert; field problems show beside their fields.
+pub fn general_alert(
+    error: RwSignal<Option<ApiError>>,
+) -> impl Fn() -> Option<AnyView> + Send + Sync + Copy + 'static {
+    move || {
+        error
+            .get()
+            .filter(|e| !matches!(e, ApiError::Invalid(_)))
+            .map(|e| view! { <p class="form-alert" role="alert" data-testid="form-alert">{e.to_string()}</p> }.into_any())
+    }
+}
+
 /// The outcome of the last save, under the form.
 #[component]
 pub fn FormAlert(

@@ -3,7 +3,7 @@ use model::access::Pair;
 
 use crate::{
     api::{self, ApiError},
-    components::form_kit::field_message,
+    components::form_kit::{field_message, general_alert},
     text,
 };
 
@@ -32,14 +32,7 @@ pub fn PairDisplay() -> impl IntoView {
             }
         });
     };
-    let general = move || {
-        error
-            .get()
-            .filter(|e| !matches!(e, ApiError::Invalid(_)))
-            .map(|e| {
-                view! { <p class="form-alert" role="alert">{e.to_string()}</p> }
-            })
-    };
+    let general = general_alert(error);
     view! {
         <main class="sign-in pair-display" data-theme="dark" data-testid="pair-display">
             <form on:submit=submit novalidate>

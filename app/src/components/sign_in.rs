@@ -3,7 +3,10 @@ use model::access::Login;
 
 use crate::{
     api::{self, ApiError},
-    components::{LanguageSwitch, form_kit::field_message},
+    components::{
+        LanguageSwitch,
+        form_kit::{field_message, general_alert},
+    },
     text,
 };
 
@@ -35,11 +38,7 @@ pub fn SignIn() -> impl IntoView {
             }
         });
     };
-    let general = move || {
-        error.get().filter(|e| !matches!(e, ApiError::Invalid(_))).map(|e| {
-            view! { <p class="form-alert" role="alert" data-testid="sign-in-alert">{e.to_string()}</p> }
-        })
-    };
+    let general = general_alert(error);
     view! {
         <main class="sign-in" data-testid="sign-in">
             <form on:submit=submit novalidate>

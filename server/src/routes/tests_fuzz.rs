@@ -1,6 +1,6 @@
 //! Property tests of every parser of outside input: arbitrary and mangled JSON bodies on every
-//! write endpoint (items, agencies, imports, replacements), arbitrary query strings on every
-//! read endpoint, arbitrary bytes as bodies. The server may refuse (4xx) or accept (2xx), but
+//! write endpoint (items, agencies, imports, sign-in, pairing, accounts), arbitrary query
+//! strings on every read endpoint, arbitrary bytes as bodies. The server may refuse (4xx) or accept (2xx), but
 //! never panics and never answers 5xx, and every refusal is a JSON error body.
 
 use axum::{
@@ -149,6 +149,16 @@ fn valid_bodies() -> Vec<(&'static str, Value)> {
         ("/api/import/hotspots", import.clone()),
         ("/api/import/routes", import.clone()),
         ("/api/import/districts", import),
+        (
+            model::api::SESSION,
+            json!({"login": "pol-admin", "password": "ein langes Testpasswort"}),
+        ),
+        (model::api::SESSION_PAIR, json!({"code": "1234-5678"})),
+        (
+            model::api::ACCOUNTS,
+            json!({"login": "kod-lage", "role": "officer", "agency": "kod", "password": "ein langes Passwort"}),
+        ),
+        (model::api::DISPLAYS, json!({"login": "wand-1"})),
     ]
 }
 
