@@ -305,6 +305,11 @@ pub struct Browser {
 impl Browser {
     /// Starts Chromium with a window of `width` × `height` CSS pixels.
     pub async fn start(width: u32, height: u32) -> Browser {
+        Browser::start_with(width, height, &[]).await
+    }
+
+    /// [`Browser::start`] with more Chromium switches (e.g. `--js-flags=--expose-gc`).
+    pub async fn start_with(width: u32, height: u32, extra: &[&str]) -> Browser {
         let chromedriver = which("chromedriver").expect(
             "chromedriver not found: run `script/bootstrap --browser` (Debian: chromium-driver)",
         );
@@ -332,6 +337,10 @@ impl Browser {
             format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        let args: Vec<String> = args
+            .into_iter()
+            .chain(extra.iter().map(|a| (*a).to_owned()))
+            .collect();
         let caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": chromium, "args": args },
@@ -562,6 +571,18 @@ impl Browser {
             .filter(|m| m.contains("Content Security Policy"))
             .map(str::to_owned)
             .collect()
+    }
+
+    /// Runs `script` in every document this browser opens from now on, before the page's own
+    /// scripts (Chrome DevTools `Page.addScriptToEvaluateOnNewDocument`).
+    pub async fn on_new_document(&self, script: &str) {
+        self.client
+            .issue_cmd(Chromedriver::cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": script }),
+            ))
+            .await
+            .expect("script for new documents");
     }
 
     /// Lays the page out for `media` (`print` or `screen`), as Chromium's print preview does.
