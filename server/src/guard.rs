@@ -3,7 +3,7 @@
 //! requests, CSRF protection: the session's token in `X-CSRF-Token`, and no cross-site request
 //! (`Sec-Fetch-Site`, `Origin`) at all.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Instant};
 
 use axum::{
     extract::{FromRequestParts, OptionalFromRequestParts, Request, State},
@@ -44,10 +44,21 @@ pub async fn viewer(
     else {
         return Ok(None);
     };
-    Ok(state
+    let hash = crate::accounts::digest(&token);
+    let generation = match state.session_cache.get(&hash, Instant::now()) {
+        Ok(v) => return Ok(Some(v)),
+        Err(generation) => generation,
+    };
+    let viewer = state
         .db
-        .call(move |c| sessions::resolve(c, &token, Timestamp::now(), touch))
-        .await?)
+        .call(move |c| sessions::resolve_hash(c, &hash, Timestamp::now(), touch))
+        .await?;
+    if let Some(v) = &viewer {
+        state
+            .session_cache
+            .put(v.clone(), generation, Instant::now());
+    }
+    Ok(viewer)
 }
 
 fn is_safe(method: &Method) -> bool {

@@ -58,6 +58,64 @@ impl Viewer {
     }
 }
 
+/// How long a resolved session is trusted without asking the database again.
+pub const CACHE_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Recently resolved sessions, so that most requests need no database round trip for their
+/// session. An entry is trusted for [`CACHE_FOR`]; signing out and disabling an account
+/// through the API clear the cache at once (`server user disable`, another process, takes
+/// effect within [`CACHE_FOR`]).
+#[derive(Default)]
+pub struct SessionCache {
+    entries: std::sync::Mutex<CacheEntries>,
+}
+
+#[derive(Default)]
+struct CacheEntries {
+    by_hash: std::collections::HashMap<String, (Viewer, std::time::Instant)>,
+    /// Raised by every [`SessionCache::clear`]: a lookup that started before a clear must not
+    /// put back what the clear removed.
+    generation: u64,
+}
+
+impl SessionCache {
+    /// Most entries kept; beyond it the cache starts afresh (a flood of bad tokens is never
+    /// cached, since only valid sessions are).
+    const MAX: usize = 10_000;
+
+    /// The cached viewer of `token_hash`, or the generation to hand to [`SessionCache::put`]
+    /// after asking the database.
+    pub fn get(&self, token_hash: &str, now: std::time::Instant) -> Result<Viewer, u64> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .by_hash
+            .get(token_hash)
+            .filter(|(_, at)| now.duration_since(*at) < CACHE_FOR)
+            .map(|(v, _)| v.clone())
+            .ok_or(entries.generation)
+    }
+
+    /// Caches `viewer`, unless the cache was cleared since `generation`.
+    pub fn put(&self, viewer: Viewer, generation: u64, now: std::time::Instant) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.generation != generation {
+            return;
+        }
+        if entries.by_hash.len() >= Self::MAX {
+            entries.by_hash.clear();
+        }
+        entries
+            .by_hash
+            .insert(viewer.token_hash.clone(), (viewer, now));
+    }
+
+    pub fn clear(&self) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.by_hash.clear();
+        entries.generation += 1;
+    }
+}
+
 /// A new session's secret, to put into the cookie once.
 pub struct NewSession {
     pub token: String,
@@ -280,6 +338,31 @@ mod tests {
         let s = session(&db, Role::Display).await;
         let later = Timestamp::now() + SignedDuration::from_hours(24 * 30);
         assert!(at(&db, &s.token, later, false).await.is_some());
+    }
+
+    #[test]
+    fn the_cache_forgets_on_clear_and_after_five_seconds_and_refuses_late_puts() {
+        let cache = SessionCache::default();
+        let viewer = Viewer {
+            login: "kod-lage".into(),
+            role: Role::Officer,
+            agency: AgencyKey::parse("kod").unwrap(),
+            csrf: "c".into(),
+            token_hash: "h".into(),
+        };
+        let t0 = std::time::Instant::now();
+        let generation = cache.get("h", t0).unwrap_err();
+        cache.put(viewer.clone(), generation, t0);
+        assert_eq!(cache.get("h", t0 + CACHE_FOR / 2), Ok(viewer.clone()));
+        assert!(
+            cache.get("h", t0 + CACHE_FOR).is_err(),
+            "trusted for 5 s only"
+        );
+        // A lookup that began before a logout cannot put the ended session back.
+        let before = cache.get("h", t0 + CACHE_FOR).unwrap_err();
+        cache.clear();
+        cache.put(viewer, before, t0 + CACHE_FOR);
+        assert!(cache.get("h", t0 + CACHE_FOR).is_err());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 use model::{District, MapConfig};
 use tokio::sync::{broadcast, watch};
 
-use crate::{db::Database, rate_limit::LoginLimiter, store::Published};
+use crate::{db::Database, rate_limit::LoginLimiter, sessions::SessionCache, store::Published};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -21,6 +21,8 @@ pub struct AppState {
     /// theirs at once.
     pub sessions_ended: watch::Sender<u64>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Recently resolved sessions (see [`SessionCache`]).
+    pub session_cache: Arc<SessionCache>,
     /// Served over TLS: cookies are `__Host-` and `Secure`, and HSTS is sent.
     pub tls: bool,
     /// District counts below this are shown as "< n" on wall displays and in exports.
@@ -51,6 +53,7 @@ impl AppState {
             events: broadcast::channel(EVENT_BUFFER).0,
             sessions_ended: watch::channel(0).0,
             login_limiter: Arc::default(),
+            session_cache: Arc::default(),
             tls: false,
             small_count: DEFAULT_SMALL_COUNT,
             shutdown: watch::channel(false).0,
@@ -69,8 +72,9 @@ impl AppState {
 }
 
 impl AppState {
-    /// Tells open event streams that some sessions have ended.
+    /// Some sessions have ended: forget the cached ones and tell open event streams.
     pub fn sessions_ended(&self) {
+        self.session_cache.clear();
         self.sessions_ended.send_modify(|n| *n += 1);
     }
 }
