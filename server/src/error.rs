@@ -36,6 +36,8 @@ pub enum AppError {
     PreconditionFailed(String, i64),
     #[error("{0}")]
     Conflict(String),
+    #[error("the request was not complete within {} s", .0.as_secs_f64())]
+    Timeout(std::time::Duration),
     #[error("sign in first")]
     Unauthorized,
     #[error("wrong login name or password")]
@@ -93,6 +95,7 @@ impl AppError {
             }
             AppError::PreconditionFailed(..) => (StatusCode::PRECONDITION_FAILED, "stale"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),

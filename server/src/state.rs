@@ -27,6 +27,8 @@ pub struct AppState {
     pub tls: bool,
     /// District counts below this are shown as "< n" on wall displays and in exports.
     pub small_count: u32,
+    /// How long an API request (but the event stream) may take, reading its body included.
+    pub request_timeout: std::time::Duration,
     /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
     /// graceful shutdown can finish.
     pub shutdown: watch::Sender<bool>,
@@ -56,6 +58,7 @@ impl AppState {
             session_cache: Arc::default(),
             tls: false,
             small_count: DEFAULT_SMALL_COUNT,
+            request_timeout: crate::routes::REQUEST_TIMEOUT,
             shutdown: watch::channel(false).0,
         }
     }

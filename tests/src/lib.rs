@@ -636,6 +636,19 @@ impl Browser {
     }
 }
 
+impl Drop for Browser {
+    /// Chromium outlives a killed chromedriver: end every process of this browser's own
+    /// profile, or each test would leave a browser running on the machine.
+    fn drop(&mut self) {
+        let profile = format!("--user-data-dir={}", self._profile.path().display());
+        let _ = std::process::Command::new("pkill")
+            .args(["-KILL", "-f", "--", &profile])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
 /// A chromedriver command outside W3C WebDriver (so fantoccini has no method for it): a POST
 /// to `session/{id}/{path}` with a JSON body.
 #[derive(Debug)]

@@ -18,14 +18,12 @@ use std::sync::{Arc, OnceLock};
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    http::{HeaderMap, Method, StatusCode, header},
+    http::{HeaderMap, Method, header},
     middleware,
     response::{IntoResponse, Response},
     routing::{MethodRouter, get, post},
 };
 use model::{Action, Hotspot, PatrolRoute, access::Access, api};
-
-use tower_http::timeout::TimeoutLayer;
 
 use crate::{error::AppError, guard, json::MAX_BODY, state::AppState};
 
@@ -340,9 +338,9 @@ pub fn api(state: &AppState) -> Router<AppState> {
         let handler = if e.path == api::EVENTS {
             handler
         } else {
-            handler.layer(TimeoutLayer::with_status_code(
-                StatusCode::REQUEST_TIMEOUT,
-                REQUEST_TIMEOUT,
+            handler.layer(middleware::from_fn_with_state(
+                state.request_timeout,
+                deadline,
             ))
         };
         router = router.route(e.path, handler);
@@ -352,6 +350,19 @@ pub fn api(state: &AppState) -> Router<AppState> {
         .route("/api/{*rest}", get(not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+}
+
+/// Answers `408` with a JSON error if the request (reading its body included) is not done
+/// within `limit`.
+async fn deadline(
+    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AppError::Timeout(limit).into_response(),
+    }
 }
 
 async fn not_found() -> AppError {

@@ -4,6 +4,7 @@ use axum::{
     body::Body,
     http::{Method, Request, StatusCode, header},
 };
+use futures_util::StreamExt;
 use http_body_util::BodyExt;
 use model::{
     DistrictKey, MapConfig,
@@ -143,6 +144,36 @@ async fn an_unknown_api_path_is_a_json_404_not_the_app() {
     assert_eq!(content_type.as_deref(), Some("application/json"));
     let err: ErrorBody = serde_json::from_slice(&body).unwrap();
     assert_eq!(err.error.code, "not_found");
+}
+
+#[tokio::test]
+async fn a_request_whose_body_stalls_is_answered_408_with_a_json_error() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let config = Config::for_tests(data.path().to_owned(), "no-dist".into());
+    let mut state = startup::state(&config).await.expect("state");
+    state.request_timeout = std::time::Duration::from_millis(300);
+    let s = session(&state, "pol-plan", Role::Planner, "polizei").await;
+    let router = startup::app(state, std::path::Path::new("no-dist"), None);
+    // The first bytes of a body, then nothing more: a slow or stuck client.
+    let stalled = futures_util::stream::iter([Ok::<_, std::io::Error>(
+        axum::body::Bytes::from_static(b"{\"title\": "),
+    )])
+    .chain(futures_util::stream::pending());
+    let request = s
+        .sign(Request::post(api::HOTSPOTS))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(stalled))
+        .unwrap();
+    let started = std::time::Instant::now();
+    let response = tokio::time::timeout(std::time::Duration::from_secs(5), router.oneshot(request))
+        .await
+        .expect("answered in time")
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let err: ErrorBody = serde_json::from_slice(&body).unwrap();
+    assert_eq!(err.error.code, "timeout");
 }
 
 #[tokio::test]
