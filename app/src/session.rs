@@ -4,10 +4,7 @@
 
 use std::cell::RefCell;
 
-use model::{
-    AgencyKey,
-    access::{Me, Role},
-};
+use model::access::{Me, Role};
 
 thread_local! {
     static ME: RefCell<Option<Me>> = const { RefCell::new(None) };
@@ -31,16 +28,8 @@ pub fn agency() -> String {
     me().map_or_else(|| "polizei".to_owned(), |m| m.agency.to_string())
 }
 
-pub fn role() -> Option<Role> {
-    me().map(|m| m.role)
-}
-
-pub fn plans() -> bool {
-    role().is_some_and(Role::plans)
-}
-
 pub fn is_admin() -> bool {
-    role().is_some_and(Role::is_admin)
+    me().is_some_and(|m| m.role == Role::Admin)
 }
 
 /// Who new items are released to unless the user changes it: the partnership's five partners
@@ -52,11 +41,6 @@ pub fn default_release(owner: &str) -> Vec<String> {
         .map(|a| a.key.to_string())
         .filter(|k| k != owner)
         .collect()
-}
-
-/// Is `agency` the user's own?
-pub fn is_mine(agency: &AgencyKey) -> bool {
-    me().is_some_and(|m| m.agency == *agency)
 }
 
 /// The session ended (expired, signed out elsewhere, account disabled): start over, which
