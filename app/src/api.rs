@@ -138,11 +138,7 @@ async fn send_changing<B: Serialize, T: DeserializeOwned>(
     if !response.ok() {
         return Ok(Err(response));
     }
-    response
-        .json()
-        .await
-        .map(Ok)
-        .map_err(|e| ApiError::Unreadable(e.to_string()))
+    read_json(response).await.map(Ok)
 }
 
 /// Sends `body` and reads the answer as `T`; a refusal with details becomes
@@ -189,10 +185,7 @@ pub async fn session() -> Result<Me, ApiError> {
         .await
         .map_err(|_| ApiError::Unreachable)?;
     match response.status() {
-        200 => response
-            .json()
-            .await
-            .map_err(|e| ApiError::Unreadable(e.to_string())),
+        200 => read_json(response).await,
         401 => Err(ApiError::SignedOut),
         _ => Err(refusal(response).await),
     }
@@ -207,10 +200,7 @@ pub async fn login(login: &Login) -> Result<Me, ApiError> {
         .await
         .map_err(|_| ApiError::Unreachable)?;
     match response.status() {
-        200 => response
-            .json()
-            .await
-            .map_err(|e| ApiError::Unreadable(e.to_string())),
+        200 => read_json(response).await,
         401 => Err(ApiError::Invalid(vec![FieldError::new(
             "password",
             text::wrong_login(),
@@ -240,11 +230,7 @@ pub async fn logout() -> Result<(), ApiError> {
 
 /// The user's agency's hotspots past their review date.
 pub async fn review_due() -> Result<Vec<Stored<model::Hotspot>>, ApiError> {
-    let fc: geojson::FeatureCollection = get_json(api::REVIEW_DUE).await?;
-    fc.features
-        .iter()
-        .map(|f| from_feature(f).map_err(|e| ApiError::Unreadable(e.to_string())))
-        .collect()
+    stored_items(api::REVIEW_DUE).await
 }
 
 pub async fn accounts() -> Result<Vec<Account>, ApiError> {
@@ -269,8 +255,12 @@ pub async fn audit() -> Result<Vec<AuditEntry>, ApiError> {
 }
 
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    get(path)
-        .await?
+    read_json(get(path).await?).await
+}
+
+/// An OK answer's body as `T`.
+async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
         .json()
         .await
         .map_err(|e| ApiError::Unreadable(e.to_string()))
@@ -294,7 +284,12 @@ pub async fn outline() -> Result<geojson::Feature, ApiError> {
 
 /// A whole layer of items.
 pub async fn items<T: Item>() -> Result<Vec<Stored<T>>, ApiError> {
-    let fc: geojson::FeatureCollection = get_json(api::collection(T::KIND)).await?;
+    stored_items(api::collection(T::KIND)).await
+}
+
+/// The items of a FeatureCollection the server answers at `path`.
+async fn stored_items<T: Item>(path: &str) -> Result<Vec<Stored<T>>, ApiError> {
+    let fc: geojson::FeatureCollection = get_json(path).await?;
     fc.features
         .iter()
         .map(|f| from_feature::<T>(f).map_err(|e| ApiError::Unreadable(e.to_string())))

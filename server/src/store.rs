@@ -115,6 +115,16 @@ pub fn list<T: Item>(conn: &Connection) -> Result<Vec<Stored<T>>, StoreError> {
     .collect()
 }
 
+/// Every item of one kind that `agency` may see (see [`Item::visible_to`]), oldest first.
+pub fn list_for<T: Item>(
+    conn: &Connection,
+    agency: &AgencyKey,
+) -> Result<Vec<Stored<T>>, StoreError> {
+    let mut items = list::<T>(conn)?;
+    items.retain(|s| s.item.visible_to(agency));
+    Ok(items)
+}
+
 pub fn get<T: Item>(conn: &Connection, id: i64) -> Result<Stored<T>, StoreError> {
     let row = conn
         .query_row(

@@ -11,7 +11,7 @@ use axum::{
 };
 use jiff::{Timestamp, ToSpan, civil::Date};
 use model::{
-    Action, AgencyKey, Hotspot, Item, PatrolRoute, Stored,
+    Action, Hotspot, PatrolRoute, Stored,
     access::Role,
     analysis::{self, Conflict, Coverage, DistrictSummary, Indicators},
     schedule::{berlin, local},
@@ -38,19 +38,12 @@ async fn picture(state: &AppState, viewer: &Viewer) -> Result<Picture, AppError>
         .db
         .call(move |c| {
             Ok::<_, StoreError>((
-                released(store::list(c)?, &agency),
-                released(store::list(c)?, &agency),
-                released(store::list(c)?, &agency),
+                store::list_for(c, &agency)?,
+                store::list_for(c, &agency)?,
+                store::list_for(c, &agency)?,
             ))
         })
         .await?)
-}
-
-fn released<T: Item>(items: Vec<Stored<T>>, agency: &AgencyKey) -> Vec<Stored<T>> {
-    items
-        .into_iter()
-        .filter(|s| s.item.visible_to(agency))
-        .collect()
 }
 
 /// `GET /api/review-due`: the viewer's agency's hotspots past their review date, which no

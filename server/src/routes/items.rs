@@ -93,21 +93,19 @@ pub async fn filtered<T: Item>(
     raw: Option<&str>,
 ) -> Result<Vec<Stored<T>>, AppError> {
     let params = query_pairs(raw);
+    let viewer_agency = viewer.agency.clone();
     let (items, agencies) = state
         .db
-        .call(|c| {
+        .call(move |c| {
             let agencies = store::agencies(c)?
                 .into_iter()
                 .map(|a| a.key)
                 .collect::<Vec<_>>();
-            Ok::<_, store::StoreError>((store::list::<T>(c)?, agencies))
+            Ok::<_, store::StoreError>((store::list_for::<T>(c, &viewer_agency)?, agencies))
         })
         .await?;
     let q = query::layer_query::<T>(&params, &agencies)?;
-    Ok(items
-        .into_iter()
-        .filter(|s| s.item.visible_to(&viewer.agency) && s.item.matches(&q))
-        .collect())
+    Ok(items.into_iter().filter(|s| s.item.matches(&q)).collect())
 }
 
 async fn list<T: Item>(
