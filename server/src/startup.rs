@@ -65,8 +65,8 @@ pub fn app(state: AppState, dist_dir: &Path, tile_url: Option<&str>) -> Router {
     routes::api(&state)
         .with_state(state)
         .merge(static_files::router(dist_dir))
-        // Server-Sent Events and images are left uncompressed (the default predicate). The
-        // fastest level keeps the 2 MB wasm quick to serve; precompressed files are issue 6.
+        // Server-Sent Events and images are left uncompressed (the default predicate), and so
+        // are the app's files that come precompressed (they carry Content-Encoding already).
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
         .layer(middleware::from_fn_with_state(security, security::headers))
         .layer(TraceLayer::new_for_http())

@@ -1,5 +1,7 @@
 //! Serves the built app from the dist directory; unknown paths get `index.html` so client-side
-//! routes such as `/bezirk/heessen` open directly.
+//! routes such as `/bezirk/heessen` open directly. Where the build left a brotli or gzip copy
+//! beside a file (`app_bg.wasm.br`, see `script/precompress.mjs`), a browser that accepts it
+//! gets that copy: nothing is compressed per request.
 
 use std::path::Path;
 
@@ -14,7 +16,14 @@ use tower_http::services::{ServeDir, ServeFile};
 pub fn router<S: Clone + Send + Sync + 'static>(dist_dir: &Path) -> Router<S> {
     let index = dist_dir.join("index.html");
     if index.is_file() {
-        Router::new().fallback_service(ServeDir::new(dist_dir).fallback(ServeFile::new(index)))
+        let index = ServeFile::new(index)
+            .precompressed_br()
+            .precompressed_gzip();
+        let files = ServeDir::new(dist_dir)
+            .precompressed_br()
+            .precompressed_gzip()
+            .fallback(index);
+        Router::new().fallback_service(files)
     } else {
         tracing::warn!(
             "no app in {}: run `script/server` or `trunk build --release` to build it",

@@ -10,6 +10,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+pub mod bench;
+
 use fantoccini::{Client, ClientBuilder, wd::WebDriverCompatibleCommand};
 use model::access::Role;
 use serde_json::{Value, json};
@@ -583,6 +585,14 @@ impl Browser {
             ))
             .await
             .expect("script for new documents");
+    }
+
+    /// Sends one Chrome DevTools command (e.g. `Network.setCacheDisabled`) to this browser's tab.
+    pub async fn cdp(&self, method: &str, params: Value) -> Value {
+        self.client
+            .issue_cmd(Chromedriver::cdp(method, params))
+            .await
+            .unwrap_or_else(|e| panic!("DevTools command {method} failed: {e}"))
     }
 
     /// Lays the page out for `media` (`print` or `screen`), as Chromium's print preview does.

@@ -173,3 +173,47 @@ async fn answers_are_compressed_when_the_client_accepts_it_but_events_are_not() 
     );
     assert!(response.headers().get(header::CONTENT_ENCODING).is_none());
 }
+
+#[tokio::test]
+async fn precompressed_app_files_are_sent_as_they_are_and_only_to_clients_that_accept_them() {
+    let (router, dist, _data) = app_with_dist().await;
+    // What script/precompress.mjs leaves beside a file; the marker bytes show which was sent.
+    let wasm = dist.path().join("app-0123456789abcdef_bg.wasm");
+    std::fs::write(&wasm, b"\0asm plain").unwrap();
+    std::fs::write(
+        dist.path().join("app-0123456789abcdef_bg.wasm.br"),
+        b"brotli copy",
+    )
+    .unwrap();
+    std::fs::write(
+        dist.path().join("app-0123456789abcdef_bg.wasm.gz"),
+        b"gzip copy",
+    )
+    .unwrap();
+    for (accept, encoding, body) in [
+        ("gzip, deflate, br", Some("br"), &b"brotli copy"[..]),
+        ("gzip", Some("gzip"), &b"gzip copy"[..]),
+        ("identity", None, &b"\0asm plain"[..]),
+    ] {
+        let request = Request::get("/app-0123456789abcdef_bg.wasm")
+            .header(header::ACCEPT_ENCODING, accept)
+            .body(Body::empty())
+            .unwrap();
+        let (status, h, sent) = headers_of(&router, request).await;
+        assert_eq!(status, StatusCode::OK, "{accept}");
+        assert_eq!(
+            h.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(
+            sent, body,
+            "{accept}: the stored copy, not compressed again"
+        );
+        assert_eq!(h[header::CONTENT_TYPE], "application/wasm", "{accept}");
+        assert_eq!(
+            h[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable"
+        );
+    }
+}
