@@ -1,14 +1,20 @@
 //! Load benchmarks against the real server binary (release), on loopback:
-//! 1. layer endpoints: requests per second and p50/p99 latency at 16 and 64 connections;
+//! 1. layer endpoints: requests per second and p50/p99 latency with `wrk` (Debian) at 16 and 64
+//!    connections, beside `nginx` (Debian) serving the very same bytes as static files
+//!    (`gzip_static`, as the server sends its layers gzip-encoded to a client that asks for
+//!    gzip). Each row is the median of `LOAD_RUNS` runs (default 3) of `LOAD_SECONDS` (default
+//!    4), server and nginx alternating, with the ratio of the medians;
 //! 2. live updates: 1,000 SSE clients; time from a write's acknowledgement until the last
 //!    client has its event (p50/p99 over repeated writes), and the server's resident memory.
 //!
-//! Run with `cargo bench -p server --bench load` (needs `ulimit -n` of at least 4096 for the
-//! 1,000 SSE connections; `script/bench-api` sets it). Prints a Markdown table.
+//! Run with `cargo bench -p server --bench load` (needs `wrk` and `nginx` on PATH —
+//! `script/bootstrap --bench` installs them — and `ulimit -n` of at least 4096 for the 1,000
+//! SSE connections; `script/bench` sets it). Prints Markdown tables.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot run should stop loudly
 
 use std::{
+    path::Path,
     process::Stdio,
     sync::Arc,
     time::{Duration, Instant},
@@ -20,7 +26,6 @@ use tokio::{
     sync::Barrier,
 };
 
-const RUN: Duration = Duration::from_secs(5);
 const SSE_CLIENTS: usize = 1000;
 const WRITES: usize = 20;
 
@@ -90,34 +95,263 @@ fn client(session: &Session, pool: usize) -> reqwest::Client {
 
 const PASSWORD: &str = "ein langes Benchmark-Passwort";
 
-async fn load(session: &Session, url: &str, connections: usize) -> (f64, Duration, Duration) {
-    let client = client(session, connections);
-    let deadline = Instant::now() + RUN;
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let (client, url) = (client.clone(), url.to_owned());
-        tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
-            while Instant::now() < deadline {
-                let t = Instant::now();
-                let r = client.get(&url).send().await.unwrap();
-                assert!(r.status().is_success(), "{url}: {}", r.status());
-                r.bytes().await.unwrap();
-                latencies.push(t.elapsed());
+/// One `wrk` run: requests per second, p50 and p99 latency in ms.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    rps: f64,
+    p50: f64,
+    p99: f64,
+}
+
+/// A `wrk` latency such as `812.00us`, `1.25ms` or `1.02s`, in milliseconds.
+fn wrk_ms(value: &str) -> Option<f64> {
+    let (number, factor) = if let Some(v) = value.strip_suffix("us") {
+        (v, 0.001)
+    } else if let Some(v) = value.strip_suffix("ms") {
+        (v, 1.0)
+    } else if let Some(v) = value.strip_suffix('s') {
+        (v, 1000.0)
+    } else {
+        (value, 1.0)
+    };
+    number.parse::<f64>().ok().map(|n| n * factor)
+}
+
+/// A `wrk` script that asks a new question with every request: the filter's `from` moves on by
+/// a second each time (and each thread starts elsewhere), so no answer comes from a cache.
+const NEW_QUERY_EACH_TIME: &str = r#"
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("offset", threads * 10000000)
+end
+local n = 0
+function request()
+  n = n + 1
+  local at = os.date("!%Y-%m-%dT%H:%M:%SZ", 1767225600 + offset + n)
+  return wrk.format("GET", "/api/actions?district=mitte&from=" .. at .. "&to=2099-01-01T00:00:00Z")
+end
+"#;
+
+/// Runs `wrk` against `url` with `connections` connections and `headers` (and `script`).
+async fn wrk(url: &str, connections: usize, headers: &[String], script: Option<&Path>) -> Run {
+    let seconds = std::env::var("LOAD_SECONDS").unwrap_or_else(|_| "4".into());
+    let mut cmd = Command::new("wrk");
+    cmd.args([
+        "-t2",
+        &format!("-c{connections}"),
+        &format!("-d{seconds}s"),
+        "--latency",
+    ]);
+    for h in headers {
+        cmd.args(["-H", h]);
+    }
+    if let Some(script) = script {
+        cmd.arg("-s").arg(script);
+    }
+    let out = cmd
+        .arg(url)
+        .output()
+        .await
+        .expect("wrk runs (script/bootstrap --bench installs it)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("Non-2xx"),
+        "{url}: wrk saw error answers:\n{text}"
+    );
+    let field = |prefix: &str| {
+        text.lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(prefix))
+            .and_then(|v| v.split_whitespace().next())
+            .unwrap_or_else(|| panic!("{url}: no '{prefix}' in wrk's output:\n{text}"))
+            .to_owned()
+    };
+    Run {
+        rps: field("Requests/sec:").parse().expect("a number"),
+        p50: wrk_ms(&field("50%")).expect("a latency"),
+        p99: wrk_ms(&field("99%")).expect("a latency"),
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+/// nginx on a free port serving `root`, with its configuration, logs and temp files in `dir`.
+struct Nginx {
+    child: tokio::process::Child,
+    conf: std::path::PathBuf,
+    prefix: std::path::PathBuf,
+    base: String,
+}
+
+impl Nginx {
+    async fn start(dir: &std::path::Path, root: &std::path::Path) -> Nginx {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let d = dir.display();
+        // Two workers for two cores; keep-alive without limit, no access log, sendfile, and
+        // the precompressed `.gz` beside each file for clients that accept gzip.
+        let conf = format!(
+            "worker_processes 2;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+             events {{ worker_connections 4096; }}\n\
+             http {{\n  access_log off;\n  sendfile on;\n  tcp_nopush on;\n  keepalive_requests 10000000;\n\
+               gzip_static on;\n  types {{ application/geo+json geojson; }}\n\
+               client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;\n\
+               uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n\
+               server {{ listen 127.0.0.1:{port}; root {}; }}\n}}\n",
+            root.display()
+        );
+        let conf_path = dir.join("nginx.conf");
+        std::fs::write(&conf_path, conf).unwrap();
+        let child = Command::new("nginx")
+            .arg("-c")
+            .arg(&conf_path)
+            .arg("-p")
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("nginx starts (script/bootstrap --bench installs it)");
+        let base = format!("http://127.0.0.1:{port}");
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while client.get(&base).send().await.is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "nginx did not start: see {d}/error.log"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Nginx {
+            child,
+            conf: conf_path,
+            prefix: dir.to_owned(),
+            base,
+        }
+    }
+}
+
+impl Drop for Nginx {
+    /// Stops the master and its workers (killing the master alone would leave the workers,
+    /// holding the benchmark's output open), also when a run panics.
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("nginx")
+            .arg("-c")
+            .arg(&self.conf)
+            .arg("-p")
+            .arg(&self.prefix)
+            .args(["-s", "stop"])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.start_kill();
+    }
+}
+
+/// The layer rows: each path from the server and the same bytes from nginx.
+async fn layers(session: &Session, base: &str) {
+    let runs: usize = std::env::var("LOAD_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let paths = [
+        "/api/districts",
+        "/api/hotspots",
+        "/api/routes",
+        "/api/actions",
+        "/api/actions?district=mitte&status=planned",
+        "/api/actions?from=2026-01-01T00:00:00Z&to=2027-12-31T00:00:00Z",
+    ];
+    // The same bytes as static files, each with its gzip copy, for nginx.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir_all(&root).unwrap();
+    let client = client(session, 1);
+    for (i, path) in paths.iter().enumerate() {
+        let body = client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        std::fs::write(root.join(format!("layer-{i}.geojson")), &body).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+        std::io::Write::write_all(&mut gz, &body).unwrap();
+        std::fs::write(
+            root.join(format!("layer-{i}.geojson.gz")),
+            gz.finish().unwrap(),
+        )
+        .unwrap();
+    }
+    // nginx's workers may run as another user: let them read the files.
+    for p in [dir.path(), root.as_path()] {
+        std::fs::set_permissions(p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    }
+    let nginx = Nginx::start(dir.path(), &root).await;
+    let server_headers = vec![
+        format!("Cookie: {}", session.cookie),
+        "Accept-Encoding: gzip".to_owned(),
+    ];
+    let nginx_headers = vec!["Accept-Encoding: gzip".to_owned()];
+
+    println!(
+        "| endpoint | connections | server requests/s | nginx requests/s | ratio | server p50 ms | server p99 ms | nginx p99 ms |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    let new_queries = dir.path().join("new-query-each-time.lua");
+    std::fs::write(&new_queries, NEW_QUERY_EACH_TIME).unwrap();
+    let rows = paths
+        .iter()
+        .enumerate()
+        .map(|(i, path)| (format!("`{path}`"), format!("{base}{path}"), i, None))
+        .chain([(
+            "`/api/actions?district=mitte&from=…&to=…`, a new `from` each request (nothing cached)"
+                .to_owned(),
+            base.to_owned(),
+            4,
+            Some(new_queries.as_path()),
+        )]);
+    for (label, url, file, script) in rows {
+        for connections in [16, 64] {
+            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            for _ in 0..runs {
+                ours.push(wrk(&url, connections, &server_headers, script).await);
+                let file = format!("{}/layer-{file}.geojson", nginx.base);
+                theirs.push(wrk(&file, connections, &nginx_headers, None).await);
             }
-            latencies
-        }));
+            let m = |runs: &[Run], f: fn(&Run) -> f64| median(runs.iter().map(f).collect());
+            let (rps, nginx_rps) = (m(&ours, |r| r.rps), m(&theirs, |r| r.rps));
+            println!(
+                "| {label} | {connections} | {rps:.0} | {nginx_rps:.0} | {:.2} | {:.2} | {:.2} | {:.2} |",
+                rps / nginx_rps,
+                m(&ours, |r| r.p50),
+                m(&ours, |r| r.p99),
+                m(&theirs, |r| r.p99),
+            );
+        }
     }
-    let mut all = Vec::new();
-    for t in tasks {
-        all.extend(t.await.unwrap());
-    }
-    all.sort();
-    (
-        all.len() as f64 / RUN.as_secs_f64(),
-        percentile(&all, 0.5),
-        percentile(&all, 0.99),
-    )
+    println!(
+        "\nMedians of {runs} `wrk -t2 -cN --latency` runs per row, server and nginx alternating; \
+         both answer gzip: the server from its layer cache (one answer per layer, agency and \
+         query string, kept until the next change) or, for the last row's ever new queries, \
+         filtering its in-memory items and compressing per request; nginx from a `.gz` file \
+         beside the same bytes (the last row: the bytes of the `district=mitte` row). Targets: \
+         unfiltered ratio ≥ 1.0, filtered ≥ 0.5, p99 < 5 ms at 16 connections."
+    );
+    drop(nginx);
 }
 
 async fn sse_fan_out(
@@ -257,26 +491,7 @@ async fn main() {
     };
 
     let session = sign_in(&base).await;
-    println!("| endpoint | connections | requests/s | p50 ms | p99 ms |");
-    println!("|---|---:|---:|---:|---:|");
-    for path in [
-        "/api/districts",
-        "/api/hotspots",
-        "/api/routes",
-        "/api/actions",
-        "/api/actions?district=mitte&status=planned",
-        "/api/actions?from=2026-01-01T00:00:00Z&to=2027-12-31T00:00:00Z",
-        "/api/summary",
-    ] {
-        for connections in [16, 64] {
-            let (rps, p50, p99) = load(&session, &format!("{base}{path}"), connections).await;
-            println!(
-                "| `{path}` | {connections} | {rps:.0} | {} | {} |",
-                ms(p50),
-                ms(p99)
-            );
-        }
-    }
+    layers(&session, &base).await;
     let (p50, p99, last, rss0, rss1) = sse_fan_out(&session, &base, pid).await;
     println!();
     println!("| SSE fan-out | value |");

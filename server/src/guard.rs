@@ -91,8 +91,8 @@ fn check_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
 }
 
 pub async fn guard(State(rules): State<Rules>, mut req: Request, next: Next) -> Response {
-    let (method, headers) = (req.method().clone(), req.headers().clone());
-    match check(&rules, method, &headers).await {
+    let method = req.method().clone();
+    match check(&rules, method, req.headers()).await {
         Ok(viewer) => {
             if let Some(v) = viewer {
                 req.extensions_mut().insert(v);

@@ -27,6 +27,7 @@ pub mod error;
 pub mod guard;
 pub mod import;
 pub mod json;
+pub mod layer_cache;
 pub mod openapi;
 pub mod rate_limit;
 pub mod routes;

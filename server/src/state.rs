@@ -5,7 +5,10 @@ use std::sync::{Arc, RwLock};
 use model::{District, MapConfig};
 use tokio::sync::{broadcast, watch};
 
-use crate::{db::Database, rate_limit::LoginLimiter, sessions::SessionCache, store::Published};
+use crate::{
+    db::Database, layer_cache::LayerCache, rate_limit::LoginLimiter, sessions::SessionCache,
+    store::Published,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,6 +18,8 @@ pub struct AppState {
     pub outline: Arc<String>,
     /// The districts, for validation; replaced when boundaries are imported.
     pub districts: Arc<RwLock<Arc<Vec<District>>>>,
+    /// Finished layer answers until the next committed change.
+    pub layers: Arc<LayerCache>,
     /// Committed changes, for Server-Sent Events.
     pub events: broadcast::Sender<Published>,
     /// Raised whenever sessions end (logout, disabled account), so open event streams check
@@ -52,6 +57,7 @@ impl AppState {
             map_config: Arc::new(map_config),
             outline: Arc::new(outline),
             districts: Arc::new(RwLock::new(Arc::new(districts))),
+            layers: Arc::default(),
             events: broadcast::channel(EVENT_BUFFER).0,
             sessions_ended: watch::channel(0).0,
             login_limiter: Arc::default(),
@@ -67,8 +73,9 @@ impl AppState {
         Arc::clone(&self.districts.read().unwrap_or_else(|p| p.into_inner()))
     }
 
-    /// Tells connected screens about a committed change.
+    /// Tells connected screens about a committed change (and retires the cached layers).
     pub fn publish(&self, event: Published) {
+        self.layers.changed();
         // No receivers is fine: nobody is watching.
         let _ = self.events.send(event);
     }

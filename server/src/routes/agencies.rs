@@ -52,5 +52,7 @@ pub async fn create(
             Ok(())
         })
         .await?;
+    // Layer queries check `agency=` against the kept list of agencies.
+    state.layers.changed();
     Ok((StatusCode::CREATED, Json(saved)))
 }

@@ -93,29 +93,45 @@ pub async fn filtered<T: Item>(
     raw: Option<&str>,
 ) -> Result<Vec<Stored<T>>, AppError> {
     let params = query_pairs(raw);
-    let viewer_agency = viewer.agency.clone();
-    let (items, agencies) = state
-        .db
-        .call(move |c| {
-            let agencies = store::agencies(c)?
-                .into_iter()
-                .map(|a| a.key)
-                .collect::<Vec<_>>();
-            Ok::<_, store::StoreError>((store::list_for::<T>(c, &viewer_agency)?, agencies))
-        })
-        .await?;
-    let q = query::layer_query::<T>(&params, &agencies)?;
-    Ok(items.into_iter().filter(|s| s.item.matches(&q)).collect())
+    // Every item of the layer and the agency keys (for checking `agency=`), decoded once per
+    // change and kept in memory; releasability is applied per request.
+    let read = state.db.call(|c| {
+        let agencies = store::agencies(c)?
+            .into_iter()
+            .map(|a| a.key)
+            .collect::<Vec<_>>();
+        Ok::<_, store::StoreError>((store::list::<T>(c)?, agencies))
+    });
+    let key = (model::api::collection(T::KIND), String::new());
+    let all = state.layers.value(key, read).await?;
+    let (items, agencies) = &*all;
+    let q = query::layer_query::<T>(&params, agencies)?;
+    Ok(items
+        .iter()
+        .filter(|s| s.item.visible_to(&viewer.agency) && s.item.matches(&q))
+        .cloned()
+        .collect())
 }
 
 async fn list<T: Item>(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let items = filtered::<T>(&state, &viewer, raw.as_deref()).await?;
-    let body = layer(items.iter(), &model::LayerQuery::default()).to_string();
-    Ok(([(header::CONTENT_TYPE, GEO_JSON)], body).into_response())
+    // The answer for this agency and query string comes from the layer cache (built and kept
+    // there if it is the first such request since the last change): wall displays and planning
+    // screens ask the same few questions again and again.
+    let raw = raw.unwrap_or_default();
+    let key = (
+        model::api::collection(T::KIND),
+        format!("{}?{raw}", viewer.agency),
+    );
+    let build = async {
+        let items = filtered::<T>(&state, &viewer, Some(&raw)).await?;
+        Ok(layer(items.iter(), &model::LayerQuery::default()).to_string())
+    };
+    state.layers.answer(key, GEO_JSON, &headers, build).await
 }
 
 fn with_etag<T: Item>(status: StatusCode, stored: Stored<T>) -> Response {

@@ -173,6 +173,7 @@ pub async fn import_districts(
         .await?;
     let count = districts.len();
     *state.districts.write().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(districts);
+    state.layers.changed();
     for e in events {
         state.publish(e);
     }

@@ -1,0 +1,355 @@
+//! Finished answers for the unfiltered layers, per layer and viewer agency, kept ready in each
+//! encoding (identity, gzip, brotli) until the next committed change: a layer request then costs
+//! a map lookup and a copy of a reference-counted buffer, as a static file server's would.
+//! Filtered requests use the layer's items kept decoded in memory ([`LayerCache::value`])
+//! instead of reading and parsing every stored item again.
+//!
+//! Every committed write goes through [`crate::state::AppState::publish`], which raises the
+//! generation. An answer is built from what the database held *after* the generation it is
+//! stored under was read, and a lookup only accepts answers of the current generation, so a
+//! write racing a build can waste that build but never leave a stale answer in use.
+
+use std::{
+    any::Any,
+    collections::HashMap,
+    io::Write,
+    sync::{
+        Arc, OnceLock, RwLock,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use axum::{
+    body::Bytes,
+    http::{HeaderMap, HeaderValue, header},
+    response::{IntoResponse, Response},
+};
+
+/// What a cached answer is for: a layer's path, and the agency whose releases it holds with the
+/// query string (`kod?district=mitte`).
+pub type Key = (&'static str, String);
+
+/// Most answers kept per generation; beyond it the cache starts afresh, so a client sending
+/// ever new query strings cannot make it grow without bound.
+const MAX_ANSWERS: usize = 512;
+
+/// One layer's body, encoded on first demand in each encoding a client asked for.
+#[derive(Debug)]
+pub struct Encoded {
+    content_type: &'static str,
+    identity: Bytes,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
+}
+
+/// The content encodings the server sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Identity,
+    Gzip,
+    Brotli,
+}
+
+impl Encoding {
+    /// The best encoding `Accept-Encoding` allows: brotli, then gzip, else none. A coding with
+    /// `q=0` is refused, as RFC 9110 says.
+    pub fn choose(headers: &HeaderMap) -> Encoding {
+        let accepted = |name: &str| {
+            headers
+                .get_all(header::ACCEPT_ENCODING)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .any(|part| {
+                    let mut pieces = part.split(';').map(str::trim);
+                    let coding = pieces.next().unwrap_or_default();
+                    let refused = pieces.any(|p| {
+                        p.strip_prefix("q=")
+                            .and_then(|q| q.parse::<f32>().ok())
+                            .is_some_and(|q| q <= 0.0)
+                    });
+                    coding.eq_ignore_ascii_case(name) && !refused
+                })
+        };
+        if accepted("br") {
+            Encoding::Brotli
+        } else if accepted("gzip") {
+            Encoding::Gzip
+        } else {
+            Encoding::Identity
+        }
+    }
+}
+
+impl Encoded {
+    pub fn new(content_type: &'static str, body: String) -> Encoded {
+        Encoded {
+            content_type,
+            identity: Bytes::from(body),
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+        }
+    }
+
+    /// The body in `encoding`, compressed now if this is its first request.
+    pub fn body(&self, encoding: Encoding) -> Bytes {
+        match encoding {
+            Encoding::Identity => self.identity.clone(),
+            Encoding::Gzip => self.gzip.get_or_init(|| gzip(&self.identity)).clone(),
+            Encoding::Brotli => self.brotli.get_or_init(|| brotli(&self.identity)).clone(),
+        }
+    }
+
+    /// The answer for a request with `headers`.
+    pub fn response(&self, headers: &HeaderMap) -> Response {
+        let encoding = Encoding::choose(headers);
+        let mut response = self.body(encoding).into_response();
+        let h = response.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type),
+        );
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        match encoding {
+            Encoding::Identity => {}
+            Encoding::Gzip => {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            Encoding::Brotli => {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
+            }
+        }
+        response
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Bytes {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    // Writing into a Vec cannot fail.
+    let _ = e.write_all(bytes);
+    Bytes::from(e.finish().unwrap_or_default())
+}
+
+fn brotli(bytes: &[u8]) -> Bytes {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 6,
+        lgwin: 22,
+        ..Default::default()
+    };
+    // Reading from a slice into a Vec cannot fail.
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    Bytes::from(out)
+}
+
+/// A decoded value kept for one generation.
+type Value = Arc<dyn Any + Send + Sync>;
+
+/// The cache: answers and decoded values by key, valid for one generation of the data.
+#[derive(Default)]
+pub struct LayerCache {
+    generation: AtomicU64,
+    answers: RwLock<HashMap<Key, (u64, Arc<Encoded>)>>,
+    values: RwLock<HashMap<Key, (u64, Value)>>,
+}
+
+impl std::fmt::Debug for LayerCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LayerCache")
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LayerCache {
+    /// The data's generation now; read it *before* reading what an answer is built from.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// A committed change: every answer built before it is out of date.
+    pub fn changed(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The answer for `key`, if one of the current generation is ready.
+    pub fn get(&self, key: &Key) -> Option<Arc<Encoded>> {
+        let now = self.generation();
+        let answers = self.answers.read().unwrap_or_else(|p| p.into_inner());
+        answers
+            .get(key)
+            .filter(|(generation, _)| *generation == now)
+            .map(|(_, encoded)| Arc::clone(encoded))
+    }
+
+    /// The answer for `key` to a request with `headers`: the cached one, or the body `build`
+    /// makes (as `content_type`), kept for the next request of the same generation.
+    pub async fn answer<E>(
+        &self,
+        key: Key,
+        content_type: &'static str,
+        headers: &HeaderMap,
+        build: impl Future<Output = Result<String, E>>,
+    ) -> Result<Response, E> {
+        if let Some(answer) = self.get(&key) {
+            return Ok(answer.response(headers));
+        }
+        let generation = self.generation();
+        let answer = Arc::new(Encoded::new(content_type, build.await?));
+        self.put(key, generation, Arc::clone(&answer));
+        Ok(answer.response(headers))
+    }
+
+    /// The value of type `T` kept for `key` in this generation, or the one `build` reads now
+    /// (then kept). A value of another type under the same key is replaced.
+    pub async fn value<T: Send + Sync + 'static, E>(
+        &self,
+        key: Key,
+        build: impl Future<Output = Result<T, E>>,
+    ) -> Result<Arc<T>, E> {
+        let now = self.generation();
+        let kept = self
+            .values
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .filter(|(generation, _)| *generation == now)
+            .and_then(|(_, value)| Arc::clone(value).downcast::<T>().ok());
+        if let Some(value) = kept {
+            return Ok(value);
+        }
+        let value = Arc::new(build.await?);
+        let mut values = self.values.write().unwrap_or_else(|p| p.into_inner());
+        values.retain(|_, (g, _)| *g >= now);
+        if values.get(&key).is_none_or(|(g, _)| *g < now) {
+            values.insert(key, (now, Arc::clone(&value) as Value));
+        }
+        Ok(value)
+    }
+
+    /// Keeps `encoded`, built from data read at `generation`, for `key`.
+    pub fn put(&self, key: Key, generation: u64, encoded: Arc<Encoded>) {
+        let mut answers = self.answers.write().unwrap_or_else(|p| p.into_inner());
+        // Answers of old generations are dropped on the way, so the map holds at most one
+        // generation's answers (layers × agencies).
+        answers.retain(|_, (g, _)| *g >= generation);
+        if answers.len() >= MAX_ANSWERS {
+            answers.clear();
+        }
+        // A slow build of an older generation does not replace a newer answer.
+        if answers.get(&key).is_none_or(|(g, _)| *g < generation) {
+            answers.insert(key, (generation, encoded));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    fn accept(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn brotli_is_preferred_then_gzip_and_q0_refuses() {
+        assert_eq!(Encoding::choose(&HeaderMap::new()), Encoding::Identity);
+        assert_eq!(
+            Encoding::choose(&accept("gzip, deflate, br, zstd")),
+            Encoding::Brotli
+        );
+        assert_eq!(Encoding::choose(&accept("gzip")), Encoding::Gzip);
+        assert_eq!(Encoding::choose(&accept("br;q=0, gzip")), Encoding::Gzip);
+        assert_eq!(Encoding::choose(&accept("br;q=0.5")), Encoding::Brotli);
+        assert_eq!(Encoding::choose(&accept("gzip;q=0")), Encoding::Identity);
+        assert_eq!(Encoding::choose(&accept("brotli")), Encoding::Identity);
+    }
+
+    #[test]
+    fn each_encoding_decodes_to_the_same_body() {
+        let body = "{\"type\":\"FeatureCollection\",\"features\":[]}".repeat(50);
+        let encoded = Encoded::new("application/geo+json", body.clone());
+        let mut gz = String::new();
+        flate2::read::GzDecoder::new(&encoded.body(Encoding::Gzip)[..])
+            .read_to_string(&mut gz)
+            .unwrap();
+        assert_eq!(gz, body);
+        let mut br = Vec::new();
+        brotli::BrotliDecompress(&mut &encoded.body(Encoding::Brotli)[..], &mut br).unwrap();
+        assert_eq!(String::from_utf8(br).unwrap(), body);
+        assert_eq!(encoded.body(Encoding::Identity), body.as_bytes());
+        assert!(encoded.body(Encoding::Brotli).len() < body.len() / 10);
+    }
+
+    #[test]
+    fn a_change_retires_every_answer_and_a_racing_build_is_not_used() {
+        let cache = LayerCache::default();
+        let key: Key = ("/api/hotspots", "kod".into());
+        let answer = Arc::new(Encoded::new("application/geo+json", "old".into()));
+        let g = cache.generation();
+        cache.put(key.clone(), g, Arc::clone(&answer));
+        assert!(cache.get(&key).is_some());
+        cache.changed();
+        assert!(
+            cache.get(&key).is_none(),
+            "after a write the old answer is gone"
+        );
+        // A build that read the data before the change finishes after it: not used.
+        cache.put(key.clone(), g, answer);
+        assert!(cache.get(&key).is_none());
+        let fresh = Arc::new(Encoded::new("application/geo+json", "new".into()));
+        cache.put(key.clone(), cache.generation(), fresh);
+        assert_eq!(
+            cache.get(&key).unwrap().body(Encoding::Identity),
+            "new".as_bytes()
+        );
+        // Decoded values follow the same generations.
+        let reads = std::sync::atomic::AtomicUsize::new(0);
+        let read = || async {
+            reads.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(vec![1, 2, 3])
+        };
+        let list_key: Key = ("/api/actions", String::new());
+        let first = futures_util::FutureExt::now_or_never(cache.value(list_key.clone(), read()));
+        let again = futures_util::FutureExt::now_or_never(cache.value(list_key.clone(), read()));
+        assert_eq!(first, again);
+        assert_eq!(
+            reads.load(Ordering::SeqCst),
+            1,
+            "the second request is served from memory"
+        );
+        cache.changed();
+        let _ = futures_util::FutureExt::now_or_never(cache.value(list_key, read()));
+        assert_eq!(
+            reads.load(Ordering::SeqCst),
+            2,
+            "a change makes it read again"
+        );
+        // Another agency's answer is another key.
+        assert!(cache.get(&("/api/hotspots", "zoll".into())).is_none());
+    }
+
+    #[test]
+    fn ever_new_queries_do_not_grow_the_cache_without_bound() {
+        let cache = LayerCache::default();
+        let g = cache.generation();
+        for n in 0..MAX_ANSWERS * 3 {
+            let answer = Arc::new(Encoded::new("application/geo+json", String::new()));
+            cache.put(("/api/actions", format!("kod?from={n}")), g, answer);
+        }
+        let kept = cache.answers.read().unwrap().len();
+        assert!(kept <= MAX_ANSWERS, "{kept} answers kept");
+        assert!(
+            cache
+                .get(&("/api/actions", format!("kod?from={}", MAX_ANSWERS * 3 - 1)))
+                .is_some()
+        );
+    }
+}
