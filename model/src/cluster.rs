@@ -108,6 +108,34 @@ pub fn markers(points: &[Point], zoom: f64) -> Vec<Marker> {
     out
 }
 
+impl Marker {
+    /// Where the marker is drawn, `[lon, lat]`.
+    pub fn position(&self) -> [f64; 2] {
+        match self {
+            Marker::Single(p) => p.at,
+            Marker::Cluster(c) => c.centre,
+        }
+    }
+}
+
+/// A map view's `[[west, south], [east, north]]` grown by half its width and height on every
+/// side: the markers drawn around a view, so that a short pan shows no empty edge before the
+/// markers are brought up to date when it ends.
+pub fn around(view: [[f64; 2]; 2]) -> [[f64; 2]; 2] {
+    let [[west, south], [east, north]] = view;
+    let (w, h) = ((east - west) / 2.0, (north - south) / 2.0);
+    [[west - w, south - h], [east + w, north + h]]
+}
+
+/// The markers at positions inside `area` (`[[west, south], [east, north]]`).
+pub fn within(markers: &[Marker], area: [[f64; 2]; 2]) -> impl Iterator<Item = &Marker> {
+    let [[west, south], [east, north]] = area;
+    markers.iter().filter(move |m| {
+        let [lon, lat] = m.position();
+        (west..=east).contains(&lon) && (south..=north).contains(&lat)
+    })
+}
+
 fn cluster_of(points: impl Iterator<Item = Point>) -> Marker {
     let mut ids = Vec::new();
     let (mut sum, mut min, mut max) = ([0.0, 0.0], [f64::MAX; 2], [f64::MIN; 2]);
@@ -131,6 +159,52 @@ fn cluster_of(points: impl Iterator<Item = Point>) -> Marker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_markers_around_the_view_are_drawn() {
+        let view = [[7.80, 51.67], [7.82, 51.68]];
+        let area = around(view);
+        let expected = [[7.79, 51.665], [7.83, 51.685]];
+        for (a, e) in area.iter().flatten().zip(expected.iter().flatten()) {
+            assert!((a - e).abs() < 1e-9, "{area:?}");
+        }
+        let single = |lon: f64, lat: f64| {
+            Marker::Single(Point {
+                id: 1,
+                at: [lon, lat],
+            })
+        };
+        let far = cluster_of(
+            [
+                Point {
+                    id: 2,
+                    at: [7.9, 51.7],
+                },
+                Point {
+                    id: 3,
+                    at: [7.95, 51.7],
+                },
+            ]
+            .into_iter(),
+        );
+        let markers = vec![
+            single(7.81, 51.675),
+            single(7.785, 51.675),
+            single(7.795, 51.684),
+            far,
+        ];
+        let shown: Vec<_> = within(&markers, area).collect();
+        assert_eq!(
+            shown,
+            vec![&markers[0], &markers[2]],
+            "inside the grown view only"
+        );
+        let [lon, lat] = markers[3].position();
+        assert!(
+            (lon - 7.925).abs() < 1e-9 && (lat - 51.7).abs() < 1e-9,
+            "a cluster stands at its centre"
+        );
+    }
 
     /// `n` points on a regular grid `step` degrees apart, around the Westentor.
     fn grid(n: usize, step: f64) -> Vec<Point> {

@@ -561,6 +561,15 @@ impl Browser {
     /// The Content-Security-Policy violations Chromium reported on the console since the last
     /// call (reading the log empties it).
     pub async fn csp_violations(&self) -> Vec<String> {
+        self.console()
+            .await
+            .into_iter()
+            .filter(|m| m.contains("Content Security Policy"))
+            .collect()
+    }
+
+    /// The console messages (errors, warnings, logs) since the last call.
+    pub async fn console(&self) -> Vec<String> {
         let log = self
             .client
             .issue_cmd(Chromedriver::log("browser"))
@@ -570,7 +579,6 @@ impl Browser {
             .into_iter()
             .flatten()
             .filter_map(|entry| entry["message"].as_str())
-            .filter(|m| m.contains("Content Security Policy"))
             .map(str::to_owned)
             .collect()
     }

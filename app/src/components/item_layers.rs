@@ -23,9 +23,10 @@ use crate::{
 
 /// Hotspots, patrol routes and actions on the map, with popups built from text nodes. Dense
 /// points (more than `model::cluster::CLUSTER_FROM` in a layer) merge into clusters, computed
-/// in Rust for the current zoom. When
-/// the data changes, the old layers are removed before new ones are drawn, so a wall display
-/// that refreshes for days does not pile up layers.
+/// in Rust once per zoom level; of a dense hotspot layer only the markers around the view are
+/// drawn, brought up to date when a move ends. When the data changes, the old layers are
+/// removed before new ones are drawn, so a wall display that refreshes for days does not pile
+/// up layers.
 #[component]
 pub fn ItemLayers(
     #[prop(into)] hotspots: Signal<Vec<Stored<Hotspot>>>,
@@ -48,22 +49,38 @@ pub fn ItemLayers(
     let drawn = StoredValue::new_local(Vec::<Layer>::new());
     let handlers = StoredValue::new_local(Vec::<Closure<dyn FnMut(JsValue)>>::new());
 
-    // The zoom, for clustering: read from the map when it exists and after every zoom.
-    let zoom = RwSignal::new(None::<f64>);
+    // The view, for clustering: read from the map when it exists and after every move (a
+    // zoom ends with one too). The zoom alone changes less often than the view.
+    let view = RwSignal::new(None::<View>);
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
         let read = map.clone();
-        map.on_zoom_end(Box::new(move |_| zoom.set(Some(read.get_zoom()))));
-        zoom.set(Some(map.get_zoom()));
+        map.on_move_end(Box::new(move |_| view.set(Some(View::of(&read)))));
+        view.set(Some(View::of(&map)));
     });
+    let zoom = Memo::new(move |_| view.get().map(|v| v.zoom));
+
+    // Point hotspots: clustered for the zoom when the data or the zoom changes, not on a pan.
+    let points = Memo::new(move |_| {
+        let z = zoom.get().filter(|z| z.is_finite()).unwrap_or(11.0);
+        hotspots.with(|h| {
+            let at: Vec<cluster::Point> = h
+                .iter()
+                .filter_map(|s| {
+                    point_of(&s.item.geometry.value).map(|at| cluster::Point { id: s.id, at })
+                })
+                .collect();
+            cluster::markers(&at, z)
+        })
+    });
+    point_layers(points, hotspots, view, on_hotspot);
 
     Effect::new(move |_| {
         let (h, r, a) = (hotspots.get(), routes.get(), actions.get());
         let selected = selected_action.and_then(|s| s.get());
         let Some(map) = ctx.map() else { return };
         // Only a layer that can cluster has to be redrawn when the zoom changes.
-        let can_cluster = h.len() > cluster::CLUSTER_FROM || a.len() > cluster::CLUSTER_FROM;
-        let z = if can_cluster {
+        let z = if a.len() > cluster::CLUSTER_FROM {
             zoom.get()
         } else {
             zoom.get_untracked()
@@ -95,31 +112,12 @@ pub fn ItemLayers(
         for s in &r {
             layers.extend(clickable(route_layer(s), s.id, on_route));
         }
-        // Areas are drawn as they are; points cluster when dense.
-        let (points, areas): (Vec<_>, Vec<_>) = h
+        // Areas are drawn as they are (points: see `point_layers`).
+        for s in h
             .iter()
-            .partition(|s| point_of(&s.item.geometry.value).is_some());
-        for s in areas {
+            .filter(|s| point_of(&s.item.geometry.value).is_none())
+        {
             layers.extend(clickable(hotspot_layer(s), s.id, on_hotspot));
-        }
-        let by_id: HashMap<i64, &Stored<Hotspot>> = points.iter().map(|s| (s.id, *s)).collect();
-        let at: Vec<cluster::Point> = points
-            .iter()
-            .filter_map(|s| {
-                point_of(&s.item.geometry.value).map(|at| cluster::Point { id: s.id, at })
-            })
-            .collect();
-        for m in cluster::markers(&at, z) {
-            match m {
-                Marker::Single(p) => layers.extend(
-                    by_id
-                        .get(&p.id)
-                        .and_then(|s| clickable(hotspot_layer(s), s.id, on_hotspot)),
-                ),
-                Marker::Cluster(c) => {
-                    layers.extend(keep(cluster_layer(&map, &c, "hotspot", text::hotspots())))
-                }
-            }
         }
 
         let shown: Vec<&Stored<Action>> = a
@@ -174,6 +172,108 @@ pub fn ItemLayers(
             }
         });
     });
+}
+
+/// What clustering needs of the map's view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct View {
+    zoom: f64,
+    /// `[[west, south], [east, north]]`.
+    bounds: [[f64; 2]; 2],
+}
+
+impl View {
+    fn of(map: &leaflet::Map) -> View {
+        let b = map.get_bounds();
+        let (sw, ne) = (b.get_south_west(), b.get_north_east());
+        View {
+            zoom: map.get_zoom(),
+            bounds: [[sw.lng(), sw.lat()], [ne.lng(), ne.lat()]],
+        }
+    }
+}
+
+/// Draws the point hotspots' `markers`: all of them for a small layer; for a dense one (which
+/// clusters) only those around the view, again after every move.
+fn point_layers(
+    markers: Memo<Vec<Marker>>,
+    hotspots: Signal<Vec<Stored<Hotspot>>>,
+    view: RwSignal<Option<View>>,
+    on_hotspot: Option<Callback<i64>>,
+) {
+    let ctx = use_map();
+    let drawn = StoredValue::new_local(Vec::<Layer>::new());
+    let handlers = StoredValue::new_local(Vec::<Handler>::new());
+    let clear = move || {
+        drawn.update_value(|layers| {
+            for l in layers.drain(..) {
+                l.remove();
+            }
+        });
+        handlers.update_value(Vec::clear);
+    };
+    Effect::new(move |_| {
+        let Some(map) = ctx.map() else { return };
+        clear();
+        let mut layers = Vec::new();
+        markers.with(|markers| {
+            let dense = hotspots.with(|h| h.len() > cluster::CLUSTER_FROM);
+            // A small layer is drawn whole, and so not again after every pan.
+            let around_view = if dense { view.get() } else { None };
+            let shown: Vec<&Marker> = match around_view {
+                Some(v) => cluster::within(markers, cluster::around(v.bounds)).collect(),
+                None => markers.iter().collect(),
+            };
+            hotspots.with(|h| {
+                // Only the singles shown need looking up.
+                let wanted: std::collections::HashSet<i64> = shown
+                    .iter()
+                    .filter_map(|m| match m {
+                        Marker::Single(p) => Some(p.id),
+                        Marker::Cluster(_) => None,
+                    })
+                    .collect();
+                let by_id: HashMap<i64, &Stored<Hotspot>> = h
+                    .iter()
+                    .filter(|s| wanted.contains(&s.id))
+                    .map(|s| (s.id, s))
+                    .collect();
+                for m in shown {
+                    match m {
+                        Marker::Single(p) => {
+                            let Some(s) = by_id.get(&p.id) else { continue };
+                            let Some(layer) = hotspot_layer(s) else {
+                                continue;
+                            };
+                            if let Some(cb) = on_hotspot {
+                                let id = s.id;
+                                let click =
+                                    Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+                                        cb.run(id)
+                                    });
+                                layer.on("click", click.as_ref().unchecked_ref());
+                                handlers.update_value(|hs| hs.push(click));
+                            }
+                            layers.push(layer);
+                        }
+                        Marker::Cluster(c) => {
+                            if let Some((layer, handler)) =
+                                cluster_layer(&map, c, "hotspot", text::hotspots())
+                            {
+                                handlers.update_value(|hs| hs.push(handler));
+                                layers.push(layer);
+                            }
+                        }
+                    }
+                }
+            });
+        });
+        for l in &layers {
+            l.add_to(&map);
+        }
+        drawn.set_value(layers);
+    });
+    on_cleanup(clear);
 }
 
 /// The position of a point geometry, `[lon, lat]`.
