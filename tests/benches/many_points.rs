@@ -25,8 +25,12 @@ use tests::{
 /// The app marks its first cluster (the baseline pages call `drawn()` themselves), and every
 /// page gets the same driver: wheel zooms and drags on the map, frame gaps recorded meanwhile.
 const INSTRUMENT: &str = r#"(() => {
+  // `#leer`: the app before any hotspot exists, drawn once its districts are.
+  const ready = location.hash === '#leer'
+    ? () => document.querySelectorAll('path.district').length >= 7
+    : () => document.querySelector('.cluster-hotspot');
   const observer = new MutationObserver(() => {
-    if (window.__drawn === undefined && document.querySelector('.cluster-hotspot')) {
+    if (window.__drawn === undefined && ready()) {
       window.__drawn = performance.now();
       observer.disconnect();
     }
@@ -155,8 +159,9 @@ async fn add_hotspots(server: &TestServer, from: usize, n: usize) {
     }
 }
 
-/// One load of `url`: ms until drawn, and the frame gaps while driving the map.
-async fn measure(browser: &Browser, url: &str) -> (f64, Vec<f64>) {
+/// One load of `url`: ms until drawn, the frame gaps while driving the map, and the number of
+/// elements in the map's panes afterwards.
+async fn measure(browser: &Browser, url: &str) -> (f64, Vec<f64>, f64) {
     browser.client.goto(url).await.expect("the page opens");
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while browser
@@ -181,7 +186,13 @@ async fn measure(browser: &Browser, url: &str) -> (f64, Vec<f64>) {
         .iter()
         .filter_map(Value::as_f64)
         .collect();
-    (drawn.as_f64().unwrap(), gaps)
+    let elements = browser
+        .eval(
+            "return document.querySelectorAll('.leaflet-pane *').length;",
+            vec![],
+        )
+        .await;
+    (drawn.as_f64().unwrap(), gaps, elements.as_f64().unwrap())
 }
 
 #[tokio::main]
@@ -217,9 +228,25 @@ async fn main() {
         ),
     ];
     println!(
-        "| points | page | drawn, median ms | app faster by | frame p95 ms | frame max ms | frames |"
+        "| points | page | drawn, median ms | app faster by | frame p95 ms | frame max ms | frames | map elements |"
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|");
+    // The floor: the app's map with no hotspots (districts, outline, controls) under the
+    // same drive, so the rows below show what the points add.
+    let mut floor = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let (_, g, e) = measure(&browser, &format!("{}#leer", pages[0].1)).await;
+        floor.0.extend(g);
+        floor.2.push(e);
+    }
+    floor.1 = floor.0.clone();
+    println!(
+        "| 0 | the app (its map without hotspots) | – | – | {:.1} | {:.1} | {} | {:.0} |",
+        percentile(&floor.0, 95.0),
+        percentile(&floor.1, 100.0),
+        floor.0.len(),
+        median(&floor.2),
+    );
     let mut have = 0;
     let mut verdicts = Vec::new();
     for points in [10_000, 100_000] {
@@ -227,11 +254,13 @@ async fn main() {
         have = points;
         let mut drawn = vec![Vec::new(); pages.len()];
         let mut gaps = vec![Vec::new(); pages.len()];
+        let mut elements = vec![Vec::new(); pages.len()];
         for _ in 0..runs {
             for (i, (_, url)) in pages.iter().enumerate() {
-                let (d, g) = measure(&browser, url).await;
+                let (d, g, e) = measure(&browser, url).await;
                 drawn[i].push(d);
                 gaps[i].extend(g);
+                elements[i].push(e);
             }
         }
         let app = median(&drawn[0]);
@@ -243,10 +272,11 @@ async fn main() {
                 format!("{:.2}×", d / app)
             };
             println!(
-                "| {points} | {name} | {d:.0} | {faster} | {:.1} | {:.1} | {} |",
+                "| {points} | {name} | {d:.0} | {faster} | {:.1} | {:.1} | {} | {:.0} |",
                 percentile(&gaps[i], 95.0),
                 percentile(&gaps[i], 100.0),
-                gaps[i].len()
+                gaps[i].len(),
+                median(&elements[i]),
             );
         }
         if points == 100_000 {

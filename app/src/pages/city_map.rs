@@ -54,10 +54,12 @@ pub fn CityMap() -> impl IntoView {
         minute.track();
         jiff::Timestamp::now()
     };
+    // Memos, not derived signals: a layer is selected once per change, not on every read (a
+    // derived signal would copy and filter every item for each of its readers).
     let picture = LivePicture {
-        hotspots: Signal::derive(move || shown.get().select(all.hotspots.get(), now())),
-        routes: Signal::derive(move || shown.get().select(all.routes.get(), now())),
-        actions: Signal::derive(move || shown.get().select(all.actions.get(), now())),
+        hotspots: Memo::new(move |_| shown.get().select(all.hotspots.get(), now())).into(),
+        routes: Memo::new(move |_| shown.get().select(all.routes.get(), now())).into(),
+        actions: Memo::new(move |_| shown.get().select(all.actions.get(), now())).into(),
     };
     // Districts coloured by a count class, when the URL asks for it.
     let summary = crate::live::live_list(live.revision, api::summary);

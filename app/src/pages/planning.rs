@@ -45,21 +45,22 @@ pub fn PlanningPage() -> impl IntoView {
     let editing_hotspot = RwSignal::new(None::<Stored<Hotspot>>);
     let now = jiff::Timestamp::now;
     // The item in a form is drawn by the form's editor, not as a layer.
-    let hotspots = Signal::derive(move || {
+    // Memos: each layer is selected once per change, not again for every reader.
+    let hotspots = Memo::new(move |_| {
         let open = editing_hotspot.with(|e| e.as_ref().map(|s| s.id));
         let list = shown.get().select(all.hotspots.get(), now());
         list.into_iter()
             .filter(|s| (form.get() != FormKind::Hotspot) || Some(s.id) != open)
             .collect::<Vec<_>>()
     });
-    let routes = Signal::derive(move || {
+    let routes = Memo::new(move |_| {
         let open = editing_route.with(|e| e.as_ref().map(|s| s.id));
         let list = shown.get().select(all.routes.get(), now());
         list.into_iter()
             .filter(|s| (form.get() != FormKind::Route) || Some(s.id) != open)
             .collect::<Vec<_>>()
     });
-    let actions = Signal::derive(move || shown.get().planned(all.actions.get(), now()));
+    let actions = Memo::new(move |_| shown.get().planned(all.actions.get(), now()));
     let conflicts: Signal<Vec<Conflict>> = live_list(live.revision, api::conflicts);
     let agencies = live_list(live.revision, api::agencies);
     let coverage = live_list(live.revision, api::coverage);
