@@ -3,8 +3,9 @@
 //! redraw every layer and tile. Prints the JS heap (after a forced garbage collection) and the
 //! DOM node and SVG path counts at the start and at the end, as a Markdown table.
 //!
-//! Run with `cargo bench -p tests --bench wall_endurance` after `trunk build --release`
-//! (`script/bench` does both). `WALL_REFRESHES` overrides the count.
+//! Run with `cargo bench -p tests --bench wall_endurance` after `script/build-app`
+//! (`script/bench` does both). `WALL_REFRESHES` overrides the count; `WALL_RUNS` (default 3)
+//! how many fresh walls run it (the table gives medians, and the largest heap growth).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot run should stop loudly
 
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use model::{access::Role, api};
 use serde_json::{Value, json};
-use tests::{ALL_AGENCIES, Browser, TestServer, client_for};
+use tests::{ALL_AGENCIES, Browser, TestServer, bench::median, client_for};
 
 const READY: &str = "return document.querySelectorAll('path.district').length === 7 \
     && document.querySelector('[data-testid=tile-actions-week] .tile-value').textContent !== '–';";
@@ -37,12 +38,12 @@ async fn measure(browser: &Browser) -> (f64, f64, u64, u64) {
     )
 }
 
-#[tokio::main]
-async fn main() {
-    let refreshes: usize = std::env::var("WALL_REFRESHES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2880);
+/// JS heap MiB, WebAssembly memory MiB, DOM elements, SVG paths.
+type Sample = (f64, f64, u64, u64);
+
+/// One wall, from a fresh server and browser, through `refreshes`: the sample at the start
+/// (after a warm-up) and at the end, and the seconds it took.
+async fn one_run(refreshes: usize) -> (Sample, Sample, f64) {
     let server = TestServer::with_app_and_demo().await;
     let kod = client_for(&server.session("kod-plan", Role::Planner, "kod").await);
     let mut hotspot = json!({"title": "Wechselnde Lage", "category": "public_disorder", "severity": "high",
@@ -106,36 +107,61 @@ async fn main() {
             .await;
     }
     let end = measure(&browser).await;
-    let start = start.unwrap();
-    println!("| wall endurance | start | after {refreshes} refreshes | growth |");
+    (start.unwrap(), end, started.elapsed().as_secs_f64())
+}
+
+#[tokio::main]
+async fn main() {
+    let refreshes: usize = std::env::var("WALL_REFRESHES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2880);
+    let runs: usize = std::env::var("WALL_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        samples.push(one_run(refreshes).await);
+    }
+    let med = |f: &dyn Fn(&(Sample, Sample, f64)) -> f64| {
+        median(samples.iter().map(f).collect::<Vec<_>>().as_slice())
+    };
+    println!(
+        "| wall endurance (median of {runs} runs) | start | after {refreshes} refreshes | growth |"
+    );
     println!("|---|---:|---:|---:|");
     println!(
         "| JS heap after GC | {:.2} MiB | {:.2} MiB | {:+.2} MiB |",
-        start.0,
-        end.0,
-        end.0 - start.0
+        med(&|s| s.0.0),
+        med(&|s| s.1.0),
+        med(&|s| s.1.0 - s.0.0)
     );
     println!(
         "| WebAssembly memory | {:.2} MiB | {:.2} MiB | {:+.2} MiB |",
-        start.1,
-        end.1,
-        end.1 - start.1
+        med(&|s| s.0.1),
+        med(&|s| s.1.1),
+        med(&|s| s.1.1 - s.0.1)
     );
     println!(
-        "| DOM elements | {} | {} | {:+} |",
-        start.2,
-        end.2,
-        end.2 as i64 - start.2 as i64
+        "| DOM elements | {:.0} | {:.0} | {:+.0} |",
+        med(&|s| s.0.2 as f64),
+        med(&|s| s.1.2 as f64),
+        med(&|s| s.1.2 as f64 - s.0.2 as f64)
     );
     println!(
-        "| SVG paths | {} | {} | {:+} |",
-        start.3,
-        end.3,
-        end.3 as i64 - start.3 as i64
+        "| SVG paths | {:.0} | {:.0} | {:+.0} |",
+        med(&|s| s.0.3 as f64),
+        med(&|s| s.1.3 as f64),
+        med(&|s| s.1.3 as f64 - s.0.3 as f64)
     );
+    let largest = samples
+        .iter()
+        .map(|s| s.1.0 - s.0.0)
+        .fold(f64::MIN, f64::max);
+    let seconds = med(&|s| s.2);
     println!(
-        "\n{refreshes} refreshes in {:.0} s ({:.0} ms each: write, event, refetch of every layer and tile, redraw).",
-        started.elapsed().as_secs_f64(),
-        started.elapsed().as_secs_f64() * 1000.0 / (refreshes + warm_up) as f64
+        "\nLargest heap growth of the {runs} runs: {largest:+.2} MiB. A run of {refreshes} refreshes takes {seconds:.0} s ({:.0} ms each: write, event, refetch of every layer and tile, redraw).",
+        seconds * 1000.0 / refreshes as f64
     );
 }
