@@ -251,6 +251,11 @@ impl Drop for Nginx {
             .args(["-s", "stop"])
             .stderr(Stdio::null())
             .status();
+        // The master stops its workers first; killing it before it has would orphan them.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.start_kill();
     }
 }
