@@ -145,12 +145,47 @@ fn brotli(bytes: &[u8]) -> Bytes {
 /// A decoded value kept for one generation.
 type Value = Arc<dyn Any + Send + Sync>;
 
+/// Entries by key, each tagged with the data generation it was built from.
+struct ByGeneration<V>(RwLock<HashMap<Key, (u64, V)>>);
+
+impl<V> Default for ByGeneration<V> {
+    fn default() -> Self {
+        ByGeneration(RwLock::default())
+    }
+}
+
+impl<V: Clone> ByGeneration<V> {
+    /// The entry for `key` if it was built in generation `now`.
+    fn get(&self, key: &Key, now: u64) -> Option<V> {
+        let entries = self.0.read().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|(generation, _)| *generation == now)
+            .map(|(_, value)| value.clone())
+    }
+
+    /// Keeps `value`, built from data read at `generation`, for `key`; at most `max` entries.
+    fn put(&self, key: Key, generation: u64, value: V, max: usize) {
+        let mut entries = self.0.write().unwrap_or_else(|p| p.into_inner());
+        // Entries of old generations are dropped on the way, so the map holds at most one
+        // generation's entries.
+        entries.retain(|_, (g, _)| *g >= generation);
+        if entries.len() >= max {
+            entries.clear();
+        }
+        // A slow build of an older generation does not replace a newer entry.
+        if entries.get(&key).is_none_or(|(g, _)| *g < generation) {
+            entries.insert(key, (generation, value));
+        }
+    }
+}
+
 /// The cache: answers and decoded values by key, valid for one generation of the data.
 #[derive(Default)]
 pub struct LayerCache {
     generation: AtomicU64,
-    answers: RwLock<HashMap<Key, (u64, Arc<Encoded>)>>,
-    values: RwLock<HashMap<Key, (u64, Value)>>,
+    answers: ByGeneration<Arc<Encoded>>,
+    values: ByGeneration<Value>,
 }
 
 impl std::fmt::Debug for LayerCache {
@@ -174,12 +209,7 @@ impl LayerCache {
 
     /// The answer for `key`, if one of the current generation is ready.
     pub fn get(&self, key: &Key) -> Option<Arc<Encoded>> {
-        let now = self.generation();
-        let answers = self.answers.read().unwrap_or_else(|p| p.into_inner());
-        answers
-            .get(key)
-            .filter(|(generation, _)| *generation == now)
-            .map(|(_, encoded)| Arc::clone(encoded))
+        self.answers.get(key, self.generation())
     }
 
     /// The answer for `key` to a request with `headers`: the cached one, or the body `build`
@@ -210,36 +240,20 @@ impl LayerCache {
         let now = self.generation();
         let kept = self
             .values
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&key)
-            .filter(|(generation, _)| *generation == now)
-            .and_then(|(_, value)| Arc::clone(value).downcast::<T>().ok());
+            .get(&key, now)
+            .and_then(|value| value.downcast::<T>().ok());
         if let Some(value) = kept {
             return Ok(value);
         }
         let value = Arc::new(build.await?);
-        let mut values = self.values.write().unwrap_or_else(|p| p.into_inner());
-        values.retain(|_, (g, _)| *g >= now);
-        if values.get(&key).is_none_or(|(g, _)| *g < now) {
-            values.insert(key, (now, Arc::clone(&value) as Value));
-        }
+        self.values
+            .put(key, now, Arc::clone(&value) as Value, usize::MAX);
         Ok(value)
     }
 
     /// Keeps `encoded`, built from data read at `generation`, for `key`.
     pub fn put(&self, key: Key, generation: u64, encoded: Arc<Encoded>) {
-        let mut answers = self.answers.write().unwrap_or_else(|p| p.into_inner());
-        // Answers of old generations are dropped on the way, so the map holds at most one
-        // generation's answers (layers × agencies).
-        answers.retain(|_, (g, _)| *g >= generation);
-        if answers.len() >= MAX_ANSWERS {
-            answers.clear();
-        }
-        // A slow build of an older generation does not replace a newer answer.
-        if answers.get(&key).is_none_or(|(g, _)| *g < generation) {
-            answers.insert(key, (generation, encoded));
-        }
+        self.answers.put(key, generation, encoded, MAX_ANSWERS);
     }
 }
 
@@ -344,7 +358,7 @@ mod tests {
             let answer = Arc::new(Encoded::new("application/geo+json", String::new()));
             cache.put(("/api/actions", format!("kod?from={n}")), g, answer);
         }
-        let kept = cache.answers.read().unwrap().len();
+        let kept = cache.answers.0.read().unwrap().len();
         assert!(kept <= MAX_ANSWERS, "{kept} answers kept");
         assert!(
             cache
