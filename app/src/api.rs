@@ -11,7 +11,7 @@ use model::{
     analysis::{Conflict, Coverage, DistrictSummary, Indicators},
     api::{self, ErrorBody},
     district::from_feature_collection,
-    item::from_feature,
+    layer_text::from_layer_text,
     validation::FieldError,
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -287,13 +287,15 @@ pub async fn items<T: Item>() -> Result<Vec<Stored<T>>, ApiError> {
     stored_items(api::collection(T::KIND)).await
 }
 
-/// The items of a FeatureCollection the server answers at `path`.
+/// The items of a FeatureCollection the server answers at `path`, read straight from its text
+/// (a large layer would otherwise be built as GeoJSON values first).
 async fn stored_items<T: Item>(path: &str) -> Result<Vec<Stored<T>>, ApiError> {
-    let fc: geojson::FeatureCollection = get_json(path).await?;
-    fc.features
-        .iter()
-        .map(|f| from_feature::<T>(f).map_err(|e| ApiError::Unreadable(e.to_string())))
-        .collect()
+    let text = get(path)
+        .await?
+        .text()
+        .await
+        .map_err(|e| ApiError::Unreadable(e.to_string()))?;
+    from_layer_text::<T>(&text).map_err(|e| ApiError::Unreadable(e.to_string()))
 }
 
 /// The wall's tiles for the city or one district.

@@ -20,6 +20,7 @@ pub mod geometry;
 pub mod hamm;
 pub mod hotspot;
 pub mod item;
+pub mod layer_text;
 #[cfg(feature = "partition")]
 pub mod partition;
 pub mod projection;

@@ -6,6 +6,7 @@ use crate::{
     action::{ActionKind, ActionStatus, WorkingGroup},
     fixtures::*,
     item::{from_feature, layer, to_feature},
+    layer_text::{from_layer_text, layer_text},
     schedule::Weekday::*,
 };
 
@@ -163,6 +164,60 @@ fn layers_filter_by_district_agency_kind_status_and_time() {
         }),
         [1]
     );
+}
+
+#[test]
+fn a_layer_written_and_read_straight_as_text_equals_one_built_feature_by_feature() {
+    let mut h = hotspot(WESTENTOR, vec![window(&[Fri], (22, 0), (4, 0))]);
+    h.prepare(&ctx()).unwrap();
+    let mut r = route(
+        &[WESTENTOR, SUEDSTRASSE],
+        vec![window(&[Sat], (20, 0), (23, 0))],
+    );
+    r.prepare(&ctx()).unwrap();
+    let mut placed = operation("2026-12-01T17:00:00Z", "2026-12-01T19:00:00Z", WESTENTOR);
+    placed.prepare(&ctx()).unwrap();
+    // An action without a place: its feature's geometry is null.
+    let mut nowhere = placed.clone();
+    nowhere.place = None;
+    nowhere.district = None;
+
+    fn both<T: Item + PartialEq + std::fmt::Debug>(items: &[crate::Stored<T>]) {
+        let text = serde_json::to_string(&layer(items, &LayerQuery::default())).unwrap();
+        let direct = from_layer_text::<T>(&text).unwrap();
+        let fc: geojson::FeatureCollection = serde_json::from_str(&text).unwrap();
+        let one_by_one: Vec<_> = fc
+            .features
+            .iter()
+            .map(|f| from_feature::<T>(f).unwrap())
+            .collect();
+        assert_eq!(direct, one_by_one);
+        assert_eq!(direct, items);
+        // Written straight from the items, the text is the same JSON.
+        let written = layer_text(items, &LayerQuery::default()).unwrap();
+        let json = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
+        assert_eq!(json(&written), json(&text));
+    }
+    both(&[stored(1, h.clone()), stored(2, h)]);
+    both(&[stored(3, r)]);
+    both(&[stored(4, placed), stored(5, nowhere)]);
+    both::<crate::Hotspot>(&[]);
+}
+
+#[test]
+fn a_layer_text_that_is_not_a_layer_is_an_error() {
+    for text in [
+        "",
+        "[]",
+        r#"{"type": "FeatureCollection"}"#,
+        r#"{"features": [{"geometry": null, "properties": []}]}"#,
+        r#"{"features": [{"geometry": {"type": "Point", "coordinates": [7.8, 51.7]}, "properties": {"id": 1}}]}"#,
+    ] {
+        assert!(
+            from_layer_text::<crate::Hotspot>(text).is_err(),
+            "{text:?} was read"
+        );
+    }
 }
 
 #[test]

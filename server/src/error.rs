@@ -48,6 +48,9 @@ pub enum AppError {
     TooManyRequests(std::time::Duration),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// An answer could not be written as JSON (a fault of the server, not of the request).
+    #[error("could not write the answer: {0}")]
+    Encode(#[from] serde_json::Error),
 }
 
 impl From<AccountError> for AppError {
@@ -100,7 +103,9 @@ impl AppError {
             AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
-            AppError::Db(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            AppError::Db(_) | AppError::Encode(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            }
         }
     }
 }
@@ -117,6 +122,10 @@ impl IntoResponse for AppError {
         match &self {
             AppError::Db(err) => {
                 tracing::error!(error = %err, "database fault");
+                detail.message = "internal server error".to_owned();
+            }
+            AppError::Encode(err) => {
+                tracing::error!(error = %err, "answer not written");
                 detail.message = "internal server error".to_owned();
             }
             AppError::BadRequest { field, .. } => detail.field = Some(field.clone()),

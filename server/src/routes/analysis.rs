@@ -57,7 +57,7 @@ pub async fn review_due(
     let due = hotspots
         .iter()
         .filter(|h| h.item.agency == viewer.agency && h.item.is_review_due(now));
-    let body = model::item::layer(due, &model::LayerQuery::default()).to_string();
+    let body = model::layer_text::layer_text(due, &model::LayerQuery::default())?;
     Ok(([(header::CONTENT_TYPE, GEO_JSON)], body).into_response())
 }
 

@@ -12,7 +12,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use model::{Item, ItemKind, Stored, access::Access, item::layer};
+use model::{Item, ItemKind, Stored, access::Access, layer_text::layer_text};
 
 use crate::{
     error::AppError,
@@ -92,6 +92,16 @@ pub async fn filtered<T: Item>(
     viewer: &Viewer,
     raw: Option<&str>,
 ) -> Result<Vec<Stored<T>>, AppError> {
+    selected(state, viewer, raw, |items| items.cloned().collect()).await
+}
+
+/// What `then` makes of the items [`filtered`] selects, without copying them.
+async fn selected<T: Item, R>(
+    state: &AppState,
+    viewer: &Viewer,
+    raw: Option<&str>,
+    then: impl FnOnce(&mut dyn Iterator<Item = &Stored<T>>) -> R,
+) -> Result<R, AppError> {
     let params = query_pairs(raw);
     // Every item of the layer and the agency keys (for checking `agency=`), decoded once per
     // change and kept in memory; releasability is applied per request.
@@ -106,11 +116,9 @@ pub async fn filtered<T: Item>(
     let all = state.layers.value(key, read).await?;
     let (items, agencies) = &*all;
     let q = query::layer_query::<T>(&params, agencies)?;
-    Ok(items
-        .iter()
-        .filter(|s| s.item.visible_to(&viewer.agency) && s.item.matches(&q))
-        .cloned()
-        .collect())
+    Ok(then(&mut items.iter().filter(|s| {
+        s.item.visible_to(&viewer.agency) && s.item.matches(&q)
+    })))
 }
 
 async fn list<T: Item>(
@@ -128,8 +136,10 @@ async fn list<T: Item>(
         format!("{}?{raw}", viewer.agency),
     );
     let build = async {
-        let items = filtered::<T>(&state, &viewer, Some(&raw)).await?;
-        Ok(layer(items.iter(), &model::LayerQuery::default()).to_string())
+        let text = selected::<T, _>(&state, &viewer, Some(&raw), |items| {
+            layer_text(items, &model::LayerQuery::default())
+        });
+        Ok(text.await??)
     };
     state.layers.answer(key, GEO_JSON, &headers, build).await
 }

@@ -19,7 +19,7 @@ use model::{
     access::AuditOp,
     analysis::{DistrictSummary, shown_count},
     export::{actions_csv, actions_ics},
-    item::layer,
+    layer_text::layer_text,
 };
 use serde::Serialize;
 
@@ -65,9 +65,9 @@ pub async fn export(
     let raw = raw.as_deref();
     let v = &viewer;
     let (content_type, count, body) = match file.as_str() {
-        "hotspots.geojson" => geojson::<Hotspot>(filtered(&state, v, raw).await?),
-        "routes.geojson" => geojson::<PatrolRoute>(filtered(&state, v, raw).await?),
-        "actions.geojson" => geojson::<Action>(filtered(&state, v, raw).await?),
+        "hotspots.geojson" => geojson::<Hotspot>(filtered(&state, v, raw).await?)?,
+        "routes.geojson" => geojson::<PatrolRoute>(filtered(&state, v, raw).await?)?,
+        "actions.geojson" => geojson::<Action>(filtered(&state, v, raw).await?)?,
         "actions.csv" => {
             let actions = filtered::<Action>(&state, v, raw).await?;
             (
@@ -112,9 +112,9 @@ pub async fn export(
     Ok(attachment(content_type, &file, body))
 }
 
-fn geojson<T: Item>(items: Vec<Stored<T>>) -> (&'static str, usize, String) {
-    let body = layer(items.iter(), &model::LayerQuery::default()).to_string();
-    (GEO_JSON, items.len(), body)
+fn geojson<T: Item>(items: Vec<Stored<T>>) -> Result<(&'static str, usize, String), AppError> {
+    let body = layer_text(items.iter(), &model::LayerQuery::default())?;
+    Ok((GEO_JSON, items.len(), body))
 }
 
 /// Per-district counts as CSV; counts below `small` are written as "< small".
