@@ -8,6 +8,9 @@ use std::collections::HashMap;
 /// A layer clusters only when it has more points than this; a handful of points stays as
 /// individual markers at every zoom.
 pub const CLUSTER_FROM: usize = 50;
+/// A layer with more points than this draws its single points on one canvas, not as an SVG
+/// element each: thousands of elements make every frame of a pan or zoom slow.
+pub const CANVAS_FROM: usize = 1_000;
 /// Points closer than this many screen pixels merge.
 pub const RADIUS_PX: f64 = 40.0;
 /// From this zoom on nothing merges (street level: the points are where they are).

@@ -1,5 +1,6 @@
 //! Many points (issue 6): 10,000 and 100,000 point hotspots — how long until the clustered map
-//! is drawn (navigation start until the first cluster is in the document), and the frame times
+//! is drawn (navigation start until the first cluster is in the document, or the canvas of a
+//! very dense layer has drawn its markers), and the frame times
 //! while the map is zoomed with the wheel and dragged by script — for the app (`/` with the
 //! hotspot layer) and for two hand-written pages on the same `/api/hotspots` of the same
 //! server: `leaflet.markercluster` (npm) and `supercluster` (npm) with canvas circle markers
@@ -28,14 +29,16 @@ const INSTRUMENT: &str = r#"(() => {
   // `#leer`: the app before any hotspot exists, drawn once its districts are.
   const ready = location.hash === '#leer'
     ? () => document.querySelectorAll('path.district').length >= 7
-    : () => document.querySelector('.cluster-hotspot');
+    // DOM clusters, or a very dense layer's canvas once it has drawn its markers.
+    : () => document.querySelector('.cluster-hotspot, canvas.dense-hotspot[data-markers]');
   const observer = new MutationObserver(() => {
     if (window.__drawn === undefined && ready()) {
       window.__drawn = performance.now();
       observer.disconnect();
     }
   });
-  observer.observe(document, { childList: true, subtree: true });
+  observer.observe(document, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ['data-markers'] });
   window.__drive = async function () {
     const map = document.querySelector('.leaflet-container');
     const r = map.getBoundingClientRect();

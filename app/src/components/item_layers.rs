@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use leaflet::{CircleMarker, LatLng, Layer, Polyline, PolylineOptions, Popup, PopupOptions};
+use leaflet::{CircleMarker, LatLng, Layer, Polyline, PolylineOptions, PopupOptions};
 use leptos::prelude::*;
 use model::{
     Action, Hotspot, PatrolRoute, Stored,
@@ -16,17 +16,19 @@ use crate::{
     map::{
         bindings::{GeoJsonOptions, geo_json_layer, to_js},
         cluster::{Handler, cluster_layer},
+        dense::{self, DenseLayer},
         use_map,
     },
     text,
 };
 
-/// Hotspots, patrol routes and actions on the map, with popups built from text nodes. Dense
-/// points (more than `model::cluster::CLUSTER_FROM` in a layer) merge into clusters, computed
-/// in Rust once per zoom level; of a dense hotspot layer only the markers around the view are
-/// drawn, brought up to date when a move ends. When the data changes, the old layers are
-/// removed before new ones are drawn, so a wall display that refreshes for days does not pile
-/// up layers.
+/// Hotspots, patrol routes and actions on the map, with popups built from text nodes when they
+/// open. Dense points (more than `model::cluster::CLUSTER_FROM` in a layer) merge into
+/// clusters, computed in Rust once per zoom level; of a dense hotspot layer only the markers
+/// around the view are drawn, brought up to date when a move ends, and a very dense one
+/// (more than `model::cluster::CANVAS_FROM`) draws its single points on one canvas instead of
+/// an SVG element each. When the data changes, the old layers are removed before new ones are
+/// drawn, so a wall display that refreshes for days does not pile up layers.
 #[component]
 pub fn ItemLayers(
     #[prop(into)] hotspots: Signal<Vec<Stored<Hotspot>>>,
@@ -47,7 +49,7 @@ pub fn ItemLayers(
 ) -> impl IntoView {
     let ctx = use_map();
     let drawn = StoredValue::new_local(Vec::<Layer>::new());
-    let handlers = StoredValue::new_local(Vec::<Closure<dyn FnMut(JsValue)>>::new());
+    let callbacks = StoredValue::new_local(Callbacks::default());
 
     // The view, for clustering: read from the map when it exists and after every move (a
     // zoom ends with one too). The zoom alone changes less often than the view.
@@ -91,24 +93,20 @@ pub fn ItemLayers(
                 l.remove();
             }
         });
-        handlers.update_value(Vec::clear);
+        callbacks.update_value(Callbacks::clear);
         let mut layers = Vec::new();
         let keep = |layer: Option<(Layer, Handler)>| {
             layer.map(|(layer, handler)| {
-                handlers.update_value(|h| h.push(handler));
+                callbacks.update_value(|c| c.clicks.push(handler));
                 layer
             })
         };
-        // A click on an item calls back with its id; the handler lives as long as the layer.
-        let clickable = |layer: Option<Layer>, id: i64, cb: Option<Callback<i64>>| {
-            let layer = layer?;
-            if let Some(cb) = cb {
-                let click = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| cb.run(id));
-                layer.on("click", click.as_ref().unchecked_ref());
-                handlers.update_value(|h| h.push(click));
-            }
-            Some(layer)
-        };
+        let clickable =
+            |drawn: Option<(Layer, PopupBuilder)>, id: i64, cb: Option<Callback<i64>>| {
+                let (layer, popup) = drawn?;
+                callbacks.update_value(|c| c.keep(&layer, popup, id, cb));
+                Some(layer)
+            };
         for s in &r {
             layers.extend(clickable(route_layer(s), s.id, on_route));
         }
@@ -194,7 +192,7 @@ impl View {
 }
 
 /// Draws the point hotspots' `markers`: all of them for a small layer; for a dense one (which
-/// clusters) only those around the view, again after every move.
+/// clusters) only those around the view, again after every move; a very dense one on a canvas.
 fn point_layers(
     markers: Memo<Vec<Marker>>,
     hotspots: Signal<Vec<Stored<Hotspot>>>,
@@ -203,77 +201,167 @@ fn point_layers(
 ) {
     let ctx = use_map();
     let drawn = StoredValue::new_local(Vec::<Layer>::new());
-    let handlers = StoredValue::new_local(Vec::<Handler>::new());
+    let callbacks = StoredValue::new_local(Callbacks::default());
+    let canvas = StoredValue::new_local(None::<DenseLayer>);
     let clear = move || {
         drawn.update_value(|layers| {
             for l in layers.drain(..) {
                 l.remove();
             }
         });
-        handlers.update_value(Vec::clear);
+        callbacks.update_value(Callbacks::clear);
     };
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
         clear();
-        let mut layers = Vec::new();
+        let count = hotspots.with(Vec::len);
+        // A small layer is drawn whole, and so not again after every pan.
+        let around_view = if count > cluster::CLUSTER_FROM {
+            view.get()
+        } else {
+            None
+        };
         markers.with(|markers| {
-            let dense = hotspots.with(|h| h.len() > cluster::CLUSTER_FROM);
-            // A small layer is drawn whole, and so not again after every pan.
-            let around_view = if dense { view.get() } else { None };
             let shown: Vec<&Marker> = match around_view {
                 Some(v) => cluster::within(markers, cluster::around(v.bounds)).collect(),
                 None => markers.iter().collect(),
             };
+            if count > cluster::CANVAS_FROM {
+                draw_dense(&map, canvas, &shown, hotspots, on_hotspot);
+                return;
+            }
+            canvas.set_value(None);
+            let mut layers = Vec::new();
             hotspots.with(|h| {
-                // Only the singles shown need looking up.
-                let wanted: std::collections::HashSet<i64> = shown
-                    .iter()
-                    .filter_map(|m| match m {
-                        Marker::Single(p) => Some(p.id),
-                        Marker::Cluster(_) => None,
-                    })
-                    .collect();
-                let by_id: HashMap<i64, &Stored<Hotspot>> = h
-                    .iter()
-                    .filter(|s| wanted.contains(&s.id))
-                    .map(|s| (s.id, s))
-                    .collect();
+                let by_id = by_id(h, &shown);
                 for m in shown {
                     match m {
                         Marker::Single(p) => {
                             let Some(s) = by_id.get(&p.id) else { continue };
-                            let Some(layer) = hotspot_layer(s) else {
+                            let Some((layer, popup)) = hotspot_layer(s) else {
                                 continue;
                             };
-                            if let Some(cb) = on_hotspot {
-                                let id = s.id;
-                                let click =
-                                    Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
-                                        cb.run(id)
-                                    });
-                                layer.on("click", click.as_ref().unchecked_ref());
-                                handlers.update_value(|hs| hs.push(click));
-                            }
+                            callbacks.update_value(|c| c.keep(&layer, popup, s.id, on_hotspot));
                             layers.push(layer);
                         }
                         Marker::Cluster(c) => {
                             if let Some((layer, handler)) =
                                 cluster_layer(&map, c, "hotspot", text::hotspots())
                             {
-                                handlers.update_value(|hs| hs.push(handler));
+                                callbacks.update_value(|cb| cb.clicks.push(handler));
                                 layers.push(layer);
                             }
                         }
                     }
                 }
             });
+            for l in &layers {
+                l.add_to(&map);
+            }
+            drawn.set_value(layers);
         });
-        for l in &layers {
-            l.add_to(&map);
-        }
-        drawn.set_value(layers);
     });
-    on_cleanup(clear);
+    on_cleanup(move || {
+        clear();
+        canvas.set_value(None);
+    });
+}
+
+/// The hotspots of the single points among `shown`, by id.
+fn by_id<'a>(
+    hotspots: &'a [Stored<Hotspot>],
+    shown: &[&Marker],
+) -> HashMap<i64, &'a Stored<Hotspot>> {
+    let wanted: std::collections::HashSet<i64> = shown
+        .iter()
+        .filter_map(|m| match m {
+            Marker::Single(p) => Some(p.id),
+            Marker::Cluster(_) => None,
+        })
+        .collect();
+    hotspots
+        .iter()
+        .filter(|s| wanted.contains(&s.id))
+        .map(|s| (s.id, s))
+        .collect()
+}
+
+/// Draws a very dense layer's `shown` markers on its canvas (made on first use). A click on a
+/// single point opens its popup and calls `on_hotspot`.
+fn draw_dense(
+    map: &leaflet::Map,
+    canvas: StoredValue<Option<DenseLayer>, LocalStorage>,
+    shown: &[&Marker],
+    hotspots: Signal<Vec<Stored<Hotspot>>>,
+    on_hotspot: Option<Callback<i64>>,
+) {
+    if canvas.with_value(Option::is_none) {
+        let popup_map = map.clone();
+        let on_point = move |id: i64, [lon, lat]: [f64; 2]| {
+            let content = hotspots.with_untracked(|h| {
+                h.iter()
+                    .find(|s| s.id == id)
+                    .and_then(|s| hotspot_popup(&s.item)())
+            });
+            if let Some(content) = content {
+                popup_map.open_popup_with_content(&content, &LatLng::new(lat, lon));
+            }
+            if let Some(cb) = on_hotspot {
+                cb.run(id);
+            }
+        };
+        let style = dense::Style {
+            cluster_fill: "#E69F00",
+            outline: "#111",
+            text: "#111",
+        };
+        canvas.set_value(DenseLayer::new(map, "hotspot", style, on_point));
+    }
+    hotspots.with(|h| {
+        let by_id = by_id(h, shown);
+        canvas.with_value(|c| {
+            if let Some(c) = c {
+                c.draw(shown.iter().copied(), |id| {
+                    by_id
+                        .get(&id)
+                        .map_or("#E69F00", |s| severity_colour(s.item.severity))
+                });
+            }
+        });
+    });
+}
+
+/// Builds a popup's content when the popup opens, not for every marker drawn.
+type PopupBuilder = Closure<dyn FnMut(JsValue) -> JsValue>;
+
+/// JS callbacks that must live as long as the layers they are bound to.
+#[derive(Default)]
+struct Callbacks {
+    clicks: Vec<Handler>,
+    popups: Vec<PopupBuilder>,
+}
+
+impl Callbacks {
+    fn clear(&mut self) {
+        self.clicks.clear();
+        self.popups.clear();
+    }
+
+    /// Keeps `layer`'s popup builder, and makes a click on it call `on_click` with `id`.
+    fn keep(
+        &mut self,
+        layer: &Layer,
+        popup: PopupBuilder,
+        id: i64,
+        on_click: Option<Callback<i64>>,
+    ) {
+        self.popups.push(popup);
+        if let Some(cb) = on_click {
+            let click = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| cb.run(id));
+            layer.on("click", click.as_ref().unchecked_ref());
+            self.clicks.push(click);
+        }
+    }
 }
 
 /// The position of a point geometry, `[lon, lat]`.
@@ -312,12 +400,13 @@ pub fn popup_content(
     Some(root)
 }
 
-fn bind(layer: &Layer, content: Option<web_sys::HtmlElement>) {
-    if let Some(content) = content {
-        let popup = Popup::new(&PopupOptions::new(), None);
-        popup.set_content(&content);
-        layer.bind_popup(&popup);
-    }
+/// Binds a popup whose content `build` makes each time it opens.
+fn bind(layer: &Layer, build: impl Fn() -> Option<web_sys::HtmlElement> + 'static) -> PopupBuilder {
+    let builder = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |_: JsValue| {
+        build().map_or(JsValue::NULL, JsValue::from)
+    });
+    layer.bind_popup_with_options(builder.as_ref(), &PopupOptions::new());
+    builder
 }
 
 #[derive(Serialize)]
@@ -339,24 +428,8 @@ fn severity_colour(s: Severity) -> &'static str {
     }
 }
 
-fn hotspot_layer(s: &Stored<Hotspot>) -> Option<Layer> {
+fn hotspot_layer(s: &Stored<Hotspot>) -> Option<(Layer, PopupBuilder)> {
     let h = &s.item;
-    let content = popup_content(
-        &h.title,
-        &[
-            (
-                text::category_label(),
-                text::category(h.category).to_owned(),
-            ),
-            (
-                text::severity_label(),
-                text::severity(h.severity).to_owned(),
-            ),
-            (text::hours(), crate::format::weekly(&h.hours)),
-            (text::agency(), h.agency.to_string()),
-        ],
-        h.demo,
-    );
     let layer: Layer = match &h.geometry.value {
         geojson::GeometryValue::Point { coordinates } => {
             let style = MarkerStyle {
@@ -390,8 +463,32 @@ fn hotspot_layer(s: &Stored<Hotspot>) -> Option<Layer> {
             geo_json_layer(&h.geometry, &options).unchecked_into()
         }
     };
-    bind(&layer, content);
-    Some(layer)
+    let popup = bind(&layer, hotspot_popup(h));
+    Some((layer, popup))
+}
+
+/// Builds a hotspot's popup content (when the popup opens).
+fn hotspot_popup(h: &Hotspot) -> impl Fn() -> Option<web_sys::HtmlElement> + 'static {
+    let (title, category, severity, hours, agency, demo) = (
+        h.title.clone(),
+        h.category,
+        h.severity,
+        h.hours.clone(),
+        h.agency.clone(),
+        h.demo,
+    );
+    move || {
+        popup_content(
+            &title,
+            &[
+                (text::category_label(), text::category(category).to_owned()),
+                (text::severity_label(), text::severity(severity).to_owned()),
+                (text::hours(), crate::format::weekly(&hours)),
+                (text::agency(), agency.to_string()),
+            ],
+            demo,
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -404,7 +501,7 @@ struct LineStyle {
     class_name: String,
 }
 
-fn route_layer(s: &Stored<PatrolRoute>) -> Option<Layer> {
+fn route_layer(s: &Stored<PatrolRoute>) -> Option<(Layer, PopupBuilder)> {
     let r = &s.item;
     let points = js_sys::Array::new();
     for [lon, lat] in r.line() {
@@ -430,11 +527,13 @@ fn route_layer(s: &Stored<PatrolRoute>) -> Option<Layer> {
     if !r.weekly.is_empty() {
         lines.push((text::hours(), crate::format::weekly(&r.weekly)));
     }
-    bind(&layer, popup_content(&r.title, &lines, r.demo));
-    Some(layer)
+    let lines: Vec<(&'static str, String)> = lines;
+    let (title, demo) = (r.title.clone(), r.demo);
+    let popup = bind(&layer, move || popup_content(&title, &lines, demo));
+    Some((layer, popup))
 }
 
-fn action_layer(s: &Stored<Action>, selected: bool) -> Option<Layer> {
+fn action_layer(s: &Stored<Action>, selected: bool) -> Option<(Layer, PopupBuilder)> {
     let a = &s.item;
     let [lon, lat] = a.place.as_ref().and_then(|p| geometry::anchor(&p.value))?;
     let style = MarkerStyle {
@@ -457,6 +556,7 @@ fn action_layer(s: &Stored<Action>, selected: bool) -> Option<Layer> {
         (text::start(), crate::format::local_time(a.start)),
         (text::lead_agency(), a.lead_agency.to_string()),
     ];
-    bind(&layer, popup_content(&a.title, &lines, a.demo));
-    Some(layer)
+    let (title, demo) = (a.title.clone(), a.demo);
+    let popup = bind(&layer, move || popup_content(&title, &lines, demo));
+    Some((layer, popup))
 }

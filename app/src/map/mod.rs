@@ -3,6 +3,7 @@
 pub mod bindings;
 pub mod cluster;
 pub mod context;
+pub mod dense;
 pub mod draw;
 pub mod style;
 
