@@ -288,14 +288,17 @@ pub async fn items<T: Item>() -> Result<Vec<Stored<T>>, ApiError> {
 }
 
 /// The items of a FeatureCollection the server answers at `path`, read straight from its text
-/// (a large layer would otherwise be built as GeoJSON values first).
+/// (a large layer would otherwise be built as GeoJSON values first). The body comes in as
+/// bytes: as text it would be decoded into a JavaScript string and encoded again into wasm.
 async fn stored_items<T: Item>(path: &str) -> Result<Vec<Stored<T>>, ApiError> {
-    let text = get(path)
+    let unreadable = |e: &dyn std::fmt::Display| ApiError::Unreadable(e.to_string());
+    let bytes = get(path)
         .await?
-        .text()
+        .binary()
         .await
-        .map_err(|e| ApiError::Unreadable(e.to_string()))?;
-    from_layer_text::<T>(&text).map_err(|e| ApiError::Unreadable(e.to_string()))
+        .map_err(|e| unreadable(&e))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| unreadable(&e))?;
+    from_layer_text::<T>(text).map_err(|e| unreadable(&e))
 }
 
 /// The wall's tiles for the city or one district.

@@ -278,10 +278,11 @@ impl ViewState {
             .collect()
     }
 
-    /// The items of one layer that this view shows.
+    /// The items of one layer that this view shows (copies of them: the layer is read, not
+    /// taken, so only what is shown is copied).
     pub fn select<T: Item>(
         &self,
-        items: Vec<model::Stored<T>>,
+        items: &[model::Stored<T>],
         now: Timestamp,
     ) -> Vec<model::Stored<T>> {
         let on = match T::KIND {
@@ -294,7 +295,11 @@ impl ViewState {
         }
         let mut q = self.query(now);
         q.kind = self.kinds.of(T::KIND).map(str::to_owned);
-        items.into_iter().filter(|s| s.item.matches(&q)).collect()
+        items
+            .iter()
+            .filter(|s| s.item.matches(&q))
+            .cloned()
+            .collect()
     }
 }
 

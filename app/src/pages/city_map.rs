@@ -57,9 +57,9 @@ pub fn CityMap() -> impl IntoView {
     // Memos, not derived signals: a layer is selected once per change, not on every read (a
     // derived signal would copy and filter every item for each of its readers).
     let picture = LivePicture {
-        hotspots: Memo::new(move |_| shown.get().select(all.hotspots.get(), now())).into(),
-        routes: Memo::new(move |_| shown.get().select(all.routes.get(), now())).into(),
-        actions: Memo::new(move |_| shown.get().select(all.actions.get(), now())).into(),
+        hotspots: Memo::new(move |_| all.hotspots.with(|l| shown.get().select(l, now()))).into(),
+        routes: Memo::new(move |_| all.routes.with(|l| shown.get().select(l, now()))).into(),
+        actions: Memo::new(move |_| all.actions.with(|l| shown.get().select(l, now()))).into(),
     };
     // Districts coloured by a count class, when the URL asks for it.
     let summary = crate::live::live_list(live.revision, api::summary);

@@ -48,14 +48,14 @@ pub fn PlanningPage() -> impl IntoView {
     // Memos: each layer is selected once per change, not again for every reader.
     let hotspots = Memo::new(move |_| {
         let open = editing_hotspot.with(|e| e.as_ref().map(|s| s.id));
-        let list = shown.get().select(all.hotspots.get(), now());
+        let list = all.hotspots.with(|l| shown.get().select(l, now()));
         list.into_iter()
             .filter(|s| (form.get() != FormKind::Hotspot) || Some(s.id) != open)
             .collect::<Vec<_>>()
     });
     let routes = Memo::new(move |_| {
         let open = editing_route.with(|e| e.as_ref().map(|s| s.id));
-        let list = shown.get().select(all.routes.get(), now());
+        let list = all.routes.with(|l| shown.get().select(l, now()));
         list.into_iter()
             .filter(|s| (form.get() != FormKind::Route) || Some(s.id) != open)
             .collect::<Vec<_>>()

@@ -103,9 +103,9 @@ pub fn WallPage() -> impl IntoView {
         minute.track();
         jiff::Timestamp::now()
     };
-    let shown_hotspots = Signal::derive(move || shown.get().select(hotspots.get(), now()));
-    let shown_routes = Signal::derive(move || shown.get().select(routes.get(), now()));
-    let shown_actions = Signal::derive(move || shown.get().select(actions.get(), now()));
+    let shown_hotspots = Signal::derive(move || hotspots.with(|l| shown.get().select(l, now())));
+    let shown_routes = Signal::derive(move || routes.with(|l| shown.get().select(l, now())));
+    let shown_actions = Signal::derive(move || actions.with(|l| shown.get().select(l, now())));
     let any_demo = move || {
         hotspots.read().iter().any(|h| h.item.demo) || actions.read().iter().any(|a| a.item.demo)
     };
