@@ -56,10 +56,14 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], AccountError> {
 
 /// SHA-256 of a secret, hex: how session tokens and pairing codes are stored.
 pub fn digest(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    // Every API request digests its session cookie: hex digits by table, not by `format!`.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for b in Sha256::digest(secret.as_bytes()) {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    hex
 }
 
 /// An Argon2id hash (PHC string) of `password` with a fresh salt and the crate's default
@@ -283,6 +287,15 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::db::Database;
+
+    #[test]
+    fn a_digest_is_sha256_in_lowercase_hex() {
+        // FIPS 180-2's test vector for "abc".
+        assert_eq!(
+            digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 
     fn conn() -> (tempfile::TempDir, Database) {
         let dir = tempfile::tempdir().unwrap();

@@ -10,8 +10,22 @@ use crate::{
     store::Published,
 };
 
+/// What every request handler gets. Cloned for every request (by each middleware and
+/// extractor that takes it), so everything shared sits behind one `Arc`: a clone is one
+/// reference count, not one per field (the load profile showed the per-field clones and drops).
 #[derive(Clone)]
 pub struct AppState {
+    shared: Arc<Shared>,
+    /// Served over TLS: cookies are `__Host-` and `Secure`, and HSTS is sent.
+    pub tls: bool,
+    /// District counts below this are shown as "< n" on wall displays and in exports.
+    pub small_count: u32,
+    /// How long an API request (but the event stream) may take, reading its body included.
+    pub request_timeout: std::time::Duration,
+}
+
+/// The state all requests share.
+pub struct Shared {
     pub db: Database,
     pub map_config: Arc<MapConfig>,
     /// The city outline Feature, serialised once at start.
@@ -28,15 +42,17 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Recently resolved sessions (see [`SessionCache`]).
     pub session_cache: Arc<SessionCache>,
-    /// Served over TLS: cookies are `__Host-` and `Secure`, and HSTS is sent.
-    pub tls: bool,
-    /// District counts below this are shown as "< n" on wall displays and in exports.
-    pub small_count: u32,
-    /// How long an API request (but the event stream) may take, reading its body included.
-    pub request_timeout: std::time::Duration,
     /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
     /// graceful shutdown can finish.
     pub shutdown: watch::Sender<bool>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
 }
 
 /// District counts below this are shown as "< 5" by default.
@@ -53,19 +69,21 @@ impl AppState {
         districts: Vec<District>,
     ) -> Self {
         AppState {
-            db,
-            map_config: Arc::new(map_config),
-            outline: Arc::new(outline),
-            districts: Arc::new(RwLock::new(Arc::new(districts))),
-            layers: Arc::default(),
-            events: broadcast::channel(EVENT_BUFFER).0,
-            sessions_ended: watch::channel(0).0,
-            login_limiter: Arc::default(),
-            session_cache: Arc::default(),
+            shared: Arc::new(Shared {
+                db,
+                map_config: Arc::new(map_config),
+                outline: Arc::new(outline),
+                districts: Arc::new(RwLock::new(Arc::new(districts))),
+                layers: Arc::default(),
+                events: broadcast::channel(EVENT_BUFFER).0,
+                sessions_ended: watch::channel(0).0,
+                login_limiter: Arc::default(),
+                session_cache: Arc::default(),
+                shutdown: watch::channel(false).0,
+            }),
             tls: false,
             small_count: DEFAULT_SMALL_COUNT,
             request_timeout: crate::routes::REQUEST_TIMEOUT,
-            shutdown: watch::channel(false).0,
         }
     }
 
