@@ -1,7 +1,8 @@
 //! A very dense point layer (more than `CANVAS_FROM` points) is drawn on one canvas instead of
-//! an element per marker: every point is counted in what it draws, a click on its cluster
-//! zooms in, a click on a single point opens that hotspot's popup, and a click beside the
-//! markers still reaches the district beneath.
+//! an element per marker: every point is counted in what it draws, Enter on the focused map
+//! opens the cluster at its centre, a click on a cluster zooms in, a click on a single point
+//! opens that hotspot's popup, and a click beside the markers still reaches the district
+//! beneath.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -55,12 +56,13 @@ async fn a_very_dense_layer_draws_on_a_canvas_and_answers_clicks() {
     assert_eq!(r.status(), 201, "{:?}", r.text().await);
 
     let browser = Browser::start(1400, 900).await;
-    browser
-        .open(
-            &format!("{}/?ebenen=brennpunkte", server.url),
-            "const c = document.querySelector('canvas.dense-hotspot'); return !!c && c.dataset.points !== undefined;",
-        )
-        .await;
+    let url = format!("{}/?ebenen=brennpunkte", server.url);
+    let drawn_ready = "const c = document.querySelector('canvas.dense-hotspot'); return !!c && c.dataset.points !== undefined;";
+    let split = format!(
+        "const c = document.querySelector('canvas.dense-hotspot'); return Number(c.dataset.markers) > {};",
+        n / 2
+    );
+    browser.open(&url, drawn_ready).await;
     let drawn = browser.eval(DRAWN, vec![]).await;
     assert_eq!(
         drawn["points"],
@@ -80,14 +82,45 @@ async fn a_very_dense_layer_draws_on_a_canvas_and_answers_clicks() {
     assert_eq!(elements, json!(0), "no element per marker");
     browser.save_screenshot("dense").await;
 
-    // A click on the cluster at the centre zooms to its points, which then stand alone.
+    // Keyboard: Enter on the focused map opens the cluster at its centre.
+    browser
+        .eval(
+            "document.querySelector('.leaflet-container').focus();",
+            vec![],
+        )
+        .await;
+    browser
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&char::from(fantoccini::key::Key::Enter).to_string())
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "Enter to split the cluster into single points",
+            &split,
+            Duration::from_secs(10),
+        )
+        .await;
+
+    // A click on the cluster at the centre (of a fresh city view) zooms to its points, which
+    // then stand alone.
+    browser.open(&url, drawn_ready).await;
+    assert!(
+        browser.eval(DRAWN, vec![]).await["markers"]
+            .as_u64()
+            .unwrap()
+            <= 4
+    );
     let centre = browser.eval(MAP_CENTRE, vec![]).await;
     let (x, y) = (centre[0].as_f64().unwrap(), centre[1].as_f64().unwrap());
     browser.click_at(x, y).await;
     browser
         .wait_until(
             "the cluster to split into single points",
-            &format!("const c = document.querySelector('canvas.dense-hotspot'); return Number(c.dataset.markers) > {};", n / 2),
+            &split,
             Duration::from_secs(10),
         )
         .await;

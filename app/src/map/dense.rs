@@ -8,15 +8,16 @@
 //! The canvas takes no pointer events, so the districts beneath stay clickable: a click on the
 //! map container is caught before anything beneath sees it, and only if it hits a marker. A
 //! cluster then zooms to its points; a single point calls back with its id and position. The
-//! clusters are not keyboard-focusable as the clusters of smaller layers are: the map's own
-//! keys (arrows, + and −) pan and zoom it.
+//! clusters are not keyboard-focusable one by one as the clusters of smaller layers are;
+//! instead, with the map focused, the arrow keys pan a marker to the map's centre and Enter
+//! opens it.
 
 use std::{cell::RefCell, rc::Rc};
 
 use leaflet::{LatLng, LatLngBounds, Map, Point};
 use model::cluster::Marker;
-use wasm_bindgen::{JsCast, closure::Closure};
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, MouseEvent};
+use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, KeyboardEvent, MouseEvent};
 
 /// The map pane holding the canvas: above the districts and routes (400), below the other
 /// markers (600) and popups (700).
@@ -58,6 +59,7 @@ pub struct DenseLayer {
     drawn: Rc<RefCell<Vec<Drawn>>>,
     on_click: Closure<dyn FnMut(MouseEvent)>,
     on_hover: Closure<dyn FnMut(MouseEvent)>,
+    on_key: Closure<dyn FnMut(KeyboardEvent)>,
     style: Style,
 }
 
@@ -89,20 +91,31 @@ impl DenseLayer {
 
         let drawn = Rc::new(RefCell::new(Vec::<Drawn>::new()));
         let container = map.get_container();
+        // The marker under a mouse event, if any.
         let hit = {
             let (map, drawn) = (map.clone(), Rc::clone(&drawn));
-            move |e: &MouseEvent| -> Option<Target> {
-                let p = layer_point(&map, e)?;
-                drawn
-                    .borrow()
-                    .iter()
-                    .rev()
-                    .find(|d| (d.x - p.0).powi(2) + (d.y - p.1).powi(2) <= d.radius.powi(2))
-                    .map(|d| d.target)
-            }
+            move |e: &MouseEvent| hit_at(&drawn.borrow(), layer_point(&map, e), 0.0)
+        };
+        // A cluster zooms to its points; a point calls back.
+        let open = {
+            let map = map.clone();
+            Rc::new(move |target: Target| match target {
+                Target::Cluster([[west, south], [east, north]]) => {
+                    let bounds =
+                        LatLngBounds::new(&LatLng::new(south, west), &LatLng::new(north, east));
+                    let options = js_sys::Object::new();
+                    let _ = js_sys::Reflect::set(
+                        &options,
+                        &"padding".into(),
+                        &js_sys::Array::of2(&40.into(), &40.into()),
+                    );
+                    map.fit_bounds_with_options(&bounds, &options);
+                }
+                Target::Point(id, at) => on_point(id, at),
+            })
         };
         let on_click = {
-            let (map, hit) = (map.clone(), hit.clone());
+            let (map, hit, open) = (map.clone(), hit.clone(), Rc::clone(&open));
             Closure::<dyn FnMut(MouseEvent)>::new(move |e: MouseEvent| {
                 // The click that ends a drag is not a click on a marker (as Leaflet decides).
                 if dragged(&map) {
@@ -111,19 +124,28 @@ impl DenseLayer {
                 let Some(target) = hit(&e) else { return };
                 e.stop_propagation();
                 e.prevent_default();
-                match target {
-                    Target::Cluster([[west, south], [east, north]]) => {
-                        let bounds =
-                            LatLngBounds::new(&LatLng::new(south, west), &LatLng::new(north, east));
-                        let options = js_sys::Object::new();
-                        let _ = js_sys::Reflect::set(
-                            &options,
-                            &"padding".into(),
-                            &js_sys::Array::of2(&40.into(), &40.into()),
-                        );
-                        map.fit_bounds_with_options(&bounds, &options);
-                    }
-                    Target::Point(id, at) => on_point(id, at),
+                open(target);
+            })
+        };
+        // Keyboard: with the map focused, Enter opens the marker at (or near) its centre, so a
+        // cluster can be panned to the middle with the arrow keys and opened.
+        let on_key = {
+            let (map, drawn, container) = (map.clone(), Rc::clone(&drawn), container.clone());
+            Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+                let on_map = e
+                    .target()
+                    .is_some_and(|t| JsValue::from(t) == JsValue::from(container.clone()));
+                if e.key() != "Enter" || !on_map {
+                    return;
+                }
+                let size = map.get_size();
+                let centre = map.lat_lng_to_layer_point(
+                    &map.container_point_to_lat_lng(&Point::new(size.x() / 2.0, size.y() / 2.0)),
+                );
+                let target = hit_at(&drawn.borrow(), (centre.x(), centre.y()), KEY_SLACK);
+                if let Some(target) = target {
+                    e.prevent_default();
+                    open(target);
                 }
             })
         };
@@ -146,6 +168,9 @@ impl DenseLayer {
         container
             .add_event_listener_with_callback("mousemove", on_hover.as_ref().unchecked_ref())
             .ok()?;
+        container
+            .add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref())
+            .ok()?;
         Some(DenseLayer {
             map: map.clone(),
             canvas,
@@ -153,6 +178,7 @@ impl DenseLayer {
             drawn,
             on_click,
             on_hover,
+            on_key,
             style,
         })
     }
@@ -257,6 +283,8 @@ impl Drop for DenseLayer {
             "mousemove",
             self.on_hover.as_ref().unchecked_ref(),
         );
+        let _ = container
+            .remove_event_listener_with_callback("keydown", self.on_key.as_ref().unchecked_ref());
         let _ = container.style().set_property("cursor", "");
         self.canvas.remove();
     }
@@ -271,15 +299,27 @@ fn cluster_radius(count: usize) -> f64 {
     }
 }
 
+/// How far (in pixels) beyond its circle a marker still takes Enter at the map's centre.
+const KEY_SLACK: f64 = 24.0;
+
+/// The topmost drawn marker whose circle, grown by `slack` pixels, holds `p` (layer pixels).
+fn hit_at(drawn: &[Drawn], p: (f64, f64), slack: f64) -> Option<Target> {
+    drawn
+        .iter()
+        .rev()
+        .find(|d| (d.x - p.0).powi(2) + (d.y - p.1).powi(2) <= (d.radius + slack).powi(2))
+        .map(|d| d.target)
+}
+
 /// The layer point of a mouse event on the map.
-fn layer_point(map: &Map, e: &MouseEvent) -> Option<(f64, f64)> {
+fn layer_point(map: &Map, e: &MouseEvent) -> (f64, f64) {
     let rect = map.get_container().get_bounding_client_rect();
     let container = Point::new(
         f64::from(e.client_x()) - rect.left(),
         f64::from(e.client_y()) - rect.top(),
     );
     let p = map.lat_lng_to_layer_point(&map.container_point_to_lat_lng(&container));
-    Some((p.x(), p.y()))
+    (p.x(), p.y())
 }
 
 /// Whether the map was just dragged (its dragging handler says it moved).
