@@ -125,9 +125,8 @@ impl Encoded {
         let _ = tokio::task::spawn_blocking(move || this.body(encoding)).await;
     }
 
-    /// The answer for a request with `headers`.
-    pub fn response(&self, headers: &HeaderMap) -> Response {
-        let encoding = Encoding::choose(headers);
+    /// The answer in `encoding`.
+    pub fn response(&self, encoding: Encoding) -> Response {
         let mut response = self.body(encoding).into_response();
         let h = response.headers_mut();
         h.insert(
@@ -253,13 +252,13 @@ impl LayerCache {
         let encoding = Encoding::choose(headers);
         if let Some(answer) = self.get(&key) {
             answer.prepare(encoding).await;
-            return Ok(answer.response(headers));
+            return Ok(answer.response(encoding));
         }
         let generation = self.generation();
         let answer = Arc::new(Encoded::new(content_type, build.await?));
         self.put(key, generation, Arc::clone(&answer));
         answer.prepare(encoding).await;
-        Ok(answer.response(headers))
+        Ok(answer.response(encoding))
     }
 
     /// The value of type `T` kept for `key` in this generation, or the one `build` reads now

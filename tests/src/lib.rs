@@ -466,6 +466,17 @@ impl Browser {
             .to_owned()
     }
 
+    /// Presses `key` on the element that has the keyboard focus.
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        self.client
+            .active_element()
+            .await
+            .expect("a focused element")
+            .send_keys(&char::from(key).to_string())
+            .await
+            .expect("the key press");
+    }
+
     /// Clicks the element that `css` selects.
     pub async fn click(&self, css: &str) {
         self.client

@@ -75,14 +75,7 @@ async fn dense_hotspots_cluster_and_enter_splits_them() {
             vec![],
         )
         .await;
-    browser
-        .client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(&char::from(fantoccini::key::Key::Enter).to_string())
-        .await
-        .unwrap();
+    browser.press(fantoccini::key::Key::Enter).await;
     browser
         .wait_until(
             "the cluster to split",

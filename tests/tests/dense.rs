@@ -89,14 +89,7 @@ async fn a_very_dense_layer_draws_on_a_canvas_and_answers_clicks() {
             vec![],
         )
         .await;
-    browser
-        .client
-        .active_element()
-        .await
-        .unwrap()
-        .send_keys(&char::from(fantoccini::key::Key::Enter).to_string())
-        .await
-        .unwrap();
+    browser.press(fantoccini::key::Key::Enter).await;
     browser
         .wait_until(
             "Enter to split the cluster into single points",

@@ -36,26 +36,31 @@ pub fn cluster_layer(
     marker_options.set_keyboard(true);
     let [lon, lat] = cluster.centre;
     let marker = Marker::new_with_options(&LatLng::new(lat, lon), &marker_options);
-    let [[west, south], [east, north]] = cluster.bounds;
+    let cluster_bounds = cluster.bounds;
     let map = map.clone();
     // A click, or Enter while the marker has the keyboard focus (Leaflet forwards the key
     // press to the layer).
     let zoom_in = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
-        if !is_click_or_enter(&e) {
-            return;
+        if is_click_or_enter(&e) {
+            zoom_to(&map, cluster_bounds);
         }
-        let bounds = LatLngBounds::new(&LatLng::new(south, west), &LatLng::new(north, east));
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(
-            &options,
-            &"padding".into(),
-            &js_sys::Array::of2(&40.into(), &40.into()),
-        );
-        map.fit_bounds_with_options(&bounds, &options);
     });
     marker.on("click", zoom_in.as_ref().unchecked_ref());
     marker.on("keypress", zoom_in.as_ref().unchecked_ref());
     Some((marker.unchecked_into(), zoom_in))
+}
+
+/// Zooms `map` to a cluster's `[[west, south], [east, north]]`, with a margin: its points
+/// then stand apart (or in smaller clusters).
+pub fn zoom_to(map: &Map, [[west, south], [east, north]]: [[f64; 2]; 2]) {
+    let bounds = LatLngBounds::new(&LatLng::new(south, west), &LatLng::new(north, east));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(
+        &options,
+        &"padding".into(),
+        &js_sys::Array::of2(&40.into(), &40.into()),
+    );
+    map.fit_bounds_with_options(&bounds, &options);
 }
 
 /// A Leaflet `click` event, or a `keypress` of Enter.

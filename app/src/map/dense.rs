@@ -14,7 +14,7 @@
 
 use std::{cell::RefCell, rc::Rc};
 
-use leaflet::{LatLng, LatLngBounds, Map, Point};
+use leaflet::{LatLng, Map, Point};
 use model::cluster::Marker;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, KeyboardEvent, MouseEvent};
@@ -100,17 +100,7 @@ impl DenseLayer {
         let open = {
             let map = map.clone();
             Rc::new(move |target: Target| match target {
-                Target::Cluster([[west, south], [east, north]]) => {
-                    let bounds =
-                        LatLngBounds::new(&LatLng::new(south, west), &LatLng::new(north, east));
-                    let options = js_sys::Object::new();
-                    let _ = js_sys::Reflect::set(
-                        &options,
-                        &"padding".into(),
-                        &js_sys::Array::of2(&40.into(), &40.into()),
-                    );
-                    map.fit_bounds_with_options(&bounds, &options);
-                }
+                Target::Cluster(bounds) => super::cluster::zoom_to(&map, bounds),
                 Target::Point(id, at) => on_point(id, at),
             })
         };
