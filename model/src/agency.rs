@@ -3,13 +3,18 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use arrayvec::ArrayString;
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
-/// A stable agency key: lowercase ASCII letters, digits and `-`, 2 to 40 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+/// A stable agency key: lowercase ASCII letters, digits and `-`, 2 to 40 characters. Kept
+/// inline (no allocation): every item names its agency and those it is released to, and a
+/// layer of many items reads thousands of keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "kod"))]
-pub struct AgencyKey(String);
+pub struct AgencyKey(ArrayString<MAX_KEY>);
+
+/// The longest agency key.
+const MAX_KEY: usize = 40;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("agency key must be 2 to 40 lowercase letters, digits or '-'")]
@@ -17,15 +22,14 @@ pub struct InvalidAgencyKey;
 
 impl AgencyKey {
     pub fn parse(s: &str) -> Result<Self, InvalidAgencyKey> {
-        let ok = (2..=40).contains(&s.len())
+        let ok = (2..=MAX_KEY).contains(&s.len())
             && s.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-');
-        if ok {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(InvalidAgencyKey)
+        match ArrayString::from(s) {
+            Ok(key) if ok => Ok(Self(key)),
+            _ => Err(InvalidAgencyKey),
         }
     }
 
@@ -43,13 +47,35 @@ impl TryFrom<String> for AgencyKey {
 
 impl From<AgencyKey> for String {
     fn from(k: AgencyKey) -> Self {
-        k.0
+        k.as_str().to_owned()
     }
 }
 
 impl fmt::Display for AgencyKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+impl Serialize for AgencyKey {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for AgencyKey {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl de::Visitor<'_> for KeyVisitor {
+            type Value = AgencyKey;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an agency key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AgencyKey, E> {
+                AgencyKey::parse(v).map_err(E::custom)
+            }
+        }
+        d.deserialize_str(KeyVisitor)
     }
 }
 
@@ -79,7 +105,7 @@ pub struct Agency {
 /// The partnership's agencies as of the 2023 agreement.
 pub fn partnership_agencies() -> Vec<Agency> {
     let a = |key: &str, name: &str, short: &str, role| Agency {
-        key: AgencyKey(key.to_owned()),
+        key: AgencyKey::parse(key).expect("the partnership's agency keys are valid"),
         name: name.to_owned(),
         short_name: short.to_owned(),
         role,
