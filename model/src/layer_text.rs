@@ -3,8 +3,14 @@
 //! of many items the values in between are most of the work (the server writes the answer,
 //! the app reads it in WebAssembly).
 
+use std::{borrow::Cow, fmt, marker::PhantomData};
+
 use serde::{
-    Deserialize, Serialize, Serializer,
+    Deserialize, Deserializer, Serialize, Serializer,
+    de::{
+        self, DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
+        value::{BorrowedStrDeserializer, StrDeserializer},
+    },
     ser::{Error as _, Impossible, SerializeMap, SerializeStruct},
 };
 use serde_json::value::RawValue;
@@ -28,67 +34,284 @@ pub fn layer_text<'a, T: Item>(
     }
     out.extend_from_slice(b"]}");
     // serde_json writes UTF-8 only.
-    String::from_utf8(out).map_err(serde_json::Error::custom)
+    String::from_utf8(out).map_err(<serde_json::Error as serde::ser::Error>::custom)
 }
 
-/// The items of a layer's text (a FeatureCollection of [`to_feature`]s): each feature's geometry
-/// and properties are taken as they stand in the text and read into the item at once. The
-/// stored fields (id, version, time) and the item are read in two passes over the properties
-/// rather than through `Stored`'s flattening, which would first copy every field into an
-/// intermediate form; an item ignores fields it does not know, so both see the same object.
+/// The items of a layer's text (a FeatureCollection of [`to_feature`]s), read in one pass: each
+/// feature's properties are read into the item as they stand, the stored fields (id, version,
+/// time) are taken out on the way, and the feature's geometry is handed to the item as its
+/// geometry field. Nothing is copied into an intermediate form (as `Stored`'s flattening or
+/// GeoJSON values would); only a feature whose properties come before its geometry has its
+/// properties read a second time.
 pub fn from_layer_text<T: Item>(text: &str) -> Result<Vec<Stored<T>>, serde_json::Error> {
-    #[derive(Deserialize)]
-    struct Collection<'a> {
-        #[serde(borrow)]
-        features: Vec<RawFeature<'a>>,
-    }
-    #[derive(Deserialize)]
-    struct RawFeature<'a> {
-        #[serde(borrow, default)]
-        geometry: Option<&'a RawValue>,
-        #[serde(borrow, default)]
-        properties: Option<&'a RawValue>,
+    let mut de = serde_json::Deserializer::from_str(text);
+    let items = de.deserialize_map(CollectionVisitor::<T>(PhantomData))?;
+    de.end()?;
+    Ok(items)
+}
+
+/// The keys of a FeatureCollection that matter here.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum CollectionKey {
+    Features,
+    #[serde(other)]
+    Other,
+}
+
+/// The keys of a Feature that matter here.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "lowercase")]
+enum FeatureKey {
+    Geometry,
+    Properties,
+    #[serde(other)]
+    Other,
+}
+
+struct CollectionVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Item> Visitor<'de> for CollectionVisitor<T> {
+    type Value = Vec<Stored<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a FeatureCollection")
     }
 
-    #[derive(Deserialize)]
-    struct Meta {
-        id: i64,
-        version: i64,
-        updated_at: jiff::Timestamp,
-    }
-
-    let collection: Collection = serde_json::from_str(text)?;
-    let mut object = String::new();
-    collection
-        .features
-        .iter()
-        .map(|f| {
-            // The properties object with the geometry put back under the item's own field.
-            let properties = f.properties.map_or("{}", |p| p.get().trim());
-            let rest = properties
-                .strip_prefix('{')
-                .ok_or_else(|| serde_json::Error::custom("feature properties must be an object"))?;
-            object.clear();
-            object.push('{');
-            if let Some(g) = f.geometry.map(|g| g.get()).filter(|g| g.trim() != "null") {
-                object.push('"');
-                object.push_str(T::GEOMETRY_FIELD);
-                object.push_str("\":");
-                object.push_str(g);
-                if !rest.trim_start().starts_with('}') {
-                    object.push(',');
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut features = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                CollectionKey::Features => {
+                    features = Some(map.next_value_seed(FeaturesSeed::<T>(PhantomData))?);
+                }
+                CollectionKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
-            object.push_str(rest);
-            let meta: Meta = serde_json::from_str(&object)?;
-            Ok(Stored {
-                id: meta.id,
-                version: meta.version,
-                updated_at: meta.updated_at,
-                item: serde_json::from_str(&object)?,
-            })
+        }
+        features.ok_or_else(|| A::Error::missing_field("features"))
+    }
+}
+
+struct FeaturesSeed<T>(PhantomData<T>);
+
+impl<'de, T: Item> DeserializeSeed<'de> for FeaturesSeed<T> {
+    type Value = Vec<Stored<T>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Item> Visitor<'de> for FeaturesSeed<T> {
+    type Value = Vec<Stored<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of features")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(FeatureSeed::<T>(PhantomData))? {
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+struct FeatureSeed<T>(PhantomData<T>);
+
+impl<'de, T: Item> DeserializeSeed<'de> for FeatureSeed<T> {
+    type Value = Stored<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Item> Visitor<'de> for FeatureSeed<T> {
+    type Value = Stored<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a feature")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut geometry: Option<&'de RawValue> = None;
+        let mut early: Option<&'de RawValue> = None;
+        let mut stored = None;
+        while let Some(key) = map.next_key()? {
+            match key {
+                FeatureKey::Geometry => geometry = Some(map.next_value()?),
+                // The geometry is known (it comes first in the server's answers): read the
+                // properties at once.
+                FeatureKey::Properties if geometry.is_some() => {
+                    stored = Some(map.next_value_seed(PropertiesSeed::<T> {
+                        geometry,
+                        kind: PhantomData,
+                    })?);
+                }
+                FeatureKey::Properties => early = Some(map.next_value()?),
+                FeatureKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        match (stored, early) {
+            (Some(stored), _) => Ok(stored),
+            (None, Some(properties)) => {
+                let mut de = serde_json::Deserializer::from_str(properties.get());
+                PropertiesSeed::<T> {
+                    geometry,
+                    kind: PhantomData,
+                }
+                .deserialize(&mut de)
+                .map_err(A::Error::custom)
+            }
+            (None, None) => Err(A::Error::missing_field("properties")),
+        }
+    }
+}
+
+/// Reads a feature's properties as a stored item, with `geometry` (unless absent or `null`) as
+/// the item's geometry field.
+struct PropertiesSeed<'de, T> {
+    geometry: Option<&'de RawValue>,
+    kind: PhantomData<T>,
+}
+
+impl<'de, T: Item> DeserializeSeed<'de> for PropertiesSeed<'de, T> {
+    type Value = Stored<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Item> Visitor<'de> for PropertiesSeed<'de, T> {
+    type Value = Stored<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("feature properties (an object)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let mut meta = Meta::default();
+        let item = T::deserialize(ItemFields {
+            map,
+            meta: &mut meta,
+            geometry: self.geometry.filter(|g| g.get() != "null"),
+            pending: None,
+            kind: PhantomData::<T>,
+        })?;
+        Ok(Stored {
+            id: meta.id.ok_or_else(|| A::Error::missing_field("id"))?,
+            version: meta
+                .version
+                .ok_or_else(|| A::Error::missing_field("version"))?,
+            updated_at: meta
+                .updated_at
+                .ok_or_else(|| A::Error::missing_field("updated_at"))?,
+            item,
         })
-        .collect()
+    }
+}
+
+/// The stored fields among the properties.
+#[derive(Default)]
+struct Meta {
+    id: Option<i64>,
+    version: Option<i64>,
+    updated_at: Option<jiff::Timestamp>,
+}
+
+/// The properties as the item sees them: without the stored fields and the feature's kind,
+/// with the geometry after the last of them.
+struct ItemFields<'m, 'de, A, T> {
+    map: A,
+    meta: &'m mut Meta,
+    geometry: Option<&'de RawValue>,
+    /// The geometry, once its key was handed out and its value is next.
+    pending: Option<&'de RawValue>,
+    kind: PhantomData<T>,
+}
+
+impl<'de, A: MapAccess<'de>, T: Item> Deserializer<'de> for ItemFields<'_, 'de, A, T> {
+    type Error = A::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        visitor.visit_map(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
+impl<'de, A: MapAccess<'de>, T: Item> MapAccess<'de> for ItemFields<'_, 'de, A, T> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        while let Some(key) = self.map.next_key::<Key<'de>>()? {
+            match key.0.as_ref() {
+                "id" => self.meta.id = Some(self.map.next_value()?),
+                "version" => self.meta.version = Some(self.map.next_value()?),
+                "updated_at" => self.meta.updated_at = Some(self.map.next_value()?),
+                "kind_of_item" => {
+                    self.map.next_value::<IgnoredAny>()?;
+                }
+                field => {
+                    return seed.deserialize(StrDeserializer::new(field)).map(Some);
+                }
+            }
+        }
+        match self.geometry.take() {
+            Some(geometry) => {
+                self.pending = Some(geometry);
+                seed.deserialize(BorrowedStrDeserializer::new(T::GEOMETRY_FIELD))
+                    .map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.pending.take() {
+            Some(geometry) => {
+                let mut de = serde_json::Deserializer::from_str(geometry.get());
+                seed.deserialize(&mut de).map_err(A::Error::custom)
+            }
+            None => self.map.next_value_seed(seed),
+        }
+    }
+}
+
+/// A property's name, borrowed from the text unless it has escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a property name")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
 }
 
 /// A stored item written as its feature.

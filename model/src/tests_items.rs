@@ -205,6 +205,30 @@ fn a_layer_written_and_read_straight_as_text_equals_one_built_feature_by_feature
 }
 
 #[test]
+fn a_layer_text_is_read_whatever_the_order_of_its_members() {
+    let mut h = hotspot(WESTENTOR, vec![window(&[Fri], (22, 0), (4, 0))]);
+    h.prepare(&ctx()).unwrap();
+    let expected = vec![stored(9, h)];
+    let text = layer_text(&expected, &LayerQuery::default()).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (properties, geometry) = (
+        &value["features"][0]["properties"],
+        &value["features"][0]["geometry"],
+    );
+    // Properties before the geometry, a foreign member, an escaped property name.
+    let reordered = format!(
+        r#"{{"features": [{{"properties": {properties}, "foreign": {{"a": [1, 2]}}, "geometry": {geometry}}}], "type": "FeatureCollection"}}"#
+    )
+    .replace(r#""title""#, r#""ti\u0074le""#);
+    assert!(reordered.find(r#""properties""#) < reordered.find(r#""geometry""#));
+    assert!(reordered.contains(r#"ti\u0074le"#));
+    assert_eq!(
+        from_layer_text::<crate::Hotspot>(&reordered).unwrap(),
+        expected
+    );
+}
+
+#[test]
 fn a_layer_text_that_is_not_a_layer_is_an_error() {
     for text in [
         "",
@@ -212,6 +236,9 @@ fn a_layer_text_that_is_not_a_layer_is_an_error() {
         r#"{"type": "FeatureCollection"}"#,
         r#"{"features": [{"geometry": null, "properties": []}]}"#,
         r#"{"features": [{"geometry": {"type": "Point", "coordinates": [7.8, 51.7]}, "properties": {"id": 1}}]}"#,
+        r#"{"features": [{"geometry": {"type": "Point", "coordinates": [7.8, 51.7]}}]}"#,
+        r#"{"features": [{"properties": {"id": 1}, "geometry": null}]}"#,
+        r#"{"features": []} trailing"#,
     ] {
         assert!(
             from_layer_text::<crate::Hotspot>(text).is_err(),
