@@ -19,22 +19,48 @@ use serde_json::value::RawValue;
 use crate::item::to_feature;
 use crate::item::{Item, LayerQuery, Stored};
 
+/// How a FeatureCollection's text begins, before its first feature.
+const COLLECTION_HEAD: &str = r#"{"type":"FeatureCollection","features":["#;
+/// How it ends, after its last feature.
+const COLLECTION_TAIL: &str = "]}";
+
 /// The items that match `q`, as the text of a FeatureCollection of [`to_feature`]s.
 pub fn layer_text<'a, T: Item>(
     items: impl IntoIterator<Item = &'a Stored<T>>,
     q: &LayerQuery,
 ) -> Result<String, serde_json::Error> {
     let mut out = Vec::with_capacity(4096);
-    out.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
+    out.extend_from_slice(COLLECTION_HEAD.as_bytes());
     for (i, stored) in items.into_iter().filter(|s| s.item.matches(q)).enumerate() {
         if i > 0 {
             out.push(b',');
         }
         serde_json::to_writer(&mut out, &FeatureOut(stored))?;
     }
-    out.extend_from_slice(b"]}");
+    out.extend_from_slice(COLLECTION_TAIL.as_bytes());
     // serde_json writes UTF-8 only.
     String::from_utf8(out).map_err(<serde_json::Error as serde::ser::Error>::custom)
+}
+
+/// One item as the text of its [`to_feature`], to be put into a collection with
+/// [`collection_text`] (which then equals [`layer_text`] of those items).
+pub fn feature_text<T: Item>(stored: &Stored<T>) -> Result<Box<str>, serde_json::Error> {
+    serde_json::to_string(&FeatureOut(stored)).map(String::into_boxed_str)
+}
+
+/// The text of a FeatureCollection of features written by [`feature_text`]: a filtered layer
+/// is put together from its items' texts instead of writing each item again.
+pub fn collection_text<'a>(features: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::with_capacity(4096);
+    out.push_str(COLLECTION_HEAD);
+    for (i, feature) in features.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(feature);
+    }
+    out.push_str(COLLECTION_TAIL);
+    out
 }
 
 /// The items of a layer's text (a FeatureCollection of [`to_feature`]s), read in one pass: each

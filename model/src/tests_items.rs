@@ -6,7 +6,7 @@ use crate::{
     action::{ActionKind, ActionStatus, WorkingGroup},
     fixtures::*,
     item::{from_feature, layer, to_feature},
-    layer_text::{from_layer_text, layer_text},
+    layer_text::{collection_text, feature_text, from_layer_text, layer_text},
     schedule::Weekday::*,
 };
 
@@ -197,6 +197,9 @@ fn a_layer_written_and_read_straight_as_text_equals_one_built_feature_by_feature
         let written = layer_text(items, &LayerQuery::default()).unwrap();
         let json = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap();
         assert_eq!(json(&written), json(&text));
+        // And put together from each item's own text, it is the same text.
+        let features: Vec<_> = items.iter().map(|s| feature_text(s).unwrap()).collect();
+        assert_eq!(collection_text(features.iter().map(|f| &**f)), written);
     }
     both(&[stored(1, h.clone()), stored(2, h)]);
     both(&[stored(3, r)]);

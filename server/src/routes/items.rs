@@ -12,7 +12,11 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
-use model::{Item, ItemKind, Stored, access::Access, layer_text::layer_text};
+use model::{
+    Item, ItemKind, Stored,
+    access::Access,
+    layer_text::{collection_text, feature_text},
+};
 
 use crate::{
     error::AppError,
@@ -92,33 +96,62 @@ pub async fn filtered<T: Item>(
     viewer: &Viewer,
     raw: Option<&str>,
 ) -> Result<Vec<Stored<T>>, AppError> {
-    selected(state, viewer, raw, |items| items.cloned().collect()).await
+    selected(state, viewer, raw, |items| {
+        items.map(|(s, _)| s.clone()).collect()
+    })
+    .await
 }
 
-/// What `then` makes of the items [`filtered`] selects, without copying them.
+/// A layer as read from the database once per change and kept in memory: its items, each
+/// item's feature as text (a filtered answer is put together from them, not written anew),
+/// and the agency keys (for checking `agency=`).
+struct Layer<T> {
+    items: Vec<Stored<T>>,
+    features: Vec<Box<str>>,
+    agencies: Vec<model::AgencyKey>,
+}
+
+/// What `then` makes of the items [`filtered`] selects (each with its feature's text), without
+/// copying them.
 async fn selected<T: Item, R>(
     state: &AppState,
     viewer: &Viewer,
     raw: Option<&str>,
-    then: impl FnOnce(&mut dyn Iterator<Item = &Stored<T>>) -> R,
+    then: impl FnOnce(&mut dyn Iterator<Item = (&Stored<T>, &str)>) -> R,
 ) -> Result<R, AppError> {
     let params = query_pairs(raw);
-    // Every item of the layer and the agency keys (for checking `agency=`), decoded once per
-    // change and kept in memory; releasability is applied per request.
-    let read = state.db.call(|c| {
-        let agencies = store::agencies(c)?
-            .into_iter()
-            .map(|a| a.key)
-            .collect::<Vec<_>>();
-        Ok::<_, store::StoreError>((store::list::<T>(c)?, agencies))
-    });
+    // Releasability is applied per request.
+    let read = async {
+        let (items, agencies) = state
+            .db
+            .call(|c| {
+                let agencies = store::agencies(c)?
+                    .into_iter()
+                    .map(|a| a.key)
+                    .collect::<Vec<_>>();
+                Ok::<_, store::StoreError>((store::list::<T>(c)?, agencies))
+            })
+            .await?;
+        let features = items
+            .iter()
+            .map(feature_text)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok::<_, AppError>(Layer {
+            items,
+            features,
+            agencies,
+        })
+    };
     let key = (model::api::collection(T::KIND), String::new());
-    let all = state.layers.value(key, read).await?;
-    let (items, agencies) = &*all;
-    let q = query::layer_query::<T>(&params, agencies)?;
-    Ok(then(&mut items.iter().filter(|s| {
-        s.item.visible_to(&viewer.agency) && s.item.matches(&q)
-    })))
+    let layer = state.layers.value(key, read).await?;
+    let q = query::layer_query::<T>(&params, &layer.agencies)?;
+    Ok(then(
+        &mut layer
+            .items
+            .iter()
+            .zip(layer.features.iter().map(|f| &**f))
+            .filter(|(s, _)| s.item.visible_to(&viewer.agency) && s.item.matches(&q)),
+    ))
 }
 
 async fn list<T: Item>(
@@ -135,12 +168,9 @@ async fn list<T: Item>(
         model::api::collection(T::KIND),
         format!("{}?{raw}", viewer.agency),
     );
-    let build = async {
-        let text = selected::<T, _>(&state, &viewer, Some(&raw), |items| {
-            layer_text(items, &model::LayerQuery::default())
-        });
-        Ok(text.await??)
-    };
+    let build = selected::<T, _>(&state, &viewer, Some(&raw), |items| {
+        collection_text(items.map(|(_, feature)| feature))
+    });
     state.layers.answer(key, GEO_JSON, &headers, build).await
 }
 
