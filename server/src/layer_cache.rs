@@ -11,6 +11,7 @@
 
 use std::{
     any::Any,
+    cell::RefCell,
     collections::HashMap,
     io::Write,
     sync::{
@@ -24,6 +25,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
+use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 
 /// What a cached answer is for: a layer's path, and the agency whose releases it holds with the
 /// query string (`kod?district=mitte`).
@@ -151,11 +153,47 @@ impl Encoded {
 /// dozen hotspots: 732 against 705 bytes) for about three times the work, and an answer to a
 /// new query is compressed for that one request (`perf`: deflate at level 6 was ~37 % of the
 /// server's time under ever new queries). Browsers take brotli, which keeps its level.
+///
+/// Each thread keeps its compressor: setting up a new one (and clearing its tables) cost more
+/// than compressing a typical filtered answer of a few kilobytes.
 fn gzip(bytes: &[u8]) -> Bytes {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    // Writing into a Vec cannot fail.
-    let _ = e.write_all(bytes);
-    Bytes::from(e.finish().unwrap_or_default())
+    thread_local! {
+        static DEFLATE: RefCell<Compress> = RefCell::new(Compress::new(Compression::fast(), false));
+    }
+    DEFLATE
+        .with_borrow_mut(|deflate| gzip_with(deflate, bytes))
+        .unwrap_or_else(|_| {
+            // A raw deflate stream over a complete input cannot fail; should it, a fresh
+            // encoder does the work.
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), Compression::fast());
+            // Writing into a Vec cannot fail.
+            let _ = e.write_all(bytes);
+            Bytes::from(e.finish().unwrap_or_default())
+        })
+}
+
+/// The gzip member (RFC 1952) of `bytes`: a fixed header (no name, no time, unknown system),
+/// the raw deflate stream, the CRC-32 and the length.
+fn gzip_with(deflate: &mut Compress, bytes: &[u8]) -> Result<Bytes, flate2::CompressError> {
+    const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+    deflate.reset();
+    let mut out = Vec::with_capacity(HEADER.len() + bytes.len() / 3 + 64);
+    out.extend_from_slice(&HEADER);
+    loop {
+        let read = usize::try_from(deflate.total_in()).unwrap_or(bytes.len());
+        let rest = bytes.get(read..).unwrap_or_default();
+        match deflate.compress_vec(rest, &mut out, FlushCompress::Finish)? {
+            Status::StreamEnd => break,
+            // The output is full: make room and go on.
+            Status::Ok | Status::BufError => out.reserve(out.capacity().max(1024)),
+        }
+    }
+    let mut crc = Crc::new();
+    crc.update(bytes);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    // The length modulo 2^32, as the format says.
+    out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    Ok(Bytes::from(out))
 }
 
 fn brotli(bytes: &[u8]) -> Bytes {
@@ -173,12 +211,20 @@ fn brotli(bytes: &[u8]) -> Bytes {
 /// A decoded value kept for one generation.
 type Value = Arc<dyn Any + Send + Sync>;
 
-/// Entries by key, each tagged with the data generation it was built from.
-struct ByGeneration<V>(RwLock<HashMap<Key, (u64, V)>>);
+/// Entries by key, all built from the data of one generation (the newest any was built from).
+struct ByGeneration<V>(RwLock<Entries<V>>);
+
+struct Entries<V> {
+    generation: u64,
+    map: HashMap<Key, V>,
+}
 
 impl<V> Default for ByGeneration<V> {
     fn default() -> Self {
-        ByGeneration(RwLock::default())
+        ByGeneration(RwLock::new(Entries {
+            generation: 0,
+            map: HashMap::new(),
+        }))
     }
 }
 
@@ -186,25 +232,24 @@ impl<V: Clone> ByGeneration<V> {
     /// The entry for `key` if it was built in generation `now`.
     fn get(&self, key: &Key, now: u64) -> Option<V> {
         let entries = self.0.read().unwrap_or_else(|p| p.into_inner());
-        entries
-            .get(key)
-            .filter(|(generation, _)| *generation == now)
-            .map(|(_, value)| value.clone())
+        (entries.generation == now)
+            .then(|| entries.map.get(key).cloned())
+            .flatten()
     }
 
     /// Keeps `value`, built from data read at `generation`, for `key`; at most `max` entries.
     fn put(&self, key: Key, generation: u64, value: V, max: usize) {
         let mut entries = self.0.write().unwrap_or_else(|p| p.into_inner());
-        // Entries of old generations are dropped on the way, so the map holds at most one
-        // generation's entries.
-        entries.retain(|_, (g, _)| *g >= generation);
-        if entries.len() >= max {
-            entries.clear();
+        // A slow build of an older generation is out of date already: no lookup would take it.
+        if generation < entries.generation {
+            return;
         }
-        // A slow build of an older generation does not replace a newer entry.
-        if entries.get(&key).is_none_or(|(g, _)| *g < generation) {
-            entries.insert(key, (generation, value));
+        // The first entry of a newer generation: the older ones are out of date.
+        if generation > entries.generation || entries.map.len() >= max {
+            entries.map.clear();
+            entries.generation = generation;
         }
+        entries.map.entry(key).or_insert(value);
     }
 }
 
@@ -333,6 +378,35 @@ mod tests {
         assert!(encoded.body(Encoding::Brotli).len() < body.len() / 10);
     }
 
+    #[test]
+    fn the_kept_compressor_makes_whole_gzip_members_one_after_another() {
+        let gunzip = |gz: &[u8]| {
+            let mut out = Vec::new();
+            // GzDecoder checks the trailer's CRC-32 and length.
+            flate2::read::GzDecoder::new(gz)
+                .read_to_end(&mut out)
+                .unwrap();
+            out
+        };
+        // Incompressible bytes (an xorshift stream) make the output outgrow its first room.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let noise: Vec<u8> = (0..300_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let text = b"{\"features\":[]}".repeat(2_000);
+        for body in [&b""[..], &noise, &text, b"x", &noise] {
+            let gz = gzip(body);
+            assert_eq!(gunzip(&gz), body);
+            assert_eq!(&gz[..3], [0x1f, 0x8b, 8]);
+        }
+        assert!(gzip(&text).len() < text.len() / 20);
+    }
+
     #[tokio::test]
     async fn a_large_answer_is_compressed_off_the_request_threads_and_decodes_whole() {
         // Over LARGE_BODY, with some variety so the compressors have work to do.
@@ -423,6 +497,29 @@ mod tests {
     }
 
     #[test]
+    fn a_build_that_raced_a_change_is_never_served() {
+        let cache = LayerCache::default();
+        let key: Key = ("/api/actions", "kod?".into());
+        let answer = |body: &str| Arc::new(Encoded::new("application/geo+json", body.into()));
+        // A build reads the data, then a write commits before the build is put.
+        let before = cache.generation();
+        cache.changed();
+        cache.put(key.clone(), before, answer("old"));
+        assert!(
+            cache.get(&key).is_none(),
+            "an answer of old data was served"
+        );
+        // The next build is current; a late put of an older build does not replace it.
+        cache.put(key.clone(), cache.generation(), answer("new"));
+        cache.put(key.clone(), before, answer("old"));
+        let served = cache.get(&key).unwrap();
+        assert_eq!(served.body(Encoding::Identity), "new".as_bytes());
+        // The next change retires it.
+        cache.changed();
+        assert!(cache.get(&key).is_none());
+    }
+
+    #[test]
     fn ever_new_queries_do_not_grow_the_cache_without_bound() {
         let cache = LayerCache::default();
         let g = cache.generation();
@@ -430,7 +527,7 @@ mod tests {
             let answer = Arc::new(Encoded::new("application/geo+json", String::new()));
             cache.put(("/api/actions", format!("kod?from={n}")), g, answer);
         }
-        let kept = cache.answers.0.read().unwrap().len();
+        let kept = cache.answers.0.read().unwrap().map.len();
         assert!(kept <= MAX_ANSWERS, "{kept} answers kept");
         assert!(
             cache
