@@ -1,6 +1,6 @@
 //! Typed client for the server's API. Wire types come from `model`; nothing here spells JSON.
 
-use std::fmt;
+use std::{fmt, sync::Arc};
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use model::access::{
@@ -283,8 +283,8 @@ pub async fn outline() -> Result<geojson::Feature, ApiError> {
 }
 
 /// A whole layer of items.
-pub async fn items<T: Item>() -> Result<Vec<Stored<T>>, ApiError> {
-    stored_items(api::collection(T::KIND)).await
+pub async fn items<T: Item>() -> Result<crate::live::Items<T>, ApiError> {
+    stored_items(api::collection(T::KIND)).await.map(Arc::new)
 }
 
 /// The items of a FeatureCollection the server answers at `path`, read straight from its text

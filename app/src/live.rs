@@ -92,7 +92,8 @@ pub fn use_live() -> Live {
 }
 
 /// The last good value of a resource, and whether the latest fetch failed; a failed fetch
-/// never blanks what is on screen.
+/// never blanks what is on screen. The value is copied out of the resource, so a large one is
+/// best shared (as [`Items`] are).
 pub fn last_good<T: Clone + Send + Sync + 'static>(
     resource: LocalResource<Result<T, crate::api::ApiError>>,
     initial: T,
@@ -124,12 +125,16 @@ where
     last_good(resource, T::default()).0.into()
 }
 
+/// A layer's items as fetched, shared rather than copied between the signals that hold it and
+/// the views that show all of it (a layer can hold tens of thousands of items).
+pub type Items<T> = std::sync::Arc<Vec<model::Stored<T>>>;
+
 /// The three live layers, as one `Copy` handle.
 #[derive(Clone, Copy)]
 pub struct LivePicture {
-    pub hotspots: Signal<Vec<model::Stored<model::Hotspot>>>,
-    pub routes: Signal<Vec<model::Stored<model::PatrolRoute>>>,
-    pub actions: Signal<Vec<model::Stored<model::Action>>>,
+    pub hotspots: Signal<Items<model::Hotspot>>,
+    pub routes: Signal<Items<model::PatrolRoute>>,
+    pub actions: Signal<Items<model::Action>>,
 }
 
 /// Hotspots, routes and actions, fetched again on every change.

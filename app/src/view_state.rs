@@ -1,6 +1,8 @@
 //! What the map shows, read from and written to the URL query, so any view can be bookmarked,
 //! sent, or put on a wall: `?ebenen=brennpunkte,streifen&behoerde=kod&zeit=woche&tabelle=1`.
 
+use std::sync::Arc;
+
 use jiff::{Timestamp, civil::Date};
 use model::{
     AgencyKey, Item, ItemKind, LayerQuery,
@@ -10,6 +12,8 @@ use model::{
     route::Occasion,
     schedule::{day_of, week_of},
 };
+
+use crate::live::Items;
 
 /// Which item layers are on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,7 +266,7 @@ impl ViewState {
     /// shown.
     pub fn planned(
         &self,
-        actions: Vec<model::Stored<model::Action>>,
+        actions: &[model::Stored<model::Action>],
         now: Timestamp,
     ) -> Vec<model::Stored<model::Action>> {
         let mut q = self.query(now);
@@ -272,34 +276,36 @@ impl ViewState {
             Calendar::List => None,
         };
         actions
-            .into_iter()
+            .iter()
             .filter(|s| s.item.matches(&q))
             .filter(|s| page.is_none_or(|(from, to)| s.item.overlaps(from, to)))
+            .cloned()
             .collect()
     }
 
-    /// The items of one layer that this view shows (copies of them: the layer is read, not
-    /// taken, so only what is shown is copied).
-    pub fn select<T: Item>(
-        &self,
-        items: &[model::Stored<T>],
-        now: Timestamp,
-    ) -> Vec<model::Stored<T>> {
+    /// The items of one layer that this view shows: the layer itself when it shows all of
+    /// them, else copies of those it shows.
+    pub fn select<T: Item>(&self, items: &Items<T>, now: Timestamp) -> Items<T> {
         let on = match T::KIND {
             model::ItemKind::Hotspot => self.layers.hotspots,
             model::ItemKind::Route => self.layers.routes,
             model::ItemKind::Action => self.layers.actions,
         };
         if !on {
-            return vec![];
+            return Items::default();
         }
         let mut q = self.query(now);
         q.kind = self.kinds.of(T::KIND).map(str::to_owned);
-        items
-            .iter()
-            .filter(|s| s.item.matches(&q))
-            .cloned()
-            .collect()
+        if items.iter().all(|s| s.item.matches(&q)) {
+            return Arc::clone(items);
+        }
+        Arc::new(
+            items
+                .iter()
+                .filter(|s| s.item.matches(&q))
+                .cloned()
+                .collect(),
+        )
     }
 }
 
@@ -423,5 +429,28 @@ mod tests {
         assert_eq!(v.kinds.of(ItemKind::Action), Some("citizen_dialogue"));
         assert_eq!(v.kinds.of(ItemKind::Hotspot), None);
         assert_eq!(v.kinds.of(ItemKind::Route), None);
+    }
+
+    fn hotspot(id: i64, agency: &str) -> model::Stored<model::Hotspot> {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "version": 1, "updated_at": "2026-11-24T10:00:00Z",
+            "title": "Westentor", "category": "public_disorder", "severity": "medium",
+            "geometry": {"type": "Point", "coordinates": [7.8137, 51.68016]},
+            "hours": [{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "00:00", "to": "00:00"}],
+            "agency": agency, "review_date": "2099-06-30", "district": "mitte"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_view_showing_a_whole_layer_shares_it_and_copies_only_a_part() {
+        let layer: Items<model::Hotspot> = Arc::new(vec![hotspot(1, "kod"), hotspot(2, "polizei")]);
+        let now = Timestamp::now();
+        let all = from(&[]).select(&layer, now);
+        assert!(Arc::ptr_eq(&all, &layer), "the whole layer was copied");
+        let kod = from(&[("behoerde", "kod")]).select(&layer, now);
+        assert_eq!(kod.iter().map(|s| s.id).collect::<Vec<_>>(), [1]);
+        let off = from(&[("ebenen", "streifen")]).select(&layer, now);
+        assert!(off.is_empty());
     }
 }

@@ -1,13 +1,13 @@
 use leptos::prelude::*;
-use model::{Hotspot, Stored, analysis::Coverage};
+use model::{Hotspot, analysis::Coverage};
 
-use crate::{format, text};
+use crate::{format, live::Items, text};
 
 /// Share of each hotspot's hours that patrols cover this week, and the uncovered hours.
 #[component]
 pub fn CoverageList(
     #[prop(into)] coverage: Signal<Vec<Coverage>>,
-    #[prop(into)] hotspots: Signal<Vec<Stored<Hotspot>>>,
+    #[prop(into)] hotspots: Signal<Items<Hotspot>>,
 ) -> impl IntoView {
     let rows = move || {
         let all = hotspots.get();

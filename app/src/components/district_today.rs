@@ -1,16 +1,16 @@
 use leptos::prelude::*;
-use model::{Action, DistrictKey, Hotspot, PatrolRoute, Stored, analysis::district_day};
+use model::{Action, DistrictKey, Hotspot, PatrolRoute, analysis::district_day};
 
-use crate::{format, text};
+use crate::{format, live::Items, text};
 
 /// A district officer's view of their district: today, this week, hotspots active now with
 /// their hours, and today's patrols. Recomputed when the data changes and every minute.
 #[component]
 pub fn DistrictToday(
     district: DistrictKey,
-    #[prop(into)] hotspots: Signal<Vec<Stored<Hotspot>>>,
-    #[prop(into)] routes: Signal<Vec<Stored<PatrolRoute>>>,
-    #[prop(into)] actions: Signal<Vec<Stored<Action>>>,
+    #[prop(into)] hotspots: Signal<Items<Hotspot>>,
+    #[prop(into)] routes: Signal<Items<PatrolRoute>>,
+    #[prop(into)] actions: Signal<Items<Action>>,
 ) -> impl IntoView {
     let (minute, set_minute) = signal(0u32);
     if let Ok(handle) = set_interval_with_handle(

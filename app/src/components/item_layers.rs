@@ -13,6 +13,7 @@ use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 
 use crate::{
+    live::Items,
     map::{
         bindings::{GeoJsonOptions, geo_json_layer, to_js},
         cluster::{Handler, cluster_layer},
@@ -31,9 +32,9 @@ use crate::{
 /// drawn, so a wall display that refreshes for days does not pile up layers.
 #[component]
 pub fn ItemLayers(
-    #[prop(into)] hotspots: Signal<Vec<Stored<Hotspot>>>,
-    #[prop(into)] routes: Signal<Vec<Stored<PatrolRoute>>>,
-    #[prop(into)] actions: Signal<Vec<Stored<Action>>>,
+    #[prop(into)] hotspots: Signal<Items<Hotspot>>,
+    #[prop(into)] routes: Signal<Items<PatrolRoute>>,
+    #[prop(into)] actions: Signal<Items<Action>>,
     /// The action to highlight (with its popup open).
     #[prop(optional, into)]
     selected_action: Option<Signal<Option<i64>>>,
@@ -107,7 +108,7 @@ pub fn ItemLayers(
                 callbacks.update_value(|c| c.keep(&layer, popup, id, cb));
                 Some(layer)
             };
-        for s in &r {
+        for s in r.iter() {
             layers.extend(clickable(route_layer(s), s.id, on_route));
         }
         // Areas are drawn as they are (points: see `point_layers`).
@@ -195,7 +196,7 @@ impl View {
 /// clusters) only those around the view, again after every move; a very dense one on a canvas.
 fn point_layers(
     markers: Memo<Vec<Marker>>,
-    hotspots: Signal<Vec<Stored<Hotspot>>>,
+    hotspots: Signal<Items<Hotspot>>,
     view: RwSignal<Option<View>>,
     on_hotspot: Option<Callback<i64>>,
 ) {
@@ -214,7 +215,7 @@ fn point_layers(
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
         clear();
-        let count = hotspots.with(Vec::len);
+        let count = hotspots.with(|h| h.len());
         // A small layer is drawn whole, and so not again after every pan.
         let around_view = if count > cluster::CLUSTER_FROM {
             view.get()
@@ -292,7 +293,7 @@ fn draw_dense(
     map: &leaflet::Map,
     canvas: StoredValue<Option<DenseLayer>, LocalStorage>,
     shown: &[&Marker],
-    hotspots: Signal<Vec<Stored<Hotspot>>>,
+    hotspots: Signal<Items<Hotspot>>,
     on_hotspot: Option<Callback<i64>>,
 ) {
     if canvas.with_value(Option::is_none) {

@@ -7,7 +7,9 @@ use model::{
 };
 
 use crate::{
-    format, text,
+    format,
+    live::Items,
+    text,
     view_state::{Calendar, ViewState},
     view_url::{apply, use_view_update},
 };
@@ -17,7 +19,7 @@ use crate::{
 #[component]
 pub fn Timeline(
     #[prop(into)] view: Signal<ViewState>,
-    #[prop(into)] actions: Signal<Vec<Stored<Action>>>,
+    #[prop(into)] actions: Signal<Items<Action>>,
     #[prop(into)] conflicts: Signal<Vec<Conflict>>,
     #[prop(into)] selected: Signal<Option<i64>>,
     on_select: Callback<i64>,
@@ -32,7 +34,8 @@ pub fn Timeline(
         conflicts.track();
         match view.get().calendar {
             Calendar::List => {
-                let mut list = actions.get();
+                let actions = actions.get();
+                let mut list: Vec<_> = actions.iter().collect();
                 list.sort_by_key(|a| (a.item.start, a.id));
                 let rows = list
                     .iter()
@@ -131,7 +134,7 @@ fn page_title(page: Page) -> String {
 
 /// The days of a page, each with its actions.
 #[component]
-fn CalendarGrid(page: Page, actions: Vec<Stored<Action>>, entry: Entry) -> impl IntoView {
+fn CalendarGrid(page: Page, actions: Items<Action>, entry: Entry) -> impl IntoView {
     let grid = page.grid();
     let compact = page.span == Span::Month;
     let days = calendar::by_day(&actions, &grid)

@@ -1,6 +1,8 @@
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use model::{Action, Hotspot, ItemKind, PatrolRoute, Stored, analysis::Conflict};
+use model::{Action, Hotspot, Item, ItemKind, PatrolRoute, Stored, analysis::Conflict};
 
 use crate::{
     api,
@@ -9,7 +11,7 @@ use crate::{
         HotspotForm, ItemLayers, LanguageSwitch, Legend, MapView, OutlineLayer, ReviewDue,
         RouteForm, Timeline,
     },
-    live::{live_list, use_live, use_picture},
+    live::{Items, live_list, use_live, use_picture},
     map::{MapContext, draw},
     text,
     view_state::ViewState,
@@ -49,18 +51,14 @@ pub fn PlanningPage() -> impl IntoView {
     let hotspots = Memo::new(move |_| {
         let open = editing_hotspot.with(|e| e.as_ref().map(|s| s.id));
         let list = all.hotspots.with(|l| shown.get().select(l, now()));
-        list.into_iter()
-            .filter(|s| (form.get() != FormKind::Hotspot) || Some(s.id) != open)
-            .collect::<Vec<_>>()
+        without(list, open.filter(|_| form.get() == FormKind::Hotspot))
     });
     let routes = Memo::new(move |_| {
         let open = editing_route.with(|e| e.as_ref().map(|s| s.id));
         let list = all.routes.with(|l| shown.get().select(l, now()));
-        list.into_iter()
-            .filter(|s| (form.get() != FormKind::Route) || Some(s.id) != open)
-            .collect::<Vec<_>>()
+        without(list, open.filter(|_| form.get() == FormKind::Route))
     });
-    let actions = Memo::new(move |_| shown.get().planned(all.actions.get(), now()));
+    let actions = Memo::new(move |_| Arc::new(all.actions.with(|l| shown.get().planned(l, now()))));
     let conflicts: Signal<Vec<Conflict>> = live_list(live.revision, api::conflicts);
     let agencies = live_list(live.revision, api::agencies);
     let coverage = live_list(live.revision, api::coverage);
@@ -75,7 +73,13 @@ pub fn PlanningPage() -> impl IntoView {
     let on_select = Callback::new(move |id: i64| {
         selected.set(Some(id));
         form.set(FormKind::Action);
-        editing.set(all.actions.get_untracked().into_iter().find(|a| a.id == id));
+        editing.set(
+            all.actions
+                .get_untracked()
+                .iter()
+                .find(|a| a.id == id)
+                .cloned(),
+        );
     });
     let on_saved = Callback::new(move |saved: Stored<Action>| {
         selected.set(Some(saved.id));
@@ -83,15 +87,22 @@ pub fn PlanningPage() -> impl IntoView {
     });
     let on_route = Callback::new(move |id: i64| {
         form.set(FormKind::Route);
-        editing_route.set(all.routes.get_untracked().into_iter().find(|r| r.id == id));
+        editing_route.set(
+            all.routes
+                .get_untracked()
+                .iter()
+                .find(|r| r.id == id)
+                .cloned(),
+        );
     });
     let on_hotspot = Callback::new(move |id: i64| {
         form.set(FormKind::Hotspot);
         editing_hotspot.set(
             all.hotspots
                 .get_untracked()
-                .into_iter()
-                .find(|h| h.id == id),
+                .iter()
+                .find(|h| h.id == id)
+                .cloned(),
         );
     });
     let start_new = move |kind: FormKind| {
@@ -174,5 +185,15 @@ pub fn PlanningPage() -> impl IntoView {
                 }}
             </aside>
         </div>
+    }
+}
+
+/// The items but the one with id `open` (which a form's editor draws instead).
+fn without<T: Item>(items: Items<T>, open: Option<i64>) -> Items<T> {
+    match open {
+        Some(id) if items.iter().any(|s| s.id == id) => {
+            Arc::new(items.iter().filter(|s| s.id != id).cloned().collect())
+        }
+        _ => items,
     }
 }

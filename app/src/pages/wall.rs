@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use model::{Action, DistrictKey, Hotspot, PatrolRoute, Stored};
+use model::{Action, DistrictKey, Hotspot, PatrolRoute};
 
 use crate::{
     api,
@@ -10,7 +10,7 @@ use crate::{
         ApproximateNotice, Clock, ConnectionBanner, DistrictLayer, ItemLayers, MapView,
         OutlineLayer, WallTiles,
     },
-    live::{last_good, use_live},
+    live::{Items, last_good, use_live},
     map::MapContext,
     text,
     view_state::ViewState,
@@ -60,21 +60,21 @@ pub fn WallPage() -> impl IntoView {
             live.revision.track();
             api::items::<Hotspot>()
         }),
-        Vec::<Stored<Hotspot>>::new(),
+        Items::<Hotspot>::default(),
     );
     let (routes, _) = last_good(
         LocalResource::new(move || {
             live.revision.track();
             api::items::<PatrolRoute>()
         }),
-        Vec::<Stored<PatrolRoute>>::new(),
+        Items::<PatrolRoute>::default(),
     );
     let (actions, _) = last_good(
         LocalResource::new(move || {
             live.revision.track();
             api::items::<Action>()
         }),
-        Vec::<Stored<Action>>::new(),
+        Items::<Action>::default(),
     );
     // Indicators change with the data, the view, and the time of day (every minute).
     let (minute, set_minute) = signal(0u32);
