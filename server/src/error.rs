@@ -44,6 +44,13 @@ pub enum AppError {
     BadCredentials,
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Refused for what one of the request's headers says, or for its absence; the answer's
+    /// `field` names the header.
+    #[error("forbidden: {reason}")]
+    ForbiddenHeader {
+        header: &'static str,
+        reason: String,
+    },
     #[error("too many failed sign-ins: try again in {} minute(s)", .0.as_secs().div_ceil(60))]
     TooManyRequests(std::time::Duration),
     #[error(transparent)]
@@ -101,7 +108,9 @@ impl AppError {
             AppError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
-            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::Forbidden(_) | AppError::ForbiddenHeader { .. } => {
+                (StatusCode::FORBIDDEN, "forbidden")
+            }
             AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             AppError::Db(_) | AppError::Encode(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
@@ -136,6 +145,7 @@ impl IntoResponse for AppError {
             AppError::PreconditionRequired | AppError::PreconditionFailed(..) => {
                 detail.field = Some("If-Match".to_owned());
             }
+            AppError::ForbiddenHeader { header, .. } => detail.field = Some((*header).to_owned()),
             _ => {}
         }
         let mut response = (status, Json(ErrorBody { error: detail })).into_response();

@@ -75,16 +75,18 @@ fn check_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
     if let Some(site) = text("sec-fetch-site")
         && !matches!(site, "same-origin" | "none")
     {
-        return Err(AppError::Forbidden(format!(
-            "cross-site request refused (Sec-Fetch-Site: {site})"
-        )));
+        return Err(AppError::ForbiddenHeader {
+            header: "Sec-Fetch-Site",
+            reason: format!("cross-site request refused (Sec-Fetch-Site: {site})"),
+        });
     }
     if let (Some(origin), Some(host)) = (text("origin"), text("host")) {
         let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
         if origin_host != host {
-            return Err(AppError::Forbidden(format!(
-                "cross-origin request refused (Origin: {origin})"
-            )));
+            return Err(AppError::ForbiddenHeader {
+                header: "Origin",
+                reason: format!("cross-origin request refused (Origin: {origin})"),
+            });
         }
     }
     Ok(())
@@ -137,9 +139,12 @@ async fn check(
         {
             let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             if sent != Some(v.csrf.as_str()) {
-                return Err(AppError::Forbidden(format!(
-                    "missing or wrong {CSRF_HEADER} header (GET /api/session tells the token)"
-                )));
+                return Err(AppError::ForbiddenHeader {
+                    header: CSRF_HEADER,
+                    reason: format!(
+                        "missing or wrong {CSRF_HEADER} header (GET /api/session tells the token)"
+                    ),
+                });
             }
         }
     }

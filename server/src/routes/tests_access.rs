@@ -165,6 +165,21 @@ async fn every_route_and_role_gets_401_403_or_through_as_declared() {
     assert!(checked > 150, "{checked} checks");
 }
 
+/// The `field` of a refusal's JSON body.
+async fn refused_field(response: axum::response::Response) -> String {
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let body: Value = serde_json::from_slice(&bytes).expect("a JSON error body");
+    body["error"]["field"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 #[tokio::test]
 async fn writes_need_the_sessions_csrf_token_and_refuse_other_sites() {
     let f = fixture().await;
@@ -188,6 +203,11 @@ async fn writes_need_the_sessions_csrf_token_and_refuse_other_sites() {
     ] {
         let response = f.router.clone().oneshot(request).await.expect("response");
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{why}");
+        assert_eq!(
+            refused_field(response).await,
+            model::access::CSRF_HEADER,
+            "{why}"
+        );
     }
     let token: &'static str = Box::leak(s.csrf.clone().into_boxed_str());
     let cross = f
@@ -201,6 +221,7 @@ async fn writes_need_the_sessions_csrf_token_and_refuse_other_sites() {
         StatusCode::FORBIDDEN,
         "a cross-site form post"
     );
+    assert_eq!(refused_field(cross).await, "Sec-Fetch-Site");
     let foreign_origin = Request::post(api::HOTSPOTS)
         .header(header::COOKIE, &s.cookie)
         .header(model::access::CSRF_HEADER, token)
@@ -216,6 +237,7 @@ async fn writes_need_the_sessions_csrf_token_and_refuse_other_sites() {
         .await
         .expect("response");
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "another origin");
+    assert_eq!(refused_field(response).await, "Origin");
     // Nothing of it was stored.
     let list = f.get(&s, api::HOTSPOTS).await;
     assert_eq!(list["features"].as_array().map(Vec::len), Some(0));
