@@ -102,6 +102,24 @@ pub async fn filtered<T: Item>(
     .await
 }
 
+/// The layer answer (a FeatureCollection's text) of the items [`filtered`] selects, joined
+/// from their kept feature texts, and how many features it holds.
+pub async fn filtered_text<T: Item>(
+    state: &AppState,
+    viewer: &Viewer,
+    raw: Option<&str>,
+) -> Result<(usize, String), AppError> {
+    selected::<T, _>(state, viewer, raw, |items| {
+        let mut count = 0;
+        let text = collection_text(items.map(|(_, feature)| {
+            count += 1;
+            feature
+        }));
+        (count, text)
+    })
+    .await
+}
+
 /// A layer as read from the database once per change and kept in memory: its items, each
 /// item's feature as text (a filtered answer is put together from them, not written anew),
 /// and the agency keys (for checking `agency=`).
@@ -168,9 +186,10 @@ async fn list<T: Item>(
         model::api::collection(T::KIND),
         format!("{}?{raw}", viewer.agency),
     );
-    let build = selected::<T, _>(&state, &viewer, Some(&raw), |items| {
-        collection_text(items.map(|(_, feature)| feature))
-    });
+    let build = async {
+        let (_, text) = filtered_text::<T>(&state, &viewer, Some(&raw)).await?;
+        Ok::<_, AppError>(text)
+    };
     state.layers.answer(key, GEO_JSON, &headers, build).await
 }
 

@@ -62,15 +62,7 @@ impl Fixture {
             .expect("response");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        let value = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        (status, headers, value)
+        (status, headers, body_json(response).await)
     }
 
     async fn get(&self, who: &TestSession, uri: &str) -> Value {
@@ -165,15 +157,21 @@ async fn every_route_and_role_gets_401_403_or_through_as_declared() {
     assert!(checked > 150, "{checked} checks");
 }
 
-/// The `field` of a refusal's JSON body.
-async fn refused_field(response: axum::response::Response) -> String {
+/// A response's body as JSON, or as a JSON string if it is not JSON.
+async fn body_json(response: axum::response::Response) -> Value {
     let bytes = response
         .into_body()
         .collect()
         .await
         .expect("body")
         .to_bytes();
-    let body: Value = serde_json::from_slice(&bytes).expect("a JSON error body");
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+/// The `field` of a refusal's JSON body.
+async fn refused_field(response: axum::response::Response) -> String {
+    let body = body_json(response).await;
     body["error"]["field"]
         .as_str()
         .unwrap_or_default()

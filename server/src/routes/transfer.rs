@@ -15,11 +15,10 @@ use axum::{
 };
 use jiff::Timestamp;
 use model::{
-    Action, Hotspot, Item, PatrolRoute, Stored,
+    Action, Hotspot, Item, PatrolRoute,
     access::AuditOp,
     analysis::{DistrictSummary, shown_count},
     export::{actions_csv, actions_ics},
-    layer_text::layer_text,
 };
 use serde::Serialize;
 
@@ -27,7 +26,11 @@ use crate::{
     audit,
     error::AppError,
     import, json,
-    routes::{analysis::summaries, districts::GEO_JSON, items::filtered},
+    routes::{
+        analysis::summaries,
+        districts::GEO_JSON,
+        items::{filtered, filtered_text},
+    },
     sessions::Viewer,
     state::AppState,
 };
@@ -65,9 +68,9 @@ pub async fn export(
     let raw = raw.as_deref();
     let v = &viewer;
     let (content_type, count, body) = match file.as_str() {
-        "hotspots.geojson" => geojson::<Hotspot>(filtered(&state, v, raw).await?)?,
-        "routes.geojson" => geojson::<PatrolRoute>(filtered(&state, v, raw).await?)?,
-        "actions.geojson" => geojson::<Action>(filtered(&state, v, raw).await?)?,
+        "hotspots.geojson" => geojson(filtered_text::<Hotspot>(&state, v, raw).await?),
+        "routes.geojson" => geojson(filtered_text::<PatrolRoute>(&state, v, raw).await?),
+        "actions.geojson" => geojson(filtered_text::<Action>(&state, v, raw).await?),
         "actions.csv" => {
             let actions = filtered::<Action>(&state, v, raw).await?;
             (
@@ -112,9 +115,9 @@ pub async fn export(
     Ok(attachment(content_type, &file, body))
 }
 
-fn geojson<T: Item>(items: Vec<Stored<T>>) -> Result<(&'static str, usize, String), AppError> {
-    let body = layer_text(items.iter(), &model::LayerQuery::default())?;
-    Ok((GEO_JSON, items.len(), body))
+/// A GeoJSON export: the layer's text as the layer endpoint answers it, and its count.
+fn geojson((count, body): (usize, String)) -> (&'static str, usize, String) {
+    (GEO_JSON, count, body)
 }
 
 /// Per-district counts as CSV; counts below `small` are written as "< small".
