@@ -12,6 +12,9 @@ pub const OUTLINE: &str = "/api/outline";
 pub const AGENCIES: &str = "/api/agencies";
 /// `GET` (layer, filterable) / `POST`; `GET`/`PUT`/`DELETE` on `{HOTSPOTS}/{id}`.
 pub const HOTSPOTS: &str = "/api/hotspots";
+/// `GET`: the hotspot layer as the map draws it ([`crate::hotspot_map::HotspotMap`]), filtered
+/// like [`HOTSPOTS`].
+pub const HOTSPOT_MAP: &str = "/api/hotspots/map";
 /// Patrol routes, like [`HOTSPOTS`].
 pub const ROUTES: &str = "/api/routes";
 /// Planned actions, like [`HOTSPOTS`].

@@ -42,6 +42,31 @@ pub struct LayerQuery {
     pub window: Option<(Timestamp, Timestamp)>,
 }
 
+impl LayerQuery {
+    /// The query string's parameters that ask the layer endpoints for this filter, in the
+    /// order the server documents them; none for the unfiltered layer.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(d) = self.district {
+            pairs.push(("district", d.as_str().to_owned()));
+        }
+        if let Some(a) = &self.agency {
+            pairs.push(("agency", a.as_str().to_owned()));
+        }
+        if let Some(k) = &self.kind {
+            pairs.push(("kind", k.clone()));
+        }
+        if let Some(s) = self.status {
+            pairs.push(("status", s.as_str().to_owned()));
+        }
+        if let Some((from, to)) = self.window {
+            pairs.push(("from", from.to_string()));
+            pairs.push(("to", to.to_string()));
+        }
+        pairs
+    }
+}
+
 pub trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
     const KIND: ItemKind;
     /// The JSON field that holds the geometry.

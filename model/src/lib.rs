@@ -19,6 +19,7 @@ pub mod export;
 pub mod geometry;
 pub mod hamm;
 pub mod hotspot;
+pub mod hotspot_map;
 pub mod item;
 pub mod layer_text;
 #[cfg(feature = "partition")]

@@ -50,6 +50,7 @@ fn components() -> utoipa::openapi::Components {
         .schema_from::<HotspotCategory>()
         .schema_from::<Severity>()
         .schema_from::<Hotspot>()
+        .schema_from::<model::hotspot_map::HotspotMap>()
         .schema_from::<Occasion>()
         .schema_from::<PatrolRoute>()
         .schema_from::<ActionKind>()

@@ -7,10 +7,11 @@ use std::{path::Path, time::Duration};
 
 use geojson::Geometry;
 use model::{
-    Action, AgencyKey, DistrictKey, Hotspot, Stored,
+    Action, AgencyKey, DistrictKey, Hotspot, LayerQuery, Stored,
     action::{ActionKind, ActionStatus},
     api::{self, ErrorBody},
     hotspot::{HotspotCategory, Severity},
+    hotspot_map::{HotspotMap, Pin},
     schedule::{ClockTime, Weekday, WeeklyWindow},
 };
 use reqwest::{Client, StatusCode};
@@ -395,6 +396,141 @@ async fn layers_filter_and_refuse_unknown_filters() {
         .await
         .unwrap();
     assert_eq!(conflicts.as_array().unwrap().len(), 0, "a week apart");
+    server.stop().await;
+}
+
+/// `GET /api/hotspots/map` holds what the layer holds for the same filters and viewer: point
+/// hotspots as pins, areas in full; `LayerQuery::pairs` asks the server for the same filter
+/// the app applies.
+#[tokio::test]
+async fn the_map_layer_holds_the_filtered_layer_as_pins_and_areas() {
+    let (server, client) = start().await;
+    let point = server
+        .create(api::HOTSPOTS, &serde_json::to_value(hotspot()).unwrap())
+        .await;
+    let mut area = serde_json::to_value(hotspot()).unwrap();
+    area["agency"] = json!("kod");
+    area["category"] = json!("drug_scene");
+    area["severity"] = json!("low");
+    area["released_to"] = json!(["polizei"]);
+    area["geometry"] = json!({"type": "Polygon", "coordinates": [[
+        [7.812, 51.679], [7.816, 51.679], [7.816, 51.681], [7.812, 51.681], [7.812, 51.679]]]});
+    let area = server.create(api::HOTSPOTS, &area).await;
+    // A point the police may not see: the map must not show it to them either.
+    let mut hidden = serde_json::to_value(hotspot()).unwrap();
+    hidden["agency"] = json!("kod");
+    hidden["released_to"] = json!([]);
+    server.create(api::HOTSPOTS, &hidden).await;
+
+    let read = |query: Vec<(&'static str, String)>| {
+        let client = client.clone();
+        let base = server.url.clone();
+        async move {
+            let get = |path: &'static str| client.get(format!("{base}{path}")).query(&query).send();
+            let layer = get(api::HOTSPOTS).await.unwrap();
+            assert_eq!(layer.status(), StatusCode::OK);
+            let layer = model::layer_text::from_layer_text::<Hotspot>(&layer.text().await.unwrap())
+                .unwrap();
+            let map = get(api::HOTSPOT_MAP).await.unwrap();
+            assert_eq!(map.status(), StatusCode::OK);
+            let map: HotspotMap = map.json().await.unwrap();
+            (layer, map)
+        }
+    };
+    let (layer, map) = read(vec![]).await;
+    assert_eq!(layer.len(), 2, "the hidden hotspot is not in the layer");
+    assert_eq!(map, HotspotMap::of(&layer));
+    assert_eq!(
+        map.pins,
+        vec![Pin {
+            id: point["id"].as_i64().unwrap(),
+            at: WESTENTOR,
+            severity: Severity::High
+        }]
+    );
+    assert_eq!(map.areas.len(), 1);
+    assert_eq!(map.areas[0].id, area["id"].as_i64().unwrap());
+    assert_eq!(map.areas[0].item.category, HotspotCategory::DrugScene);
+
+    // Filters, written by the model as the app sends them.
+    let friday_night = (
+        "2026-12-04T23:00:00+01:00".parse().unwrap(),
+        "2026-12-04T23:01:00+01:00".parse().unwrap(),
+    );
+    let tuesday = (
+        "2026-12-01T12:00:00+01:00".parse().unwrap(),
+        "2026-12-01T13:00:00+01:00".parse().unwrap(),
+    );
+    for (query, pins, areas) in [
+        (
+            LayerQuery {
+                kind: Some("drug_scene".into()),
+                ..LayerQuery::default()
+            },
+            0,
+            1,
+        ),
+        (
+            LayerQuery {
+                agency: Some(AgencyKey::parse("polizei").unwrap()),
+                ..LayerQuery::default()
+            },
+            1,
+            0,
+        ),
+        (
+            LayerQuery {
+                district: Some(DistrictKey::Heessen),
+                ..LayerQuery::default()
+            },
+            0,
+            0,
+        ),
+        (
+            LayerQuery {
+                district: Some(DistrictKey::Mitte),
+                window: Some(friday_night),
+                ..LayerQuery::default()
+            },
+            1,
+            1,
+        ),
+        (
+            LayerQuery {
+                window: Some(tuesday),
+                ..LayerQuery::default()
+            },
+            0,
+            0,
+        ),
+    ] {
+        let (layer, map) = read(query.pairs()).await;
+        assert_eq!(
+            (map.pins.len(), map.areas.len()),
+            (pins, areas),
+            "{query:?}"
+        );
+        assert_eq!(map, HotspotMap::of(&layer), "{query:?}");
+    }
+    let r = client
+        .get(format!("{}{}?kind=riot", server.url, api::HOTSPOT_MAP))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let err: ErrorBody = r.json().await.unwrap();
+    assert_eq!(err.error.field.as_deref(), Some("kind"));
+
+    // A change shows at once (the cached answer is not served again).
+    let r = client
+        .delete(format!("{}{}/{}", server.url, api::HOTSPOTS, point["id"]))
+        .header("If-Match", format!("\"v{}\"", point["version"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (_, map) = read(vec![]).await;
+    assert!(map.pins.is_empty(), "{map:?}");
     server.stop().await;
 }
 

@@ -4,6 +4,9 @@
 //! - `GET {base}/{id}` — one item with its `ETag`
 //! - `PUT {base}/{id}` — replace; needs `If-Match` (`428` without, `412` when stale)
 //! - `DELETE {base}/{id}` — delete; needs `If-Match`
+//!
+//! and, for hotspots only, `GET /api/hotspots/map` with the same filters: the layer as the map
+//! draws it ([`model::hotspot_map::HotspotMap`]).
 
 use axum::{
     Json,
@@ -13,8 +16,9 @@ use axum::{
     routing::get,
 };
 use model::{
-    Item, ItemKind, Stored,
+    Hotspot, Item, ItemKind, Stored,
     access::Access,
+    hotspot_map::HotspotMap,
     layer_text::{collection_text, feature_text},
 };
 
@@ -46,7 +50,7 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
         response: Body::Stored(schema),
         status: 200,
     };
-    vec![
+    let mut list = vec![
         Endpoint {
             path: base,
             handler: get(list::<T>).post(create::<T>),
@@ -86,7 +90,22 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
                 },
             ],
         },
-    ]
+    ];
+    if T::KIND == ItemKind::Hotspot {
+        list.push(Endpoint {
+            path: model::api::HOTSPOT_MAP,
+            handler: get(hotspot_map),
+            ops: vec![
+                Op::get(
+                    Access::Read,
+                    "The layer as the map draws it: point hotspots as [id, lon, lat, severity], areas in full",
+                    Body::Json("HotspotMap"),
+                )
+                .query(LAYER_FILTERS),
+            ],
+        });
+    }
+    list
 }
 
 /// The items of layer `T` released to the viewer's agency that the query string's filters
@@ -191,6 +210,29 @@ async fn list<T: Item>(
         Ok::<_, AppError>(text)
     };
     state.layers.answer(key, GEO_JSON, &headers, build).await
+}
+
+/// `GET /api/hotspots/map`: what [`list`] answers for hotspots, as the map draws it, from the
+/// same cache.
+async fn hotspot_map(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let raw = raw.unwrap_or_default();
+    let key = (model::api::HOTSPOT_MAP, format!("{}?{raw}", viewer.agency));
+    let build = async {
+        let map = selected::<Hotspot, _>(&state, &viewer, Some(&raw), |items| {
+            HotspotMap::of(items.map(|(s, _)| s))
+        })
+        .await?;
+        Ok::<_, AppError>(serde_json::to_string(&map)?)
+    };
+    state
+        .layers
+        .answer(key, "application/json", &headers, build)
+        .await
 }
 
 fn with_etag<T: Item>(status: StatusCode, stored: Stored<T>) -> Response {
