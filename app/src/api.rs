@@ -7,10 +7,11 @@ use model::access::{
     Account, AuditEntry, CSRF_HEADER, Login, Me, NewAccount, NewDisplay, Pair, PairingCode,
 };
 use model::{
-    Agency, District, DistrictKey, Item, MapConfig, Stored,
+    Agency, District, DistrictKey, Item, LayerQuery, MapConfig, Stored,
     analysis::{Conflict, Coverage, DistrictSummary, Indicators},
     api::{self, ErrorBody},
     district::from_feature_collection,
+    hotspot_map::HotspotMap,
     layer_text::from_layer_text,
     validation::FieldError,
 };
@@ -105,10 +106,12 @@ async fn refusal(response: Response) -> ApiError {
 }
 
 async fn get(path: &str) -> Result<Response, ApiError> {
-    let response = Request::get(path)
-        .send()
-        .await
-        .map_err(|_| ApiError::Unreachable)?;
+    send(Request::get(path)).await
+}
+
+/// Sends `request`: the response if it is OK, else why not.
+async fn send(request: RequestBuilder) -> Result<Response, ApiError> {
+    let response = request.send().await.map_err(|_| ApiError::Unreachable)?;
     if response.ok() {
         return Ok(response);
     }
@@ -285,6 +288,23 @@ pub async fn outline() -> Result<geojson::Feature, ApiError> {
 /// A whole layer of items.
 pub async fn items<T: Item>() -> Result<crate::live::Items<T>, ApiError> {
     stored_items(api::collection(T::KIND)).await.map(Arc::new)
+}
+
+/// The hotspots `query` selects, as the map draws them: pins and areas (see
+/// [`model::hotspot_map`]). The body is read as bytes, like a layer's.
+pub async fn hotspot_map(query: &LayerQuery) -> Result<Arc<HotspotMap>, ApiError> {
+    let unreadable = |e: &dyn std::fmt::Display| ApiError::Unreadable(e.to_string());
+    let pairs = query.pairs();
+    let request =
+        Request::get(api::HOTSPOT_MAP).query(pairs.iter().map(|(name, value)| (*name, value)));
+    let bytes = send(request)
+        .await?
+        .binary()
+        .await
+        .map_err(|e| unreadable(&e))?;
+    serde_json::from_slice(&bytes)
+        .map(Arc::new)
+        .map_err(|e| unreadable(&e))
 }
 
 /// The items of a FeatureCollection the server answers at `path`, read straight from its text

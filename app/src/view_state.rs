@@ -283,19 +283,25 @@ impl ViewState {
             .collect()
     }
 
+    /// The filter of one layer at `now` (with its kind filter); `None` while the layer is off.
+    pub fn layer_query(&self, layer: ItemKind, now: Timestamp) -> Option<LayerQuery> {
+        let on = match layer {
+            ItemKind::Hotspot => self.layers.hotspots,
+            ItemKind::Route => self.layers.routes,
+            ItemKind::Action => self.layers.actions,
+        };
+        on.then(|| LayerQuery {
+            kind: self.kinds.of(layer).map(str::to_owned),
+            ..self.query(now)
+        })
+    }
+
     /// The items of one layer that this view shows: the layer itself when it shows all of
     /// them, else copies of those it shows.
     pub fn select<T: Item>(&self, items: &Items<T>, now: Timestamp) -> Items<T> {
-        let on = match T::KIND {
-            model::ItemKind::Hotspot => self.layers.hotspots,
-            model::ItemKind::Route => self.layers.routes,
-            model::ItemKind::Action => self.layers.actions,
-        };
-        if !on {
+        let Some(q) = self.layer_query(T::KIND, now) else {
             return Items::default();
-        }
-        let mut q = self.query(now);
-        q.kind = self.kinds.of(T::KIND).map(str::to_owned);
+        };
         if items.iter().all(|s| s.item.matches(&q)) {
             return Arc::clone(items);
         }
@@ -429,6 +435,28 @@ mod tests {
         assert_eq!(v.kinds.of(ItemKind::Action), Some("citizen_dialogue"));
         assert_eq!(v.kinds.of(ItemKind::Hotspot), None);
         assert_eq!(v.kinds.of(ItemKind::Route), None);
+    }
+
+    #[test]
+    fn a_layer_asks_the_server_for_what_the_view_shows_of_it() {
+        let now: Timestamp = "2026-12-04T22:30:00Z".parse().unwrap();
+        // The default view asks for the whole layer: the URL index.html preloads.
+        let all = from(&[]).layer_query(ItemKind::Hotspot, now).unwrap();
+        assert!(all.pairs().is_empty());
+        let v = from(&[
+            ("kategorie", "drug_scene"),
+            ("behoerde", "kod"),
+            ("zeit", "jetzt"),
+        ]);
+        let q = v.layer_query(ItemKind::Hotspot, now).unwrap();
+        assert_eq!(q.kind.as_deref(), Some("drug_scene"));
+        assert_eq!(q.agency.as_ref().map(|a| a.as_str()), Some("kod"));
+        assert_eq!(q.window.map(|w| w.0), Some(now));
+        assert_eq!(v.layer_query(ItemKind::Route, now).unwrap().kind, None);
+        assert_eq!(
+            from(&[("ebenen", "streifen")]).layer_query(ItemKind::Hotspot, now),
+            None
+        );
     }
 
     fn hotspot(id: i64, agency: &str) -> model::Stored<model::Hotspot> {

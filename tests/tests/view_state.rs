@@ -129,3 +129,103 @@ async fn district_filter_and_dark_theme_come_from_the_url() {
         .await;
     assert_eq!(district, json!("heessen"));
 }
+
+/// The city map draws hotspots from the compact map answer (`/api/hotspots/map`, filtered by
+/// the server as the URL asks), fetches a point's details only when its popup opens, and the
+/// whole layer only when a list shows it.
+#[tokio::test]
+async fn the_city_map_fetches_pins_and_a_points_details_when_its_popup_opens() {
+    let server = TestServer::with_app().await;
+    let hotspot = |title: &str, agency: &str, at: [f64; 2]| {
+        json!({"title": title, "category": "drug_scene", "severity": "high",
+            "geometry": {"type": "Point", "coordinates": at},
+            "hours": [{"days": ["fri"], "from": "20:00", "to": "23:00"}],
+            "agency": agency, "review_date": "2099-06-30"})
+    };
+    let title = "<b>Treffpunkt</b> Westentor";
+    let id = server
+        .create(
+            model::api::HOTSPOTS,
+            &hotspot(title, "polizei", [7.8137, 51.68016]),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    server
+        .create(
+            model::api::HOTSPOTS,
+            &hotspot("Südstraße", "kod", [7.81971, 51.67949]),
+        )
+        .await;
+
+    let browser = Browser::start(1400, 900).await;
+    browser
+        .open(
+            &format!("{}/?ebenen=brennpunkte&behoerde=polizei", server.url),
+            &format!("return !!document.querySelector('path.hotspot-{id}');"),
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval(
+                "return document.querySelectorAll('path.hotspot').length;",
+                vec![]
+            )
+            .await,
+        json!(1),
+        "the server applied the agency filter"
+    );
+    browser
+        .eval(
+            &format!("document.querySelector('path.hotspot-{id}').dispatchEvent(new MouseEvent('click', {{bubbles: true}})); return true;"),
+            vec![],
+        )
+        .await;
+    browser
+        .wait_until(
+            "the popup with the fetched details",
+            "return document.querySelector('.leaflet-popup-content .popup strong')?.textContent.includes('Westentor') ?? false;",
+            Duration::from_secs(5),
+        )
+        .await;
+    let popup = browser
+        .eval(
+            "const p = document.querySelector('.leaflet-popup-content .popup'); \
+             return [p.querySelector('strong').textContent, p.textContent.includes('Drogenszene'), \
+             document.querySelectorAll('.leaflet-popup-content b').length];",
+            vec![],
+        )
+        .await;
+    assert_eq!(popup, json!([title, true, 0]), "details shown as text");
+
+    let requested = |urls: Vec<String>, path: &str| {
+        urls.iter()
+            .filter(|u| u.trim_start_matches(&server.url).split('?').next() == Some(path))
+            .count()
+    };
+    let urls = browser.requested_urls(&server.url).await;
+    assert!(
+        requested(urls.clone(), "/api/hotspots/map") >= 1,
+        "{urls:?}"
+    );
+    assert_eq!(
+        requested(urls.clone(), &format!("/api/hotspots/{id}")),
+        1,
+        "{urls:?}"
+    );
+    assert_eq!(
+        requested(urls.clone(), "/api/hotspots"),
+        0,
+        "no list needed the whole layer: {urls:?}"
+    );
+
+    // The table lists whole hotspots, so it fetches the layer.
+    browser
+        .open(
+            &format!("{}/?ebenen=brennpunkte&behoerde=polizei&tabelle=1", server.url),
+            "return document.querySelectorAll('[data-testid=table-hotspots] tbody tr').length === 1;",
+        )
+        .await;
+    let urls = browser.requested_urls(&server.url).await;
+    assert!(requested(urls, "/api/hotspots") >= 1);
+}

@@ -1,6 +1,8 @@
 use std::collections::HashMap;
 
-use leaflet::{CircleMarker, LatLng, Layer, Polyline, PolylineOptions, PopupOptions};
+use std::sync::Arc;
+
+use leaflet::{CircleMarker, LatLng, Layer, Polyline, PolylineOptions, Popup, PopupOptions};
 use leptos::prelude::*;
 use model::{
     Action, Hotspot, PatrolRoute, Stored,
@@ -8,11 +10,13 @@ use model::{
     cluster::{self, Marker},
     geometry,
     hotspot::Severity,
+    hotspot_map::{HotspotMap, Pin},
 };
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 
 use crate::{
+    api,
     live::Items,
     map::{
         bindings::{GeoJsonOptions, geo_json_layer, to_js},
@@ -24,7 +28,7 @@ use crate::{
 };
 
 /// Hotspots, patrol routes and actions on the map, with popups built from text nodes when they
-/// open. Dense points (more than `model::cluster::CLUSTER_FROM` in a layer) merge into
+/// open (a point hotspot's details are fetched then: the map holds only its pin). Dense points (more than `model::cluster::CLUSTER_FROM` in a layer) merge into
 /// clusters, computed in Rust once per zoom level; of a dense hotspot layer only the markers
 /// around the view are drawn, brought up to date when a move ends, and a very dense one
 /// (more than `model::cluster::CANVAS_FROM`) draws its single points on one canvas instead of
@@ -32,7 +36,7 @@ use crate::{
 /// drawn, so a wall display that refreshes for days does not pile up layers.
 #[component]
 pub fn ItemLayers(
-    #[prop(into)] hotspots: Signal<Items<Hotspot>>,
+    #[prop(into)] hotspots: Signal<Arc<HotspotMap>>,
     #[prop(into)] routes: Signal<Items<PatrolRoute>>,
     #[prop(into)] actions: Signal<Items<Action>>,
     /// The action to highlight (with its popup open).
@@ -67,12 +71,7 @@ pub fn ItemLayers(
     let points = Memo::new(move |_| {
         let z = zoom.get().filter(|z| z.is_finite()).unwrap_or(11.0);
         hotspots.with(|h| {
-            let at: Vec<cluster::Point> = h
-                .iter()
-                .filter_map(|s| {
-                    point_of(&s.item.geometry.value).map(|at| cluster::Point { id: s.id, at })
-                })
-                .collect();
+            let at: Vec<cluster::Point> = h.pins.iter().map(Pin::point).collect();
             cluster::markers(&at, z)
         })
     });
@@ -112,11 +111,8 @@ pub fn ItemLayers(
             layers.extend(clickable(route_layer(s), s.id, on_route));
         }
         // Areas are drawn as they are (points: see `point_layers`).
-        for s in h
-            .iter()
-            .filter(|s| point_of(&s.item.geometry.value).is_none())
-        {
-            layers.extend(clickable(hotspot_layer(s), s.id, on_hotspot));
+        for s in &h.areas {
+            layers.extend(clickable(area_layer(s), s.id, on_hotspot));
         }
 
         let shown: Vec<&Stored<Action>> = a
@@ -196,7 +192,7 @@ impl View {
 /// clusters) only those around the view, again after every move; a very dense one on a canvas.
 fn point_layers(
     markers: Memo<Vec<Marker>>,
-    hotspots: Signal<Items<Hotspot>>,
+    hotspots: Signal<Arc<HotspotMap>>,
     view: RwSignal<Option<View>>,
     on_hotspot: Option<Callback<i64>>,
 ) {
@@ -215,7 +211,7 @@ fn point_layers(
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
         clear();
-        let count = hotspots.with(|h| h.len());
+        let count = hotspots.with(|h| h.pins.len());
         // A small layer is drawn whole, and so not again after every pan.
         let around_view = if count > cluster::CLUSTER_FROM {
             view.get()
@@ -234,15 +230,15 @@ fn point_layers(
             canvas.set_value(None);
             let mut layers = Vec::new();
             hotspots.with(|h| {
-                let by_id = by_id(h, &shown);
+                let by_id = by_id(&h.pins, &shown);
                 for m in shown {
                     match m {
                         Marker::Single(p) => {
-                            let Some(s) = by_id.get(&p.id) else { continue };
-                            let Some((layer, popup)) = hotspot_layer(s) else {
+                            let Some(pin) = by_id.get(&p.id) else {
                                 continue;
                             };
-                            callbacks.update_value(|c| c.keep(&layer, popup, s.id, on_hotspot));
+                            let (layer, popup) = pin_layer(pin);
+                            callbacks.update_value(|c| c.keep(&layer, popup, pin.id, on_hotspot));
                             layers.push(layer);
                         }
                         Marker::Cluster(c) => {
@@ -268,11 +264,8 @@ fn point_layers(
     });
 }
 
-/// The hotspots of the single points among `shown`, by id.
-fn by_id<'a>(
-    hotspots: &'a [Stored<Hotspot>],
-    shown: &[&Marker],
-) -> HashMap<i64, &'a Stored<Hotspot>> {
+/// The pins of the single points among `shown`, by id.
+fn by_id<'a>(pins: &'a [Pin], shown: &[&Marker]) -> HashMap<i64, &'a Pin> {
     let wanted: std::collections::HashSet<i64> = shown
         .iter()
         .filter_map(|m| match m {
@@ -280,10 +273,9 @@ fn by_id<'a>(
             Marker::Cluster(_) => None,
         })
         .collect();
-    hotspots
-        .iter()
-        .filter(|s| wanted.contains(&s.id))
-        .map(|s| (s.id, s))
+    pins.iter()
+        .filter(|p| wanted.contains(&p.id))
+        .map(|p| (p.id, p))
         .collect()
 }
 
@@ -293,19 +285,19 @@ fn draw_dense(
     map: &leaflet::Map,
     canvas: StoredValue<Option<DenseLayer>, LocalStorage>,
     shown: &[&Marker],
-    hotspots: Signal<Items<Hotspot>>,
+    hotspots: Signal<Arc<HotspotMap>>,
     on_hotspot: Option<Callback<i64>>,
 ) {
     if canvas.with_value(Option::is_none) {
         let popup_map = map.clone();
         let on_point = move |id: i64, [lon, lat]: [f64; 2]| {
-            let content = hotspots.with_untracked(|h| {
-                h.iter()
-                    .find(|s| s.id == id)
-                    .and_then(|s| hotspot_popup(&s.item)())
-            });
-            if let Some(content) = content {
-                popup_map.open_popup_with_content(&content, &LatLng::new(lat, lon));
+            let popup = Popup::new_with_lat_lng(&LatLng::new(lat, lon), &PopupOptions::new());
+            let opened = popup.clone();
+            if let Some(content) = fetched_popup(id, move |shown| {
+                opened.set_content(shown);
+            }) {
+                popup.set_content(&content);
+                popup_map.open_popup(&popup);
             }
             if let Some(cb) = on_hotspot {
                 cb.run(id);
@@ -319,13 +311,13 @@ fn draw_dense(
         canvas.set_value(DenseLayer::new(map, "hotspot", style, on_point));
     }
     hotspots.with(|h| {
-        let by_id = by_id(h, shown);
+        let by_id = by_id(&h.pins, shown);
         canvas.with_value(|c| {
             if let Some(c) = c {
                 c.draw(shown.iter().copied(), |id| {
                     by_id
                         .get(&id)
-                        .map_or("#E69F00", |s| severity_colour(s.item.severity))
+                        .map_or("#E69F00", |p| severity_colour(p.severity))
                 });
             }
         });
@@ -362,16 +354,6 @@ impl Callbacks {
             layer.on("click", click.as_ref().unchecked_ref());
             self.clicks.push(click);
         }
-    }
-}
-
-/// The position of a point geometry, `[lon, lat]`.
-fn point_of(g: &geojson::GeometryValue) -> Option<[f64; 2]> {
-    match g {
-        geojson::GeometryValue::Point { coordinates } if coordinates.len() >= 2 => {
-            Some([coordinates[0], coordinates[1]])
-        }
-        _ => None,
     }
 }
 
@@ -429,41 +411,65 @@ fn severity_colour(s: Severity) -> &'static str {
     }
 }
 
-fn hotspot_layer(s: &Stored<Hotspot>) -> Option<(Layer, PopupBuilder)> {
-    let h = &s.item;
-    let layer: Layer = match &h.geometry.value {
-        geojson::GeometryValue::Point { coordinates } => {
-            let style = MarkerStyle {
-                radius: 11.0,
-                color: "#111",
-                weight: 2.0,
-                fill_color: severity_colour(h.severity),
-                fill_opacity: 0.9,
-                class_name: format!("hotspot hotspot-{}", s.id),
-            };
-            CircleMarker::new_with_options(
-                &LatLng::new(coordinates[1], coordinates[0]),
-                &to_js(&style),
-            )
-            .unchecked_into()
-        }
-        _ => {
-            let options = GeoJsonOptions {
-                style: crate::map::style::PathStyle {
-                    color: severity_colour(h.severity),
-                    weight: 3.0,
-                    opacity: 1.0,
-                    fill_color: severity_colour(h.severity),
-                    fill_opacity: 0.35,
-                    class_name: None,
-                },
-                interactive: true,
-                class_name: Some(format!("hotspot hotspot-{}", s.id)),
-                attribution: None,
-            };
-            geo_json_layer(&h.geometry, &options).unchecked_into()
-        }
+/// A point hotspot's marker; its popup fetches the details when it opens.
+fn pin_layer(pin: &Pin) -> (Layer, PopupBuilder) {
+    let style = MarkerStyle {
+        radius: 11.0,
+        color: "#111",
+        weight: 2.0,
+        fill_color: severity_colour(pin.severity),
+        fill_opacity: 0.9,
+        class_name: format!("hotspot hotspot-{}", pin.id),
     };
+    let [lon, lat] = pin.at;
+    let layer: Layer =
+        CircleMarker::new_with_options(&LatLng::new(lat, lon), &to_js(&style)).unchecked_into();
+    let (id, source) = (pin.id, layer.clone());
+    let popup = bind(&layer, move || {
+        let source = source.clone();
+        fetched_popup(id, move |shown| {
+            source.get_popup().set_content(shown);
+        })
+    });
+    (layer, popup)
+}
+
+/// A popup body saying it is loading; `arrived` is called with what replaces it: hotspot
+/// `id`'s details once fetched, or why they could not be. (The popup's content is set anew
+/// rather than updated: an update would call a builder again, and fetch again.)
+fn fetched_popup(
+    id: i64,
+    arrived: impl FnOnce(&JsValue) + 'static,
+) -> Option<web_sys::HtmlElement> {
+    let loading = popup_content(text::loading(), &[], false)?;
+    let failed = loading.clone();
+    leptos::task::spawn_local(async move {
+        let details = match api::item::<Hotspot>(id).await {
+            Ok(s) => hotspot_popup(&s.item)(),
+            Err(e) => popup_content(&e.to_string(), &[], false),
+        };
+        arrived(details.as_ref().unwrap_or(&failed));
+    });
+    Some(loading)
+}
+
+/// An area hotspot, drawn as it is, with its popup.
+fn area_layer(s: &Stored<Hotspot>) -> Option<(Layer, PopupBuilder)> {
+    let h = &s.item;
+    let options = GeoJsonOptions {
+        style: crate::map::style::PathStyle {
+            color: severity_colour(h.severity),
+            weight: 3.0,
+            opacity: 1.0,
+            fill_color: severity_colour(h.severity),
+            fill_opacity: 0.35,
+            class_name: None,
+        },
+        interactive: true,
+        class_name: Some(format!("hotspot hotspot-{}", s.id)),
+        attribution: None,
+    };
+    let layer: Layer = geo_json_layer(&h.geometry, &options).unchecked_into();
     let popup = bind(&layer, hotspot_popup(h));
     Some((layer, popup))
 }

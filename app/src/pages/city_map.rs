@@ -3,7 +3,12 @@ use leptos_router::{
     components::{A, Outlet},
     hooks::{use_location, use_navigate, use_query_map},
 };
-use model::{District, DistrictKey, analysis::count_class};
+use std::sync::Arc;
+
+use model::{
+    Action, District, DistrictKey, Hotspot, ItemKind, PatrolRoute, analysis::count_class,
+    hotspot_map::HotspotMap,
+};
 
 use crate::{
     api::{self, ApiError},
@@ -14,7 +19,7 @@ use crate::{
         MapView, OutlineLayer,
     },
     device,
-    live::{LivePicture, use_live, use_picture},
+    live::{Items, LivePicture, live_list, use_live},
     map::MapContext,
     map::style::CLASS_COLOURS,
     route::View,
@@ -35,8 +40,7 @@ pub fn CityMap() -> impl IntoView {
     });
 
     let live = use_live();
-    let all = use_picture(live);
-    let agencies = crate::live::live_list(live.revision, api::agencies);
+    let agencies = live_list(live.revision, api::agencies);
     // The view (layers, filters, table) lives in the URL.
     let query = use_query_map();
     let shown = Memo::new(move |_| {
@@ -54,6 +58,34 @@ pub fn CityMap() -> impl IntoView {
         minute.track();
         jiff::Timestamp::now()
     };
+    // The map's hotspots: the server selects them for the view and sends what drawing needs
+    // (a layer can hold 100,000 points; see `model::hotspot_map`).
+    let hotspot_query = Memo::new(move |_| shown.get().layer_query(ItemKind::Hotspot, now()));
+    let hotspot_map: Signal<Arc<HotspotMap>> = live_list(live.revision, move || {
+        let query = hotspot_query.get();
+        async move {
+            match query {
+                Some(q) => api::hotspot_map(&q).await,
+                None => Ok(Arc::default()),
+            }
+        }
+    });
+    // Whole hotspots only while a list shows them: the officer's district, the tables.
+    let lists_shown = Memo::new(move |_| shown.get().table || selected.get().is_some());
+    let all = LivePicture {
+        hotspots: live_list(live.revision, move || {
+            let wanted = lists_shown.get();
+            async move {
+                if wanted {
+                    api::items::<Hotspot>().await
+                } else {
+                    Ok(Items::default())
+                }
+            }
+        }),
+        routes: live_list(live.revision, api::items::<PatrolRoute>),
+        actions: live_list(live.revision, api::items::<Action>),
+    };
     // Memos, not derived signals: a layer is selected once per change, not on every read (a
     // derived signal would copy and filter every item for each of its readers).
     let picture = LivePicture {
@@ -62,7 +94,7 @@ pub fn CityMap() -> impl IntoView {
         actions: Memo::new(move |_| all.actions.with(|l| shown.get().select(l, now()))).into(),
     };
     // Districts coloured by a count class, when the URL asks for it.
-    let summary = crate::live::live_list(live.revision, api::summary);
+    let summary = live_list(live.revision, api::summary);
     let colour_by = Signal::derive(move || shown.get().colour_by);
     let fill = Signal::derive(move || {
         let Some(metric) = colour_by.get() else {
@@ -140,10 +172,17 @@ pub fn CityMap() -> impl IntoView {
     let map = move || {
         let results = (config.get(), districts.get(), outline.get());
         match results {
-            (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline))) => map_with_layers(
-                config, districts, outline, selected, on_select, picture, fill,
-            )
-            .into_any(),
+            (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline))) => {
+                let layers = Layers {
+                    hotspots: hotspot_map,
+                    routes: picture.routes,
+                    actions: picture.actions,
+                };
+                map_with_layers(
+                    config, districts, outline, selected, on_select, layers, fill,
+                )
+                .into_any()
+            }
             (Some(Err(e)), _, _) | (_, Some(Err(e)), _) | (_, _, Some(Err(e))) => {
                 error_view(e, retry).into_any()
             }
@@ -187,13 +226,20 @@ pub fn CityMap() -> impl IntoView {
     }
 }
 
+/// What the city map draws.
+struct Layers {
+    hotspots: Signal<Arc<HotspotMap>>,
+    routes: Signal<Items<PatrolRoute>>,
+    actions: Signal<Items<Action>>,
+}
+
 fn map_with_layers(
     config: model::MapConfig,
     districts: Vec<District>,
     outline: geojson::Feature,
     selected: Signal<Option<DistrictKey>>,
     on_select: Callback<DistrictKey>,
-    picture: LivePicture,
+    picture: Layers,
     fill: Signal<Vec<(DistrictKey, &'static str)>>,
 ) -> impl IntoView {
     let city_bounds = config.bounds;

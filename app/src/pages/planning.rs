@@ -2,7 +2,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use model::{Action, Hotspot, Item, ItemKind, PatrolRoute, Stored, analysis::Conflict};
+use model::{
+    Action, Hotspot, Item, ItemKind, PatrolRoute, Stored, analysis::Conflict,
+    hotspot_map::HotspotMap,
+};
 
 use crate::{
     api,
@@ -53,6 +56,8 @@ pub fn PlanningPage() -> impl IntoView {
         let list = all.hotspots.with(|l| shown.get().select(l, now()));
         without(list, open.filter(|_| form.get() == FormKind::Hotspot))
     });
+    // The map draws points from pins, as on the city map.
+    let hotspot_map = Memo::new(move |_| Arc::new(HotspotMap::of(hotspots.get().iter())));
     let routes = Memo::new(move |_| {
         let open = editing_route.with(|e| e.as_ref().map(|s| s.id));
         let list = all.routes.with(|l| shown.get().select(l, now()));
@@ -125,7 +130,7 @@ pub fn PlanningPage() -> impl IntoView {
                 <MapView config=config>
                     <OutlineLayer outline=outline/>
                     <DistrictLayer districts=districts selected=Signal::derive(|| None) on_select=Callback::new(|_| ()) city_bounds=city_bounds attribution=attribution/>
-                    <ItemLayers hotspots=hotspots routes=routes actions=actions selected_action=selected on_action=on_select on_route=on_route on_hotspot=on_hotspot/>
+                    <ItemLayers hotspots=hotspot_map routes=routes actions=actions selected_action=selected on_action=on_select on_route=on_route on_hotspot=on_hotspot/>
                 </MapView>
             })
         }

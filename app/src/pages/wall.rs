@@ -1,8 +1,8 @@
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use model::{Action, DistrictKey, Hotspot, PatrolRoute};
+use model::{Action, DistrictKey, Hotspot, PatrolRoute, hotspot_map::HotspotMap};
 
 use crate::{
     api,
@@ -103,7 +103,9 @@ pub fn WallPage() -> impl IntoView {
         minute.track();
         jiff::Timestamp::now()
     };
-    let shown_hotspots = Signal::derive(move || hotspots.with(|l| shown.get().select(l, now())));
+    let shown_hotspots = Signal::derive(move || {
+        hotspots.with(|l| Arc::new(HotspotMap::of(shown.get().select(l, now()).iter())))
+    });
     let shown_routes = Signal::derive(move || routes.with(|l| shown.get().select(l, now())));
     let shown_actions = Signal::derive(move || actions.with(|l| shown.get().select(l, now())));
     let any_demo = move || {
