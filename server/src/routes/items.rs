@@ -197,19 +197,16 @@ async fn list<T: Item>(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    // The answer for this agency and query string comes from the layer cache (built and kept
-    // there if it is the first such request since the last change): wall displays and planning
-    // screens ask the same few questions again and again.
-    let raw = raw.unwrap_or_default();
-    let key = (
-        model::api::collection(T::KIND),
-        format!("{}?{raw}", viewer.agency),
-    );
-    let build = async {
-        let (_, text) = filtered_text::<T>(&state, &viewer, Some(&raw)).await?;
-        Ok::<_, AppError>(text)
-    };
-    state.layers.answer(key, GEO_JSON, &headers, build).await
+    let path = model::api::collection(T::KIND);
+    cached(
+        &state,
+        &viewer,
+        (path, GEO_JSON),
+        raw,
+        &headers,
+        async |raw| Ok(filtered_text::<T>(&state, &viewer, Some(raw)).await?.1),
+    )
+    .await
 }
 
 /// `GET /api/hotspots/map`: what [`list`] answers for hotspots, as the map draws it, from the
@@ -220,18 +217,34 @@ async fn hotspot_map(
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let raw = raw.unwrap_or_default();
-    let key = (model::api::HOTSPOT_MAP, format!("{}?{raw}", viewer.agency));
-    let build = async {
-        let map = selected::<Hotspot, _>(&state, &viewer, Some(&raw), |items| {
+    let path = (model::api::HOTSPOT_MAP, "application/json");
+    cached(&state, &viewer, path, raw, &headers, async |raw| {
+        let map = selected::<Hotspot, _>(&state, &viewer, Some(raw), |items| {
             HotspotMap::of(items.map(|(s, _)| s))
         })
         .await?;
-        Ok::<_, AppError>(serde_json::to_string(&map)?)
-    };
+        Ok(serde_json::to_string(&map)?)
+    })
+    .await
+}
+
+/// The answer at `path` (of `content_type`) for the viewer's agency and query string, from the
+/// layer cache, or built from the query string by `build` and kept there if it is the first
+/// such request since the last change: wall displays and planning screens ask the same few
+/// questions again and again.
+async fn cached(
+    state: &AppState,
+    viewer: &Viewer,
+    (path, content_type): (&'static str, &'static str),
+    raw: Option<String>,
+    headers: &HeaderMap,
+    build: impl AsyncFnOnce(&str) -> Result<String, AppError>,
+) -> Result<Response, AppError> {
+    let raw = raw.unwrap_or_default();
+    let key = (path, format!("{}?{raw}", viewer.agency));
     state
         .layers
-        .answer(key, "application/json", &headers, build)
+        .answer(key, content_type, headers, build(&raw))
         .await
 }
 
