@@ -5,9 +5,12 @@
 //! instead of reading and parsing every stored item again.
 //!
 //! Every committed write goes through [`crate::state::AppState::publish`], which raises the
-//! generation. An answer is built from what the database held *after* the generation it is
-//! stored under was read, and a lookup only accepts answers of the current generation, so a
-//! write racing a build can waste that build but never leave a stale answer in use.
+//! generation of the layer it changed (a change to the actions leaves the hotspots' answers
+//! in use: rebuilding a layer of 100,000 hotspots takes the server over a second); a change
+//! to anything else (districts, agencies) raises every generation. An answer is built from
+//! what the database held *after* the generation it is stored under was read, and a lookup
+//! only accepts answers of the current generation, so a write racing a build can waste that
+//! build but never leave a stale answer in use.
 
 use std::{
     any::Any,
@@ -26,6 +29,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use flate2::{Compress, Compression, Crc, FlushCompress, Status};
+use model::{ItemKind, api};
 
 /// What a cached answer is for: a layer's path, and the agency whose releases it holds with the
 /// query string (`kod?district=mitte`).
@@ -253,36 +257,93 @@ impl<V: Clone> ByGeneration<V> {
     }
 }
 
-/// The cache: answers and decoded values by key, valid for one generation of the data.
+/// What an answer is built from, by its path: one layer's items (the layer itself, and for
+/// hotspots the map's view of them), or anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Layer(ItemKind),
+    Other,
+}
+
+impl Source {
+    fn of(path: &str) -> Source {
+        match path {
+            api::HOTSPOTS | api::HOTSPOT_MAP => Source::Layer(ItemKind::Hotspot),
+            api::ROUTES => Source::Layer(ItemKind::Route),
+            api::ACTIONS => Source::Layer(ItemKind::Action),
+            _ => Source::Other,
+        }
+    }
+
+    /// Its place in [`LayerCache`]'s arrays.
+    fn slot(self) -> usize {
+        match self {
+            Source::Layer(ItemKind::Hotspot) => 0,
+            Source::Layer(ItemKind::Route) => 1,
+            Source::Layer(ItemKind::Action) => 2,
+            Source::Other => 3,
+        }
+    }
+}
+
+/// The cache: answers and decoded values by key, valid for one generation of what they are
+/// built from.
 #[derive(Default)]
 pub struct LayerCache {
-    generation: AtomicU64,
-    answers: ByGeneration<Arc<Encoded>>,
-    values: ByGeneration<Value>,
+    /// Raised by a change to anything.
+    everything: AtomicU64,
+    /// Raised by a change to one layer (by [`Source::slot`]).
+    layers: [AtomicU64; 3],
+    /// By [`Source::slot`].
+    answers: [ByGeneration<Arc<Encoded>>; 4],
+    values: [ByGeneration<Value>; 4],
 }
 
 impl std::fmt::Debug for LayerCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LayerCache")
-            .field("generation", &self.generation)
+            .field("everything", &self.everything)
+            .field("layers", &self.layers)
             .finish_non_exhaustive()
     }
 }
 
 impl LayerCache {
-    /// The data's generation now; read it *before* reading what an answer is built from.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+    /// The generation now of what `key`'s answer is built from; read it *before* reading that.
+    /// (A sum of counters that only rise: it rises whenever one of them does.)
+    pub fn generation(&self, key: &Key) -> u64 {
+        let everything = self.everything.load(Ordering::Acquire);
+        match Source::of(key.0) {
+            Source::Layer(kind) => {
+                everything + self.layers[Source::Layer(kind).slot()].load(Ordering::Acquire)
+            }
+            // Built from anything: outdated by any change.
+            Source::Other => {
+                everything
+                    + self
+                        .layers
+                        .iter()
+                        .map(|g| g.load(Ordering::Acquire))
+                        .sum::<u64>()
+            }
+        }
     }
 
-    /// A committed change: every answer built before it is out of date.
+    /// A committed change to anything but one layer's items: every answer built before it is
+    /// out of date.
     pub fn changed(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.everything.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// A committed change to the items of layer `kind`: the answers built from them before it
+    /// are out of date.
+    pub fn layer_changed(&self, kind: ItemKind) {
+        self.layers[Source::Layer(kind).slot()].fetch_add(1, Ordering::AcqRel);
     }
 
     /// The answer for `key`, if one of the current generation is ready.
     pub fn get(&self, key: &Key) -> Option<Arc<Encoded>> {
-        self.answers.get(key, self.generation())
+        self.answers[Source::of(key.0).slot()].get(key, self.generation(key))
     }
 
     /// The answer for `key` to a request with `headers`: the cached one, or the body `build`
@@ -299,7 +360,7 @@ impl LayerCache {
             answer.prepare(encoding).await;
             return Ok(answer.response(encoding));
         }
-        let generation = self.generation();
+        let generation = self.generation(&key);
         let answer = Arc::new(Encoded::new(content_type, build.await?));
         self.put(key, generation, Arc::clone(&answer));
         answer.prepare(encoding).await;
@@ -313,23 +374,22 @@ impl LayerCache {
         key: Key,
         build: impl Future<Output = Result<T, E>>,
     ) -> Result<Arc<T>, E> {
-        let now = self.generation();
-        let kept = self
-            .values
+        let now = self.generation(&key);
+        let slot = Source::of(key.0).slot();
+        let kept = self.values[slot]
             .get(&key, now)
             .and_then(|value| value.downcast::<T>().ok());
         if let Some(value) = kept {
             return Ok(value);
         }
         let value = Arc::new(build.await?);
-        self.values
-            .put(key, now, Arc::clone(&value) as Value, usize::MAX);
+        self.values[slot].put(key, now, Arc::clone(&value) as Value, usize::MAX);
         Ok(value)
     }
 
     /// Keeps `encoded`, built from data read at `generation`, for `key`.
     pub fn put(&self, key: Key, generation: u64, encoded: Arc<Encoded>) {
-        self.answers.put(key, generation, encoded, MAX_ANSWERS);
+        self.answers[Source::of(key.0).slot()].put(key, generation, encoded, MAX_ANSWERS);
     }
 }
 
@@ -453,7 +513,7 @@ mod tests {
         let cache = LayerCache::default();
         let key: Key = ("/api/hotspots", "kod".into());
         let answer = Arc::new(Encoded::new("application/geo+json", "old".into()));
-        let g = cache.generation();
+        let g = cache.generation(&key);
         cache.put(key.clone(), g, Arc::clone(&answer));
         assert!(cache.get(&key).is_some());
         cache.changed();
@@ -465,7 +525,7 @@ mod tests {
         cache.put(key.clone(), g, answer);
         assert!(cache.get(&key).is_none());
         let fresh = Arc::new(Encoded::new("application/geo+json", "new".into()));
-        cache.put(key.clone(), cache.generation(), fresh);
+        cache.put(key.clone(), cache.generation(&key), fresh);
         assert_eq!(
             cache.get(&key).unwrap().body(Encoding::Identity),
             "new".as_bytes()
@@ -502,15 +562,15 @@ mod tests {
         let key: Key = ("/api/actions", "kod?".into());
         let answer = |body: &str| Arc::new(Encoded::new("application/geo+json", body.into()));
         // A build reads the data, then a write commits before the build is put.
-        let before = cache.generation();
-        cache.changed();
+        let before = cache.generation(&key);
+        cache.layer_changed(ItemKind::Action);
         cache.put(key.clone(), before, answer("old"));
         assert!(
             cache.get(&key).is_none(),
             "an answer of old data was served"
         );
         // The next build is current; a late put of an older build does not replace it.
-        cache.put(key.clone(), cache.generation(), answer("new"));
+        cache.put(key.clone(), cache.generation(&key), answer("new"));
         cache.put(key.clone(), before, answer("old"));
         let served = cache.get(&key).unwrap();
         assert_eq!(served.body(Encoding::Identity), "new".as_bytes());
@@ -520,14 +580,66 @@ mod tests {
     }
 
     #[test]
+    fn a_change_to_one_layer_retires_its_answers_only() {
+        let cache = LayerCache::default();
+        let answer = || Arc::new(Encoded::new("application/json", "{}".into()));
+        let keys: [Key; 5] = [
+            (api::HOTSPOTS, "kod?".into()),
+            (api::HOTSPOT_MAP, "kod?".into()),
+            (api::ROUTES, "kod?".into()),
+            (api::ACTIONS, "kod?".into()),
+            (api::DISTRICTS, String::new()),
+        ];
+        let fill = |cache: &LayerCache| {
+            for key in &keys {
+                cache.put(key.clone(), cache.generation(key), answer());
+            }
+        };
+        let kept = |cache: &LayerCache| {
+            keys.iter()
+                .map(|k| cache.get(k).is_some())
+                .collect::<Vec<_>>()
+        };
+        fill(&cache);
+        assert_eq!(kept(&cache), [true; 5]);
+        cache.layer_changed(ItemKind::Action);
+        assert_eq!(kept(&cache), [true, true, true, false, false]);
+        fill(&cache);
+        cache.layer_changed(ItemKind::Hotspot);
+        assert_eq!(
+            kept(&cache),
+            [false, false, true, true, false],
+            "the map follows its layer"
+        );
+        fill(&cache);
+        cache.changed();
+        assert_eq!(
+            kept(&cache),
+            [false; 5],
+            "a change to anything else retires all"
+        );
+        // A build of one layer that raced a change to that layer is not kept.
+        let key = &keys[0];
+        let before = cache.generation(key);
+        cache.layer_changed(ItemKind::Hotspot);
+        cache.put(key.clone(), before, answer());
+        assert!(cache.get(key).is_none());
+    }
+
+    #[test]
     fn ever_new_queries_do_not_grow_the_cache_without_bound() {
         let cache = LayerCache::default();
-        let g = cache.generation();
+        let g = cache.generation(&("/api/actions", String::new()));
         for n in 0..MAX_ANSWERS * 3 {
             let answer = Arc::new(Encoded::new("application/geo+json", String::new()));
             cache.put(("/api/actions", format!("kod?from={n}")), g, answer);
         }
-        let kept = cache.answers.0.read().unwrap().map.len();
+        let kept = cache.answers[Source::Layer(ItemKind::Action).slot()]
+            .0
+            .read()
+            .unwrap()
+            .map
+            .len();
         assert!(kept <= MAX_ANSWERS, "{kept} answers kept");
         assert!(
             cache

@@ -93,7 +93,11 @@ impl AppState {
 
     /// Tells connected screens about a committed change (and retires the cached layers).
     pub fn publish(&self, event: Published) {
-        self.layers.changed();
+        match event.event.kind.parse::<model::ItemKind>() {
+            Ok(kind) => self.layers.layer_changed(kind),
+            // An import of districts (it may move items to other districts).
+            Err(_) => self.layers.changed(),
+        }
         // No receivers is fine: nobody is watching.
         let _ = self.events.send(event);
     }
