@@ -1,6 +1,4 @@
-use std::collections::HashMap;
-
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
 use leaflet::{CircleMarker, LatLng, Layer, Polyline, PolylineOptions, Popup, PopupOptions};
 use leptos::prelude::*;
@@ -28,11 +26,12 @@ use crate::{
 };
 
 /// Hotspots, patrol routes and actions on the map, with popups built from text nodes when they
-/// open (a point hotspot's details are fetched then: the map holds only its pin). Dense points (more than `model::cluster::CLUSTER_FROM` in a layer) merge into
-/// clusters, computed in Rust once per zoom level; of a dense hotspot layer only the markers
-/// around the view are drawn, brought up to date when a move ends, and a very dense one
-/// (more than `model::cluster::CANVAS_FROM`) draws its single points on one canvas instead of
-/// an SVG element each. When the data changes, the old layers are removed before new ones are
+/// open (a point hotspot's details are fetched then: the map holds only its pin). Dense
+/// points (more than `model::cluster::CLUSTER_FROM` in a layer) merge into clusters, computed
+/// in Rust once per zoom level; of a dense hotspot layer only the markers around the view are
+/// drawn, brought up to date when a move ends, and a very dense one (more than
+/// `model::cluster::CANVAS_FROM`) draws its single points on one canvas instead of an SVG
+/// element each. When the data changes, the old layers are removed before new ones are
 /// drawn, so a wall display that refreshes for days does not pile up layers.
 #[component]
 pub fn ItemLayers(
