@@ -314,8 +314,8 @@ impl LayerCache {
     pub fn generation(&self, key: &Key) -> u64 {
         let everything = self.everything.load(Ordering::Acquire);
         match Source::of(key.0) {
-            Source::Layer(kind) => {
-                everything + self.layers[Source::Layer(kind).slot()].load(Ordering::Acquire)
+            layer @ Source::Layer(_) => {
+                everything + self.layers[layer.slot()].load(Ordering::Acquire)
             }
             // Built from anything: outdated by any change.
             Source::Other => {

@@ -51,13 +51,17 @@ pub fn PlanningPage() -> impl IntoView {
     let now = jiff::Timestamp::now;
     // The item in a form is drawn by the form's editor, not as a layer.
     // Memos: each layer is selected once per change, not again for every reader.
-    let hotspots = Memo::new(move |_| {
-        let open = editing_hotspot.with(|e| e.as_ref().map(|s| s.id));
-        let list = all.hotspots.with(|l| shown.get().select(l, now()));
-        without(list, open.filter(|_| form.get() == FormKind::Hotspot))
+    // Hotspots go to the map as pins and areas, as on the city map: made straight from the
+    // selection, without an intermediate list.
+    let hotspot_map = Memo::new(move |_| {
+        let open = editing_hotspot
+            .with(|e| e.as_ref().map(|s| s.id))
+            .filter(|_| form.get() == FormKind::Hotspot);
+        all.hotspots.with(|l| {
+            let list = shown.get().select(l, now());
+            Arc::new(HotspotMap::of(list.iter().filter(|s| Some(s.id) != open)))
+        })
     });
-    // The map draws points from pins, as on the city map.
-    let hotspot_map = Memo::new(move |_| Arc::new(HotspotMap::of(hotspots.get().iter())));
     let routes = Memo::new(move |_| {
         let open = editing_route.with(|e| e.as_ref().map(|s| s.id));
         let list = all.routes.with(|l| shown.get().select(l, now()));
