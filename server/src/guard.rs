@@ -25,8 +25,9 @@ use crate::{
 pub struct Rules {
     pub state: AppState,
     pub access: Arc<Vec<(Method, Access)>>,
-    /// Event streams do not count as activity for the idle timeout.
-    pub touch: bool,
+    /// An event stream: it stays open, so it has no deadline, and it does not count as
+    /// activity for the idle timeout.
+    pub stream: bool,
 }
 
 /// The viewer of the request's session cookie, if it names a valid session.
@@ -92,9 +93,23 @@ fn check_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
     Ok(())
 }
 
-pub async fn guard(State(rules): State<Rules>, mut req: Request, next: Next) -> Response {
+/// The middleware: refuses what the rules do not allow, and answers `408` with a JSON error if
+/// a request but an event stream (reading its body included) is not done within the state's
+/// `request_timeout`. One middleware for both, since every API request passes it.
+pub async fn guard(State(rules): State<Rules>, req: Request, next: Next) -> Response {
+    if rules.stream {
+        return admit(&rules, req, next).await;
+    }
+    let limit = rules.state.request_timeout;
+    match tokio::time::timeout(limit, admit(&rules, req, next)).await {
+        Ok(response) => response,
+        Err(_) => AppError::Timeout(limit).into_response(),
+    }
+}
+
+async fn admit(rules: &Rules, mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
-    match check(&rules, method, req.headers()).await {
+    match check(rules, method, req.headers()).await {
         Ok(viewer) => {
             if let Some(v) = viewer {
                 req.extensions_mut().insert(v);
@@ -121,7 +136,7 @@ async fn check(
         .iter()
         .find(|(m, _)| *m == method)
         .map_or(Access::Admin, |(_, a)| *a);
-    let viewer = viewer(&rules.state, headers, rules.touch).await?;
+    let viewer = viewer(&rules.state, headers, !rules.stream).await?;
     if !access.allows(viewer.as_ref().map(|v| v.role)) {
         return Err(match &viewer {
             None => AppError::Unauthorized,
@@ -138,7 +153,7 @@ async fn check(
             && access != Access::Public
         {
             let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            if sent != Some(v.csrf.as_str()) {
+            if sent != Some(&*v.csrf) {
                 return Err(AppError::ForbiddenHeader {
                     header: CSRF_HEADER,
                     reason: format!(

@@ -25,7 +25,8 @@ use std::{
 
 use axum::{
     body::Bytes,
-    http::{HeaderMap, HeaderValue, header},
+    extract::FromRequestParts,
+    http::{HeaderMap, HeaderValue, header, request::Parts},
     response::{IntoResponse, Response},
 };
 use flate2::{Compress, Compression, Crc, FlushCompress, Status};
@@ -89,6 +90,16 @@ impl Encoding {
         } else {
             Encoding::Identity
         }
+    }
+}
+
+/// A handler's argument: the encoding the request accepts, read from its headers where they
+/// are (taking the whole `HeaderMap` would copy it for every request).
+impl<S: Send + Sync> FromRequestParts<S> for Encoding {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Encoding::choose(&parts.headers))
     }
 }
 
@@ -352,10 +363,9 @@ impl LayerCache {
         &self,
         key: Key,
         content_type: &'static str,
-        headers: &HeaderMap,
+        encoding: Encoding,
         build: impl Future<Output = Result<String, E>>,
     ) -> Result<Response, E> {
-        let encoding = Encoding::choose(headers);
         if let Some(answer) = self.get(&key) {
             answer.prepare(encoding).await;
             return Ok(answer.response(encoding));
@@ -482,7 +492,7 @@ mod tests {
                 .answer(
                     key.clone(),
                     "application/geo+json",
-                    &accept(accepted),
+                    Encoding::choose(&accept(accepted)),
                     async { Ok::<_, ()>(built) },
                 )
                 .await

@@ -2,6 +2,8 @@
 //! over TLS), stored only as its SHA-256. People's sessions end after 30 idle minutes and after
 //! 12 hours at most; a wall display's session lasts until its account is disabled.
 
+use std::sync::Arc;
+
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use jiff::{SignedDuration, Timestamp};
 use model::{
@@ -28,32 +30,33 @@ pub const COOKIE_TLS: &str = "__Host-lagebild-session";
 /// The cookie's name over plain HTTP (browsers refuse `__Host-` cookies without `Secure`).
 pub const COOKIE_PLAIN: &str = "lagebild-session";
 
-/// The signed-in account behind a request.
+/// The signed-in account behind a request. Copied from the session cache into every request
+/// and handed to its handler, so its texts are shared, not copied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Viewer {
-    pub login: String,
+    pub login: Arc<str>,
     pub role: Role,
     pub agency: AgencyKey,
-    pub csrf: String,
+    pub csrf: Arc<str>,
     /// Which session: to end it on logout.
-    pub token_hash: String,
+    pub token_hash: Arc<str>,
 }
 
 impl Viewer {
     /// Who the audit trail names for this viewer's writes.
     pub fn actor(&self) -> Actor {
         Actor {
-            login: self.login.clone(),
+            login: self.login.to_string(),
             agency: self.agency.clone(),
         }
     }
 
     pub fn me(&self) -> Me {
         Me {
-            login: self.login.clone(),
+            login: self.login.to_string(),
             role: self.role,
             agency: self.agency.clone(),
-            csrf_token: self.csrf.clone(),
+            csrf_token: self.csrf.to_string(),
         }
     }
 }
@@ -72,7 +75,7 @@ pub struct SessionCache {
 
 #[derive(Default)]
 struct CacheEntries {
-    by_hash: std::collections::HashMap<String, (Viewer, std::time::Instant)>,
+    by_hash: std::collections::HashMap<Arc<str>, (Viewer, std::time::Instant)>,
     /// Raised by every [`SessionCache::clear`]: a lookup that started before a clear must not
     /// put back what the clear removed.
     generation: u64,
@@ -143,11 +146,11 @@ pub fn create(conn: &Connection, login: &str) -> Result<NewSession, AccountError
     Ok(NewSession {
         token: secret,
         viewer: Viewer {
-            login: account.account.login,
+            login: account.account.login.into(),
             role: account.account.role,
             agency: account.account.agency,
-            csrf,
-            token_hash,
+            csrf: csrf.into(),
+            token_hash: token_hash.into(),
         },
     })
 }
@@ -211,11 +214,11 @@ pub fn resolve_hash(
         )?;
     }
     Ok(Some(Viewer {
-        login,
+        login: login.into(),
         role,
         agency: AgencyKey::parse(&agency).map_err(|e| corrupt(&e))?,
-        csrf,
-        token_hash,
+        csrf: csrf.into(),
+        token_hash: token_hash.into(),
     }))
 }
 

@@ -36,7 +36,7 @@ pub async fn session(state: &AppState, login: &str, role: Role, agency: &str) ->
         .expect("account and session");
     TestSession {
         cookie: format!("{}={}", sessions::COOKIE_PLAIN, new.token),
-        csrf: new.viewer.csrf,
+        csrf: new.viewer.csrf.to_string(),
     }
 }
 
@@ -50,6 +50,6 @@ pub async fn another_session(state: &AppState, login: &str) -> TestSession {
         .expect("session");
     TestSession {
         cookie: format!("{}={}", sessions::COOKIE_PLAIN, new.token),
-        csrf: new.viewer.csrf,
+        csrf: new.viewer.csrf.to_string(),
     }
 }

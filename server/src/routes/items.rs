@@ -25,6 +25,7 @@ use model::{
 use crate::{
     error::AppError,
     json::ApiJson,
+    layer_cache::Encoding,
     routes::{
         Body, Endpoint, LAYER_FILTERS, Op, districts::GEO_JSON, etag, if_match, query, query_pairs,
     },
@@ -195,7 +196,7 @@ async fn list<T: Item>(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
+    encoding: Encoding,
 ) -> Result<Response, AppError> {
     let path = model::api::collection(T::KIND);
     cached(
@@ -203,7 +204,7 @@ async fn list<T: Item>(
         &viewer,
         (path, GEO_JSON),
         raw,
-        &headers,
+        encoding,
         async |raw| Ok(filtered_text::<T>(&state, &viewer, Some(raw)).await?.1),
     )
     .await
@@ -215,10 +216,10 @@ async fn hotspot_map(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
-    headers: HeaderMap,
+    encoding: Encoding,
 ) -> Result<Response, AppError> {
     let path = (model::api::HOTSPOT_MAP, "application/json");
-    cached(&state, &viewer, path, raw, &headers, async |raw| {
+    cached(&state, &viewer, path, raw, encoding, async |raw| {
         let map = selected::<Hotspot, _>(&state, &viewer, Some(raw), |items| {
             HotspotMap::of(items.map(|(s, _)| s))
         })
@@ -237,14 +238,14 @@ async fn cached(
     viewer: &Viewer,
     (path, content_type): (&'static str, &'static str),
     raw: Option<String>,
-    headers: &HeaderMap,
+    encoding: Encoding,
     build: impl AsyncFnOnce(&str) -> Result<String, AppError>,
 ) -> Result<Response, AppError> {
     let raw = raw.unwrap_or_default();
     let key = (path, format!("{}?{raw}", viewer.agency));
     state
         .layers
-        .answer(key, content_type, headers, build(&raw))
+        .answer(key, content_type, encoding, build(&raw))
         .await
 }
 

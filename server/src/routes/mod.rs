@@ -25,7 +25,7 @@ use axum::{
 };
 use model::{Action, Hotspot, PatrolRoute, access::Access, api};
 
-use crate::{error::AppError, guard, json::MAX_BODY, state::AppState};
+use crate::{error::AppError, guard, state::AppState};
 
 /// A documented request body or response.
 #[derive(Debug, Clone, Copy)]
@@ -329,40 +329,17 @@ pub fn api(state: &AppState) -> Router<AppState> {
         let rules = guard::Rules {
             state: state.clone(),
             access: Arc::new(e.ops.iter().map(|o| (o.method.clone(), o.access)).collect()),
-            touch: e.path != api::EVENTS,
+            stream: e.path == api::EVENTS,
         };
         let handler = e
             .handler
             .route_layer(middleware::from_fn_with_state(rules, guard::guard));
-        // Every request but the event stream (which stays open) must be answered in time.
-        let handler = if e.path == api::EVENTS {
-            handler
-        } else {
-            handler.layer(middleware::from_fn_with_state(
-                state.request_timeout,
-                deadline,
-            ))
-        };
         router = router.route(e.path, handler);
     }
     router
         .route("/api", get(not_found))
         .route("/api/{*rest}", get(not_found))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-}
-
-/// Answers `408` with a JSON error if the request (reading its body included) is not done
-/// within `limit`.
-async fn deadline(
-    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
-    request: axum::extract::Request,
-    next: middleware::Next,
-) -> Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => AppError::Timeout(limit).into_response(),
-    }
 }
 
 async fn not_found() -> AppError {
