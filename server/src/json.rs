@@ -2,7 +2,6 @@
 //! field (as a JSON path, e.g. `hours[0].from`) and the reason.
 
 use axum::{
-    body::Bytes,
     extract::{FromRequest, Request},
     http::header,
 };
@@ -10,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 
-/// Largest accepted JSON body for a single item.
+/// Largest accepted JSON body for a single item (read no further: `413` beyond it).
 pub const MAX_BODY: usize = 256 * 1024;
 
 pub struct ApiJson<T>(pub T);
@@ -18,7 +17,7 @@ pub struct ApiJson<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -28,7 +27,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         if !is_json {
             return Err(AppError::UnsupportedMediaType);
         }
-        let bytes = Bytes::from_request(req, state)
+        let bytes = axum::body::to_bytes(req.into_body(), MAX_BODY)
             .await
             .map_err(|_| AppError::PayloadTooLarge(MAX_BODY))?;
         parse(&bytes).map(ApiJson)

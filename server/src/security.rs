@@ -1,21 +1,23 @@
 //! HTTP hardening on every response: a strict Content-Security-Policy, `nosniff`, no referrer,
 //! no framing; `no-store` for the API; long caching for the app's hashed files and
-//! revalidation for everything else; compression.
+//! revalidation for everything else.
 //!
 //! The policy allows no inline script or style and no `eval`; the WebAssembly needs
 //! `'wasm-unsafe-eval'`. Trunk's start-up script is inline in `index.html`, so the policy
 //! carries the SHA-256 of each inline script found there when the server starts.
 
-use std::path::Path;
-
-use axum::{
-    extract::Request,
-    http::{HeaderName, HeaderValue, header},
-    middleware::Next,
-    response::Response,
+use std::{
+    future::Future,
+    path::Path,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
 };
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, Response, header};
 use base64::{Engine, engine::general_purpose::STANDARD};
 use sha2::{Digest, Sha256};
+use tower::{Layer, Service};
 
 /// `script-src` hashes of the inline `<script>` elements of `html` (`'sha256-…'`).
 pub fn inline_script_hashes(html: &str) -> Vec<String> {
@@ -99,8 +101,7 @@ impl SecurityHeaders {
         }
     }
 
-    fn apply(&self, path: &str, response: &mut Response) {
-        let headers = response.headers_mut();
+    fn apply(&self, headers: &mut HeaderMap) {
         headers.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
         headers.insert(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -115,7 +116,6 @@ impl SecurityHeaders {
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
         );
-        headers.insert(header::CACHE_CONTROL, cache_control(path));
         if self.tls {
             headers.insert(
                 header::STRICT_TRANSPORT_SECURITY,
@@ -147,16 +147,72 @@ fn has_content_hash(path: &str) -> bool {
         .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The middleware: runs the request, then sets the headers on whatever answered.
-pub async fn headers(
-    axum::extract::State(security): axum::extract::State<SecurityHeaders>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path().to_owned();
-    let mut response = next.run(request).await;
-    security.apply(&path, &mut response);
-    response
+impl<S> Layer<S> for SecurityHeaders {
+    type Service = Secured<S>;
+
+    fn layer(&self, inner: S) -> Secured<S> {
+        Secured {
+            inner,
+            headers: Arc::new(self.clone()),
+        }
+    }
+}
+
+/// A service with [`SecurityHeaders`] on its every response. A plain service rather than a
+/// `from_fn` middleware: every request passes it, and this costs no boxed future.
+#[derive(Clone)]
+pub struct Secured<S> {
+    inner: S,
+    headers: Arc<SecurityHeaders>,
+}
+
+impl<S, B, ResBody> Service<Request<B>> for Secured<S>
+where
+    S: Service<Request<B>, Response = Response<ResBody>>,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = SecuredFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        SecuredFuture {
+            cache_control: Some(cache_control(request.uri().path())),
+            headers: Arc::clone(&self.headers),
+            inner: self.inner.call(request),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The inner service's answer, with the headers set once it is there.
+    pub struct SecuredFuture<F> {
+        #[pin]
+        inner: F,
+        headers: Arc<SecurityHeaders>,
+        cache_control: Option<HeaderValue>,
+    }
+}
+
+impl<F, ResBody, E> Future for SecuredFuture<F>
+where
+    F: Future<Output = Result<Response<ResBody>, E>>,
+{
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut response = std::task::ready!(this.inner.poll(cx))?;
+        let headers = response.headers_mut();
+        this.headers.apply(headers);
+        if let Some(value) = this.cache_control.take() {
+            headers.insert(header::CACHE_CONTROL, value);
+        }
+        Poll::Ready(Ok(response))
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use std::{future::Future, net::SocketAddr, path::Path};
 
-use axum::{Router, middleware};
+use axum::Router;
 use axum_server::tls_rustls::RustlsConfig;
 use model::{MapConfig, config::validate_tile_url, hamm};
 use tokio::net::TcpListener;
@@ -12,7 +12,7 @@ use crate::{
     config::Config,
     db::{Database, DbError},
     routes,
-    security::{self, SecurityHeaders},
+    security::SecurityHeaders,
     seed,
     state::AppState,
     static_files,
@@ -66,9 +66,10 @@ pub fn app(state: AppState, dist_dir: &Path, tile_url: Option<&str>) -> Router {
         .with_state(state)
         .merge(static_files::router(dist_dir))
         // Server-Sent Events and images are left uncompressed (the default predicate), and so
-        // are the app's files that come precompressed (they carry Content-Encoding already).
+        // are answers that come compressed (the layer cache's, the app's precompressed files:
+        // they carry Content-Encoding already).
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
-        .layer(middleware::from_fn_with_state(security, security::headers))
+        .layer(security)
         .layer(TraceLayer::new_for_http())
 }
 

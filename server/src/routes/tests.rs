@@ -176,6 +176,73 @@ async fn a_request_whose_body_stalls_is_answered_408_with_a_json_error() {
     assert_eq!(err.error.code, "timeout");
 }
 
+/// Posts `body` as JSON with the test app's session: the status and the body read back.
+async fn post_json(app: &TestApp, uri: &str, body: String) -> (StatusCode, Vec<u8>) {
+    let request = app
+        .session
+        .sign(Request::post(uri))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .expect("request");
+    let response = app.router.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let body = response.into_body().collect().await.expect("body");
+    (status, body.to_bytes().to_vec())
+}
+
+fn a_hotspot(title: &str) -> serde_json::Value {
+    serde_json::json!({"title": title, "category": "youth_crime", "severity": "high",
+        "geometry": {"type": "Point", "coordinates": [7.8137, 51.68016]},
+        "hours": [{"days": ["fri"], "from": "20:00", "to": "23:00"}],
+        "agency": "polizei", "released_to": [], "review_date": "2099-06-30"})
+}
+
+/// An item's body beyond [`crate::json::MAX_BODY`] is refused with a JSON 413 and stores
+/// nothing; the same item without the padding is taken, and an import, which has a limit of its
+/// own, may be larger.
+#[tokio::test]
+async fn an_item_body_over_the_limit_is_a_json_413_and_an_import_may_be_larger() {
+    use crate::json::MAX_BODY;
+    let app = test_app(std::path::Path::new("no-dist")).await;
+    let count = async || {
+        let (status, _, body) = get(&app, api::HOTSPOTS).await;
+        assert_eq!(status, StatusCode::OK);
+        let layer: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        layer["features"].as_array().unwrap().len()
+    };
+    let before = count().await;
+
+    let item = a_hotspot("Zu groß").to_string();
+    let padded = format!("{item}{}", " ".repeat(MAX_BODY));
+    let (status, body) = post_json(&app, api::HOTSPOTS, padded).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let err: ErrorBody = serde_json::from_slice(&body).unwrap();
+    assert_eq!(err.error.code, "payload_too_large");
+    assert_eq!(count().await, before, "nothing was stored");
+
+    let (status, _) = post_json(&app, api::HOTSPOTS, item).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(count().await, before + 1);
+
+    let features: Vec<serde_json::Value> = (0..1500)
+        .map(|i| {
+            let mut hotspot = a_hotspot(&format!("Importiert {i}"));
+            let geometry = hotspot["geometry"].take();
+            serde_json::json!({"type": "Feature", "geometry": geometry, "properties": hotspot})
+        })
+        .collect();
+    let import = serde_json::json!({"type": "FeatureCollection", "features": features}).to_string();
+    assert!(import.len() > MAX_BODY, "{} bytes", import.len());
+    let (status, body) = post_json(&app, "/api/import/hotspots", import).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    assert_eq!(count().await, before + 1 + 1500);
+}
+
 #[tokio::test]
 async fn a_wrong_method_is_a_json_405() {
     let app = test_app(std::path::Path::new("no-dist")).await;

@@ -127,6 +127,7 @@ async fn the_api_is_never_stored_and_hashed_files_are_cached_for_a_year() {
     for (uri, cache) in [
         ("/api/hotspots", "no-store"),
         ("/api/nothing-here", "no-store"),
+        ("/api", "no-store"),
         (
             "/app-0123456789abcdef.js",
             "public, max-age=31536000, immutable",
