@@ -6,7 +6,7 @@ use axum::Router;
 use axum_server::tls_rustls::RustlsConfig;
 use model::{MapConfig, config::validate_tile_url, hamm};
 use tokio::net::TcpListener;
-use tower_http::{CompressionLevel, compression::CompressionLayer, trace::TraceLayer};
+use tower_http::trace::TraceLayer;
 
 use crate::{
     config::Config,
@@ -64,11 +64,7 @@ pub fn app(state: AppState, dist_dir: &Path, tile_url: Option<&str>) -> Router {
     let security = SecurityHeaders::new(dist_dir, tile_url, state.tls);
     routes::api(&state)
         .with_state(state)
-        .merge(static_files::router(dist_dir))
-        // Server-Sent Events and images are left uncompressed (the default predicate), and so
-        // are answers that come compressed (the layer cache's, the app's precompressed files:
-        // they carry Content-Encoding already).
-        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+        .merge(static_files::router(dist_dir).layer(routes::compression()))
         .layer(security)
         .layer(TraceLayer::new_for_http())
 }

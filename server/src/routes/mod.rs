@@ -24,6 +24,7 @@ use axum::{
     routing::{MethodRouter, get, post},
 };
 use model::{Action, Hotspot, PatrolRoute, access::Access, api};
+use tower_http::{CompressionLevel, compression::CompressionLayer};
 
 use crate::{error::AppError, guard, state::AppState};
 
@@ -321,6 +322,21 @@ async fn openapi_json() -> Response {
 /// How long one API request may take, reading its body included.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The paths whose `GET` answers come from the layer cache, encoded as the client accepts.
+const ENCODED_BY_THE_CACHE: &[&str] = &[
+    api::DISTRICTS,
+    api::HOTSPOTS,
+    api::HOTSPOT_MAP,
+    api::ROUTES,
+    api::ACTIONS,
+];
+
+/// Compression of answers where the client accepts it. Server-Sent Events and images are left
+/// uncompressed (the default predicate), and so are answers that come encoded already.
+pub fn compression() -> CompressionLayer {
+    CompressionLayer::new().quality(CompressionLevel::Fastest)
+}
+
 /// All `/api` routes, each behind its guard (see [`guard`]). Unknown API paths and methods get
 /// JSON errors, never the app's HTML.
 pub fn api(state: &AppState) -> Router<AppState> {
@@ -334,6 +350,14 @@ pub fn api(state: &AppState) -> Router<AppState> {
         let handler = e
             .handler
             .route_layer(middleware::from_fn_with_state(rules, guard::guard));
+        // The layer cache's answers come encoded already (gzip or brotli): their routes skip
+        // the compression wrapper, which every request would pass for nothing. (Their other
+        // method, POST, answers with one item.)
+        let handler = if ENCODED_BY_THE_CACHE.contains(&e.path) {
+            handler
+        } else {
+            handler.layer(compression())
+        };
         router = router.route(e.path, handler);
     }
     router

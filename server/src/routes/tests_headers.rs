@@ -161,6 +161,22 @@ async fn answers_are_compressed_when_the_client_accepts_it_but_events_are_not() 
             plain.len()
         );
     }
+    // Answers not from the layer cache are compressed on the way out: another API answer, and
+    // an app file without a precompressed copy.
+    for (uri, encoding) in [
+        ("/api/openapi.json", "gzip"),
+        ("/api/openapi.json", "br"),
+        ("/", "gzip"),
+    ] {
+        let request = s
+            .sign(Request::get(uri))
+            .header(header::ACCEPT_ENCODING, encoding)
+            .body(Body::empty())
+            .unwrap();
+        let (status, h, _) = headers_of(&router, request).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert_eq!(h[header::CONTENT_ENCODING], encoding, "{uri}");
+    }
     // Server-Sent Events must reach clients at once, not wait in a compressor's buffer.
     let request = s
         .sign(Request::get("/api/events"))
