@@ -249,7 +249,7 @@ pub async fn sign_in(
         .expect("account and session");
     Session {
         token: new.token,
-        csrf: new.viewer.csrf,
+        csrf: new.viewer.csrf.to_string(),
     }
 }
 
