@@ -323,7 +323,7 @@ async fn openapi_json() -> Response {
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The paths whose `GET` answers come from the layer cache, encoded as the client accepts.
-const ENCODED_BY_THE_CACHE: &[&str] = &[
+pub(crate) const ENCODED_BY_THE_CACHE: &[&str] = &[
     api::DISTRICTS,
     api::HOTSPOTS,
     api::HOTSPOT_MAP,
