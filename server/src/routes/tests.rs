@@ -190,18 +190,12 @@ async fn post_json(app: &TestApp, uri: &str, body: String) -> (StatusCode, Vec<u
     (status, body.to_bytes().to_vec())
 }
 
-fn a_hotspot(title: &str) -> serde_json::Value {
-    serde_json::json!({"title": title, "category": "youth_crime", "severity": "high",
-        "geometry": {"type": "Point", "coordinates": [7.8137, 51.68016]},
-        "hours": [{"days": ["fri"], "from": "20:00", "to": "23:00"}],
-        "agency": "polizei", "released_to": [], "review_date": "2099-06-30"})
-}
-
 /// An item's body beyond [`crate::json::MAX_BODY`] is refused with a JSON 413 and stores
 /// nothing; the same item without the padding is taken, and an import, which has a limit of its
 /// own, may be larger.
 #[tokio::test]
 async fn an_item_body_over_the_limit_is_a_json_413_and_an_import_may_be_larger() {
+    use super::tests_access::hotspot;
     use crate::json::MAX_BODY;
     let app = test_app(std::path::Path::new("no-dist")).await;
     let count = async || {
@@ -212,7 +206,7 @@ async fn an_item_body_over_the_limit_is_a_json_413_and_an_import_may_be_larger()
     };
     let before = count().await;
 
-    let item = a_hotspot("Zu groß").to_string();
+    let item = hotspot("Zu groß", "polizei", &[]).to_string();
     let padded = format!("{item}{}", " ".repeat(MAX_BODY));
     let (status, body) = post_json(&app, api::HOTSPOTS, padded).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -226,9 +220,9 @@ async fn an_item_body_over_the_limit_is_a_json_413_and_an_import_may_be_larger()
 
     let features: Vec<serde_json::Value> = (0..1500)
         .map(|i| {
-            let mut hotspot = a_hotspot(&format!("Importiert {i}"));
-            let geometry = hotspot["geometry"].take();
-            serde_json::json!({"type": "Feature", "geometry": geometry, "properties": hotspot})
+            let mut properties = hotspot(&format!("Importiert {i}"), "polizei", &[]);
+            let geometry = properties["geometry"].take();
+            serde_json::json!({"type": "Feature", "geometry": geometry, "properties": properties})
         })
         .collect();
     let import = serde_json::json!({"type": "FeatureCollection", "features": features}).to_string();

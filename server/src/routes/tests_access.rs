@@ -81,7 +81,7 @@ fn point() -> Value {
     json!({"type": "Point", "coordinates": [7.8137, 51.68016]})
 }
 
-fn hotspot(title: &str, agency: &str, released_to: &[&str]) -> Value {
+pub(super) fn hotspot(title: &str, agency: &str, released_to: &[&str]) -> Value {
     json!({"title": title, "category": "youth_crime", "severity": "high", "geometry": point(),
         "hours": [{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "00:00", "to": "23:59"}],
         "agency": agency, "released_to": released_to, "review_date": "2099-06-30"})

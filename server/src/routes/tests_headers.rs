@@ -161,24 +161,16 @@ async fn answers_are_compressed_when_the_client_accepts_it_but_events_are_not() 
             plain.len()
         );
     }
-    // The routes that skip the compression wrapper must answer encoded by the layer cache.
-    for uri in super::ENCODED_BY_THE_CACHE {
-        let request = s
-            .sign(Request::get(*uri))
-            .header(header::ACCEPT_ENCODING, "gzip")
-            .body(Body::empty())
-            .unwrap();
-        let (status, h, _) = headers_of(&router, request).await;
-        assert_eq!(status, StatusCode::OK, "{uri}");
-        assert_eq!(h[header::CONTENT_ENCODING], "gzip", "{uri}");
-    }
-    // Answers not from the layer cache are compressed on the way out: another API answer, and
-    // an app file without a precompressed copy.
-    for (uri, encoding) in [
+    // The routes that skip the compression wrapper answer encoded by the layer cache; other
+    // answers are compressed on the way out: another API answer, and an app file without a
+    // precompressed copy.
+    let cached = super::ENCODED_BY_THE_CACHE.iter().map(|uri| (*uri, "gzip"));
+    let others = [
         ("/api/openapi.json", "gzip"),
         ("/api/openapi.json", "br"),
         ("/", "gzip"),
-    ] {
+    ];
+    for (uri, encoding) in cached.chain(others) {
         let request = s
             .sign(Request::get(uri))
             .header(header::ACCEPT_ENCODING, encoding)
