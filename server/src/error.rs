@@ -146,6 +146,8 @@ impl IntoResponse for AppError {
                 detail.field = Some("If-Match".to_owned());
             }
             AppError::ForbiddenHeader { header, .. } => detail.field = Some((*header).to_owned()),
+            AppError::UnsupportedMediaType => detail.field = Some("Content-Type".to_owned()),
+            AppError::PayloadTooLarge(_) => detail.field = Some("body".to_owned()),
             _ => {}
         }
         let mut response = (status, Json(ErrorBody { error: detail })).into_response();

@@ -176,6 +176,34 @@ async fn a_request_whose_body_stalls_is_answered_408_with_a_json_error() {
     assert_eq!(err.error.code, "timeout");
 }
 
+/// A body sent as anything but JSON is refused with a JSON 415 naming `Content-Type`, and
+/// stores nothing.
+#[tokio::test]
+async fn a_body_that_is_not_sent_as_json_is_a_415_naming_content_type() {
+    use super::tests_access::hotspot;
+    let app = test_app(std::path::Path::new("no-dist")).await;
+    let (_, _, before) = get(&app, api::HOTSPOTS).await;
+    let request = app
+        .session
+        .sign(Request::post(api::HOTSPOTS))
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(hotspot("Als Text", "polizei", &[]).to_string()))
+        .expect("request");
+    let response = app.router.clone().oneshot(request).await.expect("response");
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let err: ErrorBody = serde_json::from_slice(&body).unwrap();
+    assert_eq!(err.error.code, "unsupported_media_type");
+    assert_eq!(err.error.field.as_deref(), Some("Content-Type"));
+    let (_, _, after) = get(&app, api::HOTSPOTS).await;
+    assert_eq!(after, before, "nothing was stored");
+}
+
 /// Posts `body` as JSON with the test app's session: the status and the body read back.
 async fn post_json(app: &TestApp, uri: &str, body: String) -> (StatusCode, Vec<u8>) {
     let request = app
@@ -212,6 +240,12 @@ async fn an_item_body_over_the_limit_is_a_json_413_and_an_import_may_be_larger()
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     let err: ErrorBody = serde_json::from_slice(&body).unwrap();
     assert_eq!(err.error.code, "payload_too_large");
+    assert_eq!(
+        err.error.field.as_deref(),
+        Some("body"),
+        "{}",
+        err.error.message
+    );
     assert_eq!(count().await, before, "nothing was stored");
 
     let (status, _) = post_json(&app, api::HOTSPOTS, item).await;
