@@ -121,13 +121,17 @@ impl Marker {
     }
 }
 
-/// A map view's `[[west, south], [east, north]]` grown by a quarter of its width and height on
-/// every side: the markers drawn around a view, so that a short pan shows no empty edge before
-/// the markers are brought up to date when it ends (a wider margin draws more markers on every
-/// move: 1.5² = 2.25 times the view's area here).
+/// How far beyond the view, as a fraction of its width and height on every side, markers are
+/// drawn: a short pan then shows no empty edge before they are brought up to date when it
+/// ends. A wider margin draws more markers on every move and makes a very dense layer's canvas
+/// larger, and every frame of a pan moves all of it.
+pub const MARGIN: f64 = 0.1;
+
+/// A map view's `[[west, south], [east, north]]` grown by [`MARGIN`] on every side: the area
+/// whose markers are drawn.
 pub fn around(view: [[f64; 2]; 2]) -> [[f64; 2]; 2] {
     let [[west, south], [east, north]] = view;
-    let (w, h) = ((east - west) / 4.0, (north - south) / 4.0);
+    let (w, h) = ((east - west) * MARGIN, (north - south) * MARGIN);
     [[west - w, south - h], [east + w, north + h]]
 }
 
@@ -168,7 +172,7 @@ mod tests {
     fn only_markers_around_the_view_are_drawn() {
         let view = [[7.80, 51.67], [7.82, 51.68]];
         let area = around(view);
-        let expected = [[7.795, 51.6675], [7.825, 51.6825]];
+        let expected = [[7.798, 51.669], [7.822, 51.681]];
         for (a, e) in area.iter().flatten().zip(expected.iter().flatten()) {
             assert!((a - e).abs() < 1e-9, "{area:?}");
         }
@@ -194,7 +198,7 @@ mod tests {
         let markers = vec![
             single(7.81, 51.675),
             single(7.79, 51.675),
-            single(7.797, 51.682),
+            single(7.799, 51.6805),
             far,
         ];
         let shown: Vec<_> = within(&markers, area).collect();

@@ -2,8 +2,8 @@
 //! canvas: its clusters with their counts and its single points. Thousands of map elements
 //! (one per marker, each moved by the browser in every frame of a pan or zoom) are what made
 //! such a layer slow; one canvas, redrawn when a move ends, is not. The canvas covers the view
-//! and a quarter of it on every side (`model::cluster::around`), so a short pan shows no empty
-//! edge; it is hidden while a zoom animates.
+//! and a margin on every side (`model::cluster::MARGIN`), so a short pan shows no empty edge;
+//! it is hidden while a zoom animates.
 //!
 //! The canvas takes no pointer events, so the districts beneath stay clickable: a click on the
 //! map container is caught before anything beneath sees it, and only if it hits a marker. A
@@ -15,7 +15,7 @@
 use std::{cell::RefCell, rc::Rc};
 
 use leaflet::{LatLng, Map, Point};
-use model::cluster::Marker;
+use model::cluster::{self, Marker};
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, KeyboardEvent, MouseEvent};
 
@@ -181,9 +181,12 @@ impl DenseLayer {
     ) {
         let size = self.map.get_size();
         let (w, h) = (size.x(), size.y());
-        // The canvas spans the view and a quarter of it on every side.
-        let top_left = self.to_layer(-w / 4.0, -h / 4.0);
-        let (cw, ch) = (w * 1.5, h * 1.5);
+        // The canvas spans the view and the margin the markers are drawn in on every side.
+        let top_left = self.to_layer(-w * cluster::MARGIN, -h * cluster::MARGIN);
+        let (cw, ch) = (
+            w * (1.0 + 2.0 * cluster::MARGIN),
+            h * (1.0 + 2.0 * cluster::MARGIN),
+        );
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         self.canvas.set_width((cw * ratio).round() as u32);
         self.canvas.set_height((ch * ratio).round() as u32);
