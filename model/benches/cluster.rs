@@ -1,6 +1,7 @@
-//! Clustering speed: `model::cluster::markers` for 10,000 and 100,000 hotspot points spread
-//! over Hamm, at the city zoom and two closer zooms. Native code; the app runs the same
-//! function compiled to WebAssembly (measured in the browser by issue 6's benchmarks).
+//! Clustering speed for 10,000 and 100,000 hotspot points spread over Hamm: making the
+//! `model::cluster::Index` (once per data: the points sorted and projected), then its markers
+//! at the city zoom and two closer zooms (once per zoom). Native code; the app runs the same
+//! functions compiled to WebAssembly (measured in the browser by issue 6's benchmarks).
 //! Median of 15 runs per row.
 //!
 //! Run with `cargo bench -p model --bench cluster`. Prints a Markdown table.
@@ -9,7 +10,7 @@
 
 use std::{hint::black_box, time::Instant};
 
-use model::cluster::{Marker, Point, markers};
+use model::cluster::{Index, Marker, Point};
 
 /// `n` points, deterministic, in Hamm's bounding box (a linear congruential generator, so
 /// every run sees the same points without a dependency).
@@ -30,24 +31,40 @@ fn points(n: usize) -> Vec<Point> {
 }
 
 fn main() {
-    println!("| points | zoom | markers drawn | median ms | p90 ms |");
-    println!("|---:|---:|---:|---:|---:|");
+    println!("| points | step | markers drawn | median ms | p90 ms |");
+    println!("|---:|---|---:|---:|---:|");
+    let row = |n: usize, step: &str, drawn: String, mut times: Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        println!(
+            "| {n} | {step} | {drawn} | {:.1} | {:.1} |",
+            times[times.len() / 2],
+            times[times.len() * 9 / 10]
+        );
+    };
     for n in [10_000, 100_000] {
         let pts = points(n);
+        let mut times = Vec::new();
+        let mut index = Index::default();
+        for _ in 0..15 {
+            let start = Instant::now();
+            index = Index::new(black_box(&pts));
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        row(n, "index (once per data)", "–".into(), times);
         for zoom in [11.0, 13.0, 15.0] {
             let mut times = Vec::new();
             let mut drawn = 0;
             for _ in 0..15 {
                 let start = Instant::now();
-                let m: Vec<Marker> = markers(black_box(&pts), zoom);
+                let m: Vec<Marker> = black_box(&index).markers(zoom);
                 times.push(start.elapsed().as_secs_f64() * 1000.0);
                 drawn = m.len();
             }
-            times.sort_by(f64::total_cmp);
-            println!(
-                "| {n} | {zoom} | {drawn} | {:.1} | {:.1} |",
-                times[times.len() / 2],
-                times[times.len() * 9 / 10]
+            row(
+                n,
+                &format!("markers at zoom {zoom}"),
+                drawn.to_string(),
+                times,
             );
         }
     }

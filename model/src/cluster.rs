@@ -1,9 +1,8 @@
 //! Point clustering for the map: at a zoom level, points closer than a radius in screen pixels
 //! merge into one cluster with a count. Greedy, like supercluster: each point not yet taken
 //! gathers the untaken points within the radius, found through a grid of radius-sized cells,
-//! so one pass is O(n) for evenly spread points and the result does not depend on cell edges.
-
-use std::collections::HashMap;
+//! so the result does not depend on cell edges. The projection is done once per set of points
+//! ([`Index`]), the grid once per zoom.
 
 /// A layer clusters only when it has more points than this; a handful of points stays as
 /// individual markers at every zoom.
@@ -49,66 +48,153 @@ impl Cluster {
     }
 }
 
-/// Web Mercator world pixels at `zoom` (256 px tiles), as Leaflet projects.
-fn pixels([lon, lat]: [f64; 2], zoom: f64) -> [f64; 2] {
-    let size = 256.0 * zoom.exp2();
+/// Web Mercator at zoom 0 on a unit square: `[0, 1]` from west to east and north to south.
+fn unit([lon, lat]: [f64; 2]) -> [f64; 2] {
     let lat = lat.clamp(-85.051_128_78, 85.051_128_78).to_radians();
-    let x = (lon + 180.0) / 360.0 * size;
-    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * size;
+    let x = (lon + 180.0) / 360.0;
+    let y = (1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0;
     [x, y]
+}
+
+/// Web Mercator world pixels at `zoom` (256 px tiles), as Leaflet projects.
+#[cfg(test)]
+fn pixels(at: [f64; 2], zoom: f64) -> [f64; 2] {
+    let size = 256.0 * zoom.exp2();
+    let [x, y] = unit(at);
+    [x * size, y * size]
 }
 
 /// The markers for `points` at `zoom`. Points are taken in id order, so the same input gives
 /// the same clusters.
 pub fn markers(points: &[Point], zoom: f64) -> Vec<Marker> {
-    if points.len() <= CLUSTER_FROM || zoom >= MAX_CLUSTER_ZOOM {
-        return points.iter().copied().map(Marker::Single).collect();
+    Index::new(points).markers(zoom)
+}
+
+/// Points made ready to cluster at any zoom: those with a position, in id order, each
+/// projected once. A map keeps one per layer and asks it for the markers of each zoom.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    points: Vec<Point>,
+    /// Each point's [`unit`] position.
+    unit: Vec<[f64; 2]>,
+}
+
+impl Index {
+    pub fn new(points: &[Point]) -> Index {
+        let mut points: Vec<Point> = points
+            .iter()
+            .copied()
+            .filter(|p| p.at.iter().all(|c| c.is_finite()))
+            .collect();
+        points.sort_by_key(|p| p.id);
+        let unit = points.iter().map(|p| unit(p.at)).collect();
+        Index { points, unit }
     }
-    let mut sorted: Vec<Point> = points
-        .iter()
-        .copied()
-        .filter(|p| p.at.iter().all(|c| c.is_finite()))
-        .collect();
-    sorted.sort_by_key(|p| p.id);
-    let px: Vec<[f64; 2]> = sorted.iter().map(|p| pixels(p.at, zoom)).collect();
-    let cell = |[x, y]: [f64; 2]| {
-        (
-            (x / RADIUS_PX).floor() as i64,
-            (y / RADIUS_PX).floor() as i64,
-        )
-    };
-    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::with_capacity(sorted.len());
-    for (i, p) in px.iter().enumerate() {
-        grid.entry(cell(*p)).or_default().push(i);
+
+    pub fn len(&self) -> usize {
+        self.points.len()
     }
-    let mut taken = vec![false; sorted.len()];
-    let mut out = Vec::new();
-    let r2 = RADIUS_PX * RADIUS_PX;
-    for i in 0..sorted.len() {
-        if taken[i] {
-            continue;
+
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// The markers at `zoom`. Greedy: each point not yet taken (in id order) gathers the
+    /// untaken points within the radius. Its neighbours are among the points of the 3 × 3
+    /// radius-sized cells around it, which are three runs of the points sorted by cell (row,
+    /// then column): no map of cells, no allocation per cell, and the scan of a run reads
+    /// memory in order.
+    pub fn markers(&self, zoom: f64) -> Vec<Marker> {
+        if self.points.len() <= CLUSTER_FROM || zoom >= MAX_CLUSTER_ZOOM {
+            return self.points.iter().copied().map(Marker::Single).collect();
         }
-        taken[i] = true;
-        let (cx, cy) = cell(px[i]);
-        let mut members = vec![i];
-        for dx in -1..=1 {
-            for dy in -1..=1 {
-                for &j in grid.get(&(cx + dx, cy + dy)).into_iter().flatten() {
-                    let d = [px[j][0] - px[i][0], px[j][1] - px[i][1]];
-                    if !taken[j] && d[0] * d[0] + d[1] * d[1] <= r2 {
-                        taken[j] = true;
-                        members.push(j);
+        let size = 256.0 * zoom.exp2();
+        // Each point in pixels and its cell; sorted by cell below.
+        let mut cells: Vec<Cell> = self
+            .unit
+            .iter()
+            .zip(0u32..)
+            .map(|([x, y], point)| {
+                let (x, y) = (x * size, y * size);
+                let (row, column) = ((y / RADIUS_PX).floor(), (x / RADIUS_PX).floor());
+                Cell {
+                    // Rows and columns are below 2^25 up to zoom 17: one key holds both.
+                    key: ((row as u64) << 32) | column as u64,
+                    x,
+                    y,
+                    point,
+                }
+            })
+            .collect();
+        cells.sort_unstable_by_key(|c| c.key);
+        // Where each row of cells starts in `cells` (a search within one row stays in a small
+        // stretch of memory; one over all points would miss the cache at every step).
+        let row_of = |c: &Cell| c.key >> 32;
+        let (top, bottom) = match (cells.first(), cells.last()) {
+            (Some(first), Some(last)) => (row_of(first), row_of(last)),
+            _ => return Vec::new(),
+        };
+        let mut row_start = vec![0usize; (bottom - top + 2) as usize];
+        for c in &cells {
+            row_start[(row_of(c) - top + 1) as usize] += 1;
+        }
+        for r in 1..row_start.len() {
+            row_start[r] += row_start[r - 1];
+        }
+        // Where each point (by its place in id order) is in `cells`.
+        let mut at = vec![0u32; cells.len()];
+        for (place, c) in (0u32..).zip(&cells) {
+            at[c.point as usize] = place;
+        }
+        let mut taken = vec![false; cells.len()];
+        let mut out = Vec::new();
+        let mut members = Vec::new();
+        let r2 = RADIUS_PX * RADIUS_PX;
+        for &place in &at {
+            let seed = cells[place as usize];
+            if taken[place as usize] {
+                continue;
+            }
+            taken[place as usize] = true;
+            members.clear();
+            members.push(seed.point);
+            let (row, column) = (seed.key >> 32, seed.key & 0xFFFF_FFFF);
+            for r in row.saturating_sub(1).max(top)..=(row + 1).min(bottom) {
+                let (first, last) = (
+                    (r << 32) | column.saturating_sub(1),
+                    (r << 32) | (column + 1),
+                );
+                let in_row = row_start[(r - top) as usize]..row_start[(r - top + 1) as usize];
+                let run = &cells[in_row.clone()];
+                let from = in_row.start + run.partition_point(|c| c.key < first);
+                let to = in_row.start + run.partition_point(|c| c.key <= last);
+                for (c, t) in cells[from..to].iter().zip(&mut taken[from..to]) {
+                    let (dx, dy) = (c.x - seed.x, c.y - seed.y);
+                    if !*t && dx * dx + dy * dy <= r2 {
+                        *t = true;
+                        members.push(c.point);
                     }
                 }
             }
+            out.push(if members.len() == 1 {
+                Marker::Single(self.points[seed.point as usize])
+            } else {
+                // In id order: the centre, a sum, then does not depend on the scan's order.
+                members.sort_unstable();
+                cluster_of(members.iter().map(|&i| self.points[i as usize]))
+            });
         }
-        out.push(if members.len() == 1 {
-            Marker::Single(sorted[i])
-        } else {
-            cluster_of(members.iter().map(|&j| sorted[j]))
-        });
+        out
     }
-    out
+}
+
+/// A point at one zoom: its cell (row and column in one key), pixels and place in id order.
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    key: u64,
+    x: f64,
+    y: f64,
+    point: u32,
 }
 
 impl Marker {
@@ -307,6 +393,70 @@ mod tests {
         let mut reversed = points.clone();
         reversed.reverse();
         assert_eq!(markers(&points, 12.0), markers(&reversed, 12.0));
+    }
+
+    /// The greedy clustering done the slow way: every untaken point is compared with every
+    /// seed, no grid.
+    fn brute_force(points: &[Point], zoom: f64) -> Vec<Marker> {
+        let mut sorted = points.to_vec();
+        sorted.sort_by_key(|p| p.id);
+        let px: Vec<[f64; 2]> = sorted.iter().map(|p| pixels(p.at, zoom)).collect();
+        let mut taken = vec![false; sorted.len()];
+        let mut out = Vec::new();
+        for i in 0..sorted.len() {
+            if taken[i] {
+                continue;
+            }
+            let near: Vec<usize> = (i..sorted.len())
+                .filter(|&j| {
+                    let d = [px[j][0] - px[i][0], px[j][1] - px[i][1]];
+                    !taken[j] && d[0] * d[0] + d[1] * d[1] <= RADIUS_PX * RADIUS_PX
+                })
+                .collect();
+            for &j in &near {
+                taken[j] = true;
+            }
+            out.push(if near.len() == 1 {
+                Marker::Single(sorted[i])
+            } else {
+                cluster_of(near.iter().map(|&j| sorted[j]))
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn one_index_clusters_every_zoom_as_comparing_every_pair_would() {
+        // Scattered points (a fixed sequence) and a clump, ids out of order: the grid's cells,
+        // rows and their edges must not change which points merge.
+        let mut state: u64 = 7;
+        let mut next = move || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut points: Vec<Point> = (0..1500)
+            .map(|i| Point {
+                id: (i * 7919) % 1500,
+                at: [7.70 + next() * 0.27, 51.60 + next() * 0.16],
+            })
+            .collect();
+        points.extend((0..200).map(|i| Point {
+            id: 2000 + i,
+            at: [7.81 + next() * 0.001, 51.68 + next() * 0.001],
+        }));
+        let index = Index::new(&points);
+        assert_eq!(index.len(), points.len());
+        for zoom in [8.0, 10.5, 11.75, 13.0, 14.25, 16.0] {
+            let fast = index.markers(zoom);
+            assert_eq!(fast, brute_force(&points, zoom), "zoom {zoom}");
+            assert_eq!(total(&fast), points.len());
+        }
+        // A point without a position is left out, not drawn at a wrong place.
+        let mut broken = points.clone();
+        broken[0].at[1] = f64::NAN;
+        assert_eq!(Index::new(&broken).len(), points.len() - 1);
     }
 
     #[test]

@@ -66,13 +66,21 @@ pub fn ItemLayers(
     });
     let zoom = Memo::new(move |_| view.get().map(|v| v.zoom));
 
-    // Point hotspots: clustered for the zoom when the data or the zoom changes, not on a pan.
+    // Point hotspots: projected once per data (the index), clustered for the zoom when the
+    // data or the zoom changes, not on a pan. The index is never compared: a new answer is
+    // new data.
+    let index = Memo::new_with_compare(
+        move |_| {
+            hotspots.with(|h| {
+                let at: Vec<cluster::Point> = h.pins.iter().map(Pin::point).collect();
+                cluster::Index::new(&at)
+            })
+        },
+        |_, _| true,
+    );
     let points = Memo::new(move |_| {
         let z = zoom.get().filter(|z| z.is_finite()).unwrap_or(11.0);
-        hotspots.with(|h| {
-            let at: Vec<cluster::Point> = h.pins.iter().map(Pin::point).collect();
-            cluster::markers(&at, z)
-        })
+        index.with(|i| i.markers(z))
     });
     point_layers(points, hotspots, view, on_hotspot);
 
