@@ -89,7 +89,7 @@ pub fn DistrictLayer(
                     let options = to_js(&serde_json::json!({ "padding": [32, 32], "maxZoom": 14 }));
                     map.fit_bounds_with_options(&d.shape.get_bounds(), &options);
                 }
-                None => fit_bounds(&map, &city_bounds),
+                None => fit_bounds(&map, &city_bounds, true),
             }
         });
     });

@@ -49,7 +49,10 @@ pub fn MapView(
                 return;
             }
         };
-        fit_bounds(&map, &config.bounds);
+        // At once, not animated: layers read the view as soon as the map exists, and a dense
+        // layer would otherwise cluster its points for the start zoom and again when the
+        // animation ends (at 100,000 points each pass takes the better part of 0.2 s).
+        fit_bounds(&map, &config.bounds, false);
         if let Some(url) = &config.tile_url {
             let tile_options = TileLayerOptions::new();
             if let Some(attribution) = &config.tile_attribution {
@@ -89,10 +92,11 @@ pub fn MapView(
 #[derive(Serialize)]
 struct FitOptions {
     padding: [f64; 2],
+    animate: bool,
 }
 
-/// Shows `bounds` with a margin.
-pub fn fit_bounds(map: &Map, bounds: &Bounds) {
+/// Shows `bounds` with a margin, moving there in an animation if `animate`.
+pub fn fit_bounds(map: &Map, bounds: &Bounds, animate: bool) {
     let b = LatLngBounds::new(
         &LatLng::new(bounds.south_west.lat, bounds.south_west.lng),
         &LatLng::new(bounds.north_east.lat, bounds.north_east.lng),
@@ -101,6 +105,7 @@ pub fn fit_bounds(map: &Map, bounds: &Bounds) {
         &b,
         &to_js(&FitOptions {
             padding: [24.0, 24.0],
+            animate,
         }),
     );
 }
