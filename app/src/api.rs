@@ -302,7 +302,7 @@ pub async fn hotspot_map(query: &LayerQuery) -> Result<Arc<HotspotMap>, ApiError
         .binary()
         .await
         .map_err(|e| unreadable(&e))?;
-    serde_json::from_slice(&bytes)
+    HotspotMap::from_json(&bytes)
         .map(Arc::new)
         .map_err(|e| unreadable(&e))
 }

@@ -77,6 +77,11 @@ impl HotspotMap {
         map
     }
 
+    /// Reads the answer of `GET /api/hotspots/map` (the app's one way to read it).
+    pub fn from_json(bytes: &[u8]) -> Result<HotspotMap, serde_json::Error> {
+        serde_json::from_slice(bytes)
+    }
+
     /// How many hotspots it holds.
     pub fn len(&self) -> usize {
         self.pins.len() + self.areas.len()
