@@ -183,20 +183,9 @@ async fn a_body_that_is_not_sent_as_json_is_a_415_naming_content_type() {
     use super::tests_access::hotspot;
     let app = test_app(std::path::Path::new("no-dist")).await;
     let (_, _, before) = get(&app, api::HOTSPOTS).await;
-    let request = app
-        .session
-        .sign(Request::post(api::HOTSPOTS))
-        .header(header::CONTENT_TYPE, "text/plain")
-        .body(Body::from(hotspot("Als Text", "polizei", &[]).to_string()))
-        .expect("request");
-    let response = app.router.clone().oneshot(request).await.expect("response");
-    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let body = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
+    let item = hotspot("Als Text", "polizei", &[]).to_string();
+    let (status, body) = post(&app, api::HOTSPOTS, "text/plain", item).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     let err: ErrorBody = serde_json::from_slice(&body).unwrap();
     assert_eq!(err.error.code, "unsupported_media_type");
     assert_eq!(err.error.field.as_deref(), Some("Content-Type"));
@@ -204,18 +193,24 @@ async fn a_body_that_is_not_sent_as_json_is_a_415_naming_content_type() {
     assert_eq!(after, before, "nothing was stored");
 }
 
-/// Posts `body` as JSON with the test app's session: the status and the body read back.
-async fn post_json(app: &TestApp, uri: &str, body: String) -> (StatusCode, Vec<u8>) {
+/// Posts `body` as `content_type` with the test app's session: the status and the body read
+/// back.
+async fn post(app: &TestApp, uri: &str, content_type: &str, body: String) -> (StatusCode, Vec<u8>) {
     let request = app
         .session
         .sign(Request::post(uri))
-        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(body))
         .expect("request");
     let response = app.router.clone().oneshot(request).await.expect("response");
     let status = response.status();
     let body = response.into_body().collect().await.expect("body");
     (status, body.to_bytes().to_vec())
+}
+
+/// Posts `body` as JSON with the test app's session: the status and the body read back.
+async fn post_json(app: &TestApp, uri: &str, body: String) -> (StatusCode, Vec<u8>) {
+    post(app, uri, "application/json", body).await
 }
 
 /// An item's body beyond [`crate::json::MAX_BODY`] is refused with a JSON 413 and stores
