@@ -1,6 +1,8 @@
 //! Pure analysis of the picture: conflicts between operations, patrol coverage of hotspots,
 //! and per-district summaries for the map.
 
+use std::borrow::Borrow;
+
 use jiff::{Timestamp, ToSpan, civil::Date};
 use serde::{Deserialize, Serialize};
 
@@ -29,9 +31,13 @@ pub struct Conflict {
 
 /// Every pair of operations (joint operations, inspections) that are not cancelled, share a
 /// district and overlap in time.
-pub fn conflicts(actions: &[Stored<Action>]) -> Vec<Conflict> {
+///
+/// The analysis functions take the items or references to them (`&[Stored<_>]` or
+/// `&[&Stored<_>]`): the server hands over what it keeps in memory without copying it.
+pub fn conflicts<A: Borrow<Stored<Action>>>(actions: &[A]) -> Vec<Conflict> {
     let ops: Vec<&Stored<Action>> = actions
         .iter()
+        .map(Borrow::borrow)
         .filter(|a| a.item.kind.is_operation() && a.item.status != ActionStatus::Cancelled)
         .filter(|a| a.item.district.is_some())
         .collect();
@@ -88,13 +94,14 @@ pub struct Coverage {
 
 /// Coverage of each hotspot by the routes near it, in the week starting Monday `week_start`
 /// (weekly windows, plus one-off dates that fall into that week).
-pub fn coverage(
-    hotspots: &[Stored<Hotspot>],
-    routes: &[Stored<PatrolRoute>],
+pub fn coverage<H: Borrow<Stored<Hotspot>>, R: Borrow<Stored<PatrolRoute>>>(
+    hotspots: &[H],
+    routes: &[R],
     week_start: Date,
 ) -> Vec<Coverage> {
     hotspots
         .iter()
+        .map(Borrow::borrow)
         .map(|h| {
             let active = h
                 .item
@@ -103,6 +110,7 @@ pub fn coverage(
                 .fold(MinuteSet::default(), |acc, w| acc.union(&w.minutes()));
             let nearby: Vec<&Stored<PatrolRoute>> = routes
                 .iter()
+                .map(Borrow::borrow)
                 .filter(|r| {
                     geometry::distance_between_m(&h.item.geometry.value, &r.item.line()) <= NEARBY_M
                 })
@@ -193,17 +201,21 @@ pub struct DistrictSummary {
     pub conflicts: u32,
 }
 
-pub fn district_summaries(
-    hotspots: &[Stored<Hotspot>],
-    routes: &[Stored<PatrolRoute>],
-    actions: &[Stored<Action>],
+pub fn district_summaries<
+    H: Borrow<Stored<Hotspot>>,
+    R: Borrow<Stored<PatrolRoute>>,
+    A: Borrow<Stored<Action>>,
+>(
+    hotspots: &[H],
+    routes: &[R],
+    actions: &[A],
     now: Timestamp,
     window: (Timestamp, Timestamp),
 ) -> Vec<DistrictSummary> {
-    let in_window: Vec<Stored<Action>> = actions
+    let in_window: Vec<&Stored<Action>> = actions
         .iter()
+        .map(Borrow::borrow)
         .filter(|a| a.item.overlaps(window.0, window.1))
-        .cloned()
         .collect();
     let found = conflicts(&in_window);
     DistrictKey::ALL
@@ -213,12 +225,13 @@ pub fn district_summaries(
             hotspots_active: count(
                 hotspots
                     .iter()
+                    .map(Borrow::borrow)
                     .filter(|h| h.item.district == Some(d) && h.item.is_active_at(now)),
             ),
             actions: count(in_window.iter().filter(|a| {
                 a.item.district == Some(d) && a.item.status != ActionStatus::Cancelled
             })),
-            routes: count(routes.iter().filter(|r| {
+            routes: count(routes.iter().map(Borrow::borrow).filter(|r| {
                 r.item.districts.contains(&d) && r.item.is_scheduled_within(window.0, window.1)
             })),
             conflicts: count(found.iter().filter(|c| c.district == d)),
@@ -277,10 +290,14 @@ pub fn shown_count(n: u32, withheld_below: Option<u32>) -> String {
 }
 
 /// The wall's tiles at `now`, for `district` or (None) the whole city.
-pub fn indicators(
-    hotspots: &[Stored<Hotspot>],
-    routes: &[Stored<PatrolRoute>],
-    actions: &[Stored<Action>],
+pub fn indicators<
+    H: Borrow<Stored<Hotspot>>,
+    R: Borrow<Stored<PatrolRoute>>,
+    A: Borrow<Stored<Action>>,
+>(
+    hotspots: &[H],
+    routes: &[R],
+    actions: &[A],
     now: Timestamp,
     district: Option<DistrictKey>,
 ) -> Indicators {
@@ -289,11 +306,11 @@ pub fn indicators(
     let here = |d: Option<DistrictKey>| district.is_none() || d == district;
     let live =
         |a: &&Stored<Action>| a.item.status != ActionStatus::Cancelled && here(a.item.district);
-    let week_actions: Vec<Stored<Action>> = actions
+    let week_actions: Vec<&Stored<Action>> = actions
         .iter()
+        .map(Borrow::borrow)
         .filter(live)
         .filter(|a| a.item.overlaps(week.0, week.1))
-        .cloned()
         .collect();
     Indicators {
         district,
@@ -306,9 +323,10 @@ pub fn indicators(
         hotspots_active: count(
             hotspots
                 .iter()
+                .map(Borrow::borrow)
                 .filter(|h| here(h.item.district) && h.item.is_active_at(now)),
         ),
-        patrols_today: count(routes.iter().filter(|r| {
+        patrols_today: count(routes.iter().map(Borrow::borrow).filter(|r| {
             (district.is_none() || district.is_some_and(|d| r.item.districts.contains(&d)))
                 && r.item.is_scheduled_within(day.0, day.1)
         })),

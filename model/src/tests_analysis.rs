@@ -147,7 +147,8 @@ fn district_summaries_count_what_is_active_and_planned() {
     let c = prepared_op(3, "2026-11-27T20:00:00Z", "2026-11-27T23:00:00Z", HEESSEN);
     let now = ts("2026-11-27T21:30:00Z"); // Friday 22:30 local
     let week = (ts("2026-11-22T23:00:00Z"), ts("2026-11-29T23:00:00Z"));
-    let s = district_summaries(&[prepared_hotspot()], &[], &[a, b, c], now, week);
+    let no_routes: &[crate::Stored<crate::PatrolRoute>] = &[];
+    let s = district_summaries(&[prepared_hotspot()], no_routes, &[a, b, c], now, week);
     let mitte = &s[0];
     assert_eq!(
         (mitte.hotspots_active, mitte.actions, mitte.conflicts),

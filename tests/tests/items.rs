@@ -535,33 +535,62 @@ async fn the_map_layer_holds_the_filtered_layer_as_pins_and_areas() {
 }
 
 #[tokio::test]
-async fn overlapping_operations_show_up_as_a_conflict() {
+async fn overlapping_operations_show_up_as_a_conflict_as_soon_as_they_are_saved() {
     let (server, client) = start().await;
     let url = format!("{}{}", server.url, api::ACTIONS);
-    client
+    let get = |path: String| {
+        let client = client.clone();
+        async move {
+            let r = client.get(path).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK);
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let conflicts = || get(format!("{}{}", server.url, api::CONFLICTS));
+    // Planned actions in the week of 2026-12-04, summed over the districts.
+    let planned = || async {
+        let week = "from=2026-11-30T00:00:00Z&to=2026-12-07T00:00:00Z";
+        let summary = get(format!("{}{}?{week}", server.url, api::SUMMARY)).await;
+        summary
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["actions"].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    // Asked before and between the writes: the analysis reads the layers the server keeps in
+    // memory, and a write must retire them at once.
+    assert_eq!(conflicts().await, json!([]));
+    assert_eq!(planned().await, 0);
+    let first = client
         .post(&url)
         .json(&operation("2026-12-04T18:00:00Z", "2026-12-04T22:00:00Z"))
         .send()
         .await
         .unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    assert_eq!(conflicts().await, json!([]));
+    assert_eq!(planned().await, 1);
     client
         .post(&url)
         .json(&operation("2026-12-04T21:00:00Z", "2026-12-04T23:00:00Z"))
         .send()
         .await
         .unwrap();
-    let conflicts: Value = client
-        .get(format!("{}{}", server.url, api::CONFLICTS))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     assert_eq!(
-        conflicts,
+        conflicts().await,
         json!([{"district": "mitte", "actions": [1, 2], "overlap_start": "2026-12-04T21:00:00Z", "overlap_end": "2026-12-04T22:00:00Z"}])
     );
+    assert_eq!(planned().await, 2);
+    let r = client
+        .delete(format!("{url}/1"))
+        .header("If-Match", "\"v1\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(conflicts().await, json!([]));
+    assert_eq!(planned().await, 1);
     server.stop().await;
 }
 

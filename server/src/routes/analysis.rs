@@ -3,6 +3,8 @@
 //! - `GET /api/coverage?week=YYYY-MM-DD` — patrol coverage of each hotspot in a week (Monday)
 //! - `GET /api/summary?at=&from=&to=` — per-district counts (default: now, this week)
 
+use std::sync::Arc;
+
 use axum::{
     Json,
     extract::{RawQuery, State},
@@ -11,7 +13,7 @@ use axum::{
 };
 use jiff::{Timestamp, ToSpan, civil::Date};
 use model::{
-    Action, Hotspot, PatrolRoute, Stored,
+    Action, Hotspot, PatrolRoute,
     access::Role,
     analysis::{self, Conflict, Coverage, DistrictSummary, Indicators},
     schedule::{berlin, local},
@@ -19,31 +21,32 @@ use model::{
 
 use crate::{
     error::AppError,
-    routes::{districts::GEO_JSON, query, query_pairs},
+    routes::{
+        districts::GEO_JSON,
+        items::{Layer, kept},
+        query, query_pairs,
+    },
     sessions::Viewer,
     state::AppState,
-    store::{self, StoreError},
 };
 
-type Picture = (
-    Vec<Stored<Hotspot>>,
-    Vec<Stored<PatrolRoute>>,
-    Vec<Stored<Action>>,
-);
+/// The three layers as kept in memory (read from the database once per change, shared with the
+/// layer endpoints); each handler takes what is released to the viewer's agency from them, so
+/// analysis sees no more than the lists do.
+struct Picture {
+    hotspots: Arc<Layer<Hotspot>>,
+    routes: Arc<Layer<PatrolRoute>>,
+    actions: Arc<Layer<Action>>,
+}
 
-/// Everything released to the viewer's agency: analysis sees no more than the lists do.
-async fn picture(state: &AppState, viewer: &Viewer) -> Result<Picture, AppError> {
-    let agency = viewer.agency.clone();
-    Ok(state
-        .db
-        .call(move |c| {
-            Ok::<_, StoreError>((
-                store::list_for(c, &agency)?,
-                store::list_for(c, &agency)?,
-                store::list_for(c, &agency)?,
-            ))
+impl Picture {
+    async fn of(state: &AppState) -> Result<Picture, AppError> {
+        Ok(Picture {
+            hotspots: kept(state).await?,
+            routes: kept(state).await?,
+            actions: kept(state).await?,
         })
-        .await?)
+    }
 }
 
 /// `GET /api/review-due`: the viewer's agency's hotspots past their review date, which no
@@ -52,10 +55,11 @@ pub async fn review_due(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Response, AppError> {
-    let (hotspots, _, _) = picture(&state, &viewer).await?;
+    let hotspots = kept::<Hotspot>(&state).await?;
     let now = Timestamp::now();
     let due = hotspots
-        .iter()
+        .released_to(&viewer.agency)
+        .into_iter()
         .filter(|h| h.item.agency == viewer.agency && h.item.is_review_due(now));
     let body = model::layer_text::layer_text(due, &model::LayerQuery::default())?;
     Ok(([(header::CONTENT_TYPE, GEO_JSON)], body).into_response())
@@ -79,7 +83,8 @@ pub async fn conflicts(
         .map(|v| query::timestamp("to", v))
         .transpose()?;
     let window = query::window(from, to)?;
-    let (_, _, mut actions) = picture(&state, &viewer).await?;
+    let actions = kept::<Action>(&state).await?;
+    let mut actions = actions.released_to(&viewer.agency);
     if let Some((f, t)) = window {
         actions.retain(|a| a.item.overlaps(f, t));
     }
@@ -114,8 +119,15 @@ pub async fn coverage(
             d
         }
     };
-    let (hotspots, routes, _) = picture(&state, &viewer).await?;
-    Ok(Json(analysis::coverage(&hotspots, &routes, week)))
+    let (hotspots, routes) = (
+        kept::<Hotspot>(&state).await?,
+        kept::<PatrolRoute>(&state).await?,
+    );
+    Ok(Json(analysis::coverage(
+        &hotspots.released_to(&viewer.agency),
+        &routes.released_to(&viewer.agency),
+        week,
+    )))
 }
 
 pub async fn summary(
@@ -163,9 +175,13 @@ pub async fn summaries(
             (start.timestamp(), end.timestamp())
         }
     };
-    let (hotspots, routes, actions) = picture(state, viewer).await?;
+    let picture = Picture::of(state).await?;
     Ok(analysis::district_summaries(
-        &hotspots, &routes, &actions, at, window,
+        &picture.hotspots.released_to(&viewer.agency),
+        &picture.routes.released_to(&viewer.agency),
+        &picture.actions.released_to(&viewer.agency),
+        at,
+        window,
     ))
 }
 
@@ -189,8 +205,14 @@ pub async fn indicators(
         .map(|v| query::timestamp("at", v))
         .transpose()?
         .unwrap_or_else(Timestamp::now);
-    let (hotspots, routes, actions) = picture(&state, &viewer).await?;
-    let tiles = analysis::indicators(&hotspots, &routes, &actions, at, district);
+    let picture = Picture::of(&state).await?;
+    let tiles = analysis::indicators(
+        &picture.hotspots.released_to(&viewer.agency),
+        &picture.routes.released_to(&viewer.agency),
+        &picture.actions.released_to(&viewer.agency),
+        at,
+        district,
+    );
     // Wall displays hang where visitors may read them: small counts stay in the server.
     Ok(Json(if viewer.role == Role::Display {
         tiles.withhold_below(state.small_count)

@@ -143,22 +143,25 @@ pub async fn filtered_text<T: Item>(
 /// A layer as read from the database once per change and kept in memory: its items, each
 /// item's feature as text (a filtered answer is put together from them, not written anew),
 /// and the agency keys (for checking `agency=`).
-struct Layer<T> {
+pub struct Layer<T> {
     items: Vec<Stored<T>>,
     features: Vec<Box<str>>,
     agencies: Vec<model::AgencyKey>,
 }
 
-/// What `then` makes of the items [`filtered`] selects (each with its feature's text), without
-/// copying them.
-async fn selected<T: Item, R>(
-    state: &AppState,
-    viewer: &Viewer,
-    raw: Option<&str>,
-    then: impl FnOnce(&mut dyn Iterator<Item = (&Stored<T>, &str)>) -> R,
-) -> Result<R, AppError> {
-    let params = query_pairs(raw);
-    // Releasability is applied per request.
+impl<T: Item> Layer<T> {
+    /// The items released to `agency` (see [`Item::visible_to`]), oldest first.
+    pub fn released_to(&self, agency: &model::AgencyKey) -> Vec<&Stored<T>> {
+        self.items
+            .iter()
+            .filter(|s| s.item.visible_to(agency))
+            .collect()
+    }
+}
+
+/// Layer `T` as kept for the current generation: read from the database (and each item's
+/// feature written) by the first request after a change, shared by the requests after it.
+pub async fn kept<T: Item>(state: &AppState) -> Result<std::sync::Arc<Layer<T>>, AppError> {
     let read = async {
         let (items, agencies) = state
             .db
@@ -181,8 +184,21 @@ async fn selected<T: Item, R>(
         })
     };
     let key = (model::api::collection(T::KIND), String::new());
-    let layer = state.layers.value(key, read).await?;
+    state.layers.value(key, read).await
+}
+
+/// What `then` makes of the items [`filtered`] selects (each with its feature's text), without
+/// copying them.
+async fn selected<T: Item, R>(
+    state: &AppState,
+    viewer: &Viewer,
+    raw: Option<&str>,
+    then: impl FnOnce(&mut dyn Iterator<Item = (&Stored<T>, &str)>) -> R,
+) -> Result<R, AppError> {
+    let params = query_pairs(raw);
+    let layer = kept::<T>(state).await?;
     let q = query::layer_query::<T>(&params, &layer.agencies)?;
+    // Releasability is applied per request.
     Ok(then(
         &mut layer
             .items
