@@ -137,14 +137,17 @@ fn cache_control(path: &str) -> HeaderValue {
     }
 }
 
-/// `app-d098a52d949a5195_bg.wasm`, `app-f1a1769a9e824d0b.css`: a 16-hex-digit hash after a
-/// dash, before the extension or `_bg`.
+/// `app-d098a52d949a5195_bg.wasm`, `leaflet-6c92c0056ca7a79.css`: Trunk's 64-bit content
+/// hash after a dash, before the extension or `_bg`. Trunk writes it in hex without leading
+/// zeros, so it may be shorter than 16 digits; fewer than 12 (one build in 65,536) are not taken
+/// for a hash, so a name such as `icon-add.svg` is not cached for a year.
 fn has_content_hash(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 impl<S> Layer<S> for SecurityHeaders {
@@ -260,7 +263,12 @@ import init from '/app.js';
     fn only_hashed_file_names_are_cached_for_long() {
         assert!(has_content_hash("/app-d098a52d949a5195_bg.wasm"));
         assert!(has_content_hash("/app-f1a1769a9e824d0b.css"));
+        // Trunk drops the hash's leading zeros.
+        assert!(has_content_hash("/leaflet/leaflet-6c92c0056ca7a79.css"));
         assert!(!has_content_hash("/leaflet/leaflet.js"));
+        assert!(!has_content_hash("/leaflet/leaflet-src.js"));
+        assert!(!has_content_hash("/icon-add.svg"));
+        assert!(!has_content_hash("/app-0123456789abcdef0.js"));
         assert!(!has_content_hash("/index.html"));
         assert!(!has_content_hash("/bezirk/bockum-hoevel"));
         assert_eq!(cache_control("/api/hotspots"), "no-store");
