@@ -62,7 +62,8 @@ pub fn local_time(t: jiff::Timestamp) -> String {
 
 /// The time of day in Hamm at `t`, `HH:MM`.
 pub fn clock_of(t: jiff::Timestamp) -> String {
-    model::schedule::local(t).strftime("%H:%M").to_string()
+    let z = model::schedule::local(t);
+    format!("{:02}:{:02}", z.hour(), z.minute())
 }
 
 /// The current time of day in Hamm, `HH:MM:SS`.
@@ -83,7 +84,7 @@ pub fn clock_now() -> String {
 /// A calendar date, `24.11.2026` (German) or `2026-11-24` (English).
 pub fn date(d: jiff::civil::Date) -> String {
     match crate::i18n::lang() {
-        crate::i18n::Lang::De => d.strftime("%d.%m.%Y").to_string(),
+        crate::i18n::Lang::De => format!("{:02}.{:02}.{:04}", d.day(), d.month(), d.year()),
         crate::i18n::Lang::En => d.to_string(),
     }
 }
@@ -144,6 +145,17 @@ mod tests {
         };
         assert_eq!(weekly(&[w]), "Fr, Sa 22:00–04:00");
         assert_eq!(weekly(&[]), "");
+    }
+
+    #[test]
+    fn times_and_dates_read_the_german_way() {
+        // 18:05 UTC is 19:05 in Hamm in winter, 20:05 in summer.
+        let winter: jiff::Timestamp = "2026-12-04T18:05:00Z".parse().expect("timestamp");
+        let summer: jiff::Timestamp = "2026-07-04T18:05:00Z".parse().expect("timestamp");
+        assert_eq!(clock_of(winter), "19:05");
+        assert_eq!(clock_of(summer), "20:05");
+        assert_eq!(date(jiff::civil::date(2026, 3, 7)), "07.03.2026");
+        assert_eq!(date(jiff::civil::date(2026, 12, 24)), "24.12.2026");
     }
 
     #[test]
