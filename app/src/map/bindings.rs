@@ -27,10 +27,20 @@ extern "C" {
 }
 
 /// Converts a Rust value into a plain JS object (objects, not `Map`s, which Leaflet cannot read).
+///
+/// Written as JSON text and read by the browser's `JSON.parse`: serde_json is in the app anyway,
+/// and a second serde backend (serde-wasm-bindgen) would compile every `Serialize` again.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
+}
+
+/// Reads a plain JS object (e.g. what Leaflet's `toGeoJSON` returns) into a Rust value.
+pub fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue) -> Option<T> {
+    let text = js_sys::JSON::stringify(value).ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
 }
 
 /// A GeoJSON layer for `data` with Leaflet `options`.

@@ -108,7 +108,7 @@ fn double_click_zoom(map: &Map, on: bool) {
 /// A layer's geometry as GeoJSON.
 pub fn geometry_of(layer: &Layer) -> Option<geojson::Geometry> {
     let feature: geojson::Feature =
-        serde_wasm_bindgen::from_value(layer.unchecked_ref::<Equipped>().to_geo_json()).ok()?;
+        crate::map::bindings::from_js(&layer.unchecked_ref::<Equipped>().to_geo_json())?;
     feature.geometry
 }
 
