@@ -249,6 +249,11 @@ pub async fn disable_account(login: &str) -> Result<Account, ApiError> {
     send_json(Request::post(&url), &serde_json::json!({})).await
 }
 
+pub async fn enable_account(login: &str) -> Result<Account, ApiError> {
+    let url = format!("{}/{login}/enable", api::ACCOUNTS);
+    send_json(Request::post(&url), &serde_json::json!({})).await
+}
+
 pub async fn pairing_code(new: &NewDisplay) -> Result<PairingCode, ApiError> {
     send_json(Request::post(api::DISPLAYS), new).await
 }

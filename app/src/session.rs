@@ -28,8 +28,14 @@ pub fn agency() -> String {
     me().map_or_else(|| "polizei".to_owned(), |m| m.agency.to_string())
 }
 
-pub fn is_admin() -> bool {
-    me().is_some_and(|m| m.role == Role::Admin)
+/// Manages accounts and wall displays: an agency admin (its own agency's) or an operator
+/// (every agency's). The server decides which; this only shows the page.
+pub fn manages_accounts() -> bool {
+    me().is_some_and(|m| m.role.manages_accounts())
+}
+
+pub fn is_operator() -> bool {
+    me().is_some_and(|m| m.role == Role::Operator)
 }
 
 /// Who new items are released to unless the user changes it: the partnership's five partners

@@ -192,6 +192,9 @@ words! {
     add_account = "Konto anlegen", "Add account";
     disable = "Sperren", "Disable";
     disabled = "gesperrt", "disabled";
+    enable = "Entsperren", "Enable";
+    withheld = "Inhalt nicht für Ihre Behörde freigegeben", "content not released to your agency";
+    unknown_login = "unbekannt", "unknown";
     displays = "Wanddisplays", "Wall displays";
     display_name = "Name des Displays", "Name of the display";
     issue_code = "Kopplungscode ausgeben", "Issue pairing code";
@@ -287,6 +290,7 @@ pub fn role_name(r: model::access::Role) -> &'static str {
         Role::Officer => pick("Bezirksdienst", "Officer"),
         Role::Planner => pick("Planung", "Planner"),
         Role::Admin => pick("Verwaltung", "Admin"),
+        Role::Operator => pick("IT-Betrieb", "Operator"),
     }
 }
 

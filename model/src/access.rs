@@ -16,8 +16,12 @@ string_enum! {
         Officer = "officer",
         /// Reads, and creates and edits their agency's items and the actions it takes part in.
         Planner = "planner",
-        /// A planner who also manages accounts, imports and reads the audit trail.
+        /// An agency admin: a planner who also manages its own agency's accounts and wall
+        /// displays, imports its agency's items and reads the audit trail.
         Admin = "admin",
+        /// The partnership's IT: accounts and wall displays of every agency, guest agencies,
+        /// district boundaries. Reads items like an officer of its own agency, no more.
+        Operator = "operator",
     }
 }
 
@@ -27,8 +31,15 @@ impl Role {
         matches!(self, Role::Planner | Role::Admin)
     }
 
+    /// An agency admin (not an operator).
     pub fn is_admin(self) -> bool {
         self == Role::Admin
+    }
+
+    /// Manages accounts and wall displays: admins their own agency's, operators every agency's
+    /// (see [`crate::policy::may_manage_account`]).
+    pub fn manages_accounts(self) -> bool {
+        matches!(self, Role::Admin | Role::Operator)
     }
 
     /// A person's account (idle and absolute session limits apply), not a wall display.
@@ -48,8 +59,13 @@ pub enum Access {
     Person,
     /// Planners and admins.
     Plan,
-    /// Admins only.
+    /// Agency admins only (imports of their agency's items).
     Admin,
+    /// Admins and operators (accounts, wall displays, the audit trail), each within the scope
+    /// [`crate::policy`] gives them.
+    Manage,
+    /// Operators only (guest agencies, district boundaries).
+    Operator,
 }
 
 impl Access {
@@ -62,6 +78,8 @@ impl Access {
             (Access::Person, Some(r)) => r.is_personal(),
             (Access::Plan, Some(r)) => r.plans(),
             (Access::Admin, Some(r)) => r.is_admin(),
+            (Access::Manage, Some(r)) => r.manages_accounts(),
+            (Access::Operator, Some(r)) => r == Role::Operator,
         }
     }
 }
@@ -101,6 +119,10 @@ pub struct Pair {
 pub struct NewDisplay {
     /// A name for the screen, e.g. `leitstelle-wand-1` (a login name, not a person's).
     pub login: String,
+    /// Whose picture it shows: an operator names the agency; an admin's display is its own
+    /// agency's (naming another is refused).
+    #[serde(default)]
+    pub agency: Option<AgencyKey>,
 }
 
 /// The answer to [`NewDisplay`]: the one-time code to type on the display.
@@ -140,6 +162,8 @@ pub struct NewAccount {
 pub const MAX_LOGIN: usize = 60;
 /// Shortest password the server accepts.
 pub const MIN_PASSWORD: usize = 12;
+/// Longest password the server accepts, in characters (Argon2 reads all of it).
+pub const MAX_PASSWORD: usize = 1000;
 
 /// A login name: 2 to 60 lowercase letters, digits, `.`, `-` or `_`. Logins name functions or
 /// screens (`leitstelle-wand-1`, `kod-planung`), which keeps names of people out where possible.
@@ -158,7 +182,7 @@ pub fn check_login(login: &str) -> Result<(), FieldError> {
     }
 }
 
-/// A new password: at least [`MIN_PASSWORD`] characters, at most 1,000.
+/// A new password: at least [`MIN_PASSWORD`] characters, at most [`MAX_PASSWORD`].
 pub fn check_password(password: &str) -> Result<(), FieldError> {
     let n = password.chars().count();
     if n < MIN_PASSWORD {
@@ -166,14 +190,33 @@ pub fn check_password(password: &str) -> Result<(), FieldError> {
             "password",
             format!("must have at least {MIN_PASSWORD} characters"),
         ))
-    } else if n > 1000 {
+    } else if n > MAX_PASSWORD {
         Err(FieldError::new(
             "password",
-            "must have at most 1000 characters",
+            format!("must have at most {MAX_PASSWORD} characters"),
         ))
     } else {
         Ok(())
     }
+}
+
+/// A sign-in's login and password are refused before any work (no lookup, no hashing) when
+/// they cannot belong to an account: a login over [`MAX_LOGIN`] bytes, a password over
+/// [`MAX_PASSWORD`] characters.
+pub fn check_sign_in(login: &Login) -> Result<(), FieldError> {
+    if login.login.len() > MAX_LOGIN {
+        return Err(FieldError::new(
+            "login",
+            format!("must be at most {MAX_LOGIN} characters"),
+        ));
+    }
+    if login.password.chars().count() > MAX_PASSWORD {
+        return Err(FieldError::new(
+            "password",
+            format!("must have at most {MAX_PASSWORD} characters"),
+        ));
+    }
+    Ok(())
 }
 
 string_enum! {
@@ -187,8 +230,48 @@ string_enum! {
         AgencyAdded = "agency_added",
         AccountAdded = "account_added",
         AccountDisabled = "account_disabled",
+        AccountEnabled = "account_enabled",
+        /// An admin or operator issued a pairing code for a wall display.
+        PairingCodeIssued = "pairing_code_issued",
+        /// A wall display redeemed its pairing code.
         DisplayPaired = "display_paired",
+        AuditRead = "audit_read",
         AuditExported = "audit_exported",
+        SignedIn = "signed_in",
+        SignInFailed = "sign_in_failed",
+        /// Too many failed sign-ins: the account or address waits.
+        LockedOut = "locked_out",
+    }
+}
+
+/// What an audit entry is about, which decides who may read it (see
+/// [`crate::policy::audit_entry_for`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditTopic {
+    /// A hotspot, patrol route or action: its states before and after.
+    Item(crate::ItemKind),
+    /// An account or wall display of the agency the entry `concerns`: adding, disabling,
+    /// enabling, pairing, signing in.
+    Account,
+    /// What everyone shares: agencies, district boundaries.
+    Shared,
+    /// What one agency did with what it already had: exports, reading the trail.
+    Own,
+}
+
+impl AuditEntry {
+    pub fn topic(&self) -> AuditTopic {
+        use AuditOp::*;
+        match self.op {
+            Created | Updated | Deleted | Imported => match self.subject.parse() {
+                Ok(kind) => AuditTopic::Item(kind),
+                Err(_) => AuditTopic::Shared,
+            },
+            AgencyAdded => AuditTopic::Shared,
+            AccountAdded | AccountDisabled | AccountEnabled | PairingCodeIssued | DisplayPaired
+            | SignedIn | SignInFailed | LockedOut => AuditTopic::Account,
+            Exported | AuditRead | AuditExported => AuditTopic::Own,
+        }
     }
 }
 
@@ -200,16 +283,28 @@ pub struct AuditEntry {
     pub seq: i64,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub at: Timestamp,
+    /// The account that acted; `(unknown login)` for a failed sign-in with a login no account
+    /// has (what was typed is never recorded: it may have been a password).
     pub login: String,
-    pub agency: AgencyKey,
+    /// The acting account's agency (none for an unknown login).
+    pub agency: Option<AgencyKey>,
     pub op: AuditOp,
-    /// `hotspot`, `route`, `action`, `district`, `agency`, `account`, an export's file name…
+    /// `hotspot`, `route`, `action`, `districts`, `agency`, `account`, an export's file name…
     pub subject: String,
     pub item_id: Option<i64>,
+    /// The agency an account entry is about (whose account was added, disabled, signed in…).
+    #[serde(default)]
+    pub concerns: Option<AgencyKey>,
+    /// The state before, where the viewer's agency could see it; `null` otherwise.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub before: Option<serde_json::Value>,
+    /// The state after (or an export's details), where the viewer's agency may see it.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
     pub after: Option<serde_json::Value>,
+    /// True when a state was withheld from this viewer: the entry shows who, when and what kind
+    /// of change, not its content.
+    #[serde(default)]
+    pub withheld: bool,
 }
 
 #[cfg(test)]
@@ -226,13 +321,31 @@ mod tests {
                 .copied()
                 .collect::<Vec<_>>()
         };
-        assert_eq!(admitted(Access::Public), [Display, Officer, Planner, Admin]);
-        assert_eq!(admitted(Access::Read), [Display, Officer, Planner, Admin]);
-        assert_eq!(admitted(Access::Person), [Officer, Planner, Admin]);
+        assert_eq!(
+            admitted(Access::Public),
+            [Display, Officer, Planner, Admin, Operator]
+        );
+        assert_eq!(
+            admitted(Access::Read),
+            [Display, Officer, Planner, Admin, Operator]
+        );
+        assert_eq!(
+            admitted(Access::Person),
+            [Officer, Planner, Admin, Operator]
+        );
         assert_eq!(admitted(Access::Plan), [Planner, Admin]);
         assert_eq!(admitted(Access::Admin), [Admin]);
+        assert_eq!(admitted(Access::Manage), [Admin, Operator]);
+        assert_eq!(admitted(Access::Operator), [Operator]);
         assert!(Access::Public.allows(None));
-        for a in [Access::Read, Access::Person, Access::Plan, Access::Admin] {
+        for a in [
+            Access::Read,
+            Access::Person,
+            Access::Plan,
+            Access::Admin,
+            Access::Manage,
+            Access::Operator,
+        ] {
             assert!(!a.allows(None), "{a:?} admits anonymous requests");
         }
     }

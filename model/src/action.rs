@@ -8,7 +8,7 @@ use crate::{
     AgencyKey, DistrictKey,
     context::Context,
     geometry::{self, Shape},
-    route::check_agencies,
+    route::{MAX_AGENCIES, check_agencies},
     validation::{FieldError, MAX_NOTE, MAX_TITLE, Problems, check_text},
 };
 
@@ -82,20 +82,30 @@ pub struct Action {
     pub district: Option<DistrictKey>,
     pub lead_agency: AgencyKey,
     /// Participating agencies besides the lead.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::bounded::vec::<MAX_AGENCIES, _, _>"
+    )]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub agencies: Vec<AgencyKey>,
     pub status: ActionStatus,
     /// Agencies besides the owner (and those taking part) that may see this item.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::bounded::vec::<MAX_AGENCIES, _, _>"
+    )]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub released_to: Vec<AgencyKey>,
     /// Required for (and only for) working-group meetings.
     #[serde(default)]
     pub working_group: Option<WorkingGroup>,
     /// Linked hotspot ids.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::bounded::vec::<MAX_LINKS, _, _>")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub hotspots: Vec<i64>,
     /// Linked patrol route ids.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::bounded::vec::<MAX_LINKS, _, _>")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub routes: Vec<i64>,
     #[serde(default)]
     pub note: String,
@@ -163,12 +173,37 @@ impl Action {
     pub fn involves(&self, agency: &AgencyKey) -> bool {
         self.lead_agency == *agency || self.agencies.contains(agency)
     }
+
+    /// The first field that differs between `self` and `after` outside the operational ones
+    /// (title, times, place and district, status, links), which participating agencies may
+    /// change: who leads, who takes part, who it is released to, its kind, working group, note
+    /// and demo mark are the lead agency's. Lists of agencies compare as sets.
+    pub fn owner_only_change(&self, after: &Action) -> Option<&'static str> {
+        let same_set = |a: &[AgencyKey], b: &[AgencyKey]| {
+            a.len() == b.len() && a.iter().all(|k| b.contains(k))
+        };
+        [
+            ("lead_agency", self.lead_agency == after.lead_agency),
+            ("agencies", same_set(&self.agencies, &after.agencies)),
+            (
+                "released_to",
+                same_set(&self.released_to, &after.released_to),
+            ),
+            ("kind", self.kind == after.kind),
+            ("working_group", self.working_group == after.working_group),
+            ("note", self.note == after.note),
+            ("demo", self.demo == after.demo),
+        ]
+        .into_iter()
+        .find(|(_, same)| !same)
+        .map(|(field, _)| field)
+    }
 }
 
 fn check_links(p: &mut Problems, field: &str, ids: &[i64], known: &[i64]) {
     p.check(ids.len() <= MAX_LINKS, field, "too many links (at most 50)");
     for (i, id) in ids.iter().enumerate() {
-        if !known.contains(id) {
+        if known.binary_search(id).is_err() {
             p.add(format!("{field}[{i}]"), format!("no such item: {id}"));
         }
     }

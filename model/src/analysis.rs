@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::{
     DistrictKey,
     action::{Action, ActionStatus},
-    geometry,
     hotspot::Hotspot,
     item::Stored,
+    proximity::{Path, Place},
     route::PatrolRoute,
     schedule::{MinuteSet, Weekday, berlin, local},
 };
@@ -94,11 +94,26 @@ pub struct Coverage {
 
 /// Coverage of each hotspot by the routes near it, in the week starting Monday `week_start`
 /// (weekly windows, plus one-off dates that fall into that week).
+///
+/// Each route's line and minutes are worked out once, each hotspot's place once; a pair whose
+/// bounding boxes are further apart than [`NEARBY_M`] is skipped without measuring (see
+/// [`crate::proximity`]).
 pub fn coverage<H: Borrow<Stored<Hotspot>>, R: Borrow<Stored<PatrolRoute>>>(
     hotspots: &[H],
     routes: &[R],
     week_start: Date,
 ) -> Vec<Coverage> {
+    let routes: Vec<(i64, Path, MinuteSet)> = routes
+        .iter()
+        .map(Borrow::borrow)
+        .map(|r| {
+            (
+                r.id,
+                Path::of(&r.item.line()),
+                route_minutes(&r.item, week_start),
+            )
+        })
+        .collect();
     hotspots
         .iter()
         .map(Borrow::borrow)
@@ -108,16 +123,16 @@ pub fn coverage<H: Borrow<Stored<Hotspot>>, R: Borrow<Stored<PatrolRoute>>>(
                 .hours
                 .iter()
                 .fold(MinuteSet::default(), |acc, w| acc.union(&w.minutes()));
-            let nearby: Vec<&Stored<PatrolRoute>> = routes
+            let place = Place::of(&h.item.geometry.value);
+            let nearby: Vec<&(i64, Path, MinuteSet)> = routes
                 .iter()
-                .map(Borrow::borrow)
-                .filter(|r| {
-                    geometry::distance_between_m(&h.item.geometry.value, &r.item.line()) <= NEARBY_M
-                })
+                .filter(|(_, path, _)| place.is_within(path, NEARBY_M))
                 .collect();
-            let patrolled = nearby.iter().fold(MinuteSet::default(), |acc, r| {
-                acc.union(&route_minutes(&r.item, week_start))
-            });
+            let patrolled = nearby
+                .iter()
+                .fold(MinuteSet::default(), |acc, (_, _, minutes)| {
+                    acc.union(minutes)
+                });
             let covered = active.intersect(&patrolled);
             let gaps = active
                 .subtract(&patrolled)
@@ -135,7 +150,7 @@ pub fn coverage<H: Borrow<Stored<Hotspot>>, R: Borrow<Stored<PatrolRoute>>>(
                 } else {
                     f64::from(c) / f64::from(a)
                 },
-                routes: nearby.iter().map(|r| r.id).collect(),
+                routes: nearby.iter().map(|(id, _, _)| *id).collect(),
                 gaps,
             }
         })

@@ -2,12 +2,17 @@
 
 use crate::{AgencyKey, District};
 
-/// The known agencies and districts (and, for links, the ids that exist).
+/// The known agencies and districts, and for an action's links the ids it may link to: those
+/// of the items the writer's agency may see (and those it links already). An id outside them
+/// is refused as "no such item", whether it exists or not, so a refusal tells nothing of what
+/// the writer may not see.
 #[derive(Debug, Clone, Copy)]
 pub struct Context<'a> {
     pub agencies: &'a [AgencyKey],
     pub districts: &'a [District],
+    /// Sorted ascending.
     pub hotspot_ids: &'a [i64],
+    /// Sorted ascending.
     pub route_ids: &'a [i64],
 }
 

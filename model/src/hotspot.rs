@@ -9,6 +9,7 @@ use crate::{
     AgencyKey, DistrictKey,
     context::Context,
     geometry::{self, Shape},
+    route::MAX_AGENCIES,
     schedule::{WeeklyWindow, local},
     validation::{FieldError, MAX_NOTE, MAX_TITLE, Problems, check_text},
 };
@@ -42,11 +43,17 @@ pub struct Hotspot {
     #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"type": "Point", "coordinates": [7.8137, 51.68016]})))]
     pub geometry: Geometry,
     /// When it matters, in local time.
+    #[serde(deserialize_with = "crate::bounded::vec::<MAX_WINDOWS, _, _>")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 28))]
     pub hours: Vec<WeeklyWindow>,
     /// The owning agency.
     pub agency: AgencyKey,
     /// Agencies besides the owner (and those taking part) that may see this item.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::bounded::vec::<MAX_AGENCIES, _, _>"
+    )]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub released_to: Vec<AgencyKey>,
     /// After this date the hotspot must be confirmed, or it stops showing as active.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = Date))]

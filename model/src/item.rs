@@ -19,6 +19,18 @@ string_enum! {
     ItemKind { Hotspot = "hotspot", Route = "route", Action = "action" }
 }
 
+impl ItemKind {
+    /// Do planners of the agencies taking part edit items of this kind (within
+    /// [`Item::owner_only_change`])? Actions: yes. A route's other agencies walk it; they do
+    /// not edit it. A hotspot has no participants.
+    pub fn participants_edit(self) -> bool {
+        match self {
+            ItemKind::Action => true,
+            ItemKind::Hotspot | ItemKind::Route => false,
+        }
+    }
+}
+
 /// An item as stored: its id, its version (raised by every change), and the item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stored<T> {
@@ -71,6 +83,8 @@ pub trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
     const KIND: ItemKind;
     /// The JSON field that holds the geometry.
     const GEOMETRY_FIELD: &'static str;
+    /// The JSON field that names the owning agency.
+    const OWNER_FIELD: &'static str;
 
     /// Checks the input and fills derived fields.
     fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>>;
@@ -80,11 +94,12 @@ pub trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
     fn released_to(&self) -> &[AgencyKey];
     /// Does `agency` take part (walks the route, leads or joins the action)? The owner does.
     fn takes_part(&self, agency: &AgencyKey) -> bool;
-    /// May a planner of `agency` change or delete it? Their agency's items, and actions
-    /// their agency takes part in.
-    fn editable_by(&self, agency: &AgencyKey) -> bool {
-        self.owner() == agency || (Self::KIND == ItemKind::Action && self.takes_part(agency))
-    }
+    /// The first field (its JSON name) that differs between `self` and `after` and that only
+    /// the owner may change; `None` if a participant may make this change. Only asked where
+    /// [`ItemKind::participants_edit`] holds.
+    fn owner_only_change(&self, after: &Self) -> Option<&'static str>;
+    /// The ids of items of `kind` this item links to.
+    fn links(&self, kind: ItemKind) -> &[i64];
     /// May `agency` see it at all: the owner, those taking part, and those it is released to.
     fn visible_to(&self, agency: &AgencyKey) -> bool {
         self.owner() == agency || self.takes_part(agency) || self.released_to().contains(agency)
@@ -105,6 +120,7 @@ pub trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
 impl Item for Hotspot {
     const KIND: ItemKind = ItemKind::Hotspot;
     const GEOMETRY_FIELD: &'static str = "geometry";
+    const OWNER_FIELD: &'static str = "agency";
 
     fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>> {
         Hotspot::prepare(self, ctx)
@@ -120,6 +136,12 @@ impl Item for Hotspot {
     }
     fn takes_part(&self, agency: &AgencyKey) -> bool {
         self.agency == *agency
+    }
+    fn owner_only_change(&self, _: &Self) -> Option<&'static str> {
+        None
+    }
+    fn links(&self, _: ItemKind) -> &[i64] {
+        &[]
     }
     fn check_kind(name: &str) -> Result<(), UnknownName> {
         name.parse::<crate::hotspot::HotspotCategory>().map(|_| ())
@@ -137,6 +159,7 @@ impl Item for Hotspot {
 impl Item for PatrolRoute {
     const KIND: ItemKind = ItemKind::Route;
     const GEOMETRY_FIELD: &'static str = "geometry";
+    const OWNER_FIELD: &'static str = "agency";
 
     fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>> {
         PatrolRoute::prepare(self, ctx)
@@ -152,6 +175,12 @@ impl Item for PatrolRoute {
     }
     fn takes_part(&self, agency: &AgencyKey) -> bool {
         self.agency == *agency || self.agencies.contains(agency)
+    }
+    fn owner_only_change(&self, _: &Self) -> Option<&'static str> {
+        None
+    }
+    fn links(&self, _: ItemKind) -> &[i64] {
+        &[]
     }
     fn check_kind(name: &str) -> Result<(), UnknownName> {
         name.parse::<crate::route::Occasion>().map(|_| ())
@@ -169,6 +198,7 @@ impl Item for PatrolRoute {
 impl Item for Action {
     const KIND: ItemKind = ItemKind::Action;
     const GEOMETRY_FIELD: &'static str = "place";
+    const OWNER_FIELD: &'static str = "lead_agency";
 
     fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>> {
         Action::prepare(self, ctx)
@@ -184,6 +214,16 @@ impl Item for Action {
     }
     fn takes_part(&self, agency: &AgencyKey) -> bool {
         self.involves(agency)
+    }
+    fn owner_only_change(&self, after: &Self) -> Option<&'static str> {
+        Action::owner_only_change(self, after)
+    }
+    fn links(&self, kind: ItemKind) -> &[i64] {
+        match kind {
+            ItemKind::Hotspot => &self.hotspots,
+            ItemKind::Route => &self.routes,
+            ItemKind::Action => &[],
+        }
     }
     fn check_kind(name: &str) -> Result<(), UnknownName> {
         name.parse::<crate::action::ActionKind>().map(|_| ())

@@ -9,6 +9,7 @@ pub mod action;
 pub mod agency;
 pub mod analysis;
 pub mod api;
+pub mod bounded;
 pub mod calendar;
 pub mod cluster;
 pub mod config;
@@ -24,7 +25,9 @@ pub mod item;
 pub mod layer_text;
 #[cfg(feature = "partition")]
 pub mod partition;
+pub mod policy;
 pub mod projection;
+pub mod proximity;
 pub mod route;
 pub mod schedule;
 pub mod validation;

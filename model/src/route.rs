@@ -9,7 +9,7 @@ use crate::{
     AgencyKey, DistrictKey,
     context::Context,
     geometry::{self, Shape},
-    hotspot::check_windows,
+    hotspot::{MAX_WINDOWS, check_windows},
     schedule::{Period, WeeklyWindow},
     validation::{FieldError, MAX_NOTE, MAX_TITLE, Problems, check_text},
 };
@@ -27,6 +27,8 @@ string_enum! {
 
 /// Most one-off periods one route may have.
 pub const MAX_PERIODS: usize = 100;
+/// Most agencies in one list (taking part, released to).
+pub const MAX_AGENCIES: usize = 20;
 /// Longest one-off period, in hours.
 pub const MAX_PERIOD_HOURS: i64 = 7 * 24;
 
@@ -40,17 +42,26 @@ pub struct PatrolRoute {
     /// The owning agency.
     pub agency: AgencyKey,
     /// The agencies that walk it together (e.g. police and KOD); includes the owner.
+    #[serde(deserialize_with = "crate::bounded::vec::<MAX_AGENCIES, _, _>")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub agencies: Vec<AgencyKey>,
     pub occasion: Occasion,
     /// Agencies besides the owner (and those taking part) that may see this item.
-    #[serde(default)]
+    #[serde(
+        default,
+        deserialize_with = "crate::bounded::vec::<MAX_AGENCIES, _, _>"
+    )]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub released_to: Vec<AgencyKey>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::bounded::vec::<MAX_WINDOWS, _, _>")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 28))]
     pub weekly: Vec<WeeklyWindow>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::bounded::vec::<MAX_PERIODS, _, _>")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 100))]
     pub dates: Vec<Period>,
     /// Derived from the geometry by the server.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::bounded::vec::<7, _, _>")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 7))]
     pub districts: Vec<DistrictKey>,
     #[serde(default)]
     pub note: String,
@@ -107,7 +118,11 @@ pub fn check_agencies(p: &mut Problems, field: &str, agencies: &[AgencyKey], ctx
             p.add(format!("{field}[{i}]"), format!("'{a}' is listed twice"));
         }
     }
-    p.check(agencies.len() <= 20, field, "must list at most 20 agencies");
+    p.check(
+        agencies.len() <= MAX_AGENCIES,
+        field,
+        "must list at most 20 agencies",
+    );
 }
 
 /// One-off periods: end after start, at most a week long, at most [`MAX_PERIODS`].

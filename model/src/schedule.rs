@@ -161,6 +161,8 @@ impl fmt::Display for ClockTime {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WeeklyWindow {
+    #[serde(deserialize_with = "crate::bounded::vec::<7, _, _>")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 7))]
     pub days: Vec<Weekday>,
     pub from: ClockTime,
     pub to: ClockTime,

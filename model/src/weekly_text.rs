@@ -143,6 +143,51 @@ mod tests {
         assert_eq!(parse("  ").unwrap(), vec![]);
     }
 
+    mod fuzz {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+        fn window() -> impl Strategy<Value = WeeklyWindow> {
+            (
+                prop::collection::btree_set(0usize..7, 1..=7),
+                (0u8..24, 0u8..60),
+                (0u8..24, 0u8..60),
+            )
+                .prop_map(|(days, from, to)| {
+                    let days: Vec<Weekday> = days.into_iter().map(|i| Weekday::ALL[i]).collect();
+                    w(&days, from, to)
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+            /// Any text: an answer, never a panic; what parses writes back to the same hours.
+            #[test]
+            fn any_text_parses_or_is_refused_and_what_parses_reads_back(
+                text in r"[ -~äöüÄÖÜß–]{0,60}|(Mo|Di|Mi|Do|Fr|Sa|So|mon|sat|[,–\- ]|[0-9:]){0,30}"
+            ) {
+                if let Ok(windows) = parse(&text) {
+                    for w in &windows {
+                        prop_assert!(!w.days.is_empty() && w.days.len() <= 7);
+                        prop_assert!(w.days.windows(2).all(|d| d[0] < d[1]), "sorted, once each");
+                    }
+                    prop_assert_eq!(parse(&format(&windows, &DE)), Ok(windows));
+                }
+            }
+
+            /// Any hours, written in German or English, read back the same.
+            #[test]
+            fn written_hours_read_back(windows in prop::collection::vec(window(), 0..5), english: bool) {
+                let text = format(&windows, if english { &EN } else { &DE });
+                prop_assert_eq!(parse(&text), Ok(windows));
+            }
+        }
+    }
+
     #[test]
     fn mistakes_name_the_wrong_part() {
         assert_eq!(

@@ -26,6 +26,8 @@ pub enum AccountError {
     NotFound(String),
     #[error("'{0}' is not a wall display")]
     NotADisplay(String),
+    #[error("'{login}' is a wall display of '{agency}'")]
+    OtherAgency { login: String, agency: AgencyKey },
     #[error("cannot hash the password: {0}")]
     Hash(String),
     #[error("no randomness from the operating system: {0}")]
@@ -104,13 +106,44 @@ fn known_agency(conn: &Connection, agency: &AgencyKey) -> Result<bool, AccountEr
         .is_some())
 }
 
-/// Adds an account. People get a password (checked for length); wall displays get none.
+/// Checks a new account's login and password before any work: people need a password of the
+/// right length; wall displays have none.
+pub fn check_new(login: &str, role: Role, password: Option<&str>) -> Result<(), AccountError> {
+    check_login(login).map_err(AccountError::Invalid)?;
+    match (role, password) {
+        (Role::Display, _) => Ok(()),
+        (_, None) => Err(AccountError::Invalid(FieldError::new(
+            "password",
+            "a person's account needs a password",
+        ))),
+        (_, Some(pw)) => check_password(pw).map_err(AccountError::Invalid),
+    }
+}
+
+/// Adds an account, hashing its password here (the command line; the API hashes first, with
+/// a bound on how many hashes run at once, then calls [`insert`]).
 pub fn add(
     conn: &Connection,
     login: &str,
     role: Role,
     agency: &AgencyKey,
     password: Option<&str>,
+) -> Result<Account, AccountError> {
+    check_new(login, role, password)?;
+    let hash = match (role, password) {
+        (Role::Display, _) | (_, None) => None,
+        (_, Some(pw)) => Some(hash_password(pw)?),
+    };
+    insert(conn, login, role, agency, hash)
+}
+
+/// Stores a new account whose password (if any) is hashed already.
+pub fn insert(
+    conn: &Connection,
+    login: &str,
+    role: Role,
+    agency: &AgencyKey,
+    hash: Option<String>,
 ) -> Result<Account, AccountError> {
     check_login(login).map_err(AccountError::Invalid)?;
     if !known_agency(conn, agency)? {
@@ -119,19 +152,6 @@ pub fn add(
             format!("unknown agency '{agency}'"),
         )));
     }
-    let hash = match (role, password) {
-        (Role::Display, _) => None,
-        (_, None) => {
-            return Err(AccountError::Invalid(FieldError::new(
-                "password",
-                "a person's account needs a password",
-            )));
-        }
-        (_, Some(pw)) => {
-            check_password(pw).map_err(AccountError::Invalid)?;
-            Some(hash_password(pw)?)
-        }
-    };
     if find(conn, login)?.is_some() {
         return Err(AccountError::Exists(login.to_owned()));
     }
@@ -200,23 +220,36 @@ pub fn list(conn: &Connection) -> Result<Vec<Account>, AccountError> {
         .collect()
 }
 
-/// Disables an account and ends all its sessions at once.
-pub fn disable(conn: &mut Connection, login: &str) -> Result<Account, AccountError> {
-    let tx = conn.transaction()?;
+/// Disables an account (inside the caller's transaction) and ends all its sessions and
+/// pairing codes.
+pub fn disable(tx: &Connection, login: &str) -> Result<Account, AccountError> {
     let changed = tx.execute("UPDATE accounts SET disabled = 1 WHERE login = ?1", [login])?;
     if changed == 0 {
         return Err(AccountError::NotFound(login.to_owned()));
     }
     tx.execute("DELETE FROM sessions WHERE login = ?1", [login])?;
     tx.execute("DELETE FROM pairing_codes WHERE login = ?1", [login])?;
-    tx.commit()?;
-    find(conn, login)?
+    find(tx, login)?
+        .map(|a| a.account)
+        .ok_or_else(|| AccountError::NotFound(login.to_owned()))
+}
+
+/// Enables a disabled account again (inside the caller's transaction). A wall display then
+/// needs a new pairing code; a person signs in with their password.
+pub fn enable(tx: &Connection, login: &str) -> Result<Account, AccountError> {
+    let changed = tx.execute("UPDATE accounts SET disabled = 0 WHERE login = ?1", [login])?;
+    if changed == 0 {
+        return Err(AccountError::NotFound(login.to_owned()));
+    }
+    find(tx, login)?
         .map(|a| a.account)
         .ok_or_else(|| AccountError::NotFound(login.to_owned()))
 }
 
 /// A fresh code for wall display `login` of `agency` (creating the display account if it is
-/// new): eight digits in two groups, valid for [`PAIRING_VALID`], stored only as a hash.
+/// new, enabling it if it was disabled): eight digits in two groups, valid for
+/// [`PAIRING_VALID`], stored only as a hash. The caller has checked that it may manage that
+/// display (an existing display keeps its agency: another agency's is refused).
 pub fn issue_pairing(
     conn: &Connection,
     login: &str,
@@ -228,6 +261,12 @@ pub fn issue_pairing(
         }
         Some(a) if a.account.role != Role::Display => {
             return Err(AccountError::NotADisplay(login.to_owned()));
+        }
+        Some(a) if a.account.agency != *agency => {
+            return Err(AccountError::OtherAgency {
+                login: login.to_owned(),
+                agency: a.account.agency,
+            });
         }
         Some(a) if a.account.disabled => {
             conn.execute("UPDATE accounts SET disabled = 0 WHERE login = ?1", [login])?;
@@ -263,9 +302,9 @@ fn normalise_code(code: &str) -> String {
     code.chars().filter(char::is_ascii_digit).collect()
 }
 
-/// Uses up a pairing code: the display's login if the code is valid and unexpired.
-pub fn redeem_pairing(conn: &mut Connection, code: &str) -> Result<Option<String>, AccountError> {
-    let tx = conn.transaction()?;
+/// Uses up a pairing code (inside the caller's transaction): the display's login if the code
+/// is valid and unexpired.
+pub fn redeem_pairing(tx: &Connection, code: &str) -> Result<Option<String>, AccountError> {
     let now = Timestamp::now().to_string();
     tx.execute("DELETE FROM pairing_codes WHERE expires_at < ?1", [&now])?;
     let hash = digest(&normalise_code(code));
@@ -278,7 +317,6 @@ pub fn redeem_pairing(conn: &mut Connection, code: &str) -> Result<Option<String
         )
         .optional()?;
     tx.execute("DELETE FROM pairing_codes WHERE code_hash = ?1", [&hash])?;
-    tx.commit()?;
     Ok(login)
 }
 

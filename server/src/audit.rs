@@ -1,22 +1,26 @@
-//! The append-only audit trail: every write (who, agency, when, what, before and after) and
-//! every export. Entries are written in the same transaction as the change they record; the
-//! database refuses to update or delete them (triggers), and no API route tries.
+//! The append-only audit trail: every write (who, agency, when, what, before and after), every
+//! export and reading of the trail, account and display changes, sign-ins. Entries are written
+//! in the same transaction as the change they record; the database refuses to update or delete
+//! them (triggers), and no API route tries. Who reads which entries, and how much of each, is
+//! [`model::policy::audit_entry_for`].
 
 use jiff::Timestamp;
 use model::{
     AgencyKey,
-    access::{AuditEntry, AuditOp},
+    access::{AuditEntry, AuditOp, Role},
+    policy,
 };
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
 use crate::db::DbError;
 
-/// Who did it: an account and its agency.
+/// Who did it: an account, its agency and role (the policy decides by both).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub login: String,
     pub agency: AgencyKey,
+    pub role: Role,
 }
 
 /// What one entry records besides who and when.
@@ -24,6 +28,8 @@ pub struct Record<'a> {
     pub op: AuditOp,
     pub subject: &'a str,
     pub item_id: Option<i64>,
+    /// The agency an account entry is about.
+    pub concerns: Option<AgencyKey>,
     pub before: Option<String>,
     pub after: Option<String>,
 }
@@ -34,9 +40,16 @@ impl<'a> Record<'a> {
             op,
             subject,
             item_id: None,
+            concerns: None,
             before: None,
             after: None,
         }
+    }
+
+    /// The agency whose account or display the entry is about.
+    pub fn concerns(mut self, agency: &AgencyKey) -> Self {
+        self.concerns = Some(agency.clone());
+        self
     }
 
     pub fn item(mut self, id: i64) -> Self {
@@ -59,16 +72,28 @@ impl<'a> Record<'a> {
 }
 
 pub fn append(conn: &Connection, actor: &Actor, record: Record) -> Result<(), DbError> {
+    append_as(conn, &actor.login, Some(&actor.agency), record)
+}
+
+/// An entry by an account that may not exist (a failed sign-in): `login` as recorded (never
+/// what was typed for an unknown login), `agency` if the account is known.
+pub fn append_as(
+    conn: &Connection,
+    login: &str,
+    agency: Option<&AgencyKey>,
+    record: Record,
+) -> Result<(), DbError> {
     conn.execute(
-        "INSERT INTO audit (at, login, agency, op, subject, item_id, before, after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO audit (at, login, agency, op, subject, item_id, concerns, before, after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             Timestamp::now().to_string(),
-            actor.login,
-            actor.agency.as_str(),
+            login,
+            agency.map(AgencyKey::as_str),
             record.op.as_str(),
             record.subject,
             record.item_id,
+            record.concerns.as_ref().map(AgencyKey::as_str),
             record.before,
             record.after,
         ],
@@ -76,14 +101,51 @@ pub fn append(conn: &Connection, actor: &Actor, record: Record) -> Result<(), Db
     Ok(())
 }
 
-/// Entries newest first, at most `limit`, older than `before` if given.
+/// Entries read per round trip while filtering for a viewer.
+const PAGE: i64 = 500;
+
+/// The entries `role` of `agency` may read, as it may read them, newest first: at most `limit`,
+/// older than `before` if given.
+pub fn list_for(
+    conn: &Connection,
+    role: Role,
+    agency: &AgencyKey,
+    limit: i64,
+    before: Option<i64>,
+) -> Result<Vec<AuditEntry>, DbError> {
+    let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut shown = Vec::new();
+    let mut cursor = before;
+    loop {
+        let page = list(conn, PAGE, cursor)?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        cursor = Some(last.seq);
+        let full = page.len() as i64 == PAGE;
+        for entry in page {
+            if let Some(entry) = policy::audit_entry_for(role, agency, entry) {
+                shown.push(entry);
+                if shown.len() == wanted {
+                    return Ok(shown);
+                }
+            }
+        }
+        if !full {
+            break;
+        }
+    }
+    Ok(shown)
+}
+
+/// Every entry, as stored, newest first: at most `limit`, older than `before` if given.
 pub fn list(
     conn: &Connection,
     limit: i64,
     before: Option<i64>,
 ) -> Result<Vec<AuditEntry>, DbError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, login, agency, op, subject, item_id, before, after FROM audit
+        "SELECT seq, at, login, agency, op, subject, item_id, concerns, before, after FROM audit
          WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit], |r| {
@@ -91,28 +153,35 @@ pub fn list(
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(3)?,
             r.get::<_, String>(4)?,
             r.get::<_, String>(5)?,
             r.get::<_, Option<i64>>(6)?,
             r.get::<_, Option<String>>(7)?,
             r.get::<_, Option<String>>(8)?,
+            r.get::<_, Option<String>>(9)?,
         ))
     })?;
     let corrupt = |e: &dyn std::fmt::Display| DbError::Corrupt(format!("audit: {e}"));
     let json = |v: Option<String>| v.and_then(|s| serde_json::from_str(&s).ok());
+    let key = |k: Option<String>| {
+        k.map(|k| AgencyKey::parse(&k).map_err(|e| corrupt(&e)))
+            .transpose()
+    };
     rows.map(|row| {
-        let (seq, at, login, agency, op, subject, item_id, before, after) = row?;
+        let (seq, at, login, agency, op, subject, item_id, concerns, before, after) = row?;
         Ok(AuditEntry {
             seq,
             at: at.parse().map_err(|e| corrupt(&e))?,
             login,
-            agency: AgencyKey::parse(&agency).map_err(|e| corrupt(&e))?,
+            agency: key(agency)?,
             op: op.parse().map_err(|e| corrupt(&e))?,
             subject,
             item_id,
+            concerns: key(concerns)?,
             before: json(before),
             after: json(after),
+            withheld: false,
         })
     })
     .collect()
@@ -131,18 +200,22 @@ pub fn csv(entries: &[AuditEntry]) -> String {
     };
     let json =
         |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
-    let mut out = String::from("seq,at,login,agency,op,subject,item_id,before,after\r\n");
+    let key = |k: &Option<AgencyKey>| field(k.as_ref().map_or("", AgencyKey::as_str));
+    let mut out =
+        String::from("seq,at,login,agency,op,subject,item_id,concerns,before,after,withheld\r\n");
     for e in entries {
         let row = [
             e.seq.to_string(),
             e.at.to_string(),
             field(&e.login),
-            field(e.agency.as_str()),
+            key(&e.agency),
             e.op.as_str().to_owned(),
             field(&e.subject),
             e.item_id.map(|i| i.to_string()).unwrap_or_default(),
+            key(&e.concerns),
             field(&json(&e.before)),
             field(&json(&e.after)),
+            e.withheld.to_string(),
         ];
         out.push_str(&row.join(","));
         out.push_str("\r\n");
@@ -164,6 +237,7 @@ mod tests {
                 let actor = Actor {
                     login: "pol-admin".into(),
                     agency: AgencyKey::parse("polizei").unwrap(),
+                    role: Role::Admin,
                 };
                 append(c, &actor, Record::new(AuditOp::Exported, "actions.csv"))?;
                 let update = c.execute("UPDATE audit SET login = 'niemand'", []);
@@ -183,12 +257,14 @@ mod tests {
             seq: 1,
             at: Timestamp::UNIX_EPOCH,
             login: "=cmd".into(),
-            agency: AgencyKey::parse("kod").unwrap(),
+            agency: AgencyKey::parse("kod").ok(),
             op: AuditOp::Created,
             subject: "hotspot".into(),
             item_id: Some(3),
+            concerns: None,
             before: None,
             after: Some(serde_json::json!({"title": "a\"b"})),
+            withheld: false,
         };
         let text = csv(&[entry]);
         assert!(text.contains("\"'=cmd\""), "{text}");

@@ -5,7 +5,10 @@
 use std::io::{BufRead, IsTerminal};
 
 use clap::{Parser, Subcommand};
-use model::{AgencyKey, access::Role};
+use model::{
+    AgencyKey,
+    access::{Account, AuditOp, Role},
+};
 
 use crate::{
     accounts::{self, AccountError},
@@ -47,7 +50,8 @@ pub enum UserCommand {
         /// Login name: lowercase letters, digits, '.', '-', '_' (name a function, e.g.
         /// `kod-planung`, rather than a person).
         login: String,
-        /// officer, planner or admin.
+        /// officer, planner, admin (of its agency) or operator (the partnership's IT: accounts
+        /// and displays of every agency, guest agencies, district boundaries).
         #[arg(long)]
         role: Role,
         /// The agency's key, e.g. polizei, kod, jugendamt, hza, jva, bpol, steufa, finanzamt.
@@ -62,6 +66,12 @@ pub enum UserCommand {
     },
     /// Disable an account: it can no longer sign in and its sessions end at once.
     Disable {
+        login: String,
+        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
+        data_dir: std::path::PathBuf,
+    },
+    /// Enable a disabled account again.
+    Enable {
         login: String,
         #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
         data_dir: std::path::PathBuf,
@@ -134,11 +144,45 @@ async fn open(data_dir: &std::path::Path) -> Result<Database, CliError> {
     Ok(db)
 }
 
+/// Who the trail names for the command line: whoever may run the server's binary on its
+/// database, which is an operator's power, on behalf of the agency concerned.
 fn command_line(agency: &AgencyKey) -> Actor {
     Actor {
         login: "(command line)".to_owned(),
         agency: agency.clone(),
+        role: Role::Operator,
     }
+}
+
+/// Disables or enables `login`, recorded in the same transaction.
+async fn set_disabled(
+    data_dir: &std::path::Path,
+    login: String,
+    disable: bool,
+) -> Result<Account, CliError> {
+    let db = open(data_dir).await?;
+    db.call(move |c| {
+        let tx = c.transaction().map_err(crate::db::DbError::from)?;
+        let before = accounts::find(&tx, &login)?.map(|a| a.account);
+        let (account, op) = if disable {
+            (accounts::disable(&tx, &login)?, AuditOp::AccountDisabled)
+        } else {
+            (accounts::enable(&tx, &login)?, AuditOp::AccountEnabled)
+        };
+        audit::append(
+            &tx,
+            &command_line(&account.agency),
+            audit::Record::new(op, "account")
+                .concerns(&account.agency)
+                .change(
+                    before.and_then(|b| serde_json::to_string(&b).ok()),
+                    serde_json::to_string(&account).ok(),
+                ),
+        )?;
+        tx.commit().map_err(crate::db::DbError::from)?;
+        Ok::<_, CliError>(account)
+    })
+    .await
 }
 
 /// Runs a subcommand; what it prints is for the person at the terminal.
@@ -164,7 +208,8 @@ pub async fn run(command: Command) -> Result<(), CliError> {
                     audit::append(
                         &tx,
                         &command_line(&agency),
-                        audit::Record::new(model::access::AuditOp::AccountAdded, "account")
+                        audit::Record::new(AuditOp::AccountAdded, "account")
+                            .concerns(&agency)
                             .details(&account),
                     )?;
                     tx.commit().map_err(crate::db::DbError::from)?;
@@ -177,20 +222,12 @@ pub async fn run(command: Command) -> Result<(), CliError> {
             );
         }
         Command::User(UserCommand::Disable { login, data_dir }) => {
-            let db = open(&data_dir).await?;
-            let account = db
-                .call(move |c| {
-                    let account = accounts::disable(c, &login)?;
-                    audit::append(
-                        c,
-                        &command_line(&account.agency),
-                        audit::Record::new(model::access::AuditOp::AccountDisabled, "account")
-                            .details(&account),
-                    )?;
-                    Ok::<_, CliError>(account)
-                })
-                .await?;
+            let account = set_disabled(&data_dir, login, true).await?;
             println!("disabled {}; its sessions have ended", account.login);
+        }
+        Command::User(UserCommand::Enable { login, data_dir }) => {
+            let account = set_disabled(&data_dir, login, false).await?;
+            println!("enabled {}", account.login);
         }
         Command::User(UserCommand::List { data_dir }) => {
             let db = open(&data_dir).await?;
@@ -209,13 +246,18 @@ pub async fn run(command: Command) -> Result<(), CliError> {
             let db = open(&data_dir).await?;
             let code = db
                 .call(move |c| {
-                    let code = accounts::issue_pairing(c, &login, &agency)?;
+                    let tx = c.transaction().map_err(crate::db::DbError::from)?;
+                    let code = accounts::issue_pairing(&tx, &login, &agency)?;
                     audit::append(
-                        c,
+                        &tx,
                         &command_line(&agency),
-                        audit::Record::new(model::access::AuditOp::DisplayPaired, "account")
-                            .details(&(&code.login, "pairing code issued")),
+                        audit::Record::new(AuditOp::PairingCodeIssued, "account")
+                            .concerns(&agency)
+                            .details(&serde_json::json!({
+                                "login": code.login, "expires_at": code.expires_at
+                            })),
                     )?;
+                    tx.commit().map_err(crate::db::DbError::from)?;
                     Ok::<_, CliError>(code)
                 })
                 .await?;

@@ -48,6 +48,20 @@ pub struct Config {
     /// On first start, do not load the demo data ("Beispieldaten"): start with an empty picture.
     #[arg(long, env = "LAGEBILD_EMPTY")]
     pub empty: bool,
+
+    /// A reverse proxy in front of the server (IP address; repeat the flag, or separate with
+    /// commas). Only from these peers is `X-Forwarded-For` believed, so sign-in limits per
+    /// address count the real client, not the proxy.
+    #[arg(
+        long = "trusted-proxy",
+        env = "LAGEBILD_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// Most memory (MiB) the layer cache keeps for finished answers, all encodings counted.
+    #[arg(long, env = "LAGEBILD_LAYER_CACHE_MB", default_value_t = crate::state::DEFAULT_LAYER_CACHE_MB)]
+    pub layer_cache_mb: usize,
 }
 
 impl Config {
@@ -63,6 +77,8 @@ impl Config {
             tls_key: None,
             small_count: crate::state::DEFAULT_SMALL_COUNT,
             empty: true,
+            trusted_proxies: vec![],
+            layer_cache_mb: crate::state::DEFAULT_LAYER_CACHE_MB,
         }
     }
 }

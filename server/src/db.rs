@@ -90,6 +90,49 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     ALTER TABLE events ADD COLUMN audience TEXT;",
+    // 4: the role `operator`, and an audit trail that can record a failed sign-in with an
+    // unknown login (no agency) and names the agency an account entry is about (`concerns`),
+    // which decides who may read it. SQLite cannot change a CHECK or drop a NOT NULL, so both
+    // tables are copied whole (the trail's seq kept) as SQLite's documentation describes, and
+    // the trail's triggers made again; `concerns` of earlier account entries comes from the
+    // account they recorded.
+    "CREATE TABLE accounts_v4 (
+        login         TEXT PRIMARY KEY,
+        role          TEXT NOT NULL
+                      CHECK (role IN ('display', 'officer', 'planner', 'admin', 'operator')),
+        agency        TEXT NOT NULL REFERENCES agencies (key),
+        password_hash TEXT,
+        disabled      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO accounts_v4 SELECT login, role, agency, password_hash, disabled, created_at
+        FROM accounts;
+    DROP TABLE accounts;
+    ALTER TABLE accounts_v4 RENAME TO accounts;
+    CREATE TABLE audit_v4 (
+        seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at       TEXT NOT NULL,
+        login    TEXT NOT NULL,
+        agency   TEXT,
+        op       TEXT NOT NULL,
+        subject  TEXT NOT NULL,
+        item_id  INTEGER,
+        concerns TEXT,
+        before   TEXT,
+        after    TEXT
+    ) STRICT;
+    INSERT INTO audit_v4 (seq, at, login, agency, op, subject, item_id, concerns, before, after)
+        SELECT seq, at, login, agency, op, subject, item_id,
+               CASE WHEN subject = 'account'
+                    THEN json_extract(COALESCE(after, before), '$.agency') END,
+               before, after
+        FROM audit;
+    DROP TABLE audit;
+    ALTER TABLE audit_v4 RENAME TO audit;
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -152,19 +195,38 @@ impl Database {
     }
 }
 
+/// Runs the migrations not yet applied, in one transaction. Foreign keys are off meanwhile
+/// (a table is copied and replaced while others refer to it, as SQLite's documentation on
+/// schema changes prescribes) and checked before the commit.
 fn migrate(conn: &mut Connection) -> Result<(), DbError> {
     let known = MIGRATIONS.len() as i64;
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > known {
         return Err(DbError::TooNew { found, known });
     }
-    let tx = conn.transaction()?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    if found == known {
+        return Ok(());
     }
-    tx.commit()?;
-    Ok(())
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let migrated = (|| {
+        let tx = conn.transaction()?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        }
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(DbError::Corrupt(format!(
+                "migration left a broken reference in {table}"
+            )));
+        }
+        tx.commit()?;
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    migrated
 }
 
 /// All districts in official order.

@@ -38,6 +38,7 @@ fn system(agency: &AgencyKey) -> Actor {
     Actor {
         login: "system".to_owned(),
         agency: agency.clone(),
+        role: model::access::Role::Planner,
     }
 }
 
@@ -137,6 +138,8 @@ pub fn load(
     now: Timestamp,
 ) -> Result<usize, StoreError> {
     use Weekday::*;
+    // All of it or none: a start interrupted half-way loads it again on the next start.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let today = local(now).date();
     let monday = today
         .checked_sub(i64::from(today.weekday().to_monday_zero_offset()).days())
@@ -195,7 +198,7 @@ pub fn load(
     for h in hotspots {
         let (s, _) = {
             let actor = system(h.owner());
-            store::create(conn, h, districts, &actor)
+            store::create(&tx, h, districts, &actor)
         }?;
         hotspot_ids.push(s.id);
         count += 1;
@@ -257,7 +260,7 @@ pub fn load(
     for r in routes {
         let (s, _) = {
             let actor = system(r.owner());
-            store::create(conn, r, districts, &actor)
+            store::create(&tx, r, districts, &actor)
         }?;
         route_ids.push(s.id);
         count += 1;
@@ -345,10 +348,11 @@ pub fn load(
     for a in actions {
         {
             let actor = system(a.owner());
-            store::create(conn, a, districts, &actor)
+            store::create(&tx, a, districts, &actor)
         }?;
         count += 1;
     }
+    tx.commit()?;
     Ok(count)
 }
 

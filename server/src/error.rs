@@ -42,8 +42,12 @@ pub enum AppError {
     Unauthorized,
     #[error("wrong login name or password")]
     BadCredentials,
-    #[error("forbidden: {0}")]
-    Forbidden(String),
+    /// Not the caller's to do; `field` names the request field that may not be so, if one.
+    #[error("forbidden: {reason}")]
+    Forbidden {
+        field: Option<String>,
+        reason: String,
+    },
     /// Refused for what one of the request's headers says, or for its absence; the answer's
     /// `field` names the header.
     #[error("forbidden: {reason}")]
@@ -51,8 +55,11 @@ pub enum AppError {
         header: &'static str,
         reason: String,
     },
-    #[error("too many failed sign-ins: try again in {} minute(s)", .0.as_secs().div_ceil(60))]
+    #[error("too many failed attempts: try again in {} minute(s)", .0.as_secs().div_ceil(60))]
     TooManyRequests(std::time::Duration),
+    /// The server is at its limit of this expensive work (e.g. checking passwords).
+    #[error("the server is busy: try again in {} second(s)", .0.as_secs().max(1))]
+    Busy(std::time::Duration),
     #[error(transparent)]
     Db(#[from] DbError),
     /// An answer could not be written as JSON (a fault of the server, not of the request).
@@ -66,7 +73,9 @@ impl From<AccountError> for AppError {
             AccountError::Invalid(error) => AppError::Invalid(vec![error]),
             AccountError::Exists(_) => AppError::Conflict(e.to_string()),
             AccountError::NotFound(_) => AppError::NotFound(e.to_string()),
-            AccountError::NotADisplay(_) => AppError::Conflict(e.to_string()),
+            AccountError::NotADisplay(_) | AccountError::OtherAgency { .. } => {
+                AppError::Conflict(e.to_string())
+            }
             AccountError::Db(db) => AppError::Db(db),
             AccountError::Hash(_) | AccountError::Random(_) => {
                 AppError::Db(DbError::Task(e.to_string()))
@@ -83,13 +92,35 @@ impl From<StoreError> for AppError {
                 AppError::PreconditionFailed(format!("{kind} {id}"), current)
             }
             StoreError::Invalid(errors) => AppError::Invalid(errors),
-            StoreError::Forbidden(reason) => AppError::Forbidden(reason),
+            StoreError::Forbidden { field, reason } => AppError::Forbidden {
+                field: field.map(str::to_owned),
+                reason,
+            },
             StoreError::Db(db) => AppError::Db(db),
         }
     }
 }
 
+/// Most problems one error answer lists (the first ones found).
+pub const MAX_DETAILS: usize = 20;
+
 impl AppError {
+    /// Refused, with no particular field to blame.
+    pub fn forbidden(reason: impl Into<String>) -> AppError {
+        AppError::Forbidden {
+            field: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// Refused for what `field` says.
+    pub fn forbidden_field(field: &str, reason: impl Into<String>) -> AppError {
+        AppError::Forbidden {
+            field: Some(field.to_owned()),
+            reason: reason.into(),
+        }
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
@@ -108,10 +139,11 @@ impl AppError {
             AppError::Timeout(_) => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
-            AppError::Forbidden(_) | AppError::ForbiddenHeader { .. } => {
+            AppError::Forbidden { .. } | AppError::ForbiddenHeader { .. } => {
                 (StatusCode::FORBIDDEN, "forbidden")
             }
             AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            AppError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             AppError::Db(_) | AppError::Encode(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
@@ -140,8 +172,9 @@ impl IntoResponse for AppError {
             AppError::BadRequest { field, .. } => detail.field = Some(field.clone()),
             AppError::Invalid(errors) => {
                 detail.field = errors.first().map(|e| e.field.clone());
-                detail.details = errors.clone();
+                detail.details = errors.iter().take(MAX_DETAILS).cloned().collect();
             }
+            AppError::Forbidden { field, .. } => detail.field = field.clone(),
             AppError::PreconditionRequired | AppError::PreconditionFailed(..) => {
                 detail.field = Some("If-Match".to_owned());
             }
@@ -156,7 +189,7 @@ impl IntoResponse for AppError {
         {
             response.headers_mut().insert(header::ETAG, v);
         }
-        if let AppError::TooManyRequests(wait) = self
+        if let AppError::TooManyRequests(wait) | AppError::Busy(wait) = self
             && let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

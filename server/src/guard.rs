@@ -66,8 +66,10 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Refuses a state-changing request that another site started.
-fn check_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
+/// Refuses a state-changing request that another site started. The request's own host is its
+/// `Host` header, or (HTTP/2, which has none) the authority of its URI; an `Origin` that cannot
+/// be compared with either is refused.
+fn check_same_origin(headers: &HeaderMap, authority: Option<&str>) -> Result<(), AppError> {
     let text = |name| {
         headers
             .get(name)
@@ -81,9 +83,11 @@ fn check_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
             reason: format!("cross-site request refused (Sec-Fetch-Site: {site})"),
         });
     }
-    if let (Some(origin), Some(host)) = (text("origin"), text("host")) {
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or_default();
         let origin_host = origin.split_once("://").map_or(origin, |(_, h)| h);
-        if origin_host != host {
+        let host = text("host").or(authority);
+        if host.is_none_or(|host| !origin_host.eq_ignore_ascii_case(host)) {
             return Err(AppError::ForbiddenHeader {
                 header: "Origin",
                 reason: format!("cross-origin request refused (Origin: {origin})"),
@@ -91,6 +95,13 @@ fn check_same_origin(headers: &HeaderMap) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// Do the two tokens match? In constant time, so the time of a refusal tells nothing of how
+/// much of a guessed token was right.
+fn same_token(sent: &str, expected: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    sent.len() == expected.len() && bool::from(sent.as_bytes().ct_eq(expected.as_bytes()))
 }
 
 /// The middleware: refuses what the rules do not allow, and answers `408` with a JSON error if
@@ -109,7 +120,8 @@ pub async fn guard(State(rules): State<Rules>, req: Request, next: Next) -> Resp
 
 async fn admit(rules: &Rules, mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
-    match check(rules, method, req.headers()).await {
+    let authority = req.uri().authority().map(|a| a.as_str());
+    match check(rules, method, req.headers(), authority).await {
         Ok(viewer) => {
             if let Some(v) = viewer {
                 req.extensions_mut().insert(v);
@@ -124,6 +136,7 @@ async fn check(
     rules: &Rules,
     method: Method,
     headers: &HeaderMap,
+    authority: Option<&str>,
 ) -> Result<Option<Viewer>, AppError> {
     let method = if method == Method::HEAD {
         Method::GET
@@ -135,12 +148,12 @@ async fn check(
         .access
         .iter()
         .find(|(m, _)| *m == method)
-        .map_or(Access::Admin, |(_, a)| *a);
+        .map_or(Access::Operator, |(_, a)| *a);
     let viewer = viewer(&rules.state, headers, !rules.stream).await?;
     if !access.allows(viewer.as_ref().map(|v| v.role)) {
         return Err(match &viewer {
             None => AppError::Unauthorized,
-            Some(v) => AppError::Forbidden(format!(
+            Some(v) => AppError::forbidden(format!(
                 "the role '{}' may not {} this",
                 v.role,
                 if is_safe(&method) { "read" } else { "change" }
@@ -148,12 +161,12 @@ async fn check(
         });
     }
     if !is_safe(&method) {
-        check_same_origin(headers)?;
+        check_same_origin(headers, authority)?;
         if let Some(v) = &viewer
             && access != Access::Public
         {
             let sent = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
-            if sent != Some(&*v.csrf) {
+            if !sent.is_some_and(|sent| same_token(sent, &v.csrf)) {
                 return Err(AppError::ForbiddenHeader {
                     header: CSRF_HEADER,
                     reason: format!(
@@ -186,18 +199,52 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for Viewer {
     }
 }
 
-/// The client's address, when the server knows it (it serves with connect info).
+/// The client's address, when the server knows it (it serves with connect info): the peer's,
+/// or, when the peer is a trusted proxy (`--trusted-proxy`), the one `X-Forwarded-For` names
+/// (see [`client_address`]).
 pub struct ClientAddr(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(peer.map(|peer| {
+            client_address(peer, &parts.headers, &state.trusted_proxies).to_string()
+        })))
     }
+}
+
+/// The client behind `peer`: `peer` itself, unless it is one of `trusted` proxies; then the
+/// last address in `X-Forwarded-For` that is not a trusted proxy (each proxy appends the
+/// address it received the request from, so the addresses before it are the client's word and
+/// cannot be trusted). A header that does not parse leaves the peer.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    headers: &HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Option<Vec<std::net::IpAddr>> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.to_str().ok())
+        .collect::<Option<Vec<_>>>()
+        .and_then(|values| {
+            values
+                .iter()
+                .flat_map(|v| v.split(','))
+                .map(|hop| hop.trim().parse().ok())
+                .collect()
+        });
+    hops.and_then(|hops| hops.into_iter().rev().find(|hop| !trusted.contains(hop)))
+        .unwrap_or(peer)
 }

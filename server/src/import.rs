@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use model::{
     District, DistrictKey, Item, access::AuditOp, event::ChangeOp, geometry, validation::FieldError,
 };
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Transaction;
 
 use crate::{
     audit::{self, Actor},
@@ -25,12 +25,16 @@ fn too_many(n: usize) -> StoreError {
     }])
 }
 
-/// A feature's properties with its geometry put back where the item keeps it.
-fn item_json<T: Item>(f: &Feature) -> serde_json::Value {
+/// A feature's properties with its geometry put back where the item keeps it, owned by
+/// `owner` where the feature names no owner.
+fn item_json<T: Item>(f: &Feature, owner: &model::AgencyKey) -> serde_json::Value {
     let mut props = f.properties.clone().unwrap_or_default();
     for k in ["id", "version", "updated_at", "kind_of_item"] {
         props.remove(k);
     }
+    props
+        .entry(T::OWNER_FIELD)
+        .or_insert_with(|| owner.as_str().into());
     if let Some(g) = &f.geometry
         && let Ok(v) = serde_json::to_value(g)
     {
@@ -39,9 +43,10 @@ fn item_json<T: Item>(f: &Feature) -> serde_json::Value {
     serde_json::Value::Object(props)
 }
 
-/// Hotspots or routes from a FeatureCollection.
+/// Hotspots or routes from a FeatureCollection, owned by the importer's agency: a feature
+/// without an owner gets it, one naming another agency is refused.
 pub fn items<T: Item>(
-    conn: &mut Connection,
+    tx: &Transaction,
     fc: &FeatureCollection,
     districts: &[District],
     actor: &Actor,
@@ -49,14 +54,21 @@ pub fn items<T: Item>(
     if fc.features.len() > MAX_FEATURES {
         return Err(too_many(fc.features.len()));
     }
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let known = Known::read(&tx)?;
+    let known = Known::read(tx)?;
     let ctx = known.context(districts);
     let mut problems = Vec::new();
     let mut ready = Vec::new();
     for (i, f) in fc.features.iter().enumerate() {
-        let parsed: Result<T, _> = serde_path_to_error::deserialize(item_json::<T>(f));
+        let parsed: Result<T, _> =
+            serde_path_to_error::deserialize(item_json::<T>(f, &actor.agency));
         match parsed {
+            Ok(item) if item.owner() != &actor.agency => problems.push(FieldError {
+                field: format!("features[{i}].{}", T::OWNER_FIELD),
+                reason: format!(
+                    "must be your agency '{}': items belong to the agency that imports them",
+                    actor.agency
+                ),
+            }),
             Ok(mut item) => match item.prepare(&ctx) {
                 Ok(()) => ready.push(item),
                 Err(errs) => problems.extend(errs.into_iter().map(|e| FieldError {
@@ -93,11 +105,10 @@ pub fn items<T: Item>(
     let mut ids = Vec::with_capacity(ready.len());
     let mut events = Vec::with_capacity(ready.len());
     for item in &ready {
-        let (id, e) = store::insert_prepared(&tx, item, &w, AuditOp::Imported)?;
+        let (id, e) = store::insert_prepared(tx, item, &w, AuditOp::Imported)?;
         ids.push(id);
         events.push(e);
     }
-    tx.commit()?;
     Ok((ids, events))
 }
 
@@ -212,7 +223,7 @@ fn check_boundary(
 /// Official district boundaries replace the approximate ones; items get their districts
 /// derived again (each change is a new version with its event).
 pub fn districts(
-    conn: &mut Connection,
+    tx: &Transaction,
     fc: &FeatureCollection,
     current: &[District],
     actor: &Actor,
@@ -269,10 +280,9 @@ pub fn districts(
         });
     }
 
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    db::write_districts(&tx, &districts)?;
+    db::write_districts(tx, &districts)?;
     audit::append(
-        &tx,
+        tx,
         actor,
         audit::Record::new(AuditOp::Imported, "districts").details(
             &districts
@@ -281,18 +291,17 @@ pub fn districts(
                 .collect::<Vec<_>>(),
         ),
     )?;
-    let mut events = vec![store::log_other(&tx, "district", ChangeOp::Imported)?];
-    let known = Known::read(&tx)?;
+    let mut events = vec![store::log_other(tx, "district", ChangeOp::Imported)?];
+    let known = Known::everything(tx)?;
     let ctx = known.context(&districts);
     let w = Write {
         now: Timestamp::now(),
         actor,
         agencies: &known.agencies,
     };
-    events.extend(rederive::<model::Hotspot>(&tx, &ctx, &w)?);
-    events.extend(rederive::<model::PatrolRoute>(&tx, &ctx, &w)?);
-    events.extend(rederive::<model::Action>(&tx, &ctx, &w)?);
-    tx.commit()?;
+    events.extend(rederive::<model::Hotspot>(tx, &ctx, &w)?);
+    events.extend(rederive::<model::PatrolRoute>(tx, &ctx, &w)?);
+    events.extend(rederive::<model::Action>(tx, &ctx, &w)?);
     Ok((districts, events))
 }
 

@@ -15,11 +15,11 @@
 use std::{
     any::Any,
     cell::RefCell,
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     io::Write,
     sync::{
         Arc, OnceLock, RwLock,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
     },
 };
 
@@ -35,10 +35,6 @@ use model::{ItemKind, api};
 /// What a cached answer is for: a layer's path, and the agency whose releases it holds with the
 /// query string (`kod?district=mitte`).
 pub type Key = (&'static str, String);
-
-/// Most answers kept per generation; beyond it the cache starts afresh, so a client sending
-/// ever new query strings cannot make it grow without bound.
-const MAX_ANSWERS: usize = 512;
 
 /// Bodies larger than this are compressed at a lighter brotli level, and away from the threads
 /// that answer requests: a layer of 100,000 hotspots is ~50 MB of JSON, which brotli's usual
@@ -115,31 +111,48 @@ impl Encoded {
 
     /// The body in `encoding`, compressed now if this is its first request.
     pub fn body(&self, encoding: Encoding) -> Bytes {
-        match encoding {
+        self.make(encoding).0
+    }
+
+    /// The body in `encoding`, and its size if this call made it.
+    fn make(&self, encoding: Encoding) -> (Bytes, Option<usize>) {
+        let mut made = None;
+        let mut once = |lock: &OnceLock<Bytes>, compress: fn(&[u8]) -> Bytes| {
+            lock.get_or_init(|| {
+                let body = compress(&self.identity);
+                made = Some(body.len());
+                body
+            })
+            .clone()
+        };
+        let body = match encoding {
             Encoding::Identity => self.identity.clone(),
-            Encoding::Gzip => self.gzip.get_or_init(|| gzip(&self.identity)).clone(),
-            Encoding::Brotli => self.brotli.get_or_init(|| brotli(&self.identity)).clone(),
-        }
+            Encoding::Gzip => once(&self.gzip, gzip),
+            Encoding::Brotli => once(&self.brotli, brotli),
+        };
+        (body, made)
     }
 
-    /// Whether the body in `encoding` is ready (identity always is).
-    fn is_ready(&self, encoding: Encoding) -> bool {
-        match encoding {
-            Encoding::Identity => true,
-            Encoding::Gzip => self.gzip.get().is_some(),
-            Encoding::Brotli => self.brotli.get().is_some(),
-        }
+    /// The bytes it holds now, every encoding made so far counted.
+    pub fn bytes(&self) -> usize {
+        self.identity.len()
+            + self.gzip.get().map_or(0, Bytes::len)
+            + self.brotli.get().map_or(0, Bytes::len)
     }
 
-    /// Compresses a large body for `encoding` on a blocking thread if it is not yet, so the
-    /// threads answering other requests are not held up meanwhile.
-    async fn prepare(self: &Arc<Self>, encoding: Encoding) {
-        if self.identity.len() <= LARGE_BODY || self.is_ready(encoding) {
-            return;
+    /// Makes the body in `encoding` if it is not made yet — a large one on a blocking thread,
+    /// so the threads answering other requests are not held up meanwhile; the size of what it
+    /// made.
+    async fn prepare(self: &Arc<Self>, encoding: Encoding) -> Option<usize> {
+        if self.identity.len() <= LARGE_BODY {
+            return self.make(encoding).1;
         }
         let this = Arc::clone(self);
-        // Should the task fail, `response` compresses on this thread instead.
-        let _ = tokio::task::spawn_blocking(move || this.body(encoding)).await;
+        // Should the task fail, `response` compresses on this thread instead (uncharged).
+        tokio::task::spawn_blocking(move || this.make(encoding).1)
+            .await
+            .ok()
+            .flatten()
     }
 
     /// The answer in `encoding`.
@@ -226,12 +239,18 @@ fn brotli(bytes: &[u8]) -> Bytes {
 /// A decoded value kept for one generation.
 type Value = Arc<dyn Any + Send + Sync>;
 
-/// Entries by key, all built from the data of one generation (the newest any was built from).
+/// Most decoded values kept per generation (one per layer is all the server asks for).
+const MAX_VALUES: usize = 16;
+
+/// Entries by key, all built from the data of one generation (the newest any was built from),
+/// with the bytes each is charged and the order they came in (the oldest leaves first).
 struct ByGeneration<V>(RwLock<Entries<V>>);
 
 struct Entries<V> {
     generation: u64,
-    map: HashMap<Key, V>,
+    map: HashMap<Key, (V, usize)>,
+    order: VecDeque<Key>,
+    bytes: usize,
 }
 
 impl<V> Default for ByGeneration<V> {
@@ -239,32 +258,98 @@ impl<V> Default for ByGeneration<V> {
         ByGeneration(RwLock::new(Entries {
             generation: 0,
             map: HashMap::new(),
+            order: VecDeque::new(),
+            bytes: 0,
         }))
     }
 }
 
+/// The bytes all slots hold, kept in step with each slot's `bytes` under that slot's lock (so
+/// an entry's bytes are added before anyone can take them away).
+type Total = AtomicUsize;
+
+impl<V> Entries<V> {
+    /// Forgets everything.
+    fn clear(&mut self, total: &Total) {
+        self.map.clear();
+        self.order.clear();
+        total.fetch_sub(std::mem::take(&mut self.bytes), Ordering::AcqRel);
+    }
+
+    /// Forgets the oldest entry; false if there was none.
+    fn pop_oldest(&mut self, total: &Total) -> bool {
+        let Some(key) = self.order.pop_front() else {
+            return false;
+        };
+        let freed = self.map.remove(&key).map_or(0, |(_, bytes)| bytes);
+        self.bytes -= freed;
+        total.fetch_sub(freed, Ordering::AcqRel);
+        true
+    }
+}
+
 impl<V: Clone> ByGeneration<V> {
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Entries<V>> {
+        self.0.write().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// The entry for `key` if it was built in generation `now`.
     fn get(&self, key: &Key, now: u64) -> Option<V> {
         let entries = self.0.read().unwrap_or_else(|p| p.into_inner());
         (entries.generation == now)
-            .then(|| entries.map.get(key).cloned())
+            .then(|| entries.map.get(key).map(|(v, _)| v.clone()))
             .flatten()
     }
 
-    /// Keeps `value`, built from data read at `generation`, for `key`; at most `max` entries.
-    fn put(&self, key: Key, generation: u64, value: V, max: usize) {
-        let mut entries = self.0.write().unwrap_or_else(|p| p.into_inner());
+    /// Keeps `value`, built from data read at `generation`, for `key`, charged `bytes` (added
+    /// to `total`); at most `max` entries (the oldest leave).
+    fn put(&self, key: Key, generation: u64, value: V, bytes: usize, max: usize, total: &Total) {
+        let mut entries = self.write();
         // A slow build of an older generation is out of date already: no lookup would take it.
         if generation < entries.generation {
             return;
         }
         // The first entry of a newer generation: the older ones are out of date.
-        if generation > entries.generation || entries.map.len() >= max {
-            entries.map.clear();
+        if generation > entries.generation {
+            entries.clear(total);
             entries.generation = generation;
         }
-        entries.map.entry(key).or_insert(value);
+        // Two requests built the same answer at once: the first one kept stays.
+        if entries.map.contains_key(&key) {
+            return;
+        }
+        while entries.map.len() >= max && entries.pop_oldest(total) {}
+        entries.map.insert(key.clone(), (value, bytes));
+        entries.order.push_back(key);
+        entries.bytes += bytes;
+        total.fetch_add(bytes, Ordering::AcqRel);
+    }
+}
+
+impl ByGeneration<Arc<Encoded>> {
+    /// Charges `bytes` more to `answer` (and `total`), if it is still kept for `key` in
+    /// `generation`.
+    fn charge(
+        &self,
+        key: &Key,
+        generation: u64,
+        answer: &Arc<Encoded>,
+        bytes: usize,
+        total: &Total,
+    ) {
+        let mut entries = self.write();
+        if entries.generation != generation {
+            return;
+        }
+        let Some((kept, charged)) = entries.map.get_mut(key) else {
+            return;
+        };
+        if !Arc::ptr_eq(kept, answer) {
+            return;
+        }
+        *charged += bytes;
+        entries.bytes += bytes;
+        total.fetch_add(bytes, Ordering::AcqRel);
     }
 }
 
@@ -298,8 +383,8 @@ impl Source {
 }
 
 /// The cache: answers and decoded values by key, valid for one generation of what they are
-/// built from.
-#[derive(Default)]
+/// built from. The answers together (every encoding made of them) are kept within a budget of
+/// bytes; past it the oldest answers of the fullest slot leave first.
 pub struct LayerCache {
     /// Raised by a change to anything.
     everything: AtomicU64,
@@ -308,6 +393,10 @@ pub struct LayerCache {
     /// By [`Source::slot`].
     answers: [ByGeneration<Arc<Encoded>>; 4],
     values: [ByGeneration<Value>; 4],
+    /// Most bytes the answers may hold.
+    budget: usize,
+    /// Bytes the answers hold now (the sum of the slots' `bytes`).
+    bytes: AtomicUsize,
 }
 
 impl std::fmt::Debug for LayerCache {
@@ -315,11 +404,25 @@ impl std::fmt::Debug for LayerCache {
         f.debug_struct("LayerCache")
             .field("everything", &self.everything)
             .field("layers", &self.layers)
+            .field("budget", &self.budget)
+            .field("bytes", &self.bytes)
             .finish_non_exhaustive()
     }
 }
 
 impl LayerCache {
+    /// A cache whose answers hold at most `budget` bytes.
+    pub fn new(budget: usize) -> LayerCache {
+        LayerCache {
+            everything: AtomicU64::default(),
+            layers: Default::default(),
+            answers: Default::default(),
+            values: Default::default(),
+            budget,
+            bytes: AtomicUsize::default(),
+        }
+    }
+
     /// The generation now of what `key`'s answer is built from; read it *before* reading that.
     /// (A sum of counters that only rise: it rises whenever one of them does.)
     pub fn generation(&self, key: &Key) -> u64 {
@@ -352,13 +455,21 @@ impl LayerCache {
         self.layers[Source::Layer(kind).slot()].fetch_add(1, Ordering::AcqRel);
     }
 
-    /// The answer for `key`, if one of the current generation is ready.
-    pub fn get(&self, key: &Key) -> Option<Arc<Encoded>> {
-        self.answers[Source::of(key.0).slot()].get(key, self.generation(key))
+    /// The answer for `key`, if one of the current generation is ready, and that generation.
+    pub fn get(&self, key: &Key) -> Option<(Arc<Encoded>, u64)> {
+        let now = self.generation(key);
+        self.answers[Source::of(key.0).slot()]
+            .get(key, now)
+            .map(|answer| (answer, now))
     }
 
-    /// The answer for `key` to a request with `headers`: the cached one, or the body `build`
-    /// makes (as `content_type`), kept for the next request of the same generation.
+    /// The bytes the answers hold now.
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Acquire)
+    }
+
+    /// The answer for `key` in `encoding`: the cached one, or the body `build` makes (as
+    /// `content_type`), kept for the next request of the same generation.
     pub async fn answer<E>(
         &self,
         key: Key,
@@ -366,14 +477,18 @@ impl LayerCache {
         encoding: Encoding,
         build: impl Future<Output = Result<String, E>>,
     ) -> Result<Response, E> {
-        if let Some(answer) = self.get(&key) {
-            answer.prepare(encoding).await;
-            return Ok(answer.response(encoding));
+        let (answer, generation) = match self.get(&key) {
+            Some(kept) => kept,
+            None => {
+                let generation = self.generation(&key);
+                let answer = Arc::new(Encoded::new(content_type, build.await?));
+                self.put(key.clone(), generation, Arc::clone(&answer));
+                (answer, generation)
+            }
+        };
+        if let Some(made) = answer.prepare(encoding).await {
+            self.charge(&key, generation, &answer, made);
         }
-        let generation = self.generation(&key);
-        let answer = Arc::new(Encoded::new(content_type, build.await?));
-        self.put(key, generation, Arc::clone(&answer));
-        answer.prepare(encoding).await;
         Ok(answer.response(encoding))
     }
 
@@ -393,13 +508,55 @@ impl LayerCache {
             return Ok(value);
         }
         let value = Arc::new(build.await?);
-        self.values[slot].put(key, now, Arc::clone(&value) as Value, usize::MAX);
+        // Decoded values are not charged to the answers' budget: one per layer.
+        let uncounted = Total::default();
+        self.values[slot].put(
+            key,
+            now,
+            Arc::clone(&value) as Value,
+            0,
+            MAX_VALUES,
+            &uncounted,
+        );
         Ok(value)
     }
 
-    /// Keeps `encoded`, built from data read at `generation`, for `key`.
+    /// Keeps `encoded`, built from data read at `generation`, for `key` — unless it alone is
+    /// larger than the budget (it is answered, not kept).
     pub fn put(&self, key: Key, generation: u64, encoded: Arc<Encoded>) {
-        self.answers[Source::of(key.0).slot()].put(key, generation, encoded, MAX_ANSWERS);
+        let bytes = encoded.bytes();
+        if bytes > self.budget {
+            return;
+        }
+        let slot = Source::of(key.0).slot();
+        self.answers[slot].put(key, generation, encoded, bytes, usize::MAX, &self.bytes);
+        self.trim();
+    }
+
+    /// Charges an encoding just made of `answer` to it, if it is still kept.
+    fn charge(&self, key: &Key, generation: u64, answer: &Arc<Encoded>, bytes: usize) {
+        self.answers[Source::of(key.0).slot()].charge(key, generation, answer, bytes, &self.bytes);
+        self.trim();
+    }
+
+    /// Lets the oldest answers of the fullest slot go until the answers fit the budget.
+    fn trim(&self) {
+        while self.bytes.load(Ordering::Acquire) > self.budget {
+            let fullest = self
+                .answers
+                .iter()
+                .max_by_key(|slot| slot.0.read().map_or(0, |e| e.bytes));
+            let popped = fullest.is_some_and(|slot| slot.write().pop_oldest(&self.bytes));
+            // Nothing left to free there: another thread freed it meanwhile.
+            if !popped
+                && self
+                    .answers
+                    .iter()
+                    .all(|s| s.0.read().map_or(true, |e| e.map.is_empty()))
+            {
+                break;
+            }
+        }
     }
 }
 
@@ -484,7 +641,7 @@ mod tests {
             .map(|i| format!("{{\"id\":{i},\"title\":\"Punkt {}\"}},", i * 7919 % 10_007))
             .collect();
         assert!(body.len() > LARGE_BODY);
-        let cache = LayerCache::default();
+        let cache = LayerCache::new(1 << 30);
         let key: Key = ("/api/hotspots", "kod".into());
         for (accepted, coding) in [("br", "br"), ("gzip", "gzip")] {
             let built = body.clone();
@@ -520,7 +677,7 @@ mod tests {
 
     #[test]
     fn a_change_retires_every_answer_and_a_racing_build_is_not_used() {
-        let cache = LayerCache::default();
+        let cache = LayerCache::new(1 << 30);
         let key: Key = ("/api/hotspots", "kod".into());
         let answer = Arc::new(Encoded::new("application/geo+json", "old".into()));
         let g = cache.generation(&key);
@@ -537,7 +694,7 @@ mod tests {
         let fresh = Arc::new(Encoded::new("application/geo+json", "new".into()));
         cache.put(key.clone(), cache.generation(&key), fresh);
         assert_eq!(
-            cache.get(&key).unwrap().body(Encoding::Identity),
+            cache.get(&key).unwrap().0.body(Encoding::Identity),
             "new".as_bytes()
         );
         // Decoded values follow the same generations.
@@ -568,7 +725,7 @@ mod tests {
 
     #[test]
     fn a_build_that_raced_a_change_is_never_served() {
-        let cache = LayerCache::default();
+        let cache = LayerCache::new(1 << 30);
         let key: Key = ("/api/actions", "kod?".into());
         let answer = |body: &str| Arc::new(Encoded::new("application/geo+json", body.into()));
         // A build reads the data, then a write commits before the build is put.
@@ -582,7 +739,7 @@ mod tests {
         // The next build is current; a late put of an older build does not replace it.
         cache.put(key.clone(), cache.generation(&key), answer("new"));
         cache.put(key.clone(), before, answer("old"));
-        let served = cache.get(&key).unwrap();
+        let (served, _) = cache.get(&key).unwrap();
         assert_eq!(served.body(Encoding::Identity), "new".as_bytes());
         // The next change retires it.
         cache.changed();
@@ -591,7 +748,7 @@ mod tests {
 
     #[test]
     fn a_change_to_one_layer_retires_its_answers_only() {
-        let cache = LayerCache::default();
+        let cache = LayerCache::new(1 << 30);
         let answer = || Arc::new(Encoded::new("application/json", "{}".into()));
         let keys: [Key; 5] = [
             (api::HOTSPOTS, "kod?".into()),
@@ -636,25 +793,66 @@ mod tests {
         assert!(cache.get(key).is_none());
     }
 
-    #[test]
-    fn ever_new_queries_do_not_grow_the_cache_without_bound() {
-        let cache = LayerCache::default();
-        let g = cache.generation(&("/api/actions", String::new()));
-        for n in 0..MAX_ANSWERS * 3 {
-            let answer = Arc::new(Encoded::new("application/geo+json", String::new()));
-            cache.put(("/api/actions", format!("kod?from={n}")), g, answer);
+    #[tokio::test]
+    async fn the_answers_stay_within_their_budget_of_bytes_every_encoding_counted() {
+        // Room for about three answers of 1,000 bytes with their compressed copies.
+        let cache = LayerCache::new(4_000);
+        let body = |n: usize| {
+            (0..1_000)
+                .map(|i| char::from(b'a' + ((i * 7 + n) % 26) as u8))
+                .collect::<String>()
+        };
+        let mut keys = Vec::new();
+        for n in 0..50 {
+            let key: Key = ("/api/actions", format!("kod?from={n}"));
+            for encoding in [Encoding::Identity, Encoding::Gzip, Encoding::Brotli] {
+                let built = body(n);
+                cache
+                    .answer(key.clone(), "application/geo+json", encoding, async {
+                        Ok::<_, ()>(built)
+                    })
+                    .await
+                    .unwrap();
+                assert!(cache.bytes() <= 4_000, "{} bytes kept", cache.bytes());
+            }
+            keys.push(key);
         }
-        let kept = cache.answers[Source::Layer(ItemKind::Action).slot()]
-            .0
-            .read()
-            .unwrap()
-            .map
-            .len();
-        assert!(kept <= MAX_ANSWERS, "{kept} answers kept");
-        assert!(
-            cache
-                .get(&("/api/actions", format!("kod?from={}", MAX_ANSWERS * 3 - 1)))
-                .is_some()
+        // What is counted is what is kept: the newest answers, with both compressed copies.
+        let kept: Vec<_> = keys.iter().filter_map(|k| cache.get(k)).collect();
+        assert!((2..=3).contains(&kept.len()), "{} kept", kept.len());
+        assert_eq!(
+            kept.iter().map(|(a, _)| a.bytes()).sum::<usize>(),
+            cache.bytes()
         );
+        assert!(cache.get(&keys[49]).is_some(), "the newest answer is kept");
+        assert!(cache.get(&keys[0]).is_none(), "the oldest left first");
+        // An answer larger than the whole budget is answered, not kept.
+        let key: Key = ("/api/hotspots", "kod?".into());
+        let big = "x".repeat(5_000);
+        let response = cache
+            .answer(
+                key.clone(),
+                "application/geo+json",
+                Encoding::Identity,
+                async { Ok::<_, ()>(big) },
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), axum::http::StatusCode::OK);
+        assert!(cache.get(&key).is_none());
+        assert!(cache.bytes() <= 4_000);
+        // A change frees the layer's answers' bytes when the next answer of it comes.
+        cache.layer_changed(ItemKind::Action);
+        let key: Key = ("/api/actions", "kod?".into());
+        cache
+            .answer(
+                key.clone(),
+                "application/geo+json",
+                Encoding::Identity,
+                async { Ok::<_, ()>("{}".to_owned()) },
+            )
+            .await
+            .unwrap();
+        assert_eq!(cache.bytes(), 2);
     }
 }

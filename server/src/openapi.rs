@@ -154,12 +154,20 @@ fn access_text(access: Access) -> &'static str {
             "Access: any signed-in account, wall displays included. Answers only with what is released to the account's agency."
         }
         Access::Person => {
-            "Access: officers, planners and admins (not wall displays). Answers only with what is released to the account's agency."
+            "Access: officers, planners, admins and operators (not wall displays). Answers only with what is released to the account's agency."
         }
         Access::Plan => {
-            "Access: planners and admins, for their agency's items and the actions it takes part in. Needs the X-CSRF-Token header."
+            "Access: planners and admins: creating and changing their agency's items (the operational fields of actions their agency takes part in), deleting their agency's. Needs the X-CSRF-Token header."
         }
-        Access::Admin => "Access: admins. State-changing requests need the X-CSRF-Token header.",
+        Access::Admin => {
+            "Access: agency admins, for their own agency. State-changing requests need the X-CSRF-Token header."
+        }
+        Access::Manage => {
+            "Access: admins (their own agency's accounts and displays) and operators (every agency's). State-changing requests need the X-CSRF-Token header."
+        }
+        Access::Operator => {
+            "Access: operators (the partnership's IT). State-changing requests need the X-CSRF-Token header."
+        }
     }
 }
 

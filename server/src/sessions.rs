@@ -48,6 +48,7 @@ impl Viewer {
         Actor {
             login: self.login.to_string(),
             agency: self.agency.clone(),
+            role: self.role,
         }
     }
 

@@ -111,7 +111,11 @@ pub async fn state(config: &Config) -> Result<AppState, StartupError> {
     if !config.empty {
         seed::demo_if_new(&db, districts.clone()).await?;
     }
-    let mut state = AppState::new(db, map_config, outline_feature()?, districts);
+    let options = crate::state::Options {
+        trusted_proxies: config.trusted_proxies.clone(),
+        layer_cache_bytes: config.layer_cache_mb.saturating_mul(1 << 20),
+    };
+    let mut state = AppState::new(db, map_config, outline_feature()?, districts, options);
     state.tls = config.tls_cert.is_some();
     state.small_count = config.small_count;
     Ok(state)

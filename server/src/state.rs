@@ -1,14 +1,36 @@
 //! What every handler can reach.
 
-use std::sync::{Arc, RwLock};
+use std::{
+    net::IpAddr,
+    sync::{Arc, RwLock},
+    time::Duration,
+};
 
 use model::{District, MapConfig};
-use tokio::sync::{broadcast, watch};
+use rusqlite::{Transaction, TransactionBehavior};
+use tokio::sync::{Semaphore, broadcast, watch};
 
 use crate::{
-    db::Database, layer_cache::LayerCache, rate_limit::LoginLimiter, sessions::SessionCache,
+    db::{Database, DbError},
+    error::AppError,
+    layer_cache::LayerCache,
+    rate_limit::LoginLimiter,
+    sessions::SessionCache,
     store::Published,
 };
+
+/// What a committed write changed besides its rows, to be made known once it is committed.
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Change events, for the event stream and the layers they retire.
+    pub events: Vec<Published>,
+    /// New district boundaries.
+    pub districts: Option<Vec<District>>,
+    /// The agencies changed (layer queries check `agency=` against them).
+    pub agencies: bool,
+    /// Sessions ended (an account was disabled).
+    pub sessions_ended: bool,
+}
 
 /// What every request handler gets. Cloned for every request (by each middleware and
 /// extractor that takes it), so everything shared sits behind one `Arc`: a clone is one
@@ -42,6 +64,12 @@ pub struct Shared {
     pub login_limiter: Arc<LoginLimiter>,
     /// Recently resolved sessions (see [`SessionCache`]).
     pub session_cache: Arc<SessionCache>,
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Password hashes computed or checked at once (each takes 19 MiB and tens of ms of CPU).
+    pub argon2: Semaphore,
+    /// Analyses (coverage, conflicts, summaries) computed at once, off the async workers.
+    pub analyses: Semaphore,
     /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
     /// graceful shutdown can finish.
     pub shutdown: watch::Sender<bool>,
@@ -61,12 +89,40 @@ pub const DEFAULT_SMALL_COUNT: u32 = 5;
 /// How many events a slow SSE client may fall behind before it re-reads the log.
 pub const EVENT_BUFFER: usize = 1024;
 
+/// What the command line sets besides storage and listening.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Most bytes the layer cache keeps (answers in every encoding it made).
+    pub layer_cache_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            trusted_proxies: vec![],
+            layer_cache_bytes: DEFAULT_LAYER_CACHE_MB << 20,
+        }
+    }
+}
+
+/// The layer cache's default size, in MiB.
+pub const DEFAULT_LAYER_CACHE_MB: usize = 256;
+
+/// Password hashes computed or checked at once; more wait up to [`ARGON2_WAIT`].
+pub const ARGON2_AT_ONCE: usize = 4;
+/// How long a sign-in waits for its turn to be checked before the server answers `503`.
+pub const ARGON2_WAIT: Duration = Duration::from_secs(2);
+/// Analyses computed at once (one per core here).
+pub const ANALYSES_AT_ONCE: usize = 2;
+
 impl AppState {
     pub fn new(
         db: Database,
         map_config: MapConfig,
         outline: String,
         districts: Vec<District>,
+        options: Options,
     ) -> Self {
         AppState {
             shared: Arc::new(Shared {
@@ -74,11 +130,14 @@ impl AppState {
                 map_config: Arc::new(map_config),
                 outline: Arc::new(outline),
                 districts: Arc::new(RwLock::new(Arc::new(districts))),
-                layers: Arc::default(),
+                layers: Arc::new(LayerCache::new(options.layer_cache_bytes)),
                 events: broadcast::channel(EVENT_BUFFER).0,
                 sessions_ended: watch::channel(0).0,
                 login_limiter: Arc::default(),
                 session_cache: Arc::default(),
+                trusted_proxies: options.trusted_proxies,
+                argon2: Semaphore::new(ARGON2_AT_ONCE),
+                analyses: Semaphore::new(ANALYSES_AT_ONCE),
                 shutdown: watch::channel(false).0,
             }),
             tls: false,
@@ -91,8 +150,48 @@ impl AppState {
         Arc::clone(&self.districts.read().unwrap_or_else(|p| p.into_inner()))
     }
 
+    /// Runs `write` in one transaction on the blocking pool, commits it, and makes known what
+    /// it changed — in the same blocking task, so a write that committed is always published
+    /// (its events sent, the answers it outdates retired, ended sessions closed), even when
+    /// its request was cancelled meanwhile: a timeout, or a client that went away.
+    pub async fn commit<T, F>(&self, write: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction, &mut Changes) -> Result<T, AppError> + Send + 'static,
+    {
+        let state = self.clone();
+        self.db
+            .call(move |c| {
+                let tx = c
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(DbError::from)?;
+                let mut changes = Changes::default();
+                let value = write(&tx, &mut changes)?;
+                tx.commit().map_err(DbError::from)?;
+                state.committed(changes);
+                Ok(value)
+            })
+            .await
+    }
+
+    fn committed(&self, changes: Changes) {
+        if let Some(districts) = changes.districts {
+            *self.districts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(districts);
+            self.layers.changed();
+        }
+        if changes.agencies {
+            self.layers.changed();
+        }
+        for event in changes.events {
+            self.publish(event);
+        }
+        if changes.sessions_ended {
+            self.sessions_ended();
+        }
+    }
+
     /// Tells connected screens about a committed change (and retires the cached layers).
-    pub fn publish(&self, event: Published) {
+    fn publish(&self, event: Published) {
         match event.event.kind.parse::<model::ItemKind>() {
             Ok(kind) => self.layers.layer_changed(kind),
             // An import of districts (it may move items to other districts).
@@ -104,6 +203,51 @@ impl AppState {
 }
 
 impl AppState {
+    /// Runs `work` (a password hash or check) on the blocking pool once one of
+    /// [`ARGON2_AT_ONCE`] places is free; `503` if none is within [`ARGON2_WAIT`].
+    async fn argon2<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let busy = || AppError::Busy(Duration::from_secs(1));
+        let _permit = tokio::time::timeout(ARGON2_WAIT, self.argon2.acquire())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| busy())?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::Db(DbError::Task(e.to_string())))
+    }
+
+    /// Does `password` match `hash`? (See [`AppState::argon2`].)
+    pub async fn verify_password(&self, hash: String, password: String) -> Result<bool, AppError> {
+        self.argon2(move || crate::accounts::verify_password(&hash, &password))
+            .await
+    }
+
+    /// An Argon2id hash of `password` (see [`AppState::argon2`]).
+    pub async fn hash_password(&self, password: String) -> Result<String, AppError> {
+        Ok(self
+            .argon2(move || crate::accounts::hash_password(&password))
+            .await??)
+    }
+
+    /// Runs `work` (an analysis) on the blocking pool once one of [`ANALYSES_AT_ONCE`] places
+    /// is free, so a few large computations cannot hold up the workers that answer requests.
+    pub async fn analyse<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = self
+            .analyses
+            .acquire()
+            .await
+            .map_err(|e| AppError::Db(DbError::Task(e.to_string())))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::Db(DbError::Task(e.to_string())))
+    }
+
     /// Some sessions have ended: forget the cached ones and tell open event streams.
     pub fn sessions_ended(&self) {
         self.session_cache.clear();

@@ -4,9 +4,10 @@
 
 use jiff::Timestamp;
 use model::{
-    Agency, AgencyKey, Context, District, Item, ItemKind, Stored,
+    Agency, AgencyKey, Context, District, Hotspot, Item, ItemKind, PatrolRoute, Stored,
     access::AuditOp,
     event::{ChangeEvent, ChangeOp},
+    policy::{self, Denied},
     validation::FieldError,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -28,8 +29,12 @@ pub enum StoreError {
     },
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
-    #[error("forbidden: {0}")]
-    Forbidden(String),
+    /// Not the writer's to do; `field` names the body's field that may not be so.
+    #[error("forbidden: {reason}")]
+    Forbidden {
+        field: Option<&'static str>,
+        reason: String,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -145,15 +150,43 @@ pub fn get<T: Item>(conn: &Connection, id: i64) -> Result<Stored<T>, StoreError>
     }
 }
 
-fn ids(tx: &Transaction, kind: ItemKind) -> Result<Vec<i64>, StoreError> {
-    let mut stmt = tx.prepare_cached("SELECT id FROM items WHERE kind = ?1")?;
-    let ids = stmt
-        .query_map([kind.as_str()], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+/// Of the ids `item` links to, those `agency` may link: the items of that kind it may see, and
+/// those `current` links already (a participant keeps the links the owner made). Sorted.
+fn linkable<T: Item>(
+    tx: &Transaction,
+    item: &T,
+    current: Option<&T>,
+    kind: ItemKind,
+    agency: &AgencyKey,
+) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::new();
+    for id in item.links(kind) {
+        let kept = current.is_some_and(|c| c.links(kind).contains(id));
+        let visible = match kind {
+            ItemKind::Hotspot => visible::<Hotspot>(tx, *id, agency)?,
+            ItemKind::Route => visible::<PatrolRoute>(tx, *id, agency)?,
+            ItemKind::Action => visible::<model::Action>(tx, *id, agency)?,
+        };
+        if kept || visible {
+            ids.push(*id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
     Ok(ids)
 }
 
-/// What validation needs from the database, as the transaction sees it.
+/// Does item `id` of kind `T` exist and may `agency` see it?
+fn visible<T: Item>(tx: &Transaction, id: i64, agency: &AgencyKey) -> Result<bool, StoreError> {
+    match get::<T>(tx, id) {
+        Ok(stored) => Ok(stored.item.visible_to(agency)),
+        Err(StoreError::NotFound { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// What validation needs from the database, as the transaction sees it: the agencies, and the
+/// ids the item being written may link to (see [`Context`]).
 pub struct Known {
     pub agencies: Vec<AgencyKey>,
     pub hotspot_ids: Vec<i64>,
@@ -161,11 +194,43 @@ pub struct Known {
 }
 
 impl Known {
+    /// For items that link to nothing (and imports of them).
     pub fn read(tx: &Transaction) -> Result<Known, StoreError> {
         Ok(Known {
             agencies: agencies(tx)?.into_iter().map(|a| a.key).collect(),
-            hotspot_ids: ids(tx, ItemKind::Hotspot)?,
-            route_ids: ids(tx, ItemKind::Route)?,
+            hotspot_ids: vec![],
+            route_ids: vec![],
+        })
+    }
+
+    /// For the server's own re-derivation of stored items (after a district import): every
+    /// id that exists.
+    pub fn everything(tx: &Transaction) -> Result<Known, StoreError> {
+        let ids = |kind: ItemKind| -> Result<Vec<i64>, StoreError> {
+            let mut stmt = tx.prepare_cached("SELECT id FROM items WHERE kind = ?1 ORDER BY id")?;
+            let ids = stmt
+                .query_map([kind.as_str()], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            Ok(ids)
+        };
+        Ok(Known {
+            agencies: agencies(tx)?.into_iter().map(|a| a.key).collect(),
+            hotspot_ids: ids(ItemKind::Hotspot)?,
+            route_ids: ids(ItemKind::Route)?,
+        })
+    }
+
+    /// For `item`, written by `agency` over `current` (if it exists).
+    pub fn for_item<T: Item>(
+        tx: &Transaction,
+        item: &T,
+        current: Option<&T>,
+        agency: &AgencyKey,
+    ) -> Result<Known, StoreError> {
+        Ok(Known {
+            agencies: agencies(tx)?.into_iter().map(|a| a.key).collect(),
+            hotspot_ids: linkable(tx, item, current, ItemKind::Hotspot, agency)?,
+            route_ids: linkable(tx, item, current, ItemKind::Route, agency)?,
         })
     }
 
@@ -179,15 +244,28 @@ impl Known {
     }
 }
 
-/// Validates `item` against the picture as the transaction sees it.
+/// Validates `item`, written by `actor` over `current`, against the picture as the
+/// transaction sees it.
 fn prepare<T: Item>(
     tx: &Transaction,
     item: &mut T,
+    current: Option<&T>,
     districts: &[District],
+    actor: &Actor,
 ) -> Result<(), StoreError> {
-    let known = Known::read(tx)?;
+    let known = Known::for_item(tx, item, current, &actor.agency)?;
     item.prepare(&known.context(districts))
         .map_err(StoreError::Invalid)
+}
+
+impl StoreError {
+    /// A refusal of the policy about item `id` of `kind`.
+    fn denied(denied: Denied, kind: ItemKind, id: i64) -> StoreError {
+        match denied {
+            Denied::Unseen => StoreError::NotFound { kind, id },
+            Denied::Forbidden { field, reason } => StoreError::Forbidden { field, reason },
+        }
+    }
 }
 
 /// A committed change event and the agencies that may hear of it (`None`: everyone, e.g. for
@@ -354,28 +432,18 @@ pub fn get_for<T: Item>(
     }
 }
 
-fn may_edit<T: Item>(item: &T, actor: &Actor) -> Result<(), StoreError> {
-    if item.editable_by(&actor.agency) {
-        Ok(())
-    } else {
-        Err(StoreError::Forbidden(format!(
-            "{} may only change its own items and the actions it takes part in",
-            actor.agency
-        )))
-    }
-}
-
-/// Item `id` as stored, if `actor` may see and change it and it is still at `expected`
-/// version: unseen items do not exist (404), then the right to change (403), then staleness
-/// (412), so a refusal never tells what the actor may not see.
-fn editable_at<T: Item>(
+/// Item `id` as stored, if it is still at `expected` version and `actor` may change it, with
+/// how much of it: unseen items do not exist (404), then the right to change (403), then
+/// staleness (412), so a refusal never tells what the actor may not see.
+fn changeable_at<T: Item>(
     tx: &Transaction,
     id: i64,
     expected: i64,
     actor: &Actor,
-) -> Result<Stored<T>, StoreError> {
-    let current = get_for::<T>(tx, id, &actor.agency)?;
-    may_edit(&current.item, actor)?;
+) -> Result<(Stored<T>, policy::Edit), StoreError> {
+    let current = get::<T>(tx, id)?;
+    let edit = policy::may_change(actor.role, &actor.agency, &current.item)
+        .map_err(|d| StoreError::denied(d, T::KIND, id))?;
     if current.version != expected {
         return Err(StoreError::Stale {
             kind: T::KIND,
@@ -383,30 +451,31 @@ fn editable_at<T: Item>(
             current: current.version,
         });
     }
-    Ok(current)
+    Ok((current, edit))
 }
 
 fn agency_keys(tx: &Transaction) -> Result<Vec<AgencyKey>, StoreError> {
     Ok(agencies(tx)?.into_iter().map(|a| a.key).collect())
 }
 
+/// Creates `item` for `actor`: only planners and admins, and only items their agency owns
+/// (403, before anything else is checked); then validation (422).
 pub fn create<T: Item>(
-    conn: &mut Connection,
+    tx: &Transaction,
     mut item: T,
     districts: &[District],
     actor: &Actor,
 ) -> Result<(Stored<T>, Published), StoreError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    prepare(&tx, &mut item, districts)?;
-    may_edit(&item, actor)?;
-    let agencies = agency_keys(&tx)?;
+    policy::may_create(actor.role, &actor.agency, &item)
+        .map_err(|d| StoreError::denied(d, T::KIND, 0))?;
+    prepare(tx, &mut item, None, districts, actor)?;
+    let agencies = agency_keys(tx)?;
     let w = Write {
         now: Timestamp::now(),
         actor,
         agencies: &agencies,
     };
-    let (id, event) = insert_prepared(&tx, &item, &w, AuditOp::Created)?;
-    tx.commit()?;
+    let (id, event) = insert_prepared(tx, &item, &w, AuditOp::Created)?;
     Ok((
         Stored {
             id,
@@ -418,29 +487,28 @@ pub fn create<T: Item>(
     ))
 }
 
-/// Replaces item `id` if it is still at `expected` version and `actor` may change it (before
-/// and after the change).
+/// Replaces item `id` if it is still at `expected` version and `actor` may make this change:
+/// see [`policy::may_change`] and [`policy::check_change`].
 pub fn update<T: Item>(
-    conn: &mut Connection,
+    tx: &Transaction,
     id: i64,
     expected: i64,
     mut item: T,
     districts: &[District],
     actor: &Actor,
 ) -> Result<(Stored<T>, Published), StoreError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let current = editable_at::<T>(&tx, id, expected, actor)?;
-    prepare(&tx, &mut item, districts)?;
-    may_edit(&item, actor)?;
-    let agencies = agency_keys(&tx)?;
+    let (current, edit) = changeable_at::<T>(tx, id, expected, actor)?;
+    prepare(tx, &mut item, Some(&current.item), districts, actor)?;
+    policy::check_change(edit, &current.item, &item)
+        .map_err(|d| StoreError::denied(d, T::KIND, id))?;
+    let agencies = agency_keys(tx)?;
     let w = Write {
         now: Timestamp::now(),
         actor,
         agencies: &agencies,
     };
     let version = current.version + 1;
-    let event = write_version(&tx, id, version, &current.item, &item, &w, AuditOp::Updated)?;
-    tx.commit()?;
+    let event = write_version(tx, id, version, &current.item, &item, &w, AuditOp::Updated)?;
     Ok((
         Stored {
             id,
@@ -452,33 +520,40 @@ pub fn update<T: Item>(
     ))
 }
 
-/// Deletes item `id` if it is still at `expected` version and `actor` may change it.
+/// Deletes item `id` if it is still at `expected` version and `actor` may delete it (its
+/// owner's planners and admins).
 pub fn delete<T: Item>(
-    conn: &mut Connection,
+    tx: &Transaction,
     id: i64,
     expected: i64,
     actor: &Actor,
 ) -> Result<Published, StoreError> {
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let current = editable_at::<T>(&tx, id, expected, actor)?;
+    let current = get::<T>(tx, id)?;
+    policy::may_delete(actor.role, &actor.agency, &current.item)
+        .map_err(|d| StoreError::denied(d, T::KIND, id))?;
+    if current.version != expected {
+        return Err(StoreError::Stale {
+            kind: T::KIND,
+            id,
+            current: current.version,
+        });
+    }
     tx.execute("DELETE FROM items WHERE id = ?1", [id])?;
-    let agencies = agency_keys(&tx)?;
+    let agencies = agency_keys(tx)?;
     let w = Write {
         now: Timestamp::now(),
         actor,
         agencies: &agencies,
     };
     audit::append(
-        &tx,
+        tx,
         actor,
         audit::Record::new(AuditOp::Deleted, T::KIND.as_str())
             .item(id)
             .change(Some(body(&current.item)?), None),
     )?;
     let audience = current.item.audience(&agencies);
-    let event = log(&tx, T::KIND, id, ChangeOp::Deleted, 0, &w, Some(audience))?;
-    tx.commit()?;
-    Ok(event)
+    log(tx, T::KIND, id, ChangeOp::Deleted, 0, &w, Some(audience))
 }
 
 /// Change events after `seq`, oldest first (at most `limit`), with their audiences.

@@ -10,10 +10,12 @@ use crate::{
     text,
 };
 
-/// The accounts: who has one (login, agency, role), a form to add one, and disabling, which
-/// ends the account's sessions at once.
+/// The accounts the user manages (an admin: its agency's; an operator: every agency's): who
+/// has one (login, agency, role), a form to add one, disabling (which ends the account's
+/// sessions at once) and enabling again.
 #[component]
 pub fn AccountAdmin(#[prop(into)] agencies: Signal<Vec<Agency>>) -> impl IntoView {
+    let operator = crate::session::is_operator();
     let list = LocalResource::new(api::accounts);
     let error = RwSignal::new(None::<ApiError>);
     let (login, agency, role, password) = (
@@ -43,9 +45,14 @@ pub fn AccountAdmin(#[prop(into)] agencies: Signal<Vec<Agency>>) -> impl IntoVie
             }
         });
     };
-    let disable = move |who: String| {
+    let set_disabled = move |who: String, disable: bool| {
         spawn_local(async move {
-            match api::disable_account(&who).await {
+            let done = if disable {
+                api::disable_account(&who).await
+            } else {
+                api::enable_account(&who).await
+            };
+            match done {
                 Ok(_) => list.refetch(),
                 Err(e) => error.set(Some(e)),
             }
@@ -64,9 +71,12 @@ pub fn AccountAdmin(#[prop(into)] agencies: Signal<Vec<Agency>>) -> impl IntoVie
                             <td>{text::role_name(a.role)}</td>
                             <td>
                                 {if a.disabled {
-                                    view! { <span>{text::disabled()}</span> }.into_any()
+                                    view! {
+                                        <span>{text::disabled()}</span> " "
+                                        <button type="button" data-testid=format!("enable-{}", a.login) on:click=move |_| set_disabled(who.clone(), false)>{text::enable()}</button>
+                                    }.into_any()
                                 } else {
-                                    view! { <button type="button" on:click=move |_| disable(who.clone())>{text::disable()}</button> }.into_any()
+                                    view! { <button type="button" data-testid=format!("disable-{}", a.login) on:click=move |_| set_disabled(who.clone(), true)>{text::disable()}</button> }.into_any()
                                 }}
                             </td>
                         </tr>
@@ -78,7 +88,22 @@ pub fn AccountAdmin(#[prop(into)] agencies: Signal<Vec<Agency>>) -> impl IntoVie
         })
     };
     let general = general_alert(error);
-    const PEOPLE: [Role; 3] = [Role::Officer, Role::Planner, Role::Admin];
+    // An admin adds people of its own agency; an operator of any agency, operators too.
+    let roles: &[Role] = if operator {
+        &[Role::Officer, Role::Planner, Role::Admin, Role::Operator]
+    } else {
+        &[Role::Officer, Role::Planner, Role::Admin]
+    };
+    let agency_field = if operator {
+        view! {
+            <select data-testid="new-agency" prop:value=move || agency.get() on:change=move |ev| agency.set(event_target_value(&ev))>
+                {move || agencies.get().into_iter().map(|a| view! { <option value=a.key.to_string()>{a.short_name}</option> }).collect_view()}
+            </select>
+        }
+        .into_any()
+    } else {
+        view! { <output data-testid="new-agency">{crate::session::agency()}</output> }.into_any()
+    };
     view! {
         <section class="admin-accounts" aria-label=text::accounts()>
             <h2>{text::accounts()}</h2>
@@ -93,16 +118,15 @@ pub fn AccountAdmin(#[prop(into)] agencies: Signal<Vec<Agency>>) -> impl IntoVie
                 </label>
                 {field_message(error, "login")}
                 <label class="field"><span>{text::agency()}</span>
-                    <select data-testid="new-agency" prop:value=move || agency.get() on:change=move |ev| agency.set(event_target_value(&ev))>
-                        {move || agencies.get().into_iter().map(|a| view! { <option value=a.key.to_string()>{a.short_name}</option> }).collect_view()}
-                    </select>
+                    {agency_field}
                 </label>
                 {field_message(error, "agency")}
                 <label class="field"><span>{text::role()}</span>
                     <select data-testid="new-role" prop:value=move || role.get() on:change=move |ev| role.set(event_target_value(&ev))>
-                        {options(PEOPLE.iter().map(|r| (r.as_str(), text::role_name(*r))))}
+                        {options(roles.iter().map(|r| (r.as_str(), text::role_name(*r))))}
                     </select>
                 </label>
+                {field_message(error, "role")}
                 <label class="field"><span>{text::password()}</span>
                     <input type="password" autocomplete="new-password" data-testid="new-password" prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
                 </label>

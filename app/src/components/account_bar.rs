@@ -2,8 +2,8 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{api, session, text};
 
-/// Who is signed in (login, agency, role) and the sign-out button; admins also get the way to
-/// the administration page.
+/// Who is signed in (login, agency, role) and the sign-out button; admins and operators also
+/// get the way to the administration page.
 #[component]
 pub fn AccountBar() -> impl IntoView {
     let me = session::me();
@@ -14,7 +14,7 @@ pub fn AccountBar() -> impl IntoView {
         });
     };
     me.map(|me| {
-        let admin = me.role.is_admin();
+        let admin = me.role.manages_accounts();
         view! {
             <div class="account-bar no-print" data-testid="account-bar">
                 <span class="account-who" title=text::signed_in_as()>

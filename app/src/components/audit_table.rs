@@ -3,8 +3,9 @@ use model::api;
 
 use crate::{api as client, format, text};
 
-/// The newest entries of the audit trail (who, agency, when, what, which item), and the whole
-/// trail as CSV. Before and after are in the CSV and the API, not on screen.
+/// The newest entries of the audit trail the user's agency may read (who, agency, when, what,
+/// which item; whether the content was withheld), and all of it as CSV. Before and after are in
+/// the CSV and the API, not on screen.
 #[component]
 pub fn AuditTable() -> impl IntoView {
     let entries = LocalResource::new(client::audit);
@@ -14,12 +15,17 @@ pub fn AuditTable() -> impl IntoView {
                 .into_iter()
                 .map(|e| {
                     let item = e.item_id.map(|i| format!(" #{i}")).unwrap_or_default();
+                    let agency = e
+                        .agency
+                        .as_ref()
+                        .map_or(text::unknown_login(), |a| a.as_str());
+                    let withheld = e.withheld.then(|| format!(" – {}", text::withheld()));
                     view! {
                         <tr>
                             <td>{format::local_time(e.at)}</td>
-                            <td>{format!("{} ({})", e.login, e.agency)}</td>
+                            <td>{format!("{} ({agency})", e.login)}</td>
                             <td>{e.op.as_str()}</td>
-                            <td>{format!("{}{item}", e.subject)}</td>
+                            <td>{format!("{}{item}", e.subject)}{withheld}</td>
                         </tr>
                     }
                 })

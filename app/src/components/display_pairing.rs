@@ -1,5 +1,8 @@
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use model::access::{NewDisplay, PairingCode};
+use model::{
+    Agency, AgencyKey,
+    access::{NewDisplay, PairingCode},
+};
 
 use crate::{
     api::{self, ApiError},
@@ -7,9 +10,12 @@ use crate::{
     text,
 };
 
-/// Issues a one-time code to pair a wall display of the admin's agency.
+/// Issues a one-time code to pair a wall display of the admin's agency (an operator chooses
+/// the agency).
 #[component]
-pub fn DisplayPairing() -> impl IntoView {
+pub fn DisplayPairing(#[prop(into)] agencies: Signal<Vec<Agency>>) -> impl IntoView {
+    let operator = crate::session::is_operator();
+    let agency = RwSignal::new(crate::session::agency());
     let name = RwSignal::new(String::new());
     let issued = RwSignal::new(None::<PairingCode>);
     let error = RwSignal::new(None::<ApiError>);
@@ -17,6 +23,9 @@ pub fn DisplayPairing() -> impl IntoView {
         ev.prevent_default();
         let new = NewDisplay {
             login: name.get_untracked().trim().to_owned(),
+            agency: operator
+                .then(|| AgencyKey::parse(&agency.get_untracked()).ok())
+                .flatten(),
         };
         spawn_local(async move {
             match api::pairing_code(&new).await {
@@ -38,6 +47,14 @@ pub fn DisplayPairing() -> impl IntoView {
                         prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                 </label>
                 {field_message(error, "login")}
+                {operator.then(|| view! {
+                    <label class="field"><span>{text::agency()}</span>
+                        <select data-testid="display-agency" prop:value=move || agency.get() on:change=move |ev| agency.set(event_target_value(&ev))>
+                            {move || agencies.get().into_iter().map(|a| view! { <option value=a.key.to_string()>{a.short_name}</option> }).collect_view()}
+                        </select>
+                    </label>
+                })}
+                {field_message(error, "agency")}
                 {general}
                 <button type="submit" class="primary" data-testid="issue-code">{text::issue_code()}</button>
             </form>

@@ -6,8 +6,8 @@ use crate::{
     session, text,
 };
 
-/// The administration page (admins only; the server refuses everyone else): accounts, wall
-/// display pairing, the audit trail.
+/// The administration page (admins and operators; the server refuses everyone else and decides
+/// whose accounts each may see): accounts, wall display pairing, the audit trail.
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let agencies = LocalResource::new(api::agencies);
@@ -18,10 +18,10 @@ pub fn AdminPage() -> impl IntoView {
                 <h1>{text::app_title()} " – " {text::admin_title()}</h1>
                 <div class="planning-actions"><LanguageSwitch/><AccountBar/></div>
             </header>
-            {if session::is_admin() {
+            {if session::manages_accounts() {
                 view! {
                     <AccountAdmin agencies=agencies/>
-                    <DisplayPairing/>
+                    <DisplayPairing agencies=agencies/>
                     <AuditTable/>
                 }.into_any()
             } else {

@@ -1,9 +1,14 @@
-//! What only admins do:
+//! Accounts, wall displays and the audit trail, for admins (their own agency's) and operators
+//! (every agency's), as [`model::policy`] decides:
 //! - `GET /api/accounts`, `POST /api/accounts` — list and add accounts
 //! - `POST /api/accounts/{login}/disable` — disable an account; its sessions end at once
-//! - `POST /api/displays` — a one-time code to pair a wall display of the admin's agency
-//! - `GET /api/audit?limit=&before=` — the audit trail, newest first
-//! - `GET /api/audit/export.csv` — all of it as CSV (itself recorded in the trail)
+//! - `POST /api/accounts/{login}/enable` — enable a disabled account again
+//! - `POST /api/displays` — a one-time code to pair a wall display
+//! - `GET /api/audit?limit=&before=` — the audit trail as the viewer may read it, newest first
+//! - `GET /api/audit/export.csv` — all of it as CSV
+//!
+//! Reading and exporting the trail are recorded in it; every change is recorded in the same
+//! transaction as the change.
 
 use axum::{
     Json,
@@ -11,19 +16,60 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use model::access::{Account, AuditEntry, AuditOp, NewAccount, NewDisplay, PairingCode};
+use model::{
+    AgencyKey,
+    access::{Account, AuditEntry, AuditOp, NewAccount, NewDisplay, PairingCode, Role},
+    policy,
+};
+use rusqlite::Connection;
 
 use crate::{
     accounts, audit,
     error::AppError,
     json::ApiJson,
-    routes::{query, query_pairs, transfer::attachment},
+    routes::{query::Params, transfer::attachment},
     sessions::Viewer,
     state::AppState,
 };
 
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Account>>, AppError> {
-    Ok(Json(state.db.call(|c| accounts::list(c)).await?))
+/// Refuses what the viewer may not manage: an account of `role` of `agency`.
+fn manages(viewer: &Viewer, agency: &AgencyKey, role: Role) -> Result<(), AppError> {
+    if policy::may_manage_account(viewer.role, &viewer.agency, agency, role) {
+        return Ok(());
+    }
+    Err(if role == Role::Operator && *agency == viewer.agency {
+        AppError::forbidden_field("role", "operator accounts are managed by operators only")
+    } else {
+        AppError::forbidden_field(
+            "agency",
+            format!(
+                "accounts and displays of '{agency}' are managed by its own admins and the operators"
+            ),
+        )
+    })
+}
+
+/// Account `login`, if the viewer may manage it (404 if there is none, 403 if it is not
+/// theirs).
+fn managed(conn: &Connection, viewer: &Viewer, login: &str) -> Result<Account, AppError> {
+    let account = accounts::find(conn, login)?
+        .map(|a| a.account)
+        .ok_or_else(|| AppError::NotFound(format!("account '{login}'")))?;
+    manages(viewer, &account.agency, account.role)?;
+    Ok(account)
+}
+
+/// The accounts the viewer manages: an admin's agency's, or (operators) all.
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<Vec<Account>>, AppError> {
+    let all = state.db.call(|c| accounts::list(c)).await?;
+    Ok(Json(
+        all.into_iter()
+            .filter(|a| policy::may_manage_account(viewer.role, &viewer.agency, &a.agency, a.role))
+            .collect(),
+    ))
 }
 
 pub async fn add(
@@ -31,122 +77,151 @@ pub async fn add(
     viewer: Viewer,
     ApiJson(new): ApiJson<NewAccount>,
 ) -> Result<(StatusCode, Json<Account>), AppError> {
+    manages(&viewer, &new.agency, new.role)?;
+    accounts::check_new(&new.login, new.role, new.password.as_deref())?;
+    let hash = match (new.role, new.password) {
+        (Role::Display, _) | (_, None) => None,
+        (_, Some(password)) => Some(state.hash_password(password).await?),
+    };
     let actor = viewer.actor();
     let account = state
-        .db
-        .call(move |c| {
-            let tx = c.transaction().map_err(crate::db::DbError::from)?;
-            let account = accounts::add(
-                &tx,
-                &new.login,
-                new.role,
-                &new.agency,
-                new.password.as_deref(),
-            )?;
+        .commit(move |tx, _| {
+            let account = accounts::insert(tx, &new.login, new.role, &new.agency, hash)?;
             audit::append(
-                &tx,
+                tx,
                 &actor,
-                audit::Record::new(AuditOp::AccountAdded, "account").details(&account),
+                audit::Record::new(AuditOp::AccountAdded, "account")
+                    .concerns(&account.agency)
+                    .details(&account),
             )?;
-            tx.commit().map_err(crate::db::DbError::from)?;
-            Ok::<_, AppError>(account)
+            Ok(account)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(account)))
 }
 
+/// Disables or enables account `login` and records it, in one transaction.
+async fn set_disabled(
+    state: &AppState,
+    viewer: &Viewer,
+    login: String,
+    disable: bool,
+) -> Result<Json<Account>, AppError> {
+    let (viewer, actor) = (viewer.clone(), viewer.actor());
+    let account = state
+        .commit(move |tx, changes| {
+            let before = managed(tx, &viewer, &login)?;
+            let (account, op) = if disable {
+                changes.sessions_ended = true;
+                (accounts::disable(tx, &login)?, AuditOp::AccountDisabled)
+            } else {
+                (accounts::enable(tx, &login)?, AuditOp::AccountEnabled)
+            };
+            audit::append(
+                tx,
+                &actor,
+                audit::Record::new(op, "account")
+                    .concerns(&account.agency)
+                    .change(
+                        serde_json::to_string(&before).ok(),
+                        serde_json::to_string(&account).ok(),
+                    ),
+            )?;
+            Ok(account)
+        })
+        .await?;
+    Ok(Json(account))
+}
+
+/// Disables an account: its sessions end and its event streams close at once.
 pub async fn disable(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(login): Path<String>,
 ) -> Result<Json<Account>, AppError> {
-    let actor = viewer.actor();
-    let account = state
-        .db
-        .call(move |c| {
-            let before = accounts::find(c, &login)?.map(|a| a.account);
-            let account = accounts::disable(c, &login)?;
-            audit::append(
-                c,
-                &actor,
-                audit::Record::new(AuditOp::AccountDisabled, "account").change(
-                    before.and_then(|b| serde_json::to_string(&b).ok()),
-                    serde_json::to_string(&account).ok(),
-                ),
-            )?;
-            Ok::<_, AppError>(account)
-        })
-        .await?;
-    // Its event streams close now, not at their next request.
-    state.sessions_ended();
-    Ok(Json(account))
+    set_disabled(&state, &viewer, login, true).await
 }
 
+/// Enables a disabled account again.
+pub async fn enable(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(login): Path<String>,
+) -> Result<Json<Account>, AppError> {
+    set_disabled(&state, &viewer, login, false).await
+}
+
+/// A pairing code for a wall display of the viewer's agency (operators: of the agency named).
 pub async fn pairing_code(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiJson(new): ApiJson<NewDisplay>,
 ) -> Result<(StatusCode, Json<PairingCode>), AppError> {
+    let agency = new.agency.clone().unwrap_or_else(|| viewer.agency.clone());
+    manages(&viewer, &agency, Role::Display)?;
+    model::access::check_login(&new.login).map_err(|e| AppError::Invalid(vec![e]))?;
     let actor = viewer.actor();
     let code = state
-        .db
-        .call(move |c| {
-            let code = accounts::issue_pairing(c, &new.login, &actor.agency)?;
+        .commit(move |tx, _| {
+            // An existing display keeps its agency: the viewer must manage that one.
+            if let Some(existing) = accounts::find(tx, &new.login)? {
+                manages(&viewer, &existing.account.agency, existing.account.role)?;
+            }
+            let code = accounts::issue_pairing(tx, &new.login, &agency)?;
             audit::append(
-                c,
+                tx,
                 &actor,
-                audit::Record::new(AuditOp::DisplayPaired, "account")
-                    .details(&(&code.login, "pairing code issued")),
+                audit::Record::new(AuditOp::PairingCodeIssued, "account")
+                    .concerns(&code.agency)
+                    .details(
+                        &serde_json::json!({"login": code.login, "expires_at": code.expires_at}),
+                    ),
             )?;
-            Ok::<_, AppError>(code)
+            Ok(code)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(code)))
 }
 
+/// The trail as the viewer may read it, newest first (see [`policy::audit_entry_for`]): at most
+/// `limit` entries older than `before`. The reading itself is recorded.
 pub async fn trail(
     State(state): State<AppState>,
+    viewer: Viewer,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Vec<AuditEntry>>, AppError> {
-    let pairs = query_pairs(raw.as_deref());
-    let params = query::only(&pairs, &["limit", "before"])?;
-    let number = |name: &str, min: i64, max: i64| {
-        params
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| {
-                v.parse::<i64>()
-                    .ok()
-                    .filter(|n| (min..=max).contains(n))
-                    .ok_or_else(|| AppError::BadRequest {
-                        field: name.to_owned(),
-                        reason: format!("must be a whole number from {min} to {max}"),
-                    })
-            })
-            .transpose()
-    };
-    let limit = number("limit", 1, 1000)?.unwrap_or(200);
-    let before = number("before", 1, i64::MAX)?;
-    Ok(Json(
-        state
-            .db
-            .call(move |c| audit::list(c, limit, before))
-            .await?,
-    ))
+    let params = Params::parse(raw.as_deref(), &["limit", "before"])?;
+    let limit = params.number("limit", 1, 1000)?.unwrap_or(200);
+    let before = params.number("before", 1, i64::MAX)?;
+    let actor = viewer.actor();
+    let entries = state
+        .commit(move |tx, _| {
+            let entries = audit::list_for(tx, viewer.role, &viewer.agency, limit, before)?;
+            audit::append(
+                tx,
+                &actor,
+                audit::Record::new(AuditOp::AuditRead, "audit").details(&serde_json::json!({
+                    "limit": limit, "before": before, "count": entries.len()
+                })),
+            )?;
+            Ok(entries)
+        })
+        .await?;
+    Ok(Json(entries))
 }
 
+/// All of the trail the viewer may read, as CSV; the export is recorded before it leaves.
 pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
     let actor = viewer.actor();
     let entries = state
-        .db
-        .call(move |c| {
-            let entries = audit::list(c, i64::MAX, None)?;
+        .commit(move |tx, _| {
+            let entries = audit::list_for(tx, viewer.role, &viewer.agency, i64::MAX, None)?;
             audit::append(
-                c,
+                tx,
                 &actor,
                 audit::Record::new(AuditOp::AuditExported, "audit.csv").details(&entries.len()),
             )?;
-            Ok::<_, AppError>(entries)
+            Ok(entries)
         })
         .await?;
     Ok(attachment(

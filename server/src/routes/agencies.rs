@@ -31,28 +31,23 @@ pub async fn create(
     let saved = agency.clone();
     let actor = viewer.actor();
     state
-        .db
-        .call(move |c| {
-            if store::agencies(c)?.iter().any(|a| a.key == agency.key) {
-                return Err(store::StoreError::Invalid(vec![
-                    model::validation::FieldError {
-                        field: "key".into(),
-                        reason: format!("agency '{}' exists already", agency.key),
-                    },
-                ]));
+        .commit(move |tx, changes| {
+            if store::agencies(tx)?.iter().any(|a| a.key == agency.key) {
+                return Err(AppError::Invalid(vec![model::validation::FieldError {
+                    field: "key".into(),
+                    reason: format!("agency '{}' exists already", agency.key),
+                }]));
             }
-            let tx = c.transaction()?;
-            store::insert_agency(&tx, &agency)?;
+            store::insert_agency(tx, &agency)?;
             audit::append(
-                &tx,
+                tx,
                 &actor,
                 audit::Record::new(AuditOp::AgencyAdded, "agency").details(&agency),
             )?;
-            tx.commit()?;
+            // Layer queries check `agency=` against the kept list of agencies.
+            changes.agencies = true;
             Ok(())
         })
         .await?;
-    // Layer queries check `agency=` against the kept list of agencies.
-    state.layers.changed();
     Ok((StatusCode::CREATED, Json(saved)))
 }

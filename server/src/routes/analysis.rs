@@ -2,11 +2,16 @@
 //! - `GET /api/conflicts?from=&to=` — operations that collide in a district
 //! - `GET /api/coverage?week=YYYY-MM-DD` — patrol coverage of each hotspot in a week (Monday)
 //! - `GET /api/summary?at=&from=&to=` — per-district counts (default: now, this week)
+//! - `GET /api/indicators?district=&at=` — the wall's tiles
+//! - `GET /api/review-due` — the viewer's agency's hotspots past their review date
+//!
+//! Each analysis sees only what is released to the viewer's agency. It is computed off the
+//! async workers (at most [`crate::state::ANALYSES_AT_ONCE`] at once) and its answer is kept
+//! per agency and normalised query until the next change, in the layer cache.
 
 use std::sync::Arc;
 
 use axum::{
-    Json,
     extract::{RawQuery, State},
     http::header,
     response::{IntoResponse, Response},
@@ -15,23 +20,25 @@ use jiff::{Timestamp, ToSpan, civil::Date};
 use model::{
     Action, Hotspot, PatrolRoute,
     access::Role,
-    analysis::{self, Conflict, Coverage, DistrictSummary, Indicators},
+    analysis::{self, DistrictSummary},
     schedule::{berlin, local},
 };
+use serde::Serialize;
 
 use crate::{
     error::AppError,
+    layer_cache::Encoding,
     routes::{
         districts::GEO_JSON,
         items::{Layer, kept},
-        query, query_pairs,
+        query::{self, Params},
     },
     sessions::Viewer,
     state::AppState,
 };
 
 /// The three layers as kept in memory (read from the database once per change, shared with the
-/// layer endpoints); each handler takes what is released to the viewer's agency from them, so
+/// layer endpoints); each analysis takes what is released to the viewer's agency from them, so
 /// analysis sees no more than the lists do.
 struct Picture {
     hotspots: Arc<Layer<Hotspot>>,
@@ -47,6 +54,38 @@ impl Picture {
             actions: kept(state).await?,
         })
     }
+}
+
+/// The answer at `path` for the normalised query `normalised` (the agency is added here): the
+/// kept one, or `compute`d from the picture off the async workers and kept until the next
+/// change. The picture is read inside the build, after the cache has read the generation it
+/// keeps the answer under.
+async fn answer<T: Serialize + Send + 'static>(
+    state: &AppState,
+    viewer: &Viewer,
+    (path, normalised): (&'static str, String),
+    encoding: Encoding,
+    compute: impl FnOnce(&Picture, &model::AgencyKey) -> T + Send + 'static,
+) -> Result<Response, AppError> {
+    let agency = viewer.agency.clone();
+    let key = (path, format!("{agency}?{normalised}"));
+    let build = async {
+        let picture = Picture::of(state).await?;
+        state
+            .analyse(move || serde_json::to_string(&compute(&picture, &agency)))
+            .await?
+            .map_err(AppError::from)
+    };
+    state
+        .layers
+        .answer(key, "application/json", encoding, build)
+        .await
+}
+
+/// Now, to the minute: analyses asked for "now" share one answer within a minute.
+fn this_minute() -> Timestamp {
+    let now = Timestamp::now();
+    Timestamp::from_second(now.as_second() - now.as_second().rem_euclid(60)).unwrap_or(now)
 }
 
 /// `GET /api/review-due`: the viewer's agency's hotspots past their review date, which no
@@ -65,30 +104,29 @@ pub async fn review_due(
     Ok(([(header::CONTENT_TYPE, GEO_JSON)], body).into_response())
 }
 
-fn value<'a>(params: &'a [(&str, &str)], name: &str) -> Option<&'a str> {
-    params.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
-}
-
 pub async fn conflicts(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Vec<Conflict>>, AppError> {
-    let pairs = query_pairs(raw.as_deref());
-    let params = query::only(&pairs, &["from", "to"])?;
-    let from = value(&params, "from")
-        .map(|v| query::timestamp("from", v))
-        .transpose()?;
-    let to = value(&params, "to")
-        .map(|v| query::timestamp("to", v))
-        .transpose()?;
-    let window = query::window(from, to)?;
-    let actions = kept::<Action>(&state).await?;
-    let mut actions = actions.released_to(&viewer.agency);
-    if let Some((f, t)) = window {
-        actions.retain(|a| a.item.overlaps(f, t));
-    }
-    Ok(Json(analysis::conflicts(&actions)))
+    encoding: Encoding,
+) -> Result<Response, AppError> {
+    let params = Params::parse(raw.as_deref(), &["from", "to"])?;
+    let window = query::window(params.timestamp("from")?, params.timestamp("to")?)?;
+    let normalised = window.map_or_else(String::new, |(f, t)| format!("from={f}&to={t}"));
+    answer(
+        &state,
+        &viewer,
+        (model::api::CONFLICTS, normalised),
+        encoding,
+        move |p, agency| {
+            let mut actions = p.actions.released_to(agency);
+            if let Some((f, t)) = window {
+                actions.retain(|a| a.item.overlaps(f, t));
+            }
+            analysis::conflicts(&actions)
+        },
+    )
+    .await
 }
 
 /// Monday of the local week containing `t`.
@@ -102,10 +140,10 @@ pub async fn coverage(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Vec<Coverage>>, AppError> {
-    let pairs = query_pairs(raw.as_deref());
-    let params = query::only(&pairs, &["week"])?;
-    let week = match value(&params, "week") {
+    encoding: Encoding,
+) -> Result<Response, AppError> {
+    let params = Params::parse(raw.as_deref(), &["week"])?;
+    let week = match params.get("week") {
         None => monday_of(Timestamp::now()),
         Some(v) => {
             let bad = |reason: &str| AppError::BadRequest {
@@ -119,80 +157,99 @@ pub async fn coverage(
             d
         }
     };
-    let (hotspots, routes) = (
-        kept::<Hotspot>(&state).await?,
-        kept::<PatrolRoute>(&state).await?,
-    );
-    Ok(Json(analysis::coverage(
-        &hotspots.released_to(&viewer.agency),
-        &routes.released_to(&viewer.agency),
-        week,
-    )))
+    answer(
+        &state,
+        &viewer,
+        (model::api::COVERAGE, format!("week={week}")),
+        encoding,
+        move |p, agency| {
+            analysis::coverage(
+                &p.hotspots.released_to(agency),
+                &p.routes.released_to(agency),
+                week,
+            )
+        },
+    )
+    .await
+}
+
+/// The time and window of a summary query (`at`, default now to the minute; `from` and `to`,
+/// default the week of `at`).
+fn summary_window(params: &Params) -> Result<(Timestamp, (Timestamp, Timestamp)), AppError> {
+    let at = params.timestamp("at")?.unwrap_or_else(this_minute);
+    let window = match query::window(params.timestamp("from")?, params.timestamp("to")?)? {
+        Some(w) => w,
+        None => {
+            let bad = |e: jiff::Error| AppError::BadRequest {
+                field: "at".into(),
+                reason: e.to_string(),
+            };
+            let start = monday_of(at).to_zoned_datetime(berlin()).map_err(bad)?;
+            let end = start.checked_add(7.days()).map_err(bad)?;
+            (start.timestamp(), end.timestamp())
+        }
+    };
+    Ok((at, window))
 }
 
 pub async fn summary(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Vec<DistrictSummary>>, AppError> {
-    Ok(Json(summaries(&state, &viewer, raw.as_deref()).await?))
+    encoding: Encoding,
+) -> Result<Response, AppError> {
+    let params = Params::parse(raw.as_deref(), &["at", "from", "to"])?;
+    let (at, window) = summary_window(&params)?;
+    let normalised = format!("at={at}&from={}&to={}", window.0, window.1);
+    answer(
+        &state,
+        &viewer,
+        (model::api::SUMMARY, normalised),
+        encoding,
+        move |p, agency| district_summaries(p, agency, at, window),
+    )
+    .await
 }
 
-/// Per-district counts of what is released to the viewer (`?at=&from=&to=`).
+fn district_summaries(
+    p: &Picture,
+    agency: &model::AgencyKey,
+    at: Timestamp,
+    window: (Timestamp, Timestamp),
+) -> Vec<DistrictSummary> {
+    analysis::district_summaries(
+        &p.hotspots.released_to(agency),
+        &p.routes.released_to(agency),
+        &p.actions.released_to(agency),
+        at,
+        window,
+    )
+}
+
+/// Per-district counts of what is released to the viewer (`?at=&from=&to=`), for exports.
 pub async fn summaries(
     state: &AppState,
     viewer: &Viewer,
     raw: Option<&str>,
 ) -> Result<Vec<DistrictSummary>, AppError> {
-    let pairs = query_pairs(raw);
-    let params = query::only(&pairs, &["at", "from", "to"])?;
-    let at = value(&params, "at")
-        .map(|v| query::timestamp("at", v))
-        .transpose()?
-        .unwrap_or_else(Timestamp::now);
-    let from = value(&params, "from")
-        .map(|v| query::timestamp("from", v))
-        .transpose()?;
-    let to = value(&params, "to")
-        .map(|v| query::timestamp("to", v))
-        .transpose()?;
-    let window = match query::window(from, to)? {
-        Some(w) => w,
-        None => {
-            let start =
-                monday_of(at)
-                    .to_zoned_datetime(berlin())
-                    .map_err(|e| AppError::BadRequest {
-                        field: "at".into(),
-                        reason: e.to_string(),
-                    })?;
-            let end = start
-                .checked_add(7.days())
-                .map_err(|e| AppError::BadRequest {
-                    field: "at".into(),
-                    reason: e.to_string(),
-                })?;
-            (start.timestamp(), end.timestamp())
-        }
-    };
+    let params = Params::parse(raw, &["at", "from", "to"])?;
+    let (at, window) = summary_window(&params)?;
     let picture = Picture::of(state).await?;
-    Ok(analysis::district_summaries(
-        &picture.hotspots.released_to(&viewer.agency),
-        &picture.routes.released_to(&viewer.agency),
-        &picture.actions.released_to(&viewer.agency),
-        at,
-        window,
-    ))
+    let agency = viewer.agency.clone();
+    state
+        .analyse(move || district_summaries(&picture, &agency, at, window))
+        .await
 }
 
 pub async fn indicators(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Indicators>, AppError> {
-    let pairs = query_pairs(raw.as_deref());
-    let params = query::only(&pairs, &["district", "at"])?;
-    let district = value(&params, "district")
+    encoding: Encoding,
+) -> Result<Response, AppError> {
+    let params = Params::parse(raw.as_deref(), &["district", "at"])?;
+    let district = params
+        .get("district")
         .map(|v| {
             v.parse::<model::DistrictKey>()
                 .map_err(|e| AppError::BadRequest {
@@ -201,22 +258,33 @@ pub async fn indicators(
                 })
         })
         .transpose()?;
-    let at = value(&params, "at")
-        .map(|v| query::timestamp("at", v))
-        .transpose()?
-        .unwrap_or_else(Timestamp::now);
-    let picture = Picture::of(&state).await?;
-    let tiles = analysis::indicators(
-        &picture.hotspots.released_to(&viewer.agency),
-        &picture.routes.released_to(&viewer.agency),
-        &picture.actions.released_to(&viewer.agency),
-        at,
-        district,
+    let at = params.timestamp("at")?.unwrap_or_else(this_minute);
+    // Wall displays hang where visitors may read them: small counts stay in the server, and
+    // their answer is kept apart from the exact one.
+    let withhold = (viewer.role == Role::Display).then_some(state.small_count);
+    let normalised = format!(
+        "at={at}&district={}&withhold={}",
+        district.map_or("", |d| d.as_str()),
+        withhold.unwrap_or(0)
     );
-    // Wall displays hang where visitors may read them: small counts stay in the server.
-    Ok(Json(if viewer.role == Role::Display {
-        tiles.withhold_below(state.small_count)
-    } else {
-        tiles
-    }))
+    answer(
+        &state,
+        &viewer,
+        (model::api::INDICATORS, normalised),
+        encoding,
+        move |p, agency| {
+            let tiles = analysis::indicators(
+                &p.hotspots.released_to(agency),
+                &p.routes.released_to(agency),
+                &p.actions.released_to(agency),
+                at,
+                district,
+            );
+            match withhold {
+                Some(below) => tiles.withhold_below(below),
+                None => tiles,
+            }
+        },
+    )
+    .await
 }

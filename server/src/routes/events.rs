@@ -18,7 +18,7 @@ use tokio::sync::{
 
 use crate::{
     error::AppError,
-    routes::{query, query_pairs},
+    routes::query::Params,
     sessions::Viewer,
     state::AppState,
     store::{self, Published},
@@ -57,10 +57,8 @@ pub async fn stream(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let params = query_pairs(raw.as_deref());
-    let since = query::only(&params, &["since"])?
-        .first()
-        .map(|(_, v)| v.to_string());
+    let params = Params::parse(raw.as_deref(), &["since"])?;
+    let since = params.get("since").map(str::to_owned);
     let resume = match headers
         .get("last-event-id")
         .map(|v| v.to_str().map(str::to_owned))

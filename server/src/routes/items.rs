@@ -16,7 +16,7 @@ use axum::{
     routing::get,
 };
 use model::{
-    Hotspot, Item, ItemKind, Stored,
+    Hotspot, Item, ItemKind, LayerQuery, Stored,
     access::Access,
     hotspot_map::HotspotMap,
     layer_text::{collection_text, feature_text},
@@ -25,9 +25,12 @@ use model::{
 use crate::{
     error::AppError,
     json::ApiJson,
-    layer_cache::Encoding,
+    layer_cache::{Encoding, Key},
     routes::{
-        Body, Endpoint, LAYER_FILTERS, Op, districts::GEO_JSON, etag, if_match, query, query_pairs,
+        Body, Endpoint, Op,
+        districts::GEO_JSON,
+        etag, if_match,
+        query::{self, LAYER_FILTERS},
     },
     sessions::Viewer,
     state::AppState,
@@ -116,10 +119,12 @@ pub async fn filtered<T: Item>(
     viewer: &Viewer,
     raw: Option<&str>,
 ) -> Result<Vec<Stored<T>>, AppError> {
-    selected(state, viewer, raw, |items| {
-        items.map(|(s, _)| s.clone()).collect()
-    })
-    .await
+    let layer = kept::<T>(state).await?;
+    let q = query::layer_query::<T>(raw, &layer.agencies)?;
+    Ok(layer
+        .selected(&viewer.agency, &q)
+        .map(|(s, _)| s.clone())
+        .collect())
 }
 
 /// The layer answer (a FeatureCollection's text) of the items [`filtered`] selects, joined
@@ -129,15 +134,9 @@ pub async fn filtered_text<T: Item>(
     viewer: &Viewer,
     raw: Option<&str>,
 ) -> Result<(usize, String), AppError> {
-    selected::<T, _>(state, viewer, raw, |items| {
-        let mut count = 0;
-        let text = collection_text(items.map(|(_, feature)| {
-            count += 1;
-            feature
-        }));
-        (count, text)
-    })
-    .await
+    let layer = kept::<T>(state).await?;
+    let q = query::layer_query::<T>(raw, &layer.agencies)?;
+    Ok(layer.text(&viewer.agency, &q))
 }
 
 /// A layer as read from the database once per change and kept in memory: its items, each
@@ -156,6 +155,29 @@ impl<T: Item> Layer<T> {
             .iter()
             .filter(|s| s.item.visible_to(agency))
             .collect()
+    }
+
+    /// The items released to `agency` that `q` selects, each with its feature's text.
+    /// Releasability is applied here, per request, before anything is kept or sent.
+    fn selected<'a>(
+        &'a self,
+        agency: &'a model::AgencyKey,
+        q: &'a LayerQuery,
+    ) -> impl Iterator<Item = (&'a Stored<T>, &'a str)> {
+        self.items
+            .iter()
+            .zip(self.features.iter().map(|f| &**f))
+            .filter(move |(s, _)| s.item.visible_to(agency) && s.item.matches(q))
+    }
+
+    /// What [`Layer::selected`] selects as a FeatureCollection's text, and how many.
+    fn text(&self, agency: &model::AgencyKey, q: &LayerQuery) -> (usize, String) {
+        let mut count = 0;
+        let text = collection_text(self.selected(agency, q).map(|(_, feature)| {
+            count += 1;
+            feature
+        }));
+        (count, text)
     }
 }
 
@@ -187,25 +209,18 @@ pub async fn kept<T: Item>(state: &AppState) -> Result<std::sync::Arc<Layer<T>>,
     state.layers.value(key, read).await
 }
 
-/// What `then` makes of the items [`filtered`] selects (each with its feature's text), without
-/// copying them.
-async fn selected<T: Item, R>(
+/// The cache key of a layer answer at `path`: the viewer's agency and the normalised query
+/// (so `?`, `?&&` and `?kind=` share the unfiltered answer's entry).
+async fn answer_key<T: Item>(
     state: &AppState,
     viewer: &Viewer,
+    path: &'static str,
     raw: Option<&str>,
-    then: impl FnOnce(&mut dyn Iterator<Item = (&Stored<T>, &str)>) -> R,
-) -> Result<R, AppError> {
-    let params = query_pairs(raw);
+) -> Result<(Key, LayerQuery), AppError> {
     let layer = kept::<T>(state).await?;
-    let q = query::layer_query::<T>(&params, &layer.agencies)?;
-    // Releasability is applied per request.
-    Ok(then(
-        &mut layer
-            .items
-            .iter()
-            .zip(layer.features.iter().map(|f| &**f))
-            .filter(|(s, _)| s.item.visible_to(&viewer.agency) && s.item.matches(&q)),
-    ))
+    let q = query::layer_query::<T>(raw, &layer.agencies)?;
+    let key = (path, format!("{}?{}", viewer.agency, query::layer_key(&q)));
+    Ok((key, q))
 }
 
 async fn list<T: Item>(
@@ -215,15 +230,14 @@ async fn list<T: Item>(
     encoding: Encoding,
 ) -> Result<Response, AppError> {
     let path = model::api::collection(T::KIND);
-    cached(
-        &state,
-        &viewer,
-        (path, GEO_JSON),
-        raw,
-        encoding,
-        async |raw| Ok(filtered_text::<T>(&state, &viewer, Some(raw)).await?.1),
-    )
-    .await
+    let (key, q) = answer_key::<T>(&state, &viewer, path, raw.as_deref()).await?;
+    // The layer is read again inside the build: after the cache read the generation it keeps
+    // the answer under, so an answer is never older than its generation.
+    let build = async {
+        let layer = kept::<T>(&state).await?;
+        Ok(layer.text(&viewer.agency, &q).1)
+    };
+    state.layers.answer(key, GEO_JSON, encoding, build).await
 }
 
 /// `GET /api/hotspots/map`: what [`list`] answers for hotspots, as the map draws it, from the
@@ -234,34 +248,16 @@ async fn hotspot_map(
     RawQuery(raw): RawQuery,
     encoding: Encoding,
 ) -> Result<Response, AppError> {
-    let path = (model::api::HOTSPOT_MAP, "application/json");
-    cached(&state, &viewer, path, raw, encoding, async |raw| {
-        let map = selected::<Hotspot, _>(&state, &viewer, Some(raw), |items| {
-            HotspotMap::of(items.map(|(s, _)| s))
-        })
-        .await?;
+    let path = model::api::HOTSPOT_MAP;
+    let (key, q) = answer_key::<Hotspot>(&state, &viewer, path, raw.as_deref()).await?;
+    let build = async {
+        let layer = kept::<Hotspot>(&state).await?;
+        let map = HotspotMap::of(layer.selected(&viewer.agency, &q).map(|(s, _)| s));
         Ok(serde_json::to_string(&map)?)
-    })
-    .await
-}
-
-/// The answer at `path` (of `content_type`) for the viewer's agency and query string, from the
-/// layer cache, or built from the query string by `build` and kept there if it is the first
-/// such request since the last change: wall displays and planning screens ask the same few
-/// questions again and again.
-async fn cached(
-    state: &AppState,
-    viewer: &Viewer,
-    (path, content_type): (&'static str, &'static str),
-    raw: Option<String>,
-    encoding: Encoding,
-    build: impl AsyncFnOnce(&str) -> Result<String, AppError>,
-) -> Result<Response, AppError> {
-    let raw = raw.unwrap_or_default();
-    let key = (path, format!("{}?{raw}", viewer.agency));
+    };
     state
         .layers
-        .answer(key, content_type, encoding, build(&raw))
+        .answer(key, "application/json", encoding, build)
         .await
 }
 
@@ -292,11 +288,13 @@ async fn create<T: Item>(
 ) -> Result<Response, AppError> {
     let districts = state.districts();
     let actor = viewer.actor();
-    let (stored, event) = state
-        .db
-        .call(move |c| store::create(c, item, &districts, &actor))
+    let stored = state
+        .commit(move |tx, changes| {
+            let (stored, event) = store::create(tx, item, &districts, &actor)?;
+            changes.events.push(event);
+            Ok(stored)
+        })
         .await?;
-    state.publish(event);
     let location = format!("{}/{}", model::api::collection(T::KIND), stored.id);
     let mut response = with_etag(StatusCode::CREATED, stored);
     if let Ok(v) = HeaderValue::from_str(&location) {
@@ -315,11 +313,13 @@ async fn replace<T: Item>(
     let expected = if_match(&headers)?;
     let districts = state.districts();
     let actor = viewer.actor();
-    let (stored, event) = state
-        .db
-        .call(move |c| store::update(c, id, expected, item, &districts, &actor))
+    let stored = state
+        .commit(move |tx, changes| {
+            let (stored, event) = store::update(tx, id, expected, item, &districts, &actor)?;
+            changes.events.push(event);
+            Ok(stored)
+        })
         .await?;
-    state.publish(event);
     Ok(with_etag(StatusCode::OK, stored))
 }
 
@@ -331,10 +331,13 @@ async fn remove<T: Item>(
 ) -> Result<StatusCode, AppError> {
     let expected = if_match(&headers)?;
     let actor = viewer.actor();
-    let event = state
-        .db
-        .call(move |c| store::delete::<T>(c, id, expected, &actor))
+    state
+        .commit(move |tx, changes| {
+            changes
+                .events
+                .push(store::delete::<T>(tx, id, expected, &actor)?);
+            Ok(())
+        })
         .await?;
-    state.publish(event);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,7 +21,7 @@ use axum::{
     http::{HeaderMap, Method, header},
     middleware,
     response::{IntoResponse, Response},
-    routing::{MethodRouter, get, post},
+    routing::{MethodRouter, any, get, post},
 };
 use model::{Action, Hotspot, PatrolRoute, access::Access, api};
 use tower_http::{CompressionLevel, compression::CompressionLayer};
@@ -115,12 +115,12 @@ pub struct Endpoint {
     pub ops: Vec<Op>,
 }
 
-pub const LAYER_FILTERS: &[&str] = &["district", "agency", "kind", "status", "from", "to"];
+pub use query::LAYER_FILTERS;
 
 /// Every API endpoint. Each operation names its [`Access`]; the guard refuses a method that
 /// names none.
 pub fn endpoints() -> Vec<Endpoint> {
-    use Access::{Admin, Person, Public, Read};
+    use Access::{Admin, Manage, Operator, Person, Public, Read};
     let e = |path, handler, ops| Endpoint { path, handler, ops };
     let mut list = vec![
         e(
@@ -170,10 +170,14 @@ pub fn endpoints() -> Vec<Endpoint> {
             api::ACCOUNTS,
             get(admin::list).post(admin::add),
             vec![
-                Op::get(Admin, "All accounts", Body::JsonList("Account")),
+                Op::get(
+                    Manage,
+                    "The accounts you manage: your agency's (operators: all)",
+                    Body::JsonList("Account"),
+                ),
                 Op::post(
-                    Admin,
-                    "Add an account",
+                    Manage,
+                    "Add an account of your agency (operators: of any agency, operators too)",
                     Body::Json("NewAccount"),
                     Body::Json("Account"),
                 ),
@@ -184,8 +188,21 @@ pub fn endpoints() -> Vec<Endpoint> {
             post(admin::disable),
             vec![
                 Op::post(
-                    Admin,
-                    "Disable an account; its sessions end at once",
+                    Manage,
+                    "Disable an account you manage; its sessions end at once",
+                    Body::None,
+                    Body::Json("Account"),
+                )
+                .status(200),
+            ],
+        ),
+        e(
+            "/api/accounts/{login}/enable",
+            post(admin::enable),
+            vec![
+                Op::post(
+                    Manage,
+                    "Enable a disabled account you manage",
                     Body::None,
                     Body::Json("Account"),
                 )
@@ -196,8 +213,8 @@ pub fn endpoints() -> Vec<Endpoint> {
             api::DISPLAYS,
             post(admin::pairing_code),
             vec![Op::post(
-                Admin,
-                "A one-time code (15 minutes) to pair a wall display of your agency",
+                Manage,
+                "A one-time code (15 minutes) to pair a wall display of your agency (operators: of the agency named)",
                 Body::Json("NewDisplay"),
                 Body::Json("PairingCode"),
             )],
@@ -207,8 +224,8 @@ pub fn endpoints() -> Vec<Endpoint> {
             get(admin::trail),
             vec![
                 Op::get(
-                    Admin,
-                    "The audit trail, newest first",
+                    Manage,
+                    "The audit trail as your agency may read it, newest first (the reading is recorded)",
                     Body::JsonList("AuditEntry"),
                 )
                 .query(&["limit", "before"]),
@@ -218,8 +235,8 @@ pub fn endpoints() -> Vec<Endpoint> {
             api::AUDIT_CSV,
             get(admin::export),
             vec![Op::get(
-                Admin,
-                "The whole audit trail as CSV (recorded in the trail)",
+                Manage,
+                "The audit trail as your agency may read it, as CSV (recorded in the trail)",
                 Body::Other("text/csv"),
             )],
         ),
@@ -261,7 +278,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             vec![
                 Op::get(Read, "The agencies", Body::JsonList("Agency")),
                 Op::post(
-                    Admin,
+                    Operator,
                     "Add a guest agency",
                     Body::Json("Agency"),
                     Body::Json("Agency"),
@@ -292,17 +309,17 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(
             "/api/import/districts",
             post(transfer::import_districts).layer(DefaultBodyLimit::max(transfer::MAX_IMPORT)),
-            vec![Op::post(Admin, "Import official district boundaries (all seven)", Body::GeoJson, Body::Json("Imported"))],
+            vec![Op::post(Operator, "Import official district boundaries (all seven)", Body::GeoJson, Body::Json("Imported"))],
         ),
         e(
             "/api/import/hotspots",
             post(transfer::import_items::<Hotspot>).layer(DefaultBodyLimit::max(transfer::MAX_IMPORT)),
-            vec![Op::post(Admin, "Import hotspots, all or nothing", Body::GeoJson, Body::Json("Imported"))],
+            vec![Op::post(Admin, "Import hotspots of your agency, all or nothing", Body::GeoJson, Body::Json("Imported"))],
         ),
         e(
             "/api/import/routes",
             post(transfer::import_items::<PatrolRoute>).layer(DefaultBodyLimit::max(transfer::MAX_IMPORT)),
-            vec![Op::post(Admin, "Import patrol routes, all or nothing", Body::GeoJson, Body::Json("Imported"))],
+            vec![Op::post(Admin, "Import patrol routes of your agency, all or nothing", Body::GeoJson, Body::Json("Imported"))],
         ),
         e(api::OPENAPI, get(openapi_json), vec![Op::get(Public, "This document (OpenAPI 3.1)", Body::Other("application/json"))]),
     ]);
@@ -329,6 +346,10 @@ pub(crate) const ENCODED_BY_THE_CACHE: &[&str] = &[
     api::HOTSPOT_MAP,
     api::ROUTES,
     api::ACTIONS,
+    api::CONFLICTS,
+    api::COVERAGE,
+    api::SUMMARY,
+    api::INDICATORS,
 ];
 
 /// Compression of answers where the client accepts it. Server-Sent Events and images are left
@@ -361,8 +382,9 @@ pub fn api(state: &AppState) -> Router<AppState> {
         router = router.route(e.path, handler);
     }
     router
-        .route("/api", get(not_found))
-        .route("/api/{*rest}", get(not_found))
+        .route("/api", any(not_found))
+        .route("/api/", any(not_found))
+        .route("/api/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
 }
 
@@ -395,12 +417,6 @@ pub fn if_match(headers: &HeaderMap) -> Result<i64, AppError> {
             field: "If-Match".into(),
             reason: "must be the ETag of the version you edit, e.g. \"v3\"".into(),
         })
-}
-
-/// Query string pairs, decoded.
-pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    raw.map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
-//! Query strings of the layer and analysis endpoints: typed, with unknown parameters refused
-//! so a typo never silently returns everything.
+//! Query strings of the layer and analysis endpoints: parsed and normalised before anything
+//! uses them. Empty parameters (`?`, `?&&`, `kind=`) are ignored, a parameter given twice is
+//! `400` naming it, and an unknown one is `400` too, so a typo never silently returns
+//! everything. What a cache is keyed by is the normalised form, never the raw text.
 
 use jiff::Timestamp;
 use model::{AgencyKey, Item, ItemKind, LayerQuery, action::ActionStatus};
@@ -13,15 +15,88 @@ fn bad(field: &str, reason: impl Into<String>) -> AppError {
     }
 }
 
-/// Reads the filters of layer `T`; any other parameter is refused.
+/// Most parameters one query string may have (each endpoint knows fewer).
+const MAX_PARAMS: usize = 16;
+
+/// A query string's parameters: each known to the endpoint, each at most once, none empty.
+#[derive(Debug, Default)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    /// Reads `raw`, allowing the parameter names in `allowed`.
+    pub fn parse(raw: Option<&str>, allowed: &[&str]) -> Result<Params, AppError> {
+        let mut params: Vec<(String, String)> = Vec::new();
+        for (i, (name, value)) in raw
+            .map(|q| form_urlencoded::parse(q.as_bytes()))
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if i >= MAX_PARAMS {
+                return Err(bad("query", format!("at most {MAX_PARAMS} parameters")));
+            }
+            if name.is_empty() && value.is_empty() {
+                continue;
+            }
+            if !allowed.contains(&name.as_ref()) {
+                return Err(bad(
+                    &name,
+                    format!("unknown parameter ({})", allowed.join(", ")),
+                ));
+            }
+            if value.is_empty() {
+                continue;
+            }
+            if params.iter().any(|(seen, _)| *seen == name) {
+                return Err(bad(&name, "given twice: give each parameter once"));
+            }
+            params.push((name.into_owned(), value.into_owned()));
+        }
+        Ok(Params(params))
+    }
+
+    /// The value of `name`, if given.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `name` as a time, if given.
+    pub fn timestamp(&self, name: &str) -> Result<Option<Timestamp>, AppError> {
+        self.get(name).map(|v| timestamp(name, v)).transpose()
+    }
+
+    /// `name` as a whole number from `min` to `max`, if given.
+    pub fn number(&self, name: &str, min: i64, max: i64) -> Result<Option<i64>, AppError> {
+        self.get(name)
+            .map(|v| {
+                v.parse::<i64>()
+                    .ok()
+                    .filter(|n| (min..=max).contains(n))
+                    .ok_or_else(|| bad(name, format!("must be a whole number from {min} to {max}")))
+            })
+            .transpose()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+}
+
+/// The filters of the layer endpoints.
+pub const LAYER_FILTERS: &[&str] = &["district", "agency", "kind", "status", "from", "to"];
+
+/// Reads the filters of layer `T` from `raw`; `agencies` are those that exist.
 pub fn layer_query<T: Item>(
-    params: &[(String, String)],
+    raw: Option<&str>,
     agencies: &[AgencyKey],
 ) -> Result<LayerQuery, AppError> {
+    let params = Params::parse(raw, LAYER_FILTERS)?;
     let mut q = LayerQuery::default();
-    let (mut from, mut to) = (None, None);
-    for (name, value) in params {
-        match name.as_str() {
+    for (name, value) in params.iter() {
+        match name {
             "district" => {
                 q.district = Some(value.parse().map_err(
                     |e: model::district::UnknownDistrict| bad("district", e.to_string()),
@@ -36,7 +111,7 @@ pub fn layer_query<T: Item>(
             }
             "kind" => {
                 T::check_kind(value).map_err(|e| bad("kind", e.to_string()))?;
-                q.kind = Some(value.clone());
+                q.kind = Some(value.to_owned());
             }
             "status" if T::KIND == ItemKind::Action => {
                 q.status = Some(
@@ -46,18 +121,19 @@ pub fn layer_query<T: Item>(
                 )
             }
             "status" => return Err(bad("status", "only actions have a status")),
-            "from" => from = Some(timestamp("from", value)?),
-            "to" => to = Some(timestamp("to", value)?),
-            other => {
-                return Err(bad(
-                    other,
-                    "unknown parameter (district, agency, kind, status, from, to)",
-                ));
-            }
+            // "from" and "to", read together below.
+            _ => {}
         }
     }
-    q.window = window(from, to)?;
+    q.window = window(params.timestamp("from")?, params.timestamp("to")?)?;
     Ok(q)
+}
+
+/// The normalised form of a layer query, for keys: its filters in a fixed order, times in UTC.
+pub fn layer_key(q: &LayerQuery) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(q.pairs())
+        .finish()
 }
 
 pub fn timestamp(field: &str, value: &str) -> Result<Timestamp, AppError> {
@@ -83,22 +159,56 @@ pub fn window(
     }
 }
 
-/// The district filter alone (used where only it applies).
-pub fn only<'a>(
-    params: &'a [(String, String)],
-    allowed: &[&str],
-) -> Result<Vec<(&'a str, &'a str)>, AppError> {
-    params
-        .iter()
-        .map(|(n, v)| {
-            if allowed.contains(&n.as_str()) {
-                Ok((n.as_str(), v.as_str()))
-            } else {
-                Err(bad(
-                    n,
-                    format!("unknown parameter ({})", allowed.join(", ")),
-                ))
-            }
-        })
-        .collect()
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use model::Hotspot;
+
+    use super::*;
+
+    fn key(raw: &str) -> Result<String, String> {
+        let agencies = [AgencyKey::parse("kod").unwrap()];
+        layer_query::<Hotspot>(Some(raw), &agencies)
+            .map(|q| layer_key(&q))
+            .map_err(|e| match e {
+                AppError::BadRequest { field, .. } => field,
+                other => other.to_string(),
+            })
+    }
+
+    #[test]
+    fn empty_parameters_are_ignored_and_equal_queries_share_one_key() {
+        for raw in ["", "&&", "&", "kind=", "district=&agency="] {
+            assert_eq!(key(raw), Ok(String::new()), "{raw:?}");
+        }
+        assert_eq!(
+            key("kind=drug_scene&district=mitte"),
+            key("district=mitte&&kind=drug_scene")
+        );
+        assert_eq!(
+            key("from=2026-12-01T00:00:00%2B01:00&to=2026-12-02T00:00:00%2B01:00"),
+            key("to=2026-12-01T23:00:00Z&from=2026-11-30T23:00:00Z"),
+            "one instant, written two ways"
+        );
+        assert_eq!(
+            key("district=mitte&kind=drug_scene"),
+            Ok("district=mitte&kind=drug_scene".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_repeated_or_unknown_parameter_is_refused_by_its_name() {
+        assert_eq!(key("district=mitte&district=mitte"), Err("district".into()));
+        assert_eq!(
+            key("district=mitte&district=heessen"),
+            Err("district".into())
+        );
+        assert_eq!(key("distrct=mitte"), Err("distrct".into()));
+        assert_eq!(key("=x"), Err(String::new()));
+        assert_eq!(key("status=planned"), Err("status".into()));
+        // Empty segments are no parameters; empty values are, and their number is bounded.
+        let gaps = "&".repeat(40) + "district=mitte";
+        assert_eq!(key(&gaps), Ok("district=mitte".into()));
+        assert_eq!(key(&"kind=&".repeat(17)), Err("query".into()));
+    }
 }

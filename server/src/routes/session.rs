@@ -3,6 +3,9 @@
 //! - `POST /api/session` — sign in with login and password (rate-limited); sets the cookie
 //! - `DELETE /api/session` — sign out: the session ends at once
 //! - `POST /api/session/pair` — a wall display signs in with its one-time pairing code
+//!
+//! Sign-ins, failed sign-ins, lock-outs and pairings are recorded in the audit trail (login,
+//! address, time; never a password, never an unknown login as typed).
 
 use std::time::Instant;
 
@@ -12,16 +15,26 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use model::access::{AuditOp, Login, Me, Pair};
+use model::{
+    AgencyKey,
+    access::{AuditOp, Login, Me, Pair, check_sign_in},
+};
+use rusqlite::Connection;
+use serde_json::json;
 
 use crate::{
     accounts, audit,
     error::AppError,
     guard::ClientAddr,
     json::ApiJson,
+    rate_limit::LockedOut,
     sessions::{self, NewSession, Viewer},
     state::AppState,
 };
+
+/// What the trail records for a sign-in by a login no account has: what was typed may have
+/// been a password.
+const UNKNOWN_LOGIN: &str = "(unknown login)";
 
 pub async fn me(viewer: Viewer) -> Json<Me> {
     Json(viewer.me())
@@ -35,81 +48,166 @@ fn signed_in(state: &AppState, session: NewSession) -> Response {
     response
 }
 
+/// Records a failed sign-in (and the lock-out it caused) of `account` (`None`: unknown).
+fn record_failure(
+    conn: &Connection,
+    account: Option<&(String, AgencyKey)>,
+    address: Option<&str>,
+    locked: Option<LockedOut>,
+) -> Result<(), AppError> {
+    let (login, agency) = match account {
+        Some((login, agency)) => (login.as_str(), Some(agency)),
+        None => (UNKNOWN_LOGIN, None),
+    };
+    let record = |op| {
+        let r = audit::Record::new(op, "account");
+        match agency {
+            Some(a) => r.concerns(a),
+            None => r,
+        }
+    };
+    audit::append_as(
+        conn,
+        login,
+        agency,
+        record(AuditOp::SignInFailed).details(&json!({"address": address})),
+    )?;
+    if let Some(locked) = locked {
+        let what = match locked {
+            LockedOut::Account => "account",
+            LockedOut::Address => "address",
+        };
+        audit::append_as(
+            conn,
+            login,
+            agency,
+            record(AuditOp::LockedOut).details(&json!({"address": address, "locked": what})),
+        )?;
+    }
+    Ok(())
+}
+
+/// Signs in. The attempt counts against the account and the address *before* the password is
+/// checked, and at most a few passwords are checked at once (the rest wait briefly, then
+/// `503`).
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     ApiJson(body): ApiJson<Login>,
 ) -> Result<Response, AppError> {
+    check_sign_in(&body).map_err(|e| AppError::Invalid(vec![e]))?;
     let limiter = &state.login_limiter;
-    if let Some(wait) = limiter.wait(&body.login, addr.as_deref(), Instant::now()) {
-        return Err(AppError::TooManyRequests(wait));
-    }
+    let attempt = limiter
+        .begin_sign_in(&body.login, addr.as_deref(), Instant::now())
+        .map_err(AppError::TooManyRequests)?;
     let login = body.login.clone();
-    let found = state
-        .db
-        .call(move |c| accounts::find(c, &login))
-        .await?
-        .filter(|a| !a.account.disabled);
+    let found = match state.db.call(move |c| accounts::find(c, &login)).await {
+        Ok(found) => found.filter(|a| !a.account.disabled),
+        Err(e) => {
+            limiter.cancelled(attempt);
+            return Err(e.into());
+        }
+    };
     let hash = found
         .as_ref()
         .and_then(|a| a.password_hash.clone())
         .unwrap_or_else(|| accounts::decoy_hash().to_owned());
-    let password = body.password;
-    // Argon2 takes tens of milliseconds of CPU: off the async workers.
-    let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&hash, &password))
-        .await
-        .unwrap_or(false);
+    let matches = match state.verify_password(hash, body.password).await {
+        Ok(matches) => matches,
+        Err(busy) => {
+            limiter.cancelled(attempt);
+            return Err(busy);
+        }
+    };
+    let known = found
+        .as_ref()
+        .map(|a| (a.account.login.clone(), a.account.agency.clone()));
     let Some(account) = found.filter(|a| matches && a.password_hash.is_some()) else {
-        limiter.failed(&body.login, addr.as_deref(), Instant::now());
+        let locked = limiter.failed(attempt);
+        state
+            .commit(move |tx, _| record_failure(tx, known.as_ref(), addr.as_deref(), locked))
+            .await?;
         return Err(AppError::BadCredentials);
     };
-    limiter.succeeded(&body.login);
-    let login = account.account.login;
-    let session = state.db.call(move |c| sessions::create(c, &login)).await?;
+    limiter.succeeded(attempt);
+    let (login, agency) = (account.account.login, account.account.agency);
+    let session = state
+        .commit(move |tx, _| {
+            let session = sessions::create(tx, &login)?;
+            audit::append(
+                tx,
+                &session.viewer.actor(),
+                audit::Record::new(AuditOp::SignedIn, "account")
+                    .concerns(&agency)
+                    .details(&json!({"address": addr})),
+            )?;
+            Ok(session)
+        })
+        .await?;
     Ok(signed_in(&state, session))
 }
 
+/// A wall display signs in with its pairing code; wrong codes count against the address.
 pub async fn pair(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     ApiJson(body): ApiJson<Pair>,
 ) -> Result<Response, AppError> {
-    let limiter = &state.login_limiter;
-    // Guessing codes counts against the address like guessing passwords.
-    if let Some(wait) = limiter.wait("(pairing)", addr.as_deref(), Instant::now()) {
-        return Err(AppError::TooManyRequests(wait));
+    if body.code.len() > 32 {
+        return Err(AppError::Invalid(vec![model::validation::FieldError::new(
+            "code",
+            "a pairing code has eight digits",
+        )]));
     }
+    let limiter = &state.login_limiter;
+    let attempt = limiter
+        .begin_pairing(addr.as_deref(), Instant::now())
+        .map_err(AppError::TooManyRequests)?;
+    let address = addr.clone();
     let session = state
-        .db
-        .call(move |c| {
-            let Some(login) = accounts::redeem_pairing(c, &body.code)? else {
+        .commit(move |tx, _| {
+            let Some(login) = accounts::redeem_pairing(tx, &body.code)? else {
                 return Ok(None);
             };
-            let session = sessions::create(c, &login)?;
+            let session = sessions::create(tx, &login)?;
             audit::append(
-                c,
+                tx,
                 &session.viewer.actor(),
-                audit::Record::new(AuditOp::DisplayPaired, "account").details(&login),
+                audit::Record::new(AuditOp::DisplayPaired, "account")
+                    .concerns(&session.viewer.agency)
+                    .details(&json!({"login": login, "address": address})),
             )?;
-            Ok::<_, AppError>(Some(session))
+            Ok(Some(session))
         })
-        .await?;
+        .await;
     match session {
-        Some(s) => Ok(signed_in(&state, s)),
-        None => {
-            limiter.failed("(pairing)", addr.as_deref(), Instant::now());
+        Ok(Some(s)) => {
+            limiter.succeeded(attempt);
+            Ok(signed_in(&state, s))
+        }
+        Ok(None) => {
+            let _ = limiter.failed(attempt);
             Err(AppError::Invalid(vec![model::validation::FieldError::new(
                 "code",
                 "unknown, used or expired pairing code: ask an admin for a new one",
             )]))
+        }
+        Err(e) => {
+            limiter.cancelled(attempt);
+            Err(e)
         }
     }
 }
 
 pub async fn logout(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
     let hash = viewer.token_hash.clone();
-    state.db.call(move |c| sessions::end(c, &hash)).await?;
-    state.sessions_ended();
+    state
+        .commit(move |tx, changes| {
+            sessions::end(tx, &hash)?;
+            changes.sessions_ended = true;
+            Ok(())
+        })
+        .await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     if let Ok(v) = HeaderValue::from_str(&sessions::clear_cookie(state.tls)) {
         response.headers_mut().insert(header::SET_COOKIE, v);

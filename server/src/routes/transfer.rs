@@ -146,13 +146,13 @@ pub async fn import_items<T: Item>(
     let fc: geojson::FeatureCollection = json::parse(&body)?;
     let districts = state.districts();
     let actor = viewer.actor();
-    let (ids, events) = state
-        .db
-        .call(move |c| import::items::<T>(c, &fc, &districts, &actor))
+    let ids = state
+        .commit(move |tx, changes| {
+            let (ids, events) = import::items::<T>(tx, &fc, &districts, &actor)?;
+            changes.events = events;
+            Ok(ids)
+        })
         .await?;
-    for e in events {
-        state.publish(e);
-    }
     Ok((
         StatusCode::CREATED,
         Json(Imported {
@@ -170,16 +170,15 @@ pub async fn import_districts(
     let fc: geojson::FeatureCollection = json::parse(&body)?;
     let current = state.districts();
     let actor = viewer.actor();
-    let (districts, events) = state
-        .db
-        .call(move |c| import::districts(c, &fc, &current, &actor))
+    let count = state
+        .commit(move |tx, changes| {
+            let (districts, events) = import::districts(tx, &fc, &current, &actor)?;
+            let count = districts.len();
+            changes.districts = Some(districts);
+            changes.events = events;
+            Ok(count)
+        })
         .await?;
-    let count = districts.len();
-    *state.districts.write().unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(districts);
-    state.layers.changed();
-    for e in events {
-        state.publish(e);
-    }
     Ok((
         StatusCode::CREATED,
         Json(Imported {
