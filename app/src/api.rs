@@ -34,8 +34,12 @@ pub enum ApiError {
     Stale,
     /// Not signed in (any more).
     SignedOut,
-    /// Signed in, but the role or agency may not do this; the server's reason.
-    Forbidden(String),
+    /// Signed in, but the role or agency may not do this: the server's reason, and the field
+    /// that may not be so, where one is to blame (e.g. a participant changing `released_to`).
+    Forbidden {
+        field: Option<String>,
+        reason: String,
+    },
     /// Too many failed sign-ins; the server's reason says how long to wait.
     TooManyAttempts(String),
 }
@@ -52,8 +56,20 @@ impl ApiError {
                         || e.field.starts_with(&format!("{field}."))
                 })
                 .map(|e| e.reason.clone()),
+            ApiError::Forbidden {
+                field: Some(f),
+                reason,
+            } if f == field => Some(format!("{} ({reason})", text::err_forbidden())),
             _ => None,
         }
+    }
+
+    /// A refusal about one field, shown beside it rather than above the form.
+    pub fn is_about_a_field(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Invalid(_) | ApiError::Forbidden { field: Some(_), .. }
+        )
     }
 }
 
@@ -78,7 +94,9 @@ impl fmt::Display for ApiError {
             }
             ApiError::Stale => f.write_str(text::err_stale()),
             ApiError::SignedOut => f.write_str(text::err_signed_out()),
-            ApiError::Forbidden(reason) => write!(f, "{} ({reason})", text::err_forbidden()),
+            ApiError::Forbidden { reason, .. } => {
+                write!(f, "{} ({reason})", text::err_forbidden())
+            }
             ApiError::TooManyAttempts(reason) => {
                 write!(f, "{} ({reason})", text::err_too_many_attempts())
             }
@@ -90,16 +108,19 @@ impl fmt::Display for ApiError {
 /// starts over at the sign-in screen.
 async fn refusal(response: Response) -> ApiError {
     let status = response.status();
-    let message = match response.json::<ErrorBody>().await {
-        Ok(body) => body.error.message,
-        Err(_) => response.status_text(),
+    let (message, field) = match response.json::<ErrorBody>().await {
+        Ok(body) => (body.error.message, body.error.field),
+        Err(_) => (response.status_text(), None),
     };
     match status {
         401 => {
             session::ended();
             ApiError::SignedOut
         }
-        403 => ApiError::Forbidden(message),
+        403 => ApiError::Forbidden {
+            field,
+            reason: message,
+        },
         429 => ApiError::TooManyAttempts(message),
         _ => ApiError::Server { status, message },
     }

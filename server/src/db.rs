@@ -309,6 +309,80 @@ mod tests {
         assert_eq!(sync, 2, "synchronous must be FULL");
     }
 
+    /// A database of the third schema, with accounts, a session and audit entries, is migrated
+    /// without losing any of them: the trail keeps its numbers and stays append-only, account
+    /// entries learn whom they concern, and operators can be stored.
+    #[test]
+    fn schema_3_is_migrated_with_everything_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            for sql in &MIGRATIONS[..3] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 3).unwrap();
+            conn.execute_batch(
+                "INSERT INTO agencies VALUES ('kod', 'KOD', 'KOD', 'partner');
+                 INSERT INTO accounts VALUES ('kod-admin', 'admin', 'kod', 'x', 0, 't');
+                 INSERT INTO sessions VALUES ('h', 'kod-admin', 'c', 't', 't');
+                 INSERT INTO audit (at, login, agency, op, subject, item_id, before, after)
+                 VALUES ('t', 'kod-admin', 'kod', 'account_added', 'account', NULL, NULL,
+                         '{\"login\":\"kod-lage\",\"role\":\"officer\",\"agency\":\"kod\"}'),
+                        ('t', 'kod-admin', 'kod', 'created', 'hotspot', 7, NULL, '{}');",
+            )
+            .unwrap();
+        }
+        let db = Database::open(dir.path()).unwrap();
+        let conn = db.conn.lock().unwrap();
+        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as i64);
+        let rows: Vec<(i64, String, Option<String>)> = conn
+            .prepare("SELECT seq, op, concerns FROM audit ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (1, "account_added".to_owned(), Some("kod".to_owned())),
+                (2, "created".to_owned(), None)
+            ]
+        );
+        conn.execute(
+            "INSERT INTO audit (at, login, agency, op, subject) VALUES ('t', '(unknown login)', NULL, 'sign_in_failed', 'account')",
+            [],
+        )
+        .unwrap();
+        let seq: i64 = conn
+            .query_row("SELECT max(seq) FROM audit", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(seq, 3, "numbering goes on");
+        assert!(conn.execute("UPDATE audit SET login = 'x'", []).is_err());
+        assert!(conn.execute("DELETE FROM audit", []).is_err());
+        conn.execute(
+            "INSERT INTO accounts VALUES ('it', 'operator', 'kod', 'x', 0, 't')",
+            [],
+        )
+        .unwrap();
+        let sessions: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sessions s JOIN accounts a ON a.login = s.login",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(sessions, 1);
+        // Foreign keys are on again: a session of nobody is refused.
+        assert!(
+            conn.execute(
+                "INSERT INTO sessions VALUES ('h2', 'niemand', 'c', 't', 't')",
+                []
+            )
+            .is_err()
+        );
+    }
+
     #[test]
     fn a_database_from_a_newer_server_is_refused() {
         let dir = tempfile::tempdir().unwrap();

@@ -1,9 +1,140 @@
-//! Signed-in requests for the in-process handler tests.
+//! Signed-in requests for the in-process handler tests, and the fixture they run on: the
+//! router on a fresh database, called with `oneshot`.
 
-use axum::http::{header, request::Builder};
+use axum::{
+    body::Body,
+    http::{HeaderMap, Method, Request, StatusCode, header, request::Builder},
+};
+use http_body_util::BodyExt;
 use model::{AgencyKey, access::Role};
+use serde_json::Value;
+use tower::ServiceExt;
 
-use crate::{accounts, sessions, state::AppState};
+use crate::{Config, accounts, sessions, startup, state::AppState};
+
+/// The router on a fresh, empty database.
+pub struct Fixture {
+    pub router: axum::Router,
+    pub state: AppState,
+    _data: tempfile::TempDir,
+}
+
+/// A fixture with the default state.
+pub async fn fixture() -> Fixture {
+    fixture_with(|_| {}).await
+}
+
+/// A fixture whose state `adjust` sets up before the router is built.
+pub async fn fixture_with(adjust: impl FnOnce(&mut AppState)) -> Fixture {
+    let data = tempfile::tempdir().expect("temp dir");
+    let config = Config::for_tests(data.path().to_owned(), "no-dist".into());
+    let mut state = startup::state(&config).await.expect("state");
+    adjust(&mut state);
+    Fixture {
+        router: startup::app(state.clone(), std::path::Path::new("no-dist"), None),
+        state,
+        _data: data,
+    }
+}
+
+impl Fixture {
+    /// Sends a request as `who` (no session: `None`) with a JSON body, if any, and extra
+    /// `headers`.
+    pub async fn request(
+        &self,
+        who: Option<&TestSession>,
+        method: Method,
+        uri: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, HeaderMap, Value) {
+        let mut b = Request::builder().method(method).uri(uri);
+        if let Some(s) = who {
+            b = s.sign(b);
+        }
+        if body.is_some() {
+            b = b.header(header::CONTENT_TYPE, "application/json");
+        }
+        for (name, value) in headers {
+            b = b.header(*name, *value);
+        }
+        let request = b
+            .body(body.map_or_else(Body::empty, |v| Body::from(v.to_string())))
+            .expect("request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        (status, headers, body_json(response).await)
+    }
+
+    pub async fn send(
+        &self,
+        who: Option<&TestSession>,
+        method: Method,
+        uri: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, HeaderMap, Value) {
+        self.request(who, method, uri, body, &[]).await
+    }
+
+    /// GETs `uri` as `who`; fails unless `200`.
+    pub async fn get(&self, who: &TestSession, uri: &str) -> Value {
+        let (status, _, body) = self.send(Some(who), Method::GET, uri, None).await;
+        assert_eq!(status, StatusCode::OK, "GET {uri}: {body}");
+        body
+    }
+
+    pub async fn post(&self, who: &TestSession, uri: &str, body: &Value) -> (StatusCode, Value) {
+        let (status, _, body) = self.send(Some(who), Method::POST, uri, Some(body)).await;
+        (status, body)
+    }
+
+    /// PUTs `body` to `uri` as `who` with `If-Match: "v{version}"`.
+    pub async fn put(
+        &self,
+        who: &TestSession,
+        uri: &str,
+        version: i64,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        let etag = format!("\"v{version}\"");
+        let (status, _, body) = self
+            .request(
+                Some(who),
+                Method::PUT,
+                uri,
+                Some(body),
+                &[("if-match", &etag)],
+            )
+            .await;
+        (status, body)
+    }
+
+    /// DELETEs `uri` as `who` with `If-Match: "v{version}"`.
+    pub async fn delete(&self, who: &TestSession, uri: &str, version: i64) -> StatusCode {
+        let etag = format!("\"v{version}\"");
+        self.request(Some(who), Method::DELETE, uri, None, &[("if-match", &etag)])
+            .await
+            .0
+    }
+}
+
+/// A response's body as JSON, or as a JSON string if it is not JSON.
+pub async fn body_json(response: axum::response::Response) -> Value {
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+}
 
 /// A session's cookie and CSRF token.
 #[derive(Debug, Clone)]

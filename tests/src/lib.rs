@@ -159,6 +159,12 @@ impl TestServer {
         sign_in(&self.state, login, role, agency).await
     }
 
+    /// An HTTP client signed in as an operator (the partnership's IT, of the city's KOD):
+    /// guest agencies, district boundaries, every agency's accounts.
+    pub async fn operator(&self) -> reqwest::Client {
+        client_for(&self.session("test-it", Role::Operator, "kod").await)
+    }
+
     /// A planner of `agency` (one account per agency, made on first use).
     async fn planner(&self, agency: &str) -> Session {
         if let Some(s) = self

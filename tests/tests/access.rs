@@ -180,7 +180,7 @@ async fn a_wall_display_pairs_once_with_a_code_and_withholds_small_counts() {
 }
 
 #[tokio::test]
-async fn an_admin_adds_an_account_and_reads_the_audit_trail() {
+async fn an_admin_adds_an_account_of_its_agency_and_reads_the_audit_trail() {
     let server = TestServer::with_app().await;
     let browser = Browser::start(1400, 1000).await;
     browser
@@ -189,10 +189,11 @@ async fn an_admin_adds_an_account_and_reads_the_audit_trail() {
             "return !!document.querySelector('[data-testid=account-test-admin]');",
         )
         .await;
+    // An agency admin adds accounts of its own agency only: the agency is not a choice.
+    assert_eq!(browser.text("[data-testid=new-agency]").await, "polizei");
     browser
-        .set_value("[data-testid=new-login]", "jva-lage")
+        .set_value("[data-testid=new-login]", "pol-lage")
         .await;
-    browser.set_value("[data-testid=new-agency]", "jva").await;
     browser.set_value("[data-testid=new-role]", "officer").await;
     browser
         .set_value("[data-testid=new-password]", "kurz")
@@ -212,23 +213,25 @@ async fn an_admin_adds_an_account_and_reads_the_audit_trail() {
     browser
         .wait_until(
             "the new account in the list",
-            "return !!document.querySelector('[data-testid=account-jva-lage]');",
+            "return !!document.querySelector('[data-testid=account-pol-lage]');",
             Duration::from_secs(10),
         )
         .await;
-    let row = browser.text("[data-testid=account-jva-lage]").await;
+    let row = browser.text("[data-testid=account-pol-lage]").await;
     assert!(
-        row.contains("jva") && row.contains("Bezirksdienst"),
+        row.contains("polizei") && row.contains("Bezirksdienst"),
         "{row}"
     );
     // The new account can sign in over the API.
     let r = reqwest::Client::new()
         .post(format!("{}{}", server.url, api::SESSION))
-        .json(&json!({"login": "jva-lage", "password": "ein langes Passwort"}))
+        .json(&json!({"login": "pol-lage", "password": "ein langes Passwort"}))
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+    // Another agency's accounts are not in the list.
+    server.session("jva-lage", Role::Officer, "jva").await;
     // The trail names the admin who added it.
     browser.client.refresh().await.unwrap();
     browser
@@ -238,8 +241,135 @@ async fn an_admin_adds_an_account_and_reads_the_audit_trail() {
             Duration::from_secs(10),
         )
         .await;
-    let first = browser.text("[data-testid=audit] tbody tr").await;
-    assert!(first.contains("test-admin (polizei)"), "{first}");
+    let added = browser
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=audit] tbody tr')].find(r => r.textContent.includes('account_added')).textContent;",
+            vec![],
+        )
+        .await;
+    assert!(
+        added.as_str().unwrap().contains("test-admin (polizei)"),
+        "{added}"
+    );
+    assert_eq!(
+        browser
+            .eval(
+                "return !!document.querySelector('[data-testid=account-jva-lage]');",
+                vec![]
+            )
+            .await,
+        json!(false)
+    );
+    assert!(browser.csp_violations().await.is_empty());
+}
+
+#[tokio::test]
+async fn an_operator_manages_another_agencys_accounts_and_pairs_its_display() {
+    let server = TestServer::with_app().await;
+    server.session("it-betrieb", Role::Operator, "kod").await;
+    server.session("jva-lage", Role::Officer, "jva").await;
+    let browser = Browser::start(1400, 1000).await;
+    browser.client.goto(&server.url).await.unwrap();
+    browser
+        .wait_until("the sign-in form", SIGN_IN_READY, Duration::from_secs(10))
+        .await;
+    browser
+        .set_value("[data-testid=input-login]", "it-betrieb")
+        .await;
+    browser
+        .set_value("[data-testid=input-password]", tests::TEST_PASSWORD)
+        .await;
+    browser.click("[data-testid=sign-in-button]").await;
+    browser
+        .wait_until(
+            "the way to the administration",
+            "return !!document.querySelector('[data-testid=admin-link]');",
+            Duration::from_secs(15),
+        )
+        .await;
+    browser.click("[data-testid=admin-link]").await;
+    browser
+        .wait_until(
+            "every agency's accounts",
+            "return !!document.querySelector('[data-testid=account-jva-lage]') && !!document.querySelector('[data-testid=account-test-admin]');",
+            Duration::from_secs(15),
+        )
+        .await;
+    // A JVA planner, added by the city's IT.
+    browser
+        .set_value("[data-testid=new-login]", "jva-plan")
+        .await;
+    browser.set_value("[data-testid=new-agency]", "jva").await;
+    browser.set_value("[data-testid=new-role]", "planner").await;
+    browser
+        .set_value("[data-testid=new-password]", "ein langes Passwort")
+        .await;
+    browser.click("[data-testid=add-account]").await;
+    browser
+        .wait_until(
+            "the new account",
+            "return !!document.querySelector('[data-testid=account-jva-plan]');",
+            Duration::from_secs(10),
+        )
+        .await;
+    assert!(
+        browser
+            .text("[data-testid=account-jva-plan]")
+            .await
+            .contains("jva")
+    );
+    // Disable and enable the JVA officer.
+    browser.click("[data-testid=disable-jva-lage]").await;
+    browser
+        .wait_until(
+            "the officer disabled",
+            "return !!document.querySelector('[data-testid=enable-jva-lage]');",
+            Duration::from_secs(10),
+        )
+        .await;
+    browser.click("[data-testid=enable-jva-lage]").await;
+    browser
+        .wait_until(
+            "the officer enabled again",
+            "return !!document.querySelector('[data-testid=disable-jva-lage]');",
+            Duration::from_secs(10),
+        )
+        .await;
+    // A pairing code for the prison's wall.
+    browser
+        .set_value("[data-testid=display-name]", "jva-wand-1")
+        .await;
+    browser
+        .set_value("[data-testid=display-agency]", "jva")
+        .await;
+    browser.click("[data-testid=issue-code]").await;
+    browser
+        .wait_until(
+            "the code",
+            "return !!document.querySelector('[data-testid=pairing-code]');",
+            Duration::from_secs(10),
+        )
+        .await;
+    let accounts: Value = server
+        .client()
+        .get(format!("{}{}", server.url, api::ACCOUNTS))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // The police admin (the test server's) does not see the JVA's new accounts.
+    let logins: Vec<&str> = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["login"].as_str())
+        .collect();
+    assert!(
+        !logins.contains(&"jva-plan") && !logins.contains(&"jva-wand-1"),
+        "{logins:?}"
+    );
     assert!(browser.csp_violations().await.is_empty());
 }
 

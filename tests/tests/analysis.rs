@@ -4,7 +4,10 @@
 
 use std::path::Path;
 
-use model::api::{self, ErrorBody};
+use model::{
+    access::Role,
+    api::{self, ErrorBody},
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tests::TestServer;
@@ -116,11 +119,24 @@ async fn coverage_and_summary_answer_and_refuse_bad_parameters() {
 #[tokio::test]
 async fn a_guest_agency_can_be_added_once() {
     let server = TestServer::start(Path::new("no-dist")).await;
-    let client = server.client();
+    // Guest agencies are the operators' to add, not an agency admin's.
+    let client = server.operator().await;
     let url = format!("{}{}", server.url, api::AGENCIES);
     let agencies: Value = client.get(&url).send().await.unwrap().json().await.unwrap();
     assert_eq!(agencies.as_array().unwrap().len(), 8);
     let guest = json!({"key": "ak-jugendhilfe", "name": "Arbeitskreis Jugendhilfe", "short_name": "AK Jugendhilfe", "role": "guest"});
+    let refused = server
+        .client()
+        .post(&url)
+        .json(&guest)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "an admin adds no guests"
+    );
     assert_eq!(
         client
             .post(&url)
@@ -141,11 +157,14 @@ async fn a_guest_agency_can_be_added_once() {
     assert_eq!(err.error.field.as_deref(), Some("role"));
     let agencies: Value = client.get(&url).send().await.unwrap().json().await.unwrap();
     assert_eq!(agencies.as_array().unwrap().len(), 9);
-    // The new agency can now lead actions (here one the police take part in, so the police's
-    // planner may create it).
+    // The new agency can now have accounts, and its planners lead actions (here one the police
+    // take part in).
+    let guest_planner = server
+        .session("ak-planung", Role::Planner, "ak-jugendhilfe")
+        .await;
     let action = json!({"title": "Beratung", "kind": "other", "start": "2026-12-01T10:00:00Z", "end": "2026-12-01T11:00:00Z",
         "district": "mitte", "lead_agency": "ak-jugendhilfe", "agencies": ["polizei"], "status": "planned"});
-    let r = client
+    let r = tests::client_for(&guest_planner)
         .post(format!("{}{}", server.url, api::ACTIONS))
         .json(&action)
         .send()

@@ -44,7 +44,7 @@ async fn a_very_dense_layer_draws_on_a_canvas_and_answers_clicks() {
             json!({"type": "Feature", "geometry": {"type": "Point", "coordinates": at},
                 "properties": {"title": format!("Punkt {i}"), "category": "public_disorder",
                     "severity": "high", "hours": [{"days": ["fri"], "from": "20:00", "to": "23:00"}],
-                    "agency": "kod", "released_to": ALL_AGENCIES, "review_date": "2099-06-30"}})
+                    "released_to": ALL_AGENCIES, "review_date": "2099-06-30"}})
         })
         .collect();
     let r = client

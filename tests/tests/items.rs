@@ -227,10 +227,16 @@ async fn bad_input_gets_a_4xx_naming_the_field_and_changes_nothing() {
             "end",
         ),
         (
-            "unknown agency",
+            "another agency's lead, an unknown one",
             with("lead_agency", json!("cia")),
-            StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::FORBIDDEN,
             "lead_agency",
+        ),
+        (
+            "unknown participating agency",
+            with("agencies", json!(["cia"])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "agencies[0]",
         ),
         (
             "invalid agency key",

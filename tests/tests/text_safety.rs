@@ -129,7 +129,9 @@ async fn html_in_every_text_field_comes_back_inert_and_shows_as_text() {
     let client = server.client();
     let point = json!({"type": "Point", "coordinates": [7.8137, 51.68016]});
     let guest = json!({"key": "gast", "name": PAYLOAD, "short_name": "<i>x</i>", "role": "guest"});
-    let r = client
+    let r = server
+        .operator()
+        .await
         .post(format!("{}{}", server.url, api::AGENCIES))
         .json(&guest)
         .send()

@@ -31,9 +31,8 @@ fn hotspot_feature(coordinates: [f64; 2]) -> Value {
             "category": "public_disorder",
             "severity": "medium",
             "hours": [{"days": ["mon", "tue", "wed"], "from": "08:00", "to": "20:00"}],
-            "agency": "kod",
-            // Released to the police, whose admin imports them and then reads the layer.
-            "released_to": ["polizei"],
+            // No owner named: they become the importing admin's agency's.
+            "released_to": ["kod"],
             "review_date": "2027-03-31"
         }
     })
@@ -175,9 +174,16 @@ async fn official_file(client: &Client, server: &TestServer) -> Value {
 #[tokio::test]
 async fn official_boundaries_replace_the_approximate_ones() {
     let server = TestServer::start(Path::new("no-dist")).await;
-    let client = server.client();
+    // District boundaries are the operators' to import.
+    let client = server.operator().await;
     let url = format!("{}/api/import/districts", server.url);
     let file = official_file(&client, &server).await;
+    let refused = server.client().post(&url).json(&file).send().await.unwrap();
+    assert_eq!(
+        refused.status(),
+        StatusCode::FORBIDDEN,
+        "an agency admin imports no districts"
+    );
 
     let mut six = file.clone();
     six["features"].as_array_mut().unwrap().pop();

@@ -134,7 +134,7 @@ pub fn general_alert(
     move || {
         error
             .get()
-            .filter(|e| !matches!(e, ApiError::Invalid(_)))
+            .filter(|e| !e.is_about_a_field())
             .map(|e| view! { <p class="form-alert" role="alert" data-testid="form-alert">{e.to_string()}</p> }.into_any())
     }
 }
@@ -162,13 +162,13 @@ pub fn FormAlert(
             | ApiError::Server { .. }
             | ApiError::Unreadable(_)
             | ApiError::SignedOut
-            | ApiError::Forbidden(_)
+            | ApiError::Forbidden { field: None, .. }
             | ApiError::TooManyAttempts(_)),
         ) => Some(
             view! { <p class="form-alert" role="alert" data-testid="form-refused">{e.to_string()}</p> }
                 .into_any(),
         ),
-        Some(ApiError::Invalid(_)) => Some(
+        Some(ApiError::Invalid(_) | ApiError::Forbidden { field: Some(_), .. }) => Some(
             view! { <p class="form-alert" role="alert" data-testid="form-invalid">{text::check_fields()}</p> }
                 .into_any(),
         ),

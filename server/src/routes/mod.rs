@@ -422,8 +422,14 @@ pub fn if_match(headers: &HeaderMap) -> Result<i64, AppError> {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_abuse;
+#[cfg(test)]
 mod tests_access;
 #[cfg(test)]
 mod tests_fuzz;
 #[cfg(test)]
 mod tests_headers;
+#[cfg(test)]
+mod tests_policy;
+#[cfg(test)]
+mod tests_releasability;

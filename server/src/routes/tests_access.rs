@@ -13,69 +13,7 @@ use model::{access::Role, api};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::{
-    Config, startup,
-    state::AppState,
-    test_support::{TestSession, another_session, session},
-};
-
-struct Fixture {
-    router: axum::Router,
-    state: AppState,
-    _data: tempfile::TempDir,
-}
-
-async fn fixture() -> Fixture {
-    let data = tempfile::tempdir().expect("temp dir");
-    let config = Config::for_tests(data.path().to_owned(), "no-dist".into());
-    let state = startup::state(&config).await.expect("state");
-    Fixture {
-        router: startup::app(state.clone(), std::path::Path::new("no-dist"), None),
-        state,
-        _data: data,
-    }
-}
-
-impl Fixture {
-    async fn send(
-        &self,
-        who: Option<&TestSession>,
-        method: Method,
-        uri: &str,
-        body: Option<&Value>,
-    ) -> (StatusCode, axum::http::HeaderMap, Value) {
-        let mut b = Request::builder().method(method).uri(uri);
-        if let Some(s) = who {
-            b = s.sign(b);
-        }
-        if body.is_some() {
-            b = b.header(header::CONTENT_TYPE, "application/json");
-        }
-        let request = b
-            .body(body.map_or_else(Body::empty, |v| Body::from(v.to_string())))
-            .expect("request");
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        (status, headers, body_json(response).await)
-    }
-
-    async fn get(&self, who: &TestSession, uri: &str) -> Value {
-        let (status, _, body) = self.send(Some(who), Method::GET, uri, None).await;
-        assert_eq!(status, StatusCode::OK, "GET {uri}: {body}");
-        body
-    }
-
-    async fn post(&self, who: &TestSession, uri: &str, body: &Value) -> (StatusCode, Value) {
-        let (status, _, body) = self.send(Some(who), Method::POST, uri, Some(body)).await;
-        (status, body)
-    }
-}
+use crate::test_support::{TestSession, another_session, body_json, fixture, session};
 
 fn point() -> Value {
     json!({"type": "Point", "coordinates": [7.8137, 51.68016]})
@@ -94,79 +32,6 @@ fn action(title: &str, lead: &str, with: &[&str], released_to: &[&str]) -> Value
     json!({"title": title, "kind": "joint_operation", "start": start.to_string(), "end": end.to_string(),
         "place": point(), "lead_agency": lead, "agencies": with, "released_to": released_to,
         "status": "planned"})
-}
-
-/// Every method of every route, for every role and for no session at all: refused with 401
-/// (not signed in) or 403 (role too low) exactly where the route's declared access says so,
-/// and let through everywhere else. A route added without an access does not compile
-/// ([`crate::routes::Op`] needs one), and a method without one is refused.
-#[tokio::test]
-async fn every_route_and_role_gets_401_403_or_through_as_declared() {
-    let f = fixture().await;
-    let roles = [
-        ("wand", Role::Display),
-        ("kod-lage", Role::Officer),
-        ("kod-plan", Role::Planner),
-        ("kod-admin", Role::Admin),
-    ];
-    for (login, role) in roles {
-        session(&f.state, login, role, "kod").await;
-    }
-    let mut checked = 0;
-    for e in crate::routes::endpoints() {
-        let path = e
-            .path
-            .replace("{id}", "999999")
-            .replace("{login}", "niemand")
-            .replace("{file}", "actions.csv");
-        for op in &e.ops {
-            let mut who: Vec<(Option<Role>, Option<&str>)> = vec![(None, None)];
-            who.extend(roles.iter().map(|(l, r)| (Some(*r), Some(*l))));
-            for (role, login) in who {
-                // A fresh session each time: signing out must not spoil the next check.
-                let s = match login {
-                    Some(l) => Some(another_session(&f.state, l).await),
-                    None => None,
-                };
-                let mut uri = path.clone();
-                if path == api::EVENTS {
-                    // An event stream never ends; a bad resume id answers at once.
-                    uri.push_str("?since=x");
-                }
-                let body =
-                    (op.method != Method::GET && op.method != Method::DELETE).then(|| json!({}));
-                let (status, _, answer) = f
-                    .send(s.as_ref(), op.method.clone(), &uri, body.as_ref())
-                    .await;
-                let what = format!("{} {uri} as {role:?}: {status} {answer}", op.method);
-                if op.access.allows(role) {
-                    assert!(
-                        status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN,
-                        "{what} should pass"
-                    );
-                } else if role.is_none() {
-                    assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}");
-                    assert_eq!(answer["error"]["code"], "unauthorized", "{what}");
-                } else {
-                    assert_eq!(status, StatusCode::FORBIDDEN, "{what}");
-                }
-                checked += 1;
-            }
-        }
-    }
-    assert!(checked > 150, "{checked} checks");
-}
-
-/// A response's body as JSON, or as a JSON string if it is not JSON.
-async fn body_json(response: axum::response::Response) -> Value {
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    serde_json::from_slice(&bytes)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// The `field` of a refusal's JSON body.
@@ -310,12 +175,12 @@ async fn sign_in_sets_a_strict_cookie_and_repeated_failures_are_limited() {
 }
 
 /// Reads an event stream until it ends or `timeout` passes; true if it ended.
-async fn stream_ends(f: &Fixture, s: &TestSession, timeout: Duration) -> (bool, String) {
+async fn stream_ends(router: &axum::Router, s: &TestSession, timeout: Duration) -> (bool, String) {
     let request = s
         .sign(Request::get(api::EVENTS))
         .body(Body::empty())
         .expect("request");
-    let response = f.router.clone().oneshot(request).await.expect("response");
+    let response = router.clone().oneshot(request).await.expect("response");
     assert_eq!(response.status(), StatusCode::OK);
     let mut body = response.into_body();
     let mut text = String::new();
@@ -364,12 +229,8 @@ async fn logout_and_disabling_an_account_end_its_sessions_and_streams_at_once() 
     // Disabling ends every session, and an open event stream closes within moments.
     let stream = {
         let second = second.clone();
-        let f2 = Fixture {
-            router: f.router.clone(),
-            state: f.state.clone(),
-            _data: tempfile::tempdir().expect("dir"),
-        };
-        tokio::spawn(async move { stream_ends(&f2, &second, Duration::from_secs(10)).await })
+        let router = f.router.clone();
+        tokio::spawn(async move { stream_ends(&router, &second, Duration::from_secs(10)).await })
     };
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (status, account) = f

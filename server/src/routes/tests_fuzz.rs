@@ -45,22 +45,25 @@ fn fixture() -> Fixture {
 }
 
 impl Fixture {
-    /// Sends a request; returns the status and the body.
-    fn send(
+    /// Sends a request, signed in unless `signed` is false, with the given extra headers;
+    /// returns the status and the body (only the status of an event stream that opened).
+    fn send_with(
         &self,
         method: Method,
         uri: &str,
         body: Vec<u8>,
-        if_match: bool,
+        headers: &[(&str, &str)],
+        signed: bool,
     ) -> (StatusCode, Vec<u8>) {
-        let mut request = self
-            .session
-            .sign(Request::builder())
+        let mut request = Request::builder()
             .method(method)
             .uri(uri)
             .header(header::CONTENT_TYPE, "application/json");
-        if if_match {
-            request = request.header(header::IF_MATCH, "\"v1\"");
+        if signed {
+            request = self.session.sign(request);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let request = request.body(Body::from(body)).expect("request");
         self.runtime.block_on(async {
@@ -71,6 +74,13 @@ impl Fixture {
                 .await
                 .expect("response");
             let status = response.status();
+            let is_stream = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+            if is_stream {
+                return (status, vec![]);
+            }
             let body = response
                 .into_body()
                 .collect()
@@ -81,6 +91,22 @@ impl Fixture {
         })
     }
 
+    /// Sends a request signed in; returns the status and the body.
+    fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Vec<u8>,
+        if_match: bool,
+    ) -> (StatusCode, Vec<u8>) {
+        let headers: &[(&str, &str)] = if if_match {
+            &[("if-match", "\"v1\"")]
+        } else {
+            &[]
+        };
+        self.send_with(method, uri, body, headers, true)
+    }
+
     /// Fails unless the answer is a success or a refusal with a JSON error body.
     fn check(
         &self,
@@ -89,7 +115,25 @@ impl Fixture {
         body: Vec<u8>,
         if_match: bool,
     ) -> Result<(), TestCaseError> {
-        let (status, answer) = self.send(method.clone(), uri, body, if_match);
+        let headers: &[(&str, &str)] = if if_match {
+            &[("if-match", "\"v1\"")]
+        } else {
+            &[]
+        };
+        self.check_with(method, uri, body, headers, true)
+            .map(|_| ())
+    }
+
+    /// [`Fixture::check`] with extra headers, signed in or not; the status.
+    fn check_with(
+        &self,
+        method: Method,
+        uri: &str,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+        signed: bool,
+    ) -> Result<StatusCode, TestCaseError> {
+        let (status, answer) = self.send_with(method.clone(), uri, body, headers, signed);
         prop_assert!(
             !status.is_server_error(),
             "{method} {uri}: {status} {}",
@@ -105,7 +149,35 @@ impl Fixture {
                 String::from_utf8_lossy(&answer)
             );
         }
-        Ok(())
+        Ok(status)
+    }
+
+    /// Creates `body` at `path`; the new item's URI and ETag.
+    fn create(&self, path: &str, body: &Value) -> (String, String) {
+        let request = self
+            .session
+            .sign(Request::post(path))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        self.runtime.block_on(async {
+            let response = self
+                .router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("response");
+            assert_eq!(response.status(), StatusCode::CREATED, "{path}");
+            let etag = response.headers()[header::ETAG]
+                .to_str()
+                .expect("ETag")
+                .to_owned();
+            let location = response.headers()[header::LOCATION]
+                .to_str()
+                .expect("Location")
+                .to_owned();
+            (location, etag)
+        })
     }
 }
 
@@ -222,7 +294,8 @@ fn valid_bodies_with_one_field_replaced_never_break_the_server() {
                     serde_json::to_vec(&body).unwrap(),
                     false,
                 )?;
-                // The same on replacing an existing item, where there is one.
+                // The same on replacing an item: a fresh one, at its current version, so the
+                // mangled body reaches validation (never 404 or 412 before it).
                 if [
                     model::api::HOTSPOTS,
                     model::api::ROUTES,
@@ -230,17 +303,74 @@ fn valid_bodies_with_one_field_replaced_never_break_the_server() {
                 ]
                 .contains(&path)
                 {
-                    f.check(
+                    let (uri, etag) = f.create(path, &valid);
+                    let status = f.check_with(
                         Method::PUT,
-                        &format!("{path}/1"),
+                        &uri,
                         serde_json::to_vec(&body).unwrap(),
+                        &[("if-match", &etag)],
                         true,
                     )?;
+                    prop_assert!(
+                        ![
+                            StatusCode::NOT_FOUND,
+                            StatusCode::PRECONDITION_FAILED,
+                            StatusCode::PRECONDITION_REQUIRED
+                        ]
+                        .contains(&status),
+                        "PUT {uri}: {status} before validation"
+                    );
                 }
                 Ok(())
             })
             .unwrap();
     }
+}
+
+/// Header values as clients might send them: printable text, quotes, commas, `=`, `;`.
+fn any_header_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[ -~]{0,48}",
+        "\"v[0-9]{1,20}\"",
+        "[0-9]{1,25}",
+        "(https?://)?[a-z.:0-9]{0,30}",
+        "([a-z_-]{1,20}=[ -:<-~]{0,30}; ){0,3}",
+    ]
+}
+
+#[test]
+fn arbitrary_if_match_last_event_id_origin_and_cookie_headers_are_refused_cleanly() {
+    let f = fixture();
+    let (valid_path, valid) = valid_bodies().into_iter().next().expect("a hotspot");
+    let (uri, _) = f.create(valid_path, &valid);
+    runner(96)
+        .run(&any_header_value(), |value| {
+            let value = value.as_str();
+            let body = || serde_json::to_vec(&valid).unwrap();
+            // If-Match on a replacement.
+            f.check_with(Method::PUT, &uri, body(), &[("if-match", value)], true)?;
+            // Last-Event-ID on the event stream (it opens, or is refused at once).
+            f.check_with(
+                Method::GET,
+                model::api::EVENTS,
+                vec![],
+                &[("last-event-id", value)],
+                true,
+            )?;
+            // Origin on a change.
+            let status =
+                f.check_with(Method::POST, valid_path, body(), &[("origin", value)], true)?;
+            prop_assert!(
+                status == StatusCode::CREATED || status == StatusCode::FORBIDDEN,
+                "Origin {value:?}: {status}"
+            );
+            // Any Cookie, with no session behind it.
+            let status =
+                f.check_with(Method::GET, valid_path, vec![], &[("cookie", value)], false)?;
+            prop_assert_eq!(status, StatusCode::UNAUTHORIZED, "Cookie {:?}", value);
+            Ok(())
+        })
+        .unwrap();
 }
 
 #[test]

@@ -1,0 +1,188 @@
+//! Signing in under concurrent load, against the real server binary (release) on loopback:
+//! `C` clients at once, each signing in `ROUNDS` times with its own account and the right
+//! password, for C = 4, 16, 64, 256: sign-ins per second, p50/p99 latency, how many were
+//! answered `503` (too busy: try again), and the server's peak resident memory (each password
+//! check holds 19 MiB while it runs). Then 40 wrong passwords at once for one account: how many
+//! were checked (`401`) and how many refused before any work (`429`).
+//!
+//! Run with `cargo bench -p server --bench sign_in`. Prints Markdown tables.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot run should stop loudly
+
+use std::{
+    process::Stdio,
+    time::{Duration, Instant},
+};
+
+use model::{AgencyKey, access::Role};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::Command,
+};
+
+const PASSWORD: &str = "ein langes Benchmark-Passwort";
+const ACCOUNTS: usize = 256;
+const ROUNDS: usize = 2;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// The process's peak resident memory so far (`VmHWM`), MiB.
+fn peak_mib(pid: u32) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+async fn sign_in(
+    client: &reqwest::Client,
+    base: &str,
+    login: &str,
+    password: &str,
+) -> (u16, Duration) {
+    let start = Instant::now();
+    let status = client
+        .post(format!("{base}/api/session"))
+        .json(&serde_json::json!({"login": login, "password": password}))
+        .send()
+        .await
+        .map(|r| r.status().as_u16())
+        .unwrap_or(0);
+    (status, start.elapsed())
+}
+
+#[tokio::main]
+async fn main() {
+    let data = tempfile::tempdir().unwrap();
+    // The accounts, straight into the database before the server starts.
+    {
+        let db = server::db::Database::open(data.path()).unwrap();
+        server::seed::agencies(&db).await.unwrap();
+        db.call(|c| {
+            let police = AgencyKey::parse("polizei").unwrap();
+            for i in 0..ACCOUNTS {
+                server::accounts::add(
+                    c,
+                    &format!("konto-{i}"),
+                    Role::Planner,
+                    &police,
+                    Some(PASSWORD),
+                )?;
+            }
+            Ok::<_, server::accounts::AccountError>(())
+        })
+        .await
+        .unwrap();
+    }
+    let mut server = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--dist-dir",
+            "no-dist",
+            "--empty",
+            "--data-dir",
+        ])
+        .arg(data.path())
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("server starts");
+    let pid = server.id().unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("server prints its URL");
+        if let Some(url) = line.strip_prefix("Lagebild Hamm is running at ") {
+            break url.to_owned();
+        }
+    };
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(ACCOUNTS)
+        .timeout(Duration::from_secs(120))
+        .build()
+        .unwrap();
+    let idle = peak_mib(pid);
+
+    println!("Right passwords, each client its own account, {ROUNDS} sign-ins per client.");
+    println!();
+    println!(
+        "| clients at once | sign-ins | per second | p50 ms | p99 ms | 200 | 503 | other | peak memory MiB |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| (idle) | | | | | | | | {idle:.0} |");
+    for clients in [4, 16, 64, 256] {
+        let start = Instant::now();
+        let tasks: Vec<_> = (0..clients)
+            .map(|i| {
+                let (client, base) = (client.clone(), base.clone());
+                tokio::spawn(async move {
+                    let mut out = Vec::new();
+                    for _ in 0..ROUNDS {
+                        out.push(sign_in(&client, &base, &format!("konto-{i}"), PASSWORD).await);
+                    }
+                    out
+                })
+            })
+            .collect();
+        let mut results = Vec::new();
+        for t in tasks {
+            results.extend(t.await.unwrap());
+        }
+        let elapsed = start.elapsed().as_secs_f64();
+        let mut times: Vec<Duration> = results.iter().map(|(_, t)| *t).collect();
+        times.sort();
+        let count = |s: u16| results.iter().filter(|(x, _)| *x == s).count();
+        let ok = count(200);
+        let busy = count(503);
+        println!(
+            "| {clients} | {} | {:.0} | {:.0} | {:.0} | {ok} | {busy} | {} | {:.0} |",
+            results.len(),
+            ok as f64 / elapsed,
+            percentile(&times, 0.5).as_secs_f64() * 1000.0,
+            percentile(&times, 0.99).as_secs_f64() * 1000.0,
+            results.len() - ok - busy,
+            peak_mib(pid)
+        );
+    }
+
+    // Forty wrong passwords for one account, all at once.
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let (client, base) = (client.clone(), base.clone());
+            tokio::spawn(async move {
+                sign_in(&client, &base, "konto-0", "ein falsches Passwort").await
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap().0);
+    }
+    let count = |s: u16| statuses.iter().filter(|x| **x == s).count();
+    println!();
+    println!("| 40 wrong passwords for one account at once | value |");
+    println!("|---|---:|");
+    println!("| checked (401) | {} |", count(401));
+    println!("| refused before any work (429) | {} |", count(429));
+    println!("| other | {} |", 40 - count(401) - count(429));
+    println!(
+        "| time until all were answered, ms | {:.0} |",
+        start.elapsed().as_secs_f64() * 1000.0
+    );
+}
