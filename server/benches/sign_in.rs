@@ -5,6 +5,10 @@
 //! check holds 19 MiB while it runs). Then 40 wrong passwords at once for one account: how many
 //! were checked (`401`) and how many refused before any work (`429`).
 //!
+//! The clients come as through a reverse proxy (`LAGEBILD_TRUSTED_PROXY=127.0.0.1`, each with
+//! its own `X-Forwarded-For`), so each counts as its own address; a server that knows no
+//! trusted proxy ignores both.
+//!
 //! Run with `cargo bench -p server --bench sign_in`. Prints Markdown tables.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot run should stop loudly
@@ -47,12 +51,13 @@ fn peak_mib(pid: u32) -> f64 {
 async fn sign_in(
     client: &reqwest::Client,
     base: &str,
-    login: &str,
+    (login, address): (&str, &str),
     password: &str,
 ) -> (u16, Duration) {
     let start = Instant::now();
     let status = client
         .post(format!("{base}/api/session"))
+        .header("x-forwarded-for", address)
         .json(&serde_json::json!({"login": login, "password": password}))
         .send()
         .await
@@ -95,6 +100,7 @@ async fn main() {
         ])
         .arg(data.path())
         .env("RUST_LOG", "error")
+        .env("LAGEBILD_TRUSTED_PROXY", "127.0.0.1")
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -111,6 +117,9 @@ async fn main() {
             break url.to_owned();
         }
     };
+    // Keep reading what the server logs (each 503 is an error line), or its writes would block
+    // once the pipe is full.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(ACCOUNTS)
         .timeout(Duration::from_secs(120))
@@ -133,7 +142,8 @@ async fn main() {
                 tokio::spawn(async move {
                     let mut out = Vec::new();
                     for _ in 0..ROUNDS {
-                        out.push(sign_in(&client, &base, &format!("konto-{i}"), PASSWORD).await);
+                        let (login, address) = (format!("konto-{i}"), format!("198.51.100.{i}"));
+                        out.push(sign_in(&client, &base, (&login, &address), PASSWORD).await);
                     }
                     out
                 })
@@ -166,7 +176,13 @@ async fn main() {
         .map(|_| {
             let (client, base) = (client.clone(), base.clone());
             tokio::spawn(async move {
-                sign_in(&client, &base, "konto-0", "ein falsches Passwort").await
+                sign_in(
+                    &client,
+                    &base,
+                    ("konto-0", "198.51.100.0"),
+                    "ein falsches Passwort",
+                )
+                .await
             })
         })
         .collect();

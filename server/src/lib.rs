@@ -29,6 +29,7 @@ pub mod import;
 pub mod json;
 pub mod layer_cache;
 pub mod openapi;
+pub mod passwords;
 pub mod rate_limit;
 pub mod routes;
 pub mod security;

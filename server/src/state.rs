@@ -3,7 +3,6 @@
 use std::{
     net::IpAddr,
     sync::{Arc, RwLock},
-    time::Duration,
 };
 
 use model::{District, MapConfig};
@@ -14,6 +13,7 @@ use crate::{
     db::{Database, DbError},
     error::AppError,
     layer_cache::LayerCache,
+    passwords::Passwords,
     rate_limit::LoginLimiter,
     sessions::SessionCache,
     store::Published,
@@ -66,8 +66,8 @@ pub struct Shared {
     pub session_cache: Arc<SessionCache>,
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<IpAddr>,
-    /// Password hashes computed or checked at once (each takes 19 MiB and tens of ms of CPU).
-    pub argon2: Semaphore,
+    /// Password hashes computed and checked, a few at a time on threads of their own.
+    pub passwords: Passwords,
     /// Analyses (coverage, conflicts, summaries) computed at once, off the async workers.
     pub analyses: Semaphore,
     /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
@@ -109,10 +109,6 @@ impl Default for Options {
 /// The layer cache's default size, in MiB.
 pub const DEFAULT_LAYER_CACHE_MB: usize = 256;
 
-/// Password hashes computed or checked at once; more wait up to [`ARGON2_WAIT`].
-pub const ARGON2_AT_ONCE: usize = 4;
-/// How long a sign-in waits for its turn to be checked before the server answers `503`.
-pub const ARGON2_WAIT: Duration = Duration::from_secs(2);
 /// Analyses computed at once (one per core here).
 pub const ANALYSES_AT_ONCE: usize = 2;
 
@@ -136,7 +132,7 @@ impl AppState {
                 login_limiter: Arc::default(),
                 session_cache: Arc::default(),
                 trusted_proxies: options.trusted_proxies,
-                argon2: Semaphore::new(ARGON2_AT_ONCE),
+                passwords: Passwords::default(),
                 analyses: Semaphore::new(ANALYSES_AT_ONCE),
                 shutdown: watch::channel(false).0,
             }),
@@ -203,35 +199,6 @@ impl AppState {
 }
 
 impl AppState {
-    /// Runs `work` (a password hash or check) on the blocking pool once one of
-    /// [`ARGON2_AT_ONCE`] places is free; `503` if none is within [`ARGON2_WAIT`].
-    async fn argon2<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, AppError> {
-        let busy = || AppError::Busy(Duration::from_secs(1));
-        let _permit = tokio::time::timeout(ARGON2_WAIT, self.argon2.acquire())
-            .await
-            .map_err(|_| busy())?
-            .map_err(|_| busy())?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| AppError::Db(DbError::Task(e.to_string())))
-    }
-
-    /// Does `password` match `hash`? (See [`AppState::argon2`].)
-    pub async fn verify_password(&self, hash: String, password: String) -> Result<bool, AppError> {
-        self.argon2(move || crate::accounts::verify_password(&hash, &password))
-            .await
-    }
-
-    /// An Argon2id hash of `password` (see [`AppState::argon2`]).
-    pub async fn hash_password(&self, password: String) -> Result<String, AppError> {
-        Ok(self
-            .argon2(move || crate::accounts::hash_password(&password))
-            .await??)
-    }
-
     /// Runs `work` (an analysis) on the blocking pool once one of [`ANALYSES_AT_ONCE`] places
     /// is free, so a few large computations cannot hold up the workers that answer requests.
     pub async fn analyse<T: Send + 'static>(

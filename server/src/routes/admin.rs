@@ -81,7 +81,7 @@ pub async fn add(
     accounts::check_new(&new.login, new.role, new.password.as_deref())?;
     let hash = match (new.role, new.password) {
         (Role::Display, _) | (_, None) => None,
-        (_, Some(password)) => Some(state.hash_password(password).await?),
+        (_, Some(password)) => Some(state.passwords.hash(password).await?),
     };
     let actor = viewer.actor();
     let account = state

@@ -104,7 +104,7 @@ pub async fn login(
     let found = match state.db.call(move |c| accounts::find(c, &login)).await {
         Ok(found) => found.filter(|a| !a.account.disabled),
         Err(e) => {
-            limiter.cancelled(attempt);
+            attempt.cancelled();
             return Err(e.into());
         }
     };
@@ -112,10 +112,10 @@ pub async fn login(
         .as_ref()
         .and_then(|a| a.password_hash.clone())
         .unwrap_or_else(|| accounts::decoy_hash().to_owned());
-    let matches = match state.verify_password(hash, body.password).await {
+    let matches = match state.passwords.verify(hash, body.password).await {
         Ok(matches) => matches,
         Err(busy) => {
-            limiter.cancelled(attempt);
+            attempt.cancelled();
             return Err(busy);
         }
     };
@@ -123,13 +123,13 @@ pub async fn login(
         .as_ref()
         .map(|a| (a.account.login.clone(), a.account.agency.clone()));
     let Some(account) = found.filter(|a| matches && a.password_hash.is_some()) else {
-        let locked = limiter.failed(attempt);
+        let locked = attempt.failed();
         state
             .commit(move |tx, _| record_failure(tx, known.as_ref(), addr.as_deref(), locked))
             .await?;
         return Err(AppError::BadCredentials);
     };
-    limiter.succeeded(attempt);
+    attempt.succeeded();
     let (login, agency) = (account.account.login, account.account.agency);
     let session = state
         .commit(move |tx, _| {
@@ -182,18 +182,18 @@ pub async fn pair(
         .await;
     match session {
         Ok(Some(s)) => {
-            limiter.succeeded(attempt);
+            attempt.succeeded();
             Ok(signed_in(&state, s))
         }
         Ok(None) => {
-            let _ = limiter.failed(attempt);
+            let _ = attempt.failed();
             Err(AppError::Invalid(vec![model::validation::FieldError::new(
                 "code",
                 "unknown, used or expired pairing code: ask an admin for a new one",
             )]))
         }
         Err(e) => {
-            limiter.cancelled(attempt);
+            attempt.cancelled();
             Err(e)
         }
     }

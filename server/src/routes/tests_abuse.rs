@@ -115,8 +115,7 @@ async fn a_sign_in_waits_for_a_free_password_check_then_answers_503_and_is_not_c
         );
     }
     // Every place for a password check is taken.
-    let places = u32::try_from(crate::state::ARGON2_AT_ONCE).unwrap_or(4);
-    let taken = f.state.argon2.acquire_many(places).await.expect("places");
+    let taken = f.state.passwords.occupy_all().await.expect("places");
     let started = std::time::Instant::now();
     let (status, headers, body) = f
         .send(
@@ -129,7 +128,7 @@ async fn a_sign_in_waits_for_a_free_password_check_then_answers_503_and_is_not_c
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(body["error"]["code"], "busy");
     assert!(headers.contains_key(header::RETRY_AFTER));
-    assert!(started.elapsed() >= crate::state::ARGON2_WAIT);
+    assert!(started.elapsed() >= crate::passwords::WAIT);
     drop(taken);
     // The attempt that was not checked does not count: this is the fifth failure, not a
     // sixth attempt.
