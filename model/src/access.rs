@@ -239,6 +239,8 @@ string_enum! {
         AuditExported = "audit_exported",
         SignedIn = "signed_in",
         SignInFailed = "sign_in_failed",
+        /// A wrong pairing code.
+        PairingFailed = "pairing_failed",
         /// Too many failed sign-ins: the account or address waits.
         LockedOut = "locked_out",
     }
@@ -269,7 +271,7 @@ impl AuditEntry {
             },
             AgencyAdded => AuditTopic::Shared,
             AccountAdded | AccountDisabled | AccountEnabled | PairingCodeIssued | DisplayPaired
-            | SignedIn | SignInFailed | LockedOut => AuditTopic::Account,
+            | SignedIn | SignInFailed | PairingFailed | LockedOut => AuditTopic::Account,
             Exported | AuditRead | AuditExported => AuditTopic::Own,
         }
     }

@@ -100,6 +100,9 @@ pub trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
     fn owner_only_change(&self, after: &Self) -> Option<&'static str>;
     /// The ids of items of `kind` this item links to.
     fn links(&self, kind: ItemKind) -> &[i64];
+    /// Adds the links to `ids` of `kind` it does not have yet (a writer keeps the links to
+    /// items it cannot see). Items that link to nothing ignore it.
+    fn keep_links(&mut self, kind: ItemKind, ids: &[i64]);
     /// May `agency` see it at all: the owner, those taking part, and those it is released to.
     fn visible_to(&self, agency: &AgencyKey) -> bool {
         self.owner() == agency || self.takes_part(agency) || self.released_to().contains(agency)
@@ -143,6 +146,7 @@ impl Item for Hotspot {
     fn links(&self, _: ItemKind) -> &[i64] {
         &[]
     }
+    fn keep_links(&mut self, _: ItemKind, _: &[i64]) {}
     fn check_kind(name: &str) -> Result<(), UnknownName> {
         name.parse::<crate::hotspot::HotspotCategory>().map(|_| ())
     }
@@ -182,6 +186,7 @@ impl Item for PatrolRoute {
     fn links(&self, _: ItemKind) -> &[i64] {
         &[]
     }
+    fn keep_links(&mut self, _: ItemKind, _: &[i64]) {}
     fn check_kind(name: &str) -> Result<(), UnknownName> {
         name.parse::<crate::route::Occasion>().map(|_| ())
     }
@@ -223,6 +228,18 @@ impl Item for Action {
             ItemKind::Hotspot => &self.hotspots,
             ItemKind::Route => &self.routes,
             ItemKind::Action => &[],
+        }
+    }
+    fn keep_links(&mut self, kind: ItemKind, ids: &[i64]) {
+        let links = match kind {
+            ItemKind::Hotspot => &mut self.hotspots,
+            ItemKind::Route => &mut self.routes,
+            ItemKind::Action => return,
+        };
+        for id in ids {
+            if !links.contains(id) {
+                links.push(*id);
+            }
         }
     }
     fn check_kind(name: &str) -> Result<(), UnknownName> {

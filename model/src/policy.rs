@@ -220,9 +220,11 @@ fn state_visible(kind: ItemKind, state: &Value, agency: &AgencyKey) -> bool {
 }
 
 /// `entry` as `role` of `agency` may read it, or `None` if it is not theirs to read:
-/// - entries made by the agency's own accounts;
-/// - item entries where the item was visible to the agency before or after the change;
-/// - account entries about the agency's accounts (operators: every agency's);
+/// - item entries made by the agency's own accounts, or where the item was visible to the
+///   agency before or after the change;
+/// - account entries about the agency's accounts (operators: every agency's) — not those its
+///   own operator made about other agencies' accounts, which are those agencies' business;
+/// - its own exports and readings of the trail;
 /// - shared matters (agencies, district boundaries).
 ///
 /// An item's before or after appears only where that state was visible to the agency; where a
@@ -238,7 +240,7 @@ pub fn audit_entry_for(
         AuditTopic::Own => own.then_some(entry),
         AuditTopic::Account => {
             let concerns = entry.concerns.as_ref() == Some(agency);
-            (own || concerns || role == Role::Operator).then_some(entry)
+            (concerns || role == Role::Operator).then_some(entry)
         }
         AuditTopic::Item(kind) => {
             let seen =
@@ -537,9 +539,13 @@ mod tests {
         added.concerns = Some(key("polizei"));
         added.after = Some(json!({"login": "pol-plan", "role": "planner", "agency": "polizei"}));
         assert!(audit_entry_for(Role::Admin, &key("polizei"), added.clone()).is_some());
-        assert!(audit_entry_for(Role::Admin, &key("it"), added.clone()).is_some());
         assert!(audit_entry_for(Role::Operator, &key("kod"), added.clone()).is_some());
-        assert_eq!(audit_entry_for(Role::Admin, &key("kod"), added), None);
+        assert_eq!(
+            audit_entry_for(Role::Admin, &key("kod"), added.clone()),
+            None
+        );
+        // The operator's own agency's admins do not read what it did to other agencies.
+        assert_eq!(audit_entry_for(Role::Admin, &key("it"), added), None);
 
         let unknown = entry(AuditOp::SignInFailed, "account", None);
         assert_eq!(

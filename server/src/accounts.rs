@@ -273,6 +273,8 @@ pub fn issue_pairing(
         }
         Some(_) => {}
     }
+    // One valid code per display: a new one replaces any earlier.
+    conn.execute("DELETE FROM pairing_codes WHERE login = ?1", [login])?;
     let n = u64::from_le_bytes(random_bytes::<8>()?) % 100_000_000;
     let code = format!("{:04}-{:04}", n / 10_000, n % 10_000);
     let expires_at = Timestamp::now()

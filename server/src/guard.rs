@@ -222,29 +222,39 @@ impl FromRequestParts<AppState> for ClientAddr {
 }
 
 /// The client behind `peer`: `peer` itself, unless it is one of `trusted` proxies; then the
-/// last address in `X-Forwarded-For` that is not a trusted proxy (each proxy appends the
-/// address it received the request from, so the addresses before it are the client's word and
-/// cannot be trusted). A header that does not parse leaves the peer.
+/// last address in `X-Forwarded-For` that is not a trusted proxy. Each proxy appends the
+/// address it received the request from, so the hops are read from the right: what stands
+/// left of the first untrusted one is the client's word and is never read. A hop that does
+/// not parse where a proxy's should stand ends the walk at the last trusted address. IPv4
+/// addresses written as IPv6 (`::ffff:10.0.0.1`, as a dual-stack listener sees them) are the
+/// IPv4 addresses they are.
 pub fn client_address(
     peer: std::net::IpAddr,
     headers: &HeaderMap,
     trusted: &[std::net::IpAddr],
 ) -> std::net::IpAddr {
-    if !trusted.contains(&peer) {
+    let peer = peer.to_canonical();
+    let is_trusted = |a: &std::net::IpAddr| trusted.iter().any(|t| t.to_canonical() == *a);
+    if !is_trusted(&peer) {
         return peer;
     }
-    let hops: Option<Vec<std::net::IpAddr>> = headers
+    let values: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .map(|v| v.to_str().ok())
-        .collect::<Option<Vec<_>>>()
-        .and_then(|values| {
-            values
-                .iter()
-                .flat_map(|v| v.split(','))
-                .map(|hop| hop.trim().parse().ok())
-                .collect()
-        });
-    hops.and_then(|hops| hops.into_iter().rev().find(|hop| !trusted.contains(hop)))
-        .unwrap_or(peer)
+        .map(|v| v.to_str().unwrap_or(""))
+        .collect();
+    let mut client = peer;
+    for hop in values.iter().rev().flat_map(|v| v.rsplit(',')) {
+        match hop.trim().parse::<std::net::IpAddr>() {
+            Ok(hop) => {
+                let hop = hop.to_canonical();
+                client = hop;
+                if !is_trusted(&hop) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
 }

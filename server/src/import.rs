@@ -318,13 +318,25 @@ fn rederive<T: Item + PartialEq>(
         // named by hand; the place decides, so drop the old derived value first.
         clear_district(&mut item);
         if item.prepare(ctx).is_ok() && item != stored.item {
+            // Recorded as the district import's on behalf of the item's owner: the trail then
+            // shows the change to the agencies that see the item, and to no other (the
+            // importing operator's agency would otherwise learn of every item that moved).
+            let actor = Actor {
+                login: format!("(district import by {})", w.actor.login),
+                agency: stored.item.owner().clone(),
+                role: w.actor.role,
+            };
+            let on_behalf = Write {
+                actor: &actor,
+                ..*w
+            };
             events.push(store::write_version(
                 tx,
                 stored.id,
                 stored.version + 1,
                 &stored.item,
                 &item,
-                w,
+                &on_behalf,
                 AuditOp::Updated,
             )?);
         }

@@ -242,6 +242,15 @@ type Value = Arc<dyn Any + Send + Sync>;
 /// Most decoded values kept per generation (one per layer is all the server asks for).
 const MAX_VALUES: usize = 16;
 
+/// What an answer costs besides its bodies: its key (kept twice: in the map and in the order
+/// of arrival), the `Encoded` with its three slots, the map's and the queue's entries. An
+/// estimate on the high side, so that many tiny answers (`[]` for ever new query windows)
+/// cannot hold many times the budget.
+const ENTRY_OVERHEAD: usize = 256;
+
+/// Most answers one slot keeps, whatever their size.
+const MAX_ANSWERS: usize = 100_000;
+
 /// Entries by key, all built from the data of one generation (the newest any was built from),
 /// with the bytes each is charged and the order they came in (the oldest leaves first).
 struct ByGeneration<V>(RwLock<Entries<V>>);
@@ -522,14 +531,15 @@ impl LayerCache {
     }
 
     /// Keeps `encoded`, built from data read at `generation`, for `key` — unless it alone is
-    /// larger than the budget (it is answered, not kept).
+    /// larger than the budget (it is answered, not kept). It is charged its bodies, its key
+    /// twice and [`ENTRY_OVERHEAD`].
     pub fn put(&self, key: Key, generation: u64, encoded: Arc<Encoded>) {
-        let bytes = encoded.bytes();
+        let bytes = encoded.bytes() + 2 * key.1.len() + ENTRY_OVERHEAD;
         if bytes > self.budget {
             return;
         }
         let slot = Source::of(key.0).slot();
-        self.answers[slot].put(key, generation, encoded, bytes, usize::MAX, &self.bytes);
+        self.answers[slot].put(key, generation, encoded, bytes, MAX_ANSWERS, &self.bytes);
         self.trim();
     }
 
@@ -817,15 +827,40 @@ mod tests {
             }
             keys.push(key);
         }
-        // What is counted is what is kept: the newest answers, with both compressed copies.
-        let kept: Vec<_> = keys.iter().filter_map(|k| cache.get(k)).collect();
+        // What is counted is what is kept: the newest answers, with both compressed copies,
+        // their keys and the overhead of an entry.
+        let kept: Vec<(&Key, Arc<Encoded>)> = keys
+            .iter()
+            .filter_map(|k| cache.get(k).map(|(a, _)| (k, a)))
+            .collect();
         assert!((2..=3).contains(&kept.len()), "{} kept", kept.len());
         assert_eq!(
-            kept.iter().map(|(a, _)| a.bytes()).sum::<usize>(),
+            kept.iter()
+                .map(|(k, a)| a.bytes() + 2 * k.1.len() + ENTRY_OVERHEAD)
+                .sum::<usize>(),
             cache.bytes()
         );
         assert!(cache.get(&keys[49]).is_some(), "the newest answer is kept");
         assert!(cache.get(&keys[0]).is_none(), "the oldest left first");
+        // Many tiny answers hold no more than the budget either.
+        for n in 0..1_000 {
+            let key: Key = ("/api/conflicts", format!("kod?from={n}"));
+            cache
+                .answer(key, "application/json", Encoding::Identity, async {
+                    Ok::<_, ()>("[]".to_owned())
+                })
+                .await
+                .unwrap();
+        }
+        assert!(cache.bytes() <= 4_000, "{} bytes kept", cache.bytes());
+        let tiny = (0..1_000)
+            .filter(|n| {
+                cache
+                    .get(&("/api/conflicts", format!("kod?from={n}")))
+                    .is_some()
+            })
+            .count();
+        assert!(tiny <= 4_000 / ENTRY_OVERHEAD, "{tiny} tiny answers kept");
         // An answer larger than the whole budget is answered, not kept.
         let key: Key = ("/api/hotspots", "kod?".into());
         let big = "x".repeat(5_000);
@@ -842,6 +877,7 @@ mod tests {
         assert!(cache.get(&key).is_none());
         assert!(cache.bytes() <= 4_000);
         // A change frees the layer's answers' bytes when the next answer of it comes.
+        let others = cache.answers[Source::Other.slot()].0.read().unwrap().bytes;
         cache.layer_changed(ItemKind::Action);
         let key: Key = ("/api/actions", "kod?".into());
         cache
@@ -853,6 +889,6 @@ mod tests {
             )
             .await
             .unwrap();
-        assert_eq!(cache.bytes(), 2);
+        assert_eq!(cache.bytes(), others + 2 + 2 * key.1.len() + ENTRY_OVERHEAD);
     }
 }

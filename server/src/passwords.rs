@@ -74,19 +74,25 @@ impl Passwords {
     }
 
     /// Runs `work` on a password thread once a place is free; `503` if none is within
-    /// [`WAIT`].
+    /// [`WAIT`]. The place goes with the work, not with the request: a request that goes away
+    /// meanwhile frees it only when its work is done (or skipped), so no more than
+    /// [`AT_ONCE`] checks are ever queued or running.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
         let busy = || AppError::Busy(Duration::from_secs(1));
-        let _place = tokio::time::timeout(WAIT, Arc::clone(&self.places).acquire_owned())
+        let place = tokio::time::timeout(WAIT, Arc::clone(&self.places).acquire_owned())
             .await
             .map_err(|_| busy())?
             .map_err(|_| busy())?;
         let (done, result) = oneshot::channel();
         let job: Job = Box::new(move || {
-            let _ = done.send(work());
+            let _place = place;
+            // Nobody waits for it any more: no work for nobody.
+            if !done.is_closed() {
+                let _ = done.send(work());
+            }
         });
         self.jobs
             .lock()

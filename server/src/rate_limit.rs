@@ -21,6 +21,9 @@ pub const PER_ACCOUNT: usize = 5;
 pub const PER_ADDRESS: usize = 20;
 /// Wrong pairing codes allowed per client address within [`WINDOW`].
 pub const PAIRING_PER_ADDRESS: usize = 10;
+/// Sign-ins of one account within [`WINDOW`], successful ones included: a valid password in a
+/// loop cannot keep the password checks busy for everyone else.
+pub const SIGN_INS_PER_ACCOUNT: usize = 30;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 /// What a refusal asks to wait when the limit is full of attempts still being checked.
 const IN_FLIGHT_WAIT: Duration = Duration::from_secs(1);
@@ -28,7 +31,10 @@ const IN_FLIGHT_WAIT: Duration = Duration::from_secs(1);
 /// What attempts are counted by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
+    /// An account's failures.
     Account(String),
+    /// An account's sign-ins, successful or not.
+    SignIns(String),
     Address(String),
     Pairing(String),
 }
@@ -37,19 +43,31 @@ impl Key {
     fn limit(&self) -> usize {
         match self {
             Key::Account(_) => PER_ACCOUNT,
+            Key::SignIns(_) => SIGN_INS_PER_ACCOUNT,
             Key::Address(_) => PER_ADDRESS,
             Key::Pairing(_) => PAIRING_PER_ADDRESS,
         }
     }
+
+    /// The address (an IPv6 address by its /64 network, which one client usually has whole).
+    fn address(address: &str) -> String {
+        match address.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            _ => address.to_owned(),
+        }
+    }
 }
 
-/// One attempt on one key: when it started, and whether it failed (else it is still being
-/// checked).
+/// One attempt on one key: when it started, and whether it counts (it failed, or, for
+/// [`Key::SignIns`], it ended at all); else it is still being checked.
 #[derive(Debug, Clone, Copy)]
 struct Mark {
     at: Instant,
     id: u64,
-    failed: bool,
+    counts: bool,
 }
 
 /// Which limit an attempt that failed has used up.
@@ -101,9 +119,9 @@ impl LoginLimiter {
                 if list.len() < key.limit() {
                     return None;
                 }
-                let failed: Vec<&Mark> = list.iter().filter(|m| m.failed).collect();
-                Some(if failed.len() >= key.limit() {
-                    WINDOW - now.duration_since(failed[0].at)
+                let counted: Vec<&Mark> = list.iter().filter(|m| m.counts).collect();
+                Some(if counted.len() >= key.limit() {
+                    WINDOW - now.duration_since(counted[0].at)
                 } else {
                     IN_FLIGHT_WAIT
                 })
@@ -118,7 +136,7 @@ impl LoginLimiter {
             marks.by_key.entry(key.clone()).or_default().push(Mark {
                 at: now,
                 id,
-                failed: false,
+                counts: false,
             });
         }
         Ok(Attempt {
@@ -136,8 +154,11 @@ impl LoginLimiter {
         address: Option<&str>,
         now: Instant,
     ) -> Result<Attempt, Duration> {
-        let mut keys = vec![Key::Account(login.to_owned())];
-        keys.extend(address.map(|a| Key::Address(a.to_owned())));
+        let mut keys = vec![
+            Key::Account(login.to_owned()),
+            Key::SignIns(login.to_owned()),
+        ];
+        keys.extend(address.map(|a| Key::Address(Key::address(a))));
         self.begin(keys, now)
     }
 
@@ -149,7 +170,7 @@ impl LoginLimiter {
     ) -> Result<Attempt, Duration> {
         self.begin(
             address
-                .map(|a| Key::Pairing(a.to_owned()))
+                .map(|a| Key::Pairing(Key::address(a)))
                 .into_iter()
                 .collect(),
             now,
@@ -175,11 +196,11 @@ impl Attempt {
     pub fn failed(mut self) -> Option<LockedOut> {
         let mut locked = None;
         self.end(|key, list, i| {
-            list[i].failed = true;
-            let failures = list.iter().filter(|m| m.failed).count();
-            if failures == key.limit() && locked.is_none() {
+            list[i].counts = true;
+            let counted = list.iter().filter(|m| m.counts).count();
+            if counted == key.limit() && locked.is_none() {
                 locked = Some(match key {
-                    Key::Account(_) => LockedOut::Account,
+                    Key::Account(_) | Key::SignIns(_) => LockedOut::Account,
                     Key::Address(_) | Key::Pairing(_) => LockedOut::Address,
                 });
             }
@@ -188,11 +209,12 @@ impl Attempt {
     }
 
     /// The attempt succeeded: the account's failures are forgotten, and the attempt no longer
-    /// counts against the address.
+    /// counts against the address (it still counts among the account's sign-ins).
     pub fn succeeded(mut self) {
         let id = self.id;
         self.end(|key, list, i| match key {
-            Key::Account(_) => list.retain(|m| !m.failed && m.id != id),
+            Key::Account(_) => list.retain(|m| !m.counts && m.id != id),
+            Key::SignIns(_) => list[i].counts = true,
             Key::Address(_) | Key::Pairing(_) => {
                 list.remove(i);
             }
@@ -210,7 +232,7 @@ impl Attempt {
 impl Drop for Attempt {
     fn drop(&mut self) {
         if !self.ended {
-            self.end(|_, list, i| list[i].failed = true);
+            self.end(|_, list, i| list[i].counts = true);
         }
     }
 }
@@ -317,6 +339,31 @@ mod tests {
         }
         let wait = l.begin_sign_in("kod", Some("10.0.0.1"), t0).unwrap_err();
         assert!(wait > IN_FLIGHT_WAIT, "abandoned attempts are failures");
+    }
+
+    #[test]
+    fn a_valid_password_in_a_loop_is_limited_too() {
+        let l = limiter();
+        let t0 = Instant::now();
+        for i in 0..SIGN_INS_PER_ACCOUNT {
+            let a = l.begin_sign_in("kod", Some(&format!("10.0.1.{i}")), t0);
+            a.unwrap().succeeded();
+        }
+        let wait = l.begin_sign_in("kod", Some("10.0.2.1"), t0).unwrap_err();
+        assert_eq!(wait, WINDOW);
+        assert!(l.begin_sign_in("polizei", Some("10.0.2.1"), t0).is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_64_network() {
+        let l = limiter();
+        let t0 = Instant::now();
+        for i in 0..PAIRING_PER_ADDRESS {
+            let a = l.begin_pairing(Some(&format!("2001:db8:1:2::{i:x}")), t0);
+            let _ = a.unwrap().failed();
+        }
+        assert!(l.begin_pairing(Some("2001:db8:1:2:ffff::1"), t0).is_err());
+        assert!(l.begin_pairing(Some("2001:db8:1:3::1"), t0).is_ok());
     }
 
     #[test]

@@ -21,6 +21,9 @@ use crate::{
 pub const IDLE: SignedDuration = SignedDuration::from_mins(30);
 /// A person's session ends this long after sign-in, however busy.
 pub const ABSOLUTE: SignedDuration = SignedDuration::from_hours(12);
+/// Most sessions one account has at once (browsers, phones, a wall and its spare); a new one
+/// beyond ends the oldest.
+pub const MAX_PER_ACCOUNT: i64 = 20;
 /// `last_seen` is written at most this often, so reads do not all become writes.
 const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(60);
 
@@ -143,6 +146,12 @@ pub fn create(conn: &Connection, login: &str) -> Result<NewSession, AccountError
         "INSERT INTO sessions (token_hash, login, csrf, created_at, last_seen)
          VALUES (?1, ?2, ?3, ?4, ?4)",
         params![token_hash, login, csrf, now],
+    )?;
+    // At most MAX_PER_ACCOUNT sessions an account: the oldest end.
+    conn.execute(
+        "DELETE FROM sessions WHERE login = ?1 AND rowid NOT IN
+           (SELECT rowid FROM sessions WHERE login = ?1 ORDER BY rowid DESC LIMIT ?2)",
+        params![login, MAX_PER_ACCOUNT],
     )?;
     Ok(NewSession {
         token: secret,
@@ -334,6 +343,24 @@ mod tests {
             .await
             .is_none()
         );
+    }
+
+    #[tokio::test]
+    async fn an_account_keeps_its_newest_twenty_sessions() {
+        let (_dir, db) = setup(Role::Officer);
+        let first = session(&db, Role::Officer).await;
+        let mut tokens = vec![first.token];
+        for _ in 0..24 {
+            let s = db.call(|c| create(c, "konto")).await.unwrap();
+            tokens.push(s.token);
+        }
+        let now = Timestamp::now();
+        let mut alive = Vec::new();
+        for t in &tokens {
+            alive.push(at(&db, t, now, false).await.is_some());
+        }
+        assert_eq!(alive[..5], [false; 5], "the five oldest ended");
+        assert!(alive[5..].iter().all(|a| *a));
     }
 
     #[tokio::test]

@@ -69,7 +69,7 @@ pub struct Shared {
     /// Password hashes computed and checked, a few at a time on threads of their own.
     pub passwords: Passwords,
     /// Analyses (coverage, conflicts, summaries) computed at once, off the async workers.
-    pub analyses: Semaphore,
+    pub analyses: Arc<Semaphore>,
     /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
     /// graceful shutdown can finish.
     pub shutdown: watch::Sender<bool>,
@@ -133,7 +133,7 @@ impl AppState {
                 session_cache: Arc::default(),
                 trusted_proxies: options.trusted_proxies,
                 passwords: Passwords::default(),
-                analyses: Semaphore::new(ANALYSES_AT_ONCE),
+                analyses: Arc::new(Semaphore::new(ANALYSES_AT_ONCE)),
                 shutdown: watch::channel(false).0,
             }),
             tls: false,
@@ -201,18 +201,22 @@ impl AppState {
 impl AppState {
     /// Runs `work` (an analysis) on the blocking pool once one of [`ANALYSES_AT_ONCE`] places
     /// is free, so a few large computations cannot hold up the workers that answer requests.
+    /// The place goes with the work: a request that goes away does not free it before its
+    /// analysis is done.
     pub async fn analyse<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self
-            .analyses
-            .acquire()
+        let place = Arc::clone(&self.analyses)
+            .acquire_owned()
             .await
             .map_err(|e| AppError::Db(DbError::Task(e.to_string())))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| AppError::Db(DbError::Task(e.to_string())))
+        tokio::task::spawn_blocking(move || {
+            let _place = place;
+            work()
+        })
+        .await
+        .map_err(|e| AppError::Db(DbError::Task(e.to_string())))
     }
 
     /// Some sessions have ended: forget the cached ones and tell open event streams.

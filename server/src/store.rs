@@ -162,12 +162,7 @@ fn linkable<T: Item>(
     let mut ids = Vec::new();
     for id in item.links(kind) {
         let kept = current.is_some_and(|c| c.links(kind).contains(id));
-        let visible = match kind {
-            ItemKind::Hotspot => visible::<Hotspot>(tx, *id, agency)?,
-            ItemKind::Route => visible::<PatrolRoute>(tx, *id, agency)?,
-            ItemKind::Action => visible::<model::Action>(tx, *id, agency)?,
-        };
-        if kept || visible {
+        if kept || link_target(tx, kind, *id, agency)? == Some(true) {
             ids.push(*id);
         }
     }
@@ -176,13 +171,49 @@ fn linkable<T: Item>(
     Ok(ids)
 }
 
-/// Does item `id` of kind `T` exist and may `agency` see it?
-fn visible<T: Item>(tx: &Transaction, id: i64, agency: &AgencyKey) -> Result<bool, StoreError> {
-    match get::<T>(tx, id) {
-        Ok(stored) => Ok(stored.item.visible_to(agency)),
-        Err(StoreError::NotFound { .. }) => Ok(false),
-        Err(e) => Err(e),
+/// Item `id` of `kind`: `None` if it does not exist, else whether `agency` may see it.
+fn link_target(
+    tx: &Transaction,
+    kind: ItemKind,
+    id: i64,
+    agency: &AgencyKey,
+) -> Result<Option<bool>, StoreError> {
+    fn seen<T: Item>(
+        tx: &Transaction,
+        id: i64,
+        agency: &AgencyKey,
+    ) -> Result<Option<bool>, StoreError> {
+        match get::<T>(tx, id) {
+            Ok(stored) => Ok(Some(stored.item.visible_to(agency))),
+            Err(StoreError::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
+    match kind {
+        ItemKind::Hotspot => seen::<Hotspot>(tx, id, agency),
+        ItemKind::Route => seen::<PatrolRoute>(tx, id, agency),
+        ItemKind::Action => seen::<model::Action>(tx, id, agency),
+    }
+}
+
+/// Keeps in `item` the links of `current` to items that exist and `agency` cannot see: the
+/// writer could neither have meant to drop them nor add them back.
+fn keep_hidden_links<T: Item>(
+    tx: &Transaction,
+    item: &mut T,
+    current: &T,
+    agency: &AgencyKey,
+) -> Result<(), StoreError> {
+    for kind in ItemKind::ALL {
+        let mut hidden = Vec::new();
+        for id in current.links(*kind) {
+            if link_target(tx, *kind, *id, agency)? == Some(false) {
+                hidden.push(*id);
+            }
+        }
+        item.keep_links(*kind, &hidden);
+    }
+    Ok(())
 }
 
 /// What validation needs from the database, as the transaction sees it: the agencies, and the
@@ -278,8 +309,14 @@ pub struct Published {
 }
 
 impl Published {
+    /// Does the event reach `agency`? An item's event reaches those in its audience; one
+    /// about something shared (districts) reaches everyone. An item's event without an
+    /// audience (written before audiences were recorded) reaches nobody.
     pub fn reaches(&self, agency: &AgencyKey) -> bool {
-        self.audience.as_ref().is_none_or(|a| a.contains(agency))
+        match &self.audience {
+            Some(audience) => audience.contains(agency),
+            None => self.event.kind.parse::<ItemKind>().is_err(),
+        }
     }
 }
 
@@ -498,6 +535,7 @@ pub fn update<T: Item>(
     actor: &Actor,
 ) -> Result<(Stored<T>, Published), StoreError> {
     let (current, edit) = changeable_at::<T>(tx, id, expected, actor)?;
+    keep_hidden_links(tx, &mut item, &current.item, &actor.agency)?;
     prepare(tx, &mut item, Some(&current.item), districts, actor)?;
     policy::check_change(edit, &current.item, &item)
         .map_err(|d| StoreError::denied(d, T::KIND, id))?;
@@ -598,4 +636,34 @@ pub fn districts(conn: &Connection) -> Result<Vec<District>, StoreError> {
 /// The newest change-log sequence number (0 when empty).
 pub fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: &str, audience: Option<&[&str]>) -> Published {
+        Published {
+            event: ChangeEvent {
+                seq: 1,
+                kind: kind.to_owned(),
+                id: 7,
+                op: ChangeOp::Updated,
+                version: 2,
+            },
+            audience: audience.map(|a| a.iter().filter_map(|k| AgencyKey::parse(k).ok()).collect()),
+        }
+    }
+
+    #[test]
+    fn an_event_reaches_its_audience_and_an_item_event_without_one_reaches_nobody() {
+        let kod = AgencyKey::parse("kod").ok();
+        let reaches = |e: Published| kod.as_ref().is_some_and(|k| e.reaches(k));
+        assert!(reaches(event("hotspot", Some(&["polizei", "kod"]))));
+        assert!(!reaches(event("hotspot", Some(&["polizei"]))));
+        // Written before audiences were recorded: nobody's to replay.
+        assert!(!reaches(event("action", None)));
+        // Districts are everyone's.
+        assert!(reaches(event("district", None)));
+    }
 }

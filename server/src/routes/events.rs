@@ -6,10 +6,13 @@ use std::{collections::VecDeque, convert::Infallible, time::Duration};
 
 use axum::{
     extract::{RawQuery, State},
-    http::HeaderMap,
-    response::sse::{Event, KeepAlive, Sse},
+    http::{HeaderMap, HeaderName},
+    response::{
+        IntoResponse,
+        sse::{Event, KeepAlive, Sse},
+    },
 };
-use futures_util::{Stream, stream};
+use futures_util::stream;
 use model::event::ChangeEvent;
 use tokio::sync::{
     broadcast::{Receiver, error::RecvError},
@@ -56,7 +59,7 @@ pub async fn stream(
     viewer: Viewer,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+) -> Result<impl IntoResponse, AppError> {
     let params = Params::parse(raw.as_deref(), &["since"])?;
     let since = params.get("since").map(str::to_owned);
     let resume = match headers
@@ -93,7 +96,12 @@ pub async fn stream(
         viewer,
         state,
     };
-    Ok(Sse::new(stream::unfold(feed, next)).keep_alive(KeepAlive::default()))
+    // A reverse proxy that buffers answers (nginx does by default) would hold the events back:
+    // `X-Accel-Buffering: no` tells nginx not to.
+    Ok((
+        [(HeaderName::from_static("x-accel-buffering"), "no")],
+        Sse::new(stream::unfold(feed, next)).keep_alive(KeepAlive::default()),
+    ))
 }
 
 /// Is the stream's session still valid? A stream outlives neither logout nor a disabled

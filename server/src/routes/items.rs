@@ -77,8 +77,9 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
             path: item_path,
             handler: get(one::<T>).put(replace::<T>).delete(remove::<T>),
             ops: vec![
+                // Wall displays draw the layers; a single item is for people.
                 Op::get(
-                    Access::Read,
+                    Access::Person,
                     "One item, with its ETag",
                     Body::Stored(schema),
                 ),
@@ -101,7 +102,7 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
             handler: get(hotspot_map),
             ops: vec![
                 Op::get(
-                    Access::Read,
+                    Access::Person,
                     "The layer as the map draws it: point hotspots as [id, lon, lat, severity], areas in full",
                     Body::Json("HotspotMap"),
                 )

@@ -290,8 +290,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     list.extend(items::endpoints::<PatrolRoute>(api::ROUTES, "PatrolRoute"));
     list.extend(items::endpoints::<Action>(api::ACTIONS, "Action"));
     list.extend([
-        e(api::CONFLICTS, get(analysis::conflicts), vec![Op::get(Read, "Operations that collide in a district", Body::JsonList("Conflict")).query(&["from", "to"])]),
-        e(api::COVERAGE, get(analysis::coverage), vec![Op::get(Read, "Patrol coverage of each hotspot in a week", Body::JsonList("Coverage")).query(&["week"])]),
+        e(api::CONFLICTS, get(analysis::conflicts), vec![Op::get(Person, "Operations that collide in a district", Body::JsonList("Conflict")).query(&["from", "to"])]),
+        e(api::COVERAGE, get(analysis::coverage), vec![Op::get(Person, "Patrol coverage of each hotspot in a week", Body::JsonList("Coverage")).query(&["week"])]),
         e(api::INDICATORS, get(analysis::indicators), vec![Op::get(Read, "The wall's indicator tiles now (counts below the threshold as \"< n\" for wall displays)", Body::Json("Indicators")).query(&["district", "at"])]),
         e(api::SUMMARY, get(analysis::summary), vec![Op::get(Person, "Per-district counts", Body::JsonList("DistrictSummary")).query(&["at", "from", "to"])]),
         e(

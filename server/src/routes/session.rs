@@ -35,6 +35,8 @@ use crate::{
 /// What the trail records for a sign-in by a login no account has: what was typed may have
 /// been a password.
 const UNKNOWN_LOGIN: &str = "(unknown login)";
+/// What the trail records for a wrong pairing code (whose display is unknown).
+const PAIRING: &str = "(pairing code)";
 
 pub async fn me(viewer: Viewer) -> Json<Me> {
     Json(viewer.me())
@@ -101,13 +103,18 @@ pub async fn login(
         .begin_sign_in(&body.login, addr.as_deref(), Instant::now())
         .map_err(AppError::TooManyRequests)?;
     let login = body.login.clone();
-    let found = match state.db.call(move |c| accounts::find(c, &login)).await {
-        Ok(found) => found.filter(|a| !a.account.disabled),
+    let stored = match state.db.call(move |c| accounts::find(c, &login)).await {
+        Ok(stored) => stored,
         Err(e) => {
             attempt.cancelled();
             return Err(e.into());
         }
     };
+    // A disabled account's failures are recorded under its name, like an enabled one's.
+    let known = stored
+        .as_ref()
+        .map(|a| (a.account.login.clone(), a.account.agency.clone()));
+    let found = stored.filter(|a| !a.account.disabled);
     let hash = found
         .as_ref()
         .and_then(|a| a.password_hash.clone())
@@ -119,9 +126,6 @@ pub async fn login(
             return Err(busy);
         }
     };
-    let known = found
-        .as_ref()
-        .map(|a| (a.account.login.clone(), a.account.agency.clone()));
     let Some(account) = found.filter(|a| matches && a.password_hash.is_some()) else {
         let locked = attempt.failed();
         state
@@ -164,6 +168,7 @@ pub async fn pair(
         .begin_pairing(addr.as_deref(), Instant::now())
         .map_err(AppError::TooManyRequests)?;
     let address = addr.clone();
+    let addr_for_trail = addr.clone();
     let session = state
         .commit(move |tx, _| {
             let Some(login) = accounts::redeem_pairing(tx, &body.code)? else {
@@ -186,7 +191,28 @@ pub async fn pair(
             Ok(signed_in(&state, s))
         }
         Ok(None) => {
-            let _ = attempt.failed();
+            let locked = attempt.failed();
+            state
+                .commit(move |tx, _| {
+                    let record = |op| audit::Record::new(op, "account");
+                    let address = json!({"address": addr_for_trail});
+                    audit::append_as(
+                        tx,
+                        PAIRING,
+                        None,
+                        record(AuditOp::PairingFailed).details(&address),
+                    )?;
+                    if locked.is_some() {
+                        audit::append_as(
+                            tx,
+                            PAIRING,
+                            None,
+                            record(AuditOp::LockedOut).details(&address),
+                        )?;
+                    }
+                    Ok(())
+                })
+                .await?;
             Err(AppError::Invalid(vec![model::validation::FieldError::new(
                 "code",
                 "unknown, used or expired pairing code: ask an admin for a new one",

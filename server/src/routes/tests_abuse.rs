@@ -185,17 +185,44 @@ async fn sign_ins_are_in_the_trail_and_an_unknown_login_is_not_recorded_as_typed
     assert_eq!(unknown["login"], "(unknown login)");
     assert_eq!(unknown["agency"], Value::Null);
     assert!(!Value::Array(trail.clone()).to_string().contains("Geheimes"));
-    // An admin of the police reads its own sign-in, not the unknown one.
+    // A disabled account's failure is recorded under its name; a wrong pairing code too.
+    session(&f.state, "pol-alt", Role::Officer, "polizei").await;
+    f.state
+        .db
+        .call(|c| crate::accounts::disable(c, "pol-alt"))
+        .await
+        .expect("disabled");
+    assert_eq!(
+        sign_in(&f, "pol-alt", "ein langes Testpasswort").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, _, _) = f
+        .send(
+            None,
+            Method::POST,
+            api::SESSION_PAIR,
+            Some(&json!({"code": "0000-0000"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let trail = self::trail(&f).await;
+    assert_eq!(ops_of(&trail, "pol-alt").first(), Some(&"sign_in_failed"));
+    assert_eq!(ops_of(&trail, "(pairing code)"), ["pairing_failed"]);
+    // An admin of the police reads its own accounts' entries, not the unknown ones.
     session(&f.state, "pol-admin", Role::Admin, "polizei").await;
     let admin = another_session(&f.state, "pol-admin").await;
     let seen = f.get(&admin, api::AUDIT).await;
-    let ops: Vec<&str> = seen
+    let entries: Vec<(&str, &str)> = seen
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|e| e["op"].as_str())
+        .filter_map(|e| Some((e["login"].as_str()?, e["op"].as_str()?)))
         .collect();
-    assert_eq!(ops, ["signed_in"], "{seen}");
+    assert_eq!(
+        entries,
+        [("pol-alt", "sign_in_failed"), ("pol-plan", "signed_in")],
+        "{seen}"
+    );
 }
 
 #[test]
@@ -219,11 +246,19 @@ fn the_client_is_the_last_forwarded_address_that_is_not_a_trusted_proxy() {
         // Through two trusted proxies.
         ("127.0.0.1", &["198.51.100.1, 10.0.0.2"], "198.51.100.1"),
         ("127.0.0.1", &["198.51.100.1", "10.0.0.2"], "198.51.100.1"),
-        // No header, or one that does not parse: the proxy itself.
+        // No header, or one that does not parse where a proxy's hop should be: the last
+        // trusted address.
         ("127.0.0.1", &[], "127.0.0.1"),
         ("127.0.0.1", &["unbekannt"], "127.0.0.1"),
-        ("127.0.0.1", &["10.0.0.2"], "127.0.0.1"),
+        ("127.0.0.1", &["10.0.0.2"], "10.0.0.2"),
+        ("127.0.0.1", &["198.51.100.1, unbekannt"], "127.0.0.1"),
+        // Garbage the client wrote before the real hop is never read.
+        ("127.0.0.1", &["x, 198.51.100.1"], "198.51.100.1"),
+        ("127.0.0.1", &["1.2.3.4:5, 198.51.100.1"], "198.51.100.1"),
         ("127.0.0.1", &["2001:db8::1"], "2001:db8::1"),
+        // A dual-stack listener sees IPv4 peers as IPv6.
+        ("::ffff:127.0.0.1", &["198.51.100.1"], "198.51.100.1"),
+        ("::ffff:192.0.2.7", &["198.51.100.1"], "192.0.2.7"),
     ];
     for (peer, xff, client) in cases {
         assert_eq!(

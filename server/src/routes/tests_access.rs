@@ -182,6 +182,8 @@ async fn stream_ends(router: &axum::Router, s: &TestSession, timeout: Duration) 
         .expect("request");
     let response = router.clone().oneshot(request).await.expect("response");
     assert_eq!(response.status(), StatusCode::OK);
+    // A buffering reverse proxy (nginx) is told to pass the events on at once.
+    assert_eq!(response.headers()["x-accel-buffering"], "no");
     let mut body = response.into_body();
     let mut text = String::new();
     let deadline = tokio::time::Instant::now() + timeout;
