@@ -50,7 +50,8 @@ fn to_metres(p: [f64; 2]) -> [f64; 2] {
     [x * 1000.0, y * 1000.0]
 }
 
-fn point_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+/// Distance from `p` to the segment `ab`, in the units of the plane they are given in.
+pub(crate) fn point_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let len2 = dx * dx + dy * dy;
     let t = if len2 == 0.0 {

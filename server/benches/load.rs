@@ -14,6 +14,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot run should stop loudly
 
+mod support;
+
+use support::{percentile, status_kib};
+
 use std::{
     path::Path,
     process::Stdio,
@@ -29,25 +33,6 @@ use tokio::{
 
 const SSE_CLIENTS: usize = 1000;
 const WRITES: usize = 20;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .map(str::to_owned)
-        })
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        .unwrap_or(0)
-}
 
 /// The session every benchmark request carries: its `Cookie` header and CSRF token.
 #[derive(Clone)]
@@ -361,7 +346,7 @@ async fn sse_fan_out(
     base: &str,
     pid: u32,
 ) -> (Duration, Duration, Duration, u64, u64) {
-    let rss_before = rss_kib(pid);
+    let rss_before = status_kib(pid, "VmRSS");
     let client = client(session, SSE_CLIENTS);
     let ready = Arc::new(Barrier::new(SSE_CLIENTS + 1));
     let mut clients = Vec::new();
@@ -393,7 +378,7 @@ async fn sse_fan_out(
     }
     ready.wait().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss_connected = rss_kib(pid);
+    let rss_connected = status_kib(pid, "VmRSS");
     let body = serde_json::json!({
         "title": "Lasttest", "kind": "other", "start": "2027-01-04T10:00:00Z", "end": "2027-01-04T11:00:00Z",
         "district": "mitte", "lead_agency": "polizei", "status": "planned"

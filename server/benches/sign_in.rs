@@ -13,6 +13,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot run should stop loudly
 
+mod support;
+
+use support::{percentile, status_kib};
+
 use std::{
     process::Stdio,
     time::{Duration, Instant},
@@ -27,26 +31,6 @@ use tokio::{
 const PASSWORD: &str = "ein langes Benchmark-Passwort";
 const ACCOUNTS: usize = 256;
 const ROUNDS: usize = 2;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
-/// The process's peak resident memory so far (`VmHWM`), MiB.
-fn peak_mib(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        })
-        .unwrap_or(0.0)
-        / 1024.0
-}
 
 async fn sign_in(
     client: &reqwest::Client,
@@ -125,7 +109,7 @@ async fn main() {
         .timeout(Duration::from_secs(120))
         .build()
         .unwrap();
-    let idle = peak_mib(pid);
+    let idle = status_kib(pid, "VmHWM") as f64 / 1024.0;
 
     println!("Right passwords, each client its own account, {ROUNDS} sign-ins per client.");
     println!();
@@ -166,7 +150,7 @@ async fn main() {
             percentile(&times, 0.5).as_secs_f64() * 1000.0,
             percentile(&times, 0.99).as_secs_f64() * 1000.0,
             results.len() - ok - busy,
-            peak_mib(pid)
+            (status_kib(pid, "VmHWM") as f64 / 1024.0)
         );
     }
 

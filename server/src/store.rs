@@ -481,13 +481,7 @@ fn changeable_at<T: Item>(
     let current = get::<T>(tx, id)?;
     let edit = policy::may_change(actor.role, &actor.agency, &current.item)
         .map_err(|d| StoreError::denied(d, T::KIND, id))?;
-    if current.version != expected {
-        return Err(StoreError::Stale {
-            kind: T::KIND,
-            id,
-            current: current.version,
-        });
-    }
+    check_version::<T>(id, current.version, expected)?;
     Ok((current, edit))
 }
 
@@ -569,13 +563,7 @@ pub fn delete<T: Item>(
     let current = get::<T>(tx, id)?;
     policy::may_delete(actor.role, &actor.agency, &current.item)
         .map_err(|d| StoreError::denied(d, T::KIND, id))?;
-    if current.version != expected {
-        return Err(StoreError::Stale {
-            kind: T::KIND,
-            id,
-            current: current.version,
-        });
-    }
+    check_version::<T>(id, current.version, expected)?;
     tx.execute("DELETE FROM items WHERE id = ?1", [id])?;
     let agencies = agency_keys(tx)?;
     let w = Write {
@@ -636,6 +624,19 @@ pub fn districts(conn: &Connection) -> Result<Vec<District>, StoreError> {
 /// The newest change-log sequence number (0 when empty).
 pub fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?)
+}
+
+/// Refuses a change made against another version than the stored one.
+fn check_version<T: Item>(id: i64, current: i64, expected: i64) -> Result<(), StoreError> {
+    if current == expected {
+        Ok(())
+    } else {
+        Err(StoreError::Stale {
+            kind: T::KIND,
+            id,
+            current,
+        })
+    }
 }
 
 #[cfg(test)]
