@@ -159,9 +159,23 @@ pub fn distance_m(a: [f64; 2], b: [f64; 2]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)).sqrt() * 1000.0
 }
 
+/// Distance from `p` to the segment `ab`, in the units of the plane they are given in
+/// (a projected plane, not degrees).
+pub(crate) fn point_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (cx, cy) = (a[0] + t * dx, a[1] + t * dy);
+    ((p[0] - cx).powi(2) + (p[1] - cy).powi(2)).sqrt()
+}
+
 fn segment_distance_m(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     let proj = projection();
-    crate::proximity::point_segment(proj.forward(p), proj.forward(a), proj.forward(b)) * 1000.0
+    point_segment(proj.forward(p), proj.forward(a), proj.forward(b)) * 1000.0
 }
 
 /// Shortest distance in metres from a point to a line (its segments).

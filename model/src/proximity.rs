@@ -13,7 +13,10 @@
 
 use geojson::GeometryValue;
 
-use crate::{geometry, projection::LocalProjection};
+use crate::{
+    geometry::{self, point_segment},
+    projection::LocalProjection,
+};
 
 /// An axis-aligned box in metres: `[min x, min y, max x, max y]`.
 type Bounds = [f64; 4];
@@ -48,19 +51,6 @@ fn segment_bounds(a: [f64; 2], b: [f64; 2]) -> Bounds {
 fn to_metres(p: [f64; 2]) -> [f64; 2] {
     let [x, y] = LocalProjection::new(7.8365, 51.6614).forward(p);
     [x * 1000.0, y * 1000.0]
-}
-
-/// Distance from `p` to the segment `ab`, in the units of the plane they are given in.
-pub(crate) fn point_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 == 0.0 {
-        0.0
-    } else {
-        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
-    };
-    let (cx, cy) = (a[0] + t * dx, a[1] + t * dy);
-    ((p[0] - cx).powi(2) + (p[1] - cy).powi(2)).sqrt()
 }
 
 /// Distance between segments `ab` and `cd`: zero where they meet, else the least distance of
