@@ -19,12 +19,42 @@ pub const HOTSPOT_MAP: &str = "/api/hotspots/map";
 pub const ROUTES: &str = "/api/routes";
 /// Planned actions, like [`HOTSPOTS`].
 pub const ACTIONS: &str = "/api/actions";
+/// Incident reports (Lagemeldungen), like [`HOTSPOTS`]; the layer filters by `category`.
+pub const INCIDENTS: &str = "/api/incidents";
+/// `GET`: incidents counted per grid cell (`?west=&south=&east=&north=&zoom=&from=&to=`).
+pub const INCIDENT_DENSITY: &str = "/api/incidents/density";
+/// `POST`: incidents from CSV or GeoJSON, all or nothing.
+pub const INCIDENT_IMPORT: &str = "/api/import/incidents";
 /// The collection path of an item kind.
 pub fn collection(kind: crate::ItemKind) -> &'static str {
     match kind {
         crate::ItemKind::Hotspot => HOTSPOTS,
         crate::ItemKind::Route => ROUTES,
         crate::ItemKind::Action => ACTIONS,
+        crate::ItemKind::Incident => INCIDENTS,
+    }
+}
+
+/// The path of one item of a kind, as the router writes it.
+pub fn item(kind: crate::ItemKind) -> &'static str {
+    match kind {
+        crate::ItemKind::Hotspot => "/api/hotspots/{id}",
+        crate::ItemKind::Route => "/api/routes/{id}",
+        crate::ItemKind::Action => "/api/actions/{id}",
+        crate::ItemKind::Incident => "/api/incidents/{id}",
+    }
+}
+
+/// The layer whose items answers at `path` are built from: the collections, and the views
+/// of one layer (the hotspot map, the incident density).
+pub fn layer_of(path: &str) -> Option<crate::ItemKind> {
+    match path {
+        HOTSPOT_MAP => Some(crate::ItemKind::Hotspot),
+        INCIDENT_DENSITY => Some(crate::ItemKind::Incident),
+        _ => crate::ItemKind::ALL
+            .iter()
+            .copied()
+            .find(|k| collection(*k) == path),
     }
 }
 

@@ -10,13 +10,16 @@ use crate::{
     action::{Action, ActionStatus},
     context::Context,
     hotspot::Hotspot,
+    incident::Incident,
     names::UnknownName,
     route::PatrolRoute,
     validation::FieldError,
 };
 
 string_enum! {
-    ItemKind { Hotspot = "hotspot", Route = "route", Action = "action" }
+    /// The layers of the picture. A new kind is a variant here, a model type implementing
+    /// [`Item`], and whatever the compiler then asks for.
+    ItemKind { Hotspot = "hotspot", Route = "route", Action = "action", Incident = "incident" }
 }
 
 impl ItemKind {
@@ -26,7 +29,35 @@ impl ItemKind {
     pub fn participants_edit(self) -> bool {
         match self {
             ItemKind::Action => true,
-            ItemKind::Hotspot | ItemKind::Route => false,
+            ItemKind::Hotspot | ItemKind::Route | ItemKind::Incident => false,
+        }
+    }
+
+    /// Do wall displays (which see aggregates) get single items of this kind? Incidents: no,
+    /// only counts per cell and district.
+    pub fn displays_see_items(self) -> bool {
+        match self {
+            ItemKind::Hotspot | ItemKind::Route | ItemKind::Action => true,
+            ItemKind::Incident => false,
+        }
+    }
+}
+
+/// Something done with the item type of a kind: [`ItemKind::with_type`] calls `visit` with
+/// the type that implements [`Item`] for it. The one place that maps kinds to types.
+pub trait ForKind {
+    type Output;
+    fn visit<T: Item>(self) -> Self::Output;
+}
+
+impl ItemKind {
+    /// `f` with this kind's item type.
+    pub fn with_type<F: ForKind>(self, f: F) -> F::Output {
+        match self {
+            ItemKind::Hotspot => f.visit::<Hotspot>(),
+            ItemKind::Route => f.visit::<PatrolRoute>(),
+            ItemKind::Action => f.visit::<Action>(),
+            ItemKind::Incident => f.visit::<Incident>(),
         }
     }
 }
@@ -46,7 +77,7 @@ pub struct Stored<T> {
 pub struct LayerQuery {
     pub district: Option<DistrictKey>,
     pub agency: Option<AgencyKey>,
-    /// Hotspot category, route occasion, or action kind (by its wire name).
+    /// Hotspot category, route occasion, action kind or incident category (by its wire name).
     pub kind: Option<String>,
     /// Only for actions.
     pub status: Option<ActionStatus>,
@@ -79,12 +110,14 @@ impl LayerQuery {
     }
 }
 
-pub trait Item: Clone + Serialize + DeserializeOwned + Send + Sync + 'static {
+pub trait Item: Clone + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static {
     const KIND: ItemKind;
     /// The JSON field that holds the geometry.
     const GEOMETRY_FIELD: &'static str;
     /// The JSON field that names the owning agency.
     const OWNER_FIELD: &'static str;
+    /// The query parameter that filters the layer by [`LayerQuery::kind`].
+    const KIND_FILTER: &'static str = "kind";
 
     /// Checks the input and fills derived fields.
     fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>>;
@@ -227,14 +260,14 @@ impl Item for Action {
         match kind {
             ItemKind::Hotspot => &self.hotspots,
             ItemKind::Route => &self.routes,
-            ItemKind::Action => &[],
+            ItemKind::Action | ItemKind::Incident => &[],
         }
     }
     fn keep_links(&mut self, kind: ItemKind, ids: &[i64]) {
         let links = match kind {
             ItemKind::Hotspot => &mut self.hotspots,
             ItemKind::Route => &mut self.routes,
-            ItemKind::Action => return,
+            ItemKind::Action | ItemKind::Incident => return,
         };
         for id in ids {
             if !links.contains(id) {
@@ -251,6 +284,48 @@ impl Item for Action {
             && q.kind.as_deref().is_none_or(|k| self.kind.as_str() == k)
             && q.status.is_none_or(|s| self.status == s)
             && q.window.is_none_or(|(f, t)| self.overlaps(f, t))
+    }
+}
+
+impl Item for Incident {
+    const KIND: ItemKind = ItemKind::Incident;
+    const GEOMETRY_FIELD: &'static str = "geometry";
+    const OWNER_FIELD: &'static str = "agency";
+    const KIND_FILTER: &'static str = "category";
+
+    fn prepare(&mut self, ctx: &Context) -> Result<(), Vec<FieldError>> {
+        Incident::prepare(self, ctx)
+    }
+    fn geometry(&self) -> Option<&Geometry> {
+        Some(&self.geometry)
+    }
+    fn owner(&self) -> &AgencyKey {
+        &self.agency
+    }
+    fn released_to(&self) -> &[AgencyKey] {
+        &self.released_to
+    }
+    fn takes_part(&self, agency: &AgencyKey) -> bool {
+        self.agency == *agency
+    }
+    fn owner_only_change(&self, _: &Self) -> Option<&'static str> {
+        None
+    }
+    fn links(&self, _: ItemKind) -> &[i64] {
+        &[]
+    }
+    fn keep_links(&mut self, _: ItemKind, _: &[i64]) {}
+    fn check_kind(name: &str) -> Result<(), UnknownName> {
+        name.parse::<crate::incident::IncidentCategory>()
+            .map(|_| ())
+    }
+    fn matches(&self, q: &LayerQuery) -> bool {
+        q.district.is_none_or(|d| self.district == Some(d))
+            && q.agency.as_ref().is_none_or(|a| self.agency == *a)
+            && q.kind
+                .as_deref()
+                .is_none_or(|k| self.category.as_str() == k)
+            && q.window.is_none_or(|(f, t)| self.within(f, t))
     }
 }
 

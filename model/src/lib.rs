@@ -21,6 +21,7 @@ pub mod geometry;
 pub mod hamm;
 pub mod hotspot;
 pub mod hotspot_map;
+pub mod incident;
 pub mod item;
 pub mod layer_text;
 #[cfg(feature = "partition")]
@@ -39,6 +40,7 @@ pub use config::MapConfig;
 pub use context::Context;
 pub use district::{District, DistrictKey, DistrictProperties};
 pub use hotspot::Hotspot;
+pub use incident::Incident;
 pub use item::{Item, ItemKind, LayerQuery, Stored};
 pub use route::PatrolRoute;
 

@@ -24,6 +24,13 @@ macro_rules! string_enum {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// How many there are.
+            pub const COUNT: usize = Self::ALL.len();
+
+            /// Its place in [`Self::ALL`] (for arrays with one entry each).
+            pub const fn index(self) -> usize {
+                self as usize
+            }
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
@@ -73,6 +80,13 @@ mod tests {
         check(ActionStatus::ALL, ActionStatus::as_str);
         check(WorkingGroup::ALL, WorkingGroup::as_str);
         check(ItemKind::ALL, ItemKind::as_str);
+        for (i, k) in ItemKind::ALL.iter().enumerate() {
+            assert_eq!(k.index(), i);
+        }
         check(ChangeOp::ALL, ChangeOp::as_str);
+        check(
+            crate::incident::IncidentCategory::ALL,
+            crate::incident::IncidentCategory::as_str,
+        );
     }
 }

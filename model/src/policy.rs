@@ -10,8 +10,9 @@
 use serde_json::Value;
 
 use crate::{
-    Action, AgencyKey, Hotspot, Item, ItemKind, PatrolRoute,
+    AgencyKey, Item, ItemKind,
     access::{AuditEntry, AuditTopic, Role},
+    item::ForKind,
 };
 
 /// How an agency stands to an item.
@@ -209,14 +210,14 @@ pub fn may_manage_account(
 /// Is an item state (as the audit trail keeps it, JSON) visible to `agency`? A state that does
 /// not read as an item of `kind` is not.
 fn state_visible(kind: ItemKind, state: &Value, agency: &AgencyKey) -> bool {
-    fn visible<T: Item>(state: &Value, agency: &AgencyKey) -> bool {
-        T::deserialize(state).is_ok_and(|item| item.visible_to(agency))
+    struct Visible<'a>(&'a Value, &'a AgencyKey);
+    impl ForKind for Visible<'_> {
+        type Output = bool;
+        fn visit<T: Item>(self) -> bool {
+            T::deserialize(self.0).is_ok_and(|item| item.visible_to(self.1))
+        }
     }
-    match kind {
-        ItemKind::Hotspot => visible::<Hotspot>(state, agency),
-        ItemKind::Route => visible::<PatrolRoute>(state, agency),
-        ItemKind::Action => visible::<Action>(state, agency),
-    }
+    kind.with_type(Visible(state, agency))
 }
 
 /// `entry` as `role` of `agency` may read it, or `None` if it is not theirs to read:

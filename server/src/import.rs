@@ -299,14 +299,25 @@ pub fn districts(
         actor,
         agencies: &known.agencies,
     };
-    events.extend(rederive::<model::Hotspot>(tx, &ctx, &w)?);
-    events.extend(rederive::<model::PatrolRoute>(tx, &ctx, &w)?);
-    events.extend(rederive::<model::Action>(tx, &ctx, &w)?);
+    struct Rederive<'a>(
+        &'a rusqlite::Transaction<'a>,
+        &'a model::Context<'a>,
+        &'a Write<'a>,
+    );
+    impl model::item::ForKind for Rederive<'_> {
+        type Output = Result<Vec<Published>, StoreError>;
+        fn visit<T: Item>(self) -> Self::Output {
+            rederive::<T>(self.0, self.1, self.2)
+        }
+    }
+    for kind in model::ItemKind::ALL {
+        events.extend(kind.with_type(Rederive(tx, &ctx, &w))?);
+    }
     Ok((districts, events))
 }
 
 /// Derives each item's districts again; stores those that changed as a new version.
-fn rederive<T: Item + PartialEq>(
+fn rederive<T: Item>(
     tx: &rusqlite::Transaction,
     ctx: &model::Context,
     w: &Write,

@@ -362,31 +362,27 @@ impl ByGeneration<Arc<Encoded>> {
     }
 }
 
-/// What an answer is built from, by its path: one layer's items (the layer itself, and for
-/// hotspots the map's view of them), or anything else.
+/// What an answer is built from, by its path: one layer's items (the layer itself and its
+/// views, see [`api::layer_of`]), or anything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
     Layer(ItemKind),
     Other,
 }
 
+/// One slot per layer, and one for everything else.
+const SLOTS: usize = ItemKind::COUNT + 1;
+
 impl Source {
     fn of(path: &str) -> Source {
-        match path {
-            api::HOTSPOTS | api::HOTSPOT_MAP => Source::Layer(ItemKind::Hotspot),
-            api::ROUTES => Source::Layer(ItemKind::Route),
-            api::ACTIONS => Source::Layer(ItemKind::Action),
-            _ => Source::Other,
-        }
+        api::layer_of(path).map_or(Source::Other, Source::Layer)
     }
 
     /// Its place in [`LayerCache`]'s arrays.
     fn slot(self) -> usize {
         match self {
-            Source::Layer(ItemKind::Hotspot) => 0,
-            Source::Layer(ItemKind::Route) => 1,
-            Source::Layer(ItemKind::Action) => 2,
-            Source::Other => 3,
+            Source::Layer(kind) => kind.index(),
+            Source::Other => ItemKind::COUNT,
         }
     }
 }
@@ -398,10 +394,10 @@ pub struct LayerCache {
     /// Raised by a change to anything.
     everything: AtomicU64,
     /// Raised by a change to one layer (by [`Source::slot`]).
-    layers: [AtomicU64; 3],
+    layers: [AtomicU64; ItemKind::COUNT],
     /// By [`Source::slot`].
-    answers: [ByGeneration<Arc<Encoded>>; 4],
-    values: [ByGeneration<Value>; 4],
+    answers: [ByGeneration<Arc<Encoded>>; SLOTS],
+    values: [ByGeneration<Value>; SLOTS],
     /// Most bytes the answers may hold.
     budget: usize,
     /// Bytes the answers hold now (the sum of the slots' `bytes`).

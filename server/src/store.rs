@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use model::{
-    Agency, AgencyKey, Context, District, Hotspot, Item, ItemKind, PatrolRoute, Stored,
+    Agency, AgencyKey, Context, District, Item, ItemKind, Stored,
     access::AuditOp,
     event::{ChangeEvent, ChangeOp},
     policy::{self, Denied},
@@ -178,22 +178,19 @@ fn link_target(
     id: i64,
     agency: &AgencyKey,
 ) -> Result<Option<bool>, StoreError> {
-    fn seen<T: Item>(
-        tx: &Transaction,
-        id: i64,
-        agency: &AgencyKey,
-    ) -> Result<Option<bool>, StoreError> {
-        match get::<T>(tx, id) {
-            Ok(stored) => Ok(Some(stored.item.visible_to(agency))),
-            Err(StoreError::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e),
+    struct Seen<'a>(&'a Transaction<'a>, i64, &'a AgencyKey);
+    impl model::item::ForKind for Seen<'_> {
+        type Output = Result<Option<bool>, StoreError>;
+        fn visit<T: Item>(self) -> Self::Output {
+            let Seen(tx, id, agency) = self;
+            match get::<T>(tx, id) {
+                Ok(stored) => Ok(Some(stored.item.visible_to(agency))),
+                Err(StoreError::NotFound { .. }) => Ok(None),
+                Err(e) => Err(e),
+            }
         }
     }
-    match kind {
-        ItemKind::Hotspot => seen::<Hotspot>(tx, id, agency),
-        ItemKind::Route => seen::<PatrolRoute>(tx, id, agency),
-        ItemKind::Action => seen::<model::Action>(tx, id, agency),
-    }
+    kind.with_type(Seen(tx, id, agency))
 }
 
 /// Keeps in `item` the links of `current` to items that exist and `agency` cannot see: the

@@ -39,10 +39,13 @@ use crate::{
 
 /// The collection and item endpoints of one kind; `schema` names its OpenAPI schema.
 pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpoint> {
-    let item_path: &'static str = match T::KIND {
-        ItemKind::Hotspot => "/api/hotspots/{id}",
-        ItemKind::Route => "/api/routes/{id}",
-        ItemKind::Action => "/api/actions/{id}",
+    let item_path = model::api::item(T::KIND);
+    // Wall displays draw the layers they may see single items of; of the others they get
+    // aggregates only.
+    let layer_access = if T::KIND.displays_see_items() {
+        Access::Read
+    } else {
+        Access::Person
     };
     let write = |method, summary| Op {
         method,
@@ -60,7 +63,7 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
             handler: get(list::<T>).post(create::<T>),
             ops: vec![
                 Op::get(
-                    Access::Read,
+                    layer_access,
                     "The layer, filtered (FeatureCollection)",
                     Body::GeoJson,
                 )

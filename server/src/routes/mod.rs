@@ -23,7 +23,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{MethodRouter, any, get, post},
 };
-use model::{Action, Hotspot, PatrolRoute, access::Access, api};
+use model::{Action, Hotspot, Incident, PatrolRoute, access::Access, api};
 use tower_http::{CompressionLevel, compression::CompressionLayer};
 
 use crate::{error::AppError, guard, state::AppState};
@@ -289,6 +289,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     list.extend(items::endpoints::<Hotspot>(api::HOTSPOTS, "Hotspot"));
     list.extend(items::endpoints::<PatrolRoute>(api::ROUTES, "PatrolRoute"));
     list.extend(items::endpoints::<Action>(api::ACTIONS, "Action"));
+    list.extend(items::endpoints::<Incident>(api::INCIDENTS, "Incident"));
     list.extend([
         e(api::CONFLICTS, get(analysis::conflicts), vec![Op::get(Person, "Operations that collide in a district", Body::JsonList("Conflict")).query(&["from", "to"])]),
         e(api::COVERAGE, get(analysis::coverage), vec![Op::get(Person, "Patrol coverage of each hotspot in a week", Body::JsonList("Coverage")).query(&["week"])]),
@@ -346,6 +347,7 @@ pub(crate) const ENCODED_BY_THE_CACHE: &[&str] = &[
     api::HOTSPOT_MAP,
     api::ROUTES,
     api::ACTIONS,
+    api::INCIDENTS,
     api::CONFLICTS,
     api::COVERAGE,
     api::SUMMARY,

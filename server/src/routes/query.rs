@@ -86,7 +86,9 @@ impl Params {
 }
 
 /// The filters of the layer endpoints.
-pub const LAYER_FILTERS: &[&str] = &["district", "agency", "kind", "status", "from", "to"];
+pub const LAYER_FILTERS: &[&str] = &[
+    "district", "agency", "kind", "category", "status", "from", "to",
+];
 
 /// Reads the filters of layer `T` from `raw`; `agencies` are those that exist.
 pub fn layer_query<T: Item>(
@@ -109,9 +111,15 @@ pub fn layer_query<T: Item>(
                 }
                 q.agency = Some(key);
             }
-            "kind" => {
-                T::check_kind(value).map_err(|e| bad("kind", e.to_string()))?;
+            name if name == T::KIND_FILTER => {
+                T::check_kind(value).map_err(|e| bad(name, e.to_string()))?;
                 q.kind = Some(value.to_owned());
+            }
+            "kind" | "category" => {
+                return Err(bad(
+                    name,
+                    format!("this layer is filtered by '{}'", T::KIND_FILTER),
+                ));
             }
             "status" if T::KIND == ItemKind::Action => {
                 q.status = Some(
@@ -206,6 +214,7 @@ mod tests {
         assert_eq!(key("distrct=mitte"), Err("distrct".into()));
         assert_eq!(key("=x"), Err(String::new()));
         assert_eq!(key("status=planned"), Err("status".into()));
+        assert_eq!(key("category=drug_scene"), Err("category".into()));
         // Empty segments are no parameters; empty values are, and their number is bounded.
         let gaps = "&".repeat(40) + "district=mitte";
         assert_eq!(key(&gaps), Ok("district=mitte".into()));
