@@ -203,7 +203,7 @@ fn route_minutes(route: &PatrolRoute, week_start: Date) -> MinuteSet {
 
 /// What the map shows per district.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DistrictSummary {
     pub district: DistrictKey,
     /// Hotspots active at `now`.
@@ -214,6 +214,54 @@ pub struct DistrictSummary {
     pub routes: u32,
     /// Conflicts in the window.
     pub conflicts: u32,
+    /// Incidents (their counts summed) in the window.
+    #[serde(default)]
+    pub incidents: u32,
+    /// `incidents` per 1,000 residents, to one decimal.
+    #[serde(default)]
+    pub incidents_per_1000: f64,
+    /// Set for wall displays: counts below this were withheld (sent as 0), shown as "< n".
+    #[serde(default)]
+    pub withheld_below: Option<u32>,
+}
+
+impl DistrictSummary {
+    /// Adds the incidents (those released to the viewer) in `window`, with `population` per
+    /// district for the rate.
+    pub fn add_incidents<'a>(
+        rows: &mut [DistrictSummary],
+        incidents: impl IntoIterator<Item = &'a crate::Incident>,
+        window: (Timestamp, Timestamp),
+        population: impl Fn(DistrictKey) -> u32,
+    ) {
+        let counts = crate::density::per_district(incidents, window);
+        for row in rows {
+            if let Some((_, n)) = counts.iter().find(|(d, _)| *d == row.district) {
+                row.incidents = *n;
+                row.incidents_per_1000 = crate::density::per_thousand(*n, population(row.district));
+            }
+        }
+    }
+
+    /// Withholds every count below `threshold` (the rate too, where its count is withheld).
+    pub fn withhold_below(mut self, threshold: u32) -> Self {
+        for n in [
+            &mut self.hotspots_active,
+            &mut self.actions,
+            &mut self.routes,
+            &mut self.conflicts,
+        ] {
+            if *n < threshold {
+                *n = 0;
+            }
+        }
+        if self.incidents < threshold {
+            self.incidents = 0;
+            self.incidents_per_1000 = 0.0;
+        }
+        self.withheld_below = Some(threshold);
+        self
+    }
 }
 
 pub fn district_summaries<
@@ -250,6 +298,9 @@ pub fn district_summaries<
                 r.item.districts.contains(&d) && r.item.is_scheduled_within(window.0, window.1)
             })),
             conflicts: count(found.iter().filter(|c| c.district == d)),
+            incidents: 0,
+            incidents_per_1000: 0.0,
+            withheld_below: None,
         })
         .collect()
 }

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod cluster;
 pub mod config;
 pub mod context;
+pub mod density;
 pub mod district;
 pub mod event;
 pub mod export;

@@ -269,6 +269,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::Action;
     use crate::access::AuditOp;
 
     fn key(k: &str) -> AgencyKey {

@@ -60,6 +60,7 @@ fn components() -> utoipa::openapi::Components {
         .schema_from::<model::incident::IncidentCategory>()
         .schema_from::<model::incident::SourceKey>()
         .schema_from::<model::Incident>()
+        .schema_from::<model::density::Density>()
         .schema_from::<ChangeOp>()
         .schema_from::<ChangeEvent>()
         .schema_from::<Conflict>()

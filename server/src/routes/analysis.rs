@@ -18,7 +18,7 @@ use axum::{
 };
 use jiff::{Timestamp, ToSpan, civil::Date};
 use model::{
-    Action, Hotspot, PatrolRoute,
+    Action, Hotspot, Incident, PatrolRoute,
     access::Role,
     analysis::{self, DistrictSummary},
     schedule::{berlin, local},
@@ -44,6 +44,9 @@ struct Picture {
     hotspots: Arc<Layer<Hotspot>>,
     routes: Arc<Layer<PatrolRoute>>,
     actions: Arc<Layer<Action>>,
+    incidents: Arc<Layer<Incident>>,
+    /// Residents per district, for rates.
+    districts: Arc<Vec<model::District>>,
 }
 
 impl Picture {
@@ -52,6 +55,8 @@ impl Picture {
             hotspots: kept(state).await?,
             routes: kept(state).await?,
             actions: kept(state).await?,
+            incidents: kept(state).await?,
+            districts: state.districts(),
         })
     }
 }
@@ -200,13 +205,26 @@ pub async fn summary(
 ) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref(), &["at", "from", "to"])?;
     let (at, window) = summary_window(&params)?;
-    let normalised = format!("at={at}&from={}&to={}", window.0, window.1);
+    // Wall displays get the counts with small ones withheld, kept apart from the exact ones.
+    let withhold = (viewer.role == Role::Display).then_some(state.small_count);
+    let normalised = format!(
+        "at={at}&from={}&to={}&withhold={}",
+        window.0,
+        window.1,
+        withhold.unwrap_or(0)
+    );
     answer(
         &state,
         &viewer,
         (model::api::SUMMARY, normalised),
         encoding,
-        move |p, agency| district_summaries(p, agency, at, window),
+        move |p, agency| {
+            let rows = district_summaries(p, agency, at, window);
+            match withhold {
+                Some(below) => rows.into_iter().map(|r| r.withhold_below(below)).collect(),
+                None => rows,
+            }
+        },
     )
     .await
 }
@@ -217,13 +235,26 @@ fn district_summaries(
     at: Timestamp,
     window: (Timestamp, Timestamp),
 ) -> Vec<DistrictSummary> {
-    analysis::district_summaries(
+    let mut rows = analysis::district_summaries(
         &p.hotspots.released_to(agency),
         &p.routes.released_to(agency),
         &p.actions.released_to(agency),
         at,
         window,
-    )
+    );
+    let population = |key| {
+        p.districts
+            .iter()
+            .find(|d| d.properties.key == key)
+            .map_or(0, |d| d.properties.population)
+    };
+    DistrictSummary::add_incidents(
+        &mut rows,
+        p.incidents.released_to(agency).into_iter().map(|s| &s.item),
+        window,
+        population,
+    );
+    rows
 }
 
 /// Per-district counts of what is released to the viewer (`?at=&from=&to=`), for exports.

@@ -153,12 +153,26 @@ pub struct Layer<T> {
 }
 
 impl<T: Item> Layer<T> {
+    /// The agencies there are (for checking `agency=`).
+    pub fn agencies(&self) -> &[model::AgencyKey] {
+        &self.agencies
+    }
+
     /// The items released to `agency` (see [`Item::visible_to`]), oldest first.
     pub fn released_to(&self, agency: &model::AgencyKey) -> Vec<&Stored<T>> {
         self.items
             .iter()
             .filter(|s| s.item.visible_to(agency))
             .collect()
+    }
+
+    /// The items released to `agency` that `q` selects.
+    pub fn selected_items<'a>(
+        &'a self,
+        agency: &'a model::AgencyKey,
+        q: &'a LayerQuery,
+    ) -> impl Iterator<Item = &'a Stored<T>> {
+        self.selected(agency, q).map(|(s, _)| s)
     }
 
     /// The items released to `agency` that `q` selects, each with its feature's text.

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod districts;
 pub mod events;
 pub mod health;
+pub mod incidents;
 pub mod items;
 pub mod map_config;
 pub mod outline;
@@ -290,11 +291,21 @@ pub fn endpoints() -> Vec<Endpoint> {
     list.extend(items::endpoints::<PatrolRoute>(api::ROUTES, "PatrolRoute"));
     list.extend(items::endpoints::<Action>(api::ACTIONS, "Action"));
     list.extend(items::endpoints::<Incident>(api::INCIDENTS, "Incident"));
+    list.push(e(
+        api::INCIDENT_DENSITY,
+        get(incidents::density),
+        vec![Op::get(
+            Read,
+            "Incidents counted per grid cell of a box (Web Mercator cells of 1/8 tile); wall displays: small counts withheld, zoom at most 14",
+            Body::Json("Density"),
+        )
+        .query(&["west", "south", "east", "north", "zoom", "from", "to", "category", "agency", "district"])],
+    ));
     list.extend([
         e(api::CONFLICTS, get(analysis::conflicts), vec![Op::get(Person, "Operations that collide in a district", Body::JsonList("Conflict")).query(&["from", "to"])]),
         e(api::COVERAGE, get(analysis::coverage), vec![Op::get(Person, "Patrol coverage of each hotspot in a week", Body::JsonList("Coverage")).query(&["week"])]),
         e(api::INDICATORS, get(analysis::indicators), vec![Op::get(Read, "The wall's indicator tiles now (counts below the threshold as \"< n\" for wall displays)", Body::Json("Indicators")).query(&["district", "at"])]),
-        e(api::SUMMARY, get(analysis::summary), vec![Op::get(Person, "Per-district counts", Body::JsonList("DistrictSummary")).query(&["at", "from", "to"])]),
+        e(api::SUMMARY, get(analysis::summary), vec![Op::get(Read, "Per-district counts, incidents per 1,000 residents (counts below the threshold as \"< n\" for wall displays)", Body::JsonList("DistrictSummary")).query(&["at", "from", "to"])]),
         e(
             api::EVENTS,
             get(events::stream),
@@ -305,7 +316,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(
             "/api/export/{file}",
             get(transfer::export),
-            vec![Op::get(Person, "Export (recorded in the audit trail): hotspots.geojson, routes.geojson, actions.geojson, actions.csv, actions.ics, districts.csv", Body::Other("application/octet-stream")).query(LAYER_FILTERS)],
+            vec![Op::get(Person, "Export (recorded in the audit trail): hotspots.geojson, routes.geojson, actions.geojson, incidents.geojson, actions.csv, actions.ics, districts.csv", Body::Other("application/octet-stream")).query(LAYER_FILTERS)],
         ),
         e(
             "/api/import/districts",
@@ -348,6 +359,7 @@ pub(crate) const ENCODED_BY_THE_CACHE: &[&str] = &[
     api::ROUTES,
     api::ACTIONS,
     api::INCIDENTS,
+    api::INCIDENT_DENSITY,
     api::CONFLICTS,
     api::COVERAGE,
     api::SUMMARY,

@@ -80,6 +80,18 @@ impl Params {
             .transpose()
     }
 
+    /// `name` as a finite decimal number (point, not comma), if given.
+    pub fn decimal(&self, name: &str) -> Result<Option<f64>, AppError> {
+        self.get(name)
+            .map(|v| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|n| n.is_finite())
+                    .ok_or_else(|| bad(name, "must be a decimal number, e.g. 7.8137"))
+            })
+            .transpose()
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(n, v)| (n.as_str(), v.as_str()))
     }
@@ -95,7 +107,14 @@ pub fn layer_query<T: Item>(
     raw: Option<&str>,
     agencies: &[AgencyKey],
 ) -> Result<LayerQuery, AppError> {
-    let params = Params::parse(raw, LAYER_FILTERS)?;
+    layer_query_of::<T>(&Params::parse(raw, LAYER_FILTERS)?, agencies)
+}
+
+/// The filters of layer `T` among `params` (parsed with [`LAYER_FILTERS`] and maybe more).
+pub fn layer_query_of<T: Item>(
+    params: &Params,
+    agencies: &[AgencyKey],
+) -> Result<LayerQuery, AppError> {
     let mut q = LayerQuery::default();
     for (name, value) in params.iter() {
         match name {
@@ -129,7 +148,7 @@ pub fn layer_query<T: Item>(
                 )
             }
             "status" => return Err(bad("status", "only actions have a status")),
-            // "from" and "to", read together below.
+            // "from" and "to", read together below; others are the caller's.
             _ => {}
         }
     }

@@ -15,7 +15,7 @@ use axum::{
 };
 use jiff::Timestamp;
 use model::{
-    Action, Hotspot, Item, PatrolRoute,
+    Action, Hotspot, Incident, Item, PatrolRoute,
     access::AuditOp,
     analysis::{DistrictSummary, shown_count},
     export::{actions_csv, actions_ics},
@@ -71,6 +71,7 @@ pub async fn export(
         "hotspots.geojson" => geojson(filtered_text::<Hotspot>(&state, v, raw).await?),
         "routes.geojson" => geojson(filtered_text::<PatrolRoute>(&state, v, raw).await?),
         "actions.geojson" => geojson(filtered_text::<Action>(&state, v, raw).await?),
+        "incidents.geojson" => geojson(filtered_text::<Incident>(&state, v, raw).await?),
         "actions.csv" => {
             let actions = filtered::<Action>(&state, v, raw).await?;
             (
@@ -91,7 +92,7 @@ pub async fn export(
         }
         _ => {
             return Err(AppError::NotFound(format!(
-                "export '{file}' (hotspots.geojson, routes.geojson, actions.geojson, actions.csv, actions.ics, districts.csv)"
+                "export '{file}' (hotspots.geojson, routes.geojson, actions.geojson, incidents.geojson, actions.csv, actions.ics, districts.csv)"
             )));
         }
     };
@@ -123,11 +124,25 @@ fn geojson((count, body): (usize, String)) -> (&'static str, usize, String) {
 /// Per-district counts as CSV; counts below `small` are written as "< small".
 fn districts_csv(rows: &[DistrictSummary], small: u32) -> String {
     let below = (small > 0).then_some(small);
-    let mut out = String::from("district,hotspots_active,actions,routes,conflicts\r\n");
+    let mut out = String::from(
+        "district,hotspots_active,actions,routes,conflicts,incidents,incidents_per_1000\r\n",
+    );
     for r in rows {
-        let cells =
-            [r.hotspots_active, r.actions, r.routes, r.conflicts].map(|n| shown_count(n, below));
-        out.push_str(&format!("{},{}\r\n", r.district, cells.join(",")));
+        let cells = [
+            r.hotspots_active,
+            r.actions,
+            r.routes,
+            r.conflicts,
+            r.incidents,
+        ]
+        .map(|n| shown_count(n, below));
+        // A rate of a withheld count would give the count away.
+        let rate = if below.is_some_and(|b| r.incidents < b) {
+            String::new()
+        } else {
+            format!("{:.1}", r.incidents_per_1000)
+        };
+        out.push_str(&format!("{},{},{rate}\r\n", r.district, cells.join(",")));
     }
     out
 }
