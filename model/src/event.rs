@@ -14,7 +14,7 @@ string_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeEvent {
     pub seq: i64,
-    /// `hotspot`, `route`, `action` or `district` (after an import).
+    /// An item kind (`hotspot`, `route`, `action`, `incident`) or `district` (after an import).
     pub kind: String,
     pub id: i64,
     pub op: ChangeOp,
@@ -31,5 +31,45 @@ impl ChangeEvent {
             op,
             version,
         }
+    }
+}
+
+impl ChangeEvent {
+    /// The event as `role` may receive it: wall displays learn that a layer of aggregates
+    /// changed (id and version 0), never which single item did.
+    pub fn as_seen_by(&self, role: crate::access::Role) -> ChangeEvent {
+        let aggregate_only = role == crate::access::Role::Display
+            && self
+                .kind
+                .parse::<ItemKind>()
+                .is_ok_and(|k| !k.displays_see_items());
+        if aggregate_only {
+            ChangeEvent {
+                id: 0,
+                version: 0,
+                ..self.clone()
+            }
+        } else {
+            self.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Role;
+
+    #[test]
+    fn a_wall_display_learns_that_incidents_changed_not_which() {
+        let e = ChangeEvent::for_item(7, ItemKind::Incident, 42, ChangeOp::Created, 1);
+        let seen = e.as_seen_by(Role::Display);
+        assert_eq!(
+            (seen.seq, seen.kind.as_str(), seen.id, seen.version),
+            (7, "incident", 0, 0)
+        );
+        assert_eq!(e.as_seen_by(Role::Officer).id, 42);
+        let h = ChangeEvent::for_item(8, ItemKind::Hotspot, 3, ChangeOp::Updated, 2);
+        assert_eq!(h.as_seen_by(Role::Display).id, 3);
     }
 }

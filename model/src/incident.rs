@@ -36,6 +36,58 @@ string_enum! {
     }
 }
 
+impl IncidentCategory {
+    /// The German name users know (UI, import).
+    pub fn label_de(self) -> &'static str {
+        match self {
+            IncidentCategory::Violence => "Gewalt",
+            IncidentCategory::Theft => "Diebstahl",
+            IncidentCategory::Burglary => "Einbruch",
+            IncidentCategory::Drugs => "Betäubungsmittel",
+            IncidentCategory::Damage => "Sachbeschädigung/Graffiti",
+            IncidentCategory::PublicDisorder => "Ordnungsstörung",
+            IncidentCategory::Noise => "Lärm",
+            IncidentCategory::Littering => "Vermüllung",
+            IncidentCategory::YouthGathering => "Jugendansammlung",
+            IncidentCategory::PublicDrinking => "Alkohol im öffentlichen Raum",
+            IncidentCategory::IllicitWork => "Schwarzarbeit",
+            IncidentCategory::SmuggledGoods => "Schmuggelware",
+            IncidentCategory::TrafficAccident => "Verkehrsunfall",
+        }
+    }
+
+    /// Other German names a partner's system or spreadsheet may use.
+    fn synonyms(self) -> &'static [&'static str] {
+        match self {
+            IncidentCategory::Violence => &["körperverletzung", "gewaltdelikt", "rohheitsdelikt"],
+            IncidentCategory::Theft => &["ladendiebstahl", "taschendiebstahl"],
+            IncidentCategory::Burglary => &["wohnungseinbruch", "einbruchdiebstahl"],
+            IncidentCategory::Drugs => &["drogen", "btm", "rauschgift"],
+            IncidentCategory::Damage => &["sachbeschädigung", "graffiti", "vandalismus"],
+            IncidentCategory::PublicDisorder => &["ruhestörung und unfug", "störung"],
+            IncidentCategory::Noise => &["ruhestörung", "laerm"],
+            IncidentCategory::Littering => &["müll", "wilder müll", "illegale müllentsorgung"],
+            IncidentCategory::YouthGathering => &["jugendgruppe", "jugendliche"],
+            IncidentCategory::PublicDrinking => &["alkohol", "alkoholkonsum", "trinkerszene"],
+            IncidentCategory::IllicitWork => &["illegale beschäftigung"],
+            IncidentCategory::SmuggledGoods => {
+                &["schmuggel", "unverzollte ware", "zigarettenschmuggel"]
+            }
+            IncidentCategory::TrafficAccident => &["unfall", "verkehrsunfall mit sachschaden"],
+        }
+    }
+
+    /// A category by its wire name, German name or a synonym (case ignored).
+    pub fn from_label(text: &str) -> Option<IncidentCategory> {
+        let t = text.trim().to_lowercase();
+        IncidentCategory::ALL.iter().copied().find(|c| {
+            c.as_str() == t
+                || c.label_de().to_lowercase() == t
+                || c.synonyms().contains(&t.as_str())
+        })
+    }
+}
+
 /// Most incidents one report may count (a larger number is a typo, not a report).
 pub const MAX_COUNT: u32 = 1000;
 
@@ -207,6 +259,42 @@ mod tests {
         assert!(parse(v.clone()).is_ok());
         v["source_key"] = json!("A".repeat(64));
         assert!(parse(v).is_err(), "upper case is a second spelling");
+    }
+
+    #[test]
+    fn categories_are_read_by_their_german_names() {
+        assert_eq!(
+            IncidentCategory::from_label(" Sachbeschädigung "),
+            Some(IncidentCategory::Damage)
+        );
+        assert_eq!(
+            IncidentCategory::from_label("LÄRM"),
+            Some(IncidentCategory::Noise)
+        );
+        assert_eq!(
+            IncidentCategory::from_label("btm"),
+            Some(IncidentCategory::Drugs)
+        );
+        assert_eq!(
+            IncidentCategory::from_label("traffic_accident"),
+            Some(IncidentCategory::TrafficAccident)
+        );
+        assert_eq!(IncidentCategory::from_label("Mord"), None);
+        // No two categories claim one name.
+        for a in IncidentCategory::ALL {
+            for b in IncidentCategory::ALL {
+                if a != b {
+                    assert!(
+                        !b.synonyms().iter().any(|s| a.synonyms().contains(s)),
+                        "{a} {b}"
+                    );
+                    assert!(
+                        !b.synonyms().contains(&a.label_de().to_lowercase().as_str()),
+                        "{a} {b}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

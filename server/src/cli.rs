@@ -40,6 +40,28 @@ pub enum Command {
     /// Pair wall displays.
     #[command(subcommand)]
     Display(DisplayCommand),
+    /// Incident reports (Lagemeldungen).
+    #[command(subcommand)]
+    Incidents(IncidentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Import incidents from a CSV (semicolons, `TT.MM.JJJJ HH:MM`, WGS84 or EPSG:25832) or
+    /// GeoJSON file, all or nothing; rows stored already are skipped. Stop the server first
+    /// or run it against the same data directory: the import is one transaction.
+    Import {
+        /// The file; `-` reads standard input.
+        file: std::path::PathBuf,
+        /// The reporting agency, which owns the incidents.
+        #[arg(long)]
+        agency: String,
+        /// Agencies that may see them besides the owner (repeatable).
+        #[arg(long = "released-to")]
+        released_to: Vec<String>,
+        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
+        data_dir: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,6 +136,10 @@ pub enum CliError {
     Agency(String),
     #[error("a wall display has no password: pair it with `server display pair`")]
     DisplayUser,
+    #[error("cannot read {0}: {1}")]
+    File(std::path::PathBuf, std::io::Error),
+    #[error("{0}")]
+    Import(String),
 }
 
 fn agency(key: &str) -> Result<AgencyKey, CliError> {
@@ -267,6 +293,69 @@ pub async fn run(command: Command) -> Result<(), CliError> {
             );
             println!("Open /wand on the display and type the code.");
         }
+        Command::Incidents(IncidentCommand::Import {
+            file,
+            agency: key,
+            released_to,
+            data_dir,
+        }) => {
+            let owner = agency(&key)?;
+            let released_to = released_to
+                .iter()
+                .map(|k| agency(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            let db = open(&data_dir).await?;
+            let outcome = db
+                .call(move |c| import_incidents(c, &file, &owner, &released_to))
+                .await?;
+            println!(
+                "{} rows: {} incidents imported, {} stored already",
+                outcome.rows, outcome.imported, outcome.skipped
+            );
+        }
     }
     Ok(())
+}
+
+/// Imports `file` in one transaction, recorded as the command line's on behalf of `owner`.
+fn import_incidents(
+    c: &mut rusqlite::Connection,
+    file: &std::path::Path,
+    owner: &AgencyKey,
+    released_to: &[AgencyKey],
+) -> Result<crate::incident_import::Outcome, CliError> {
+    use crate::incident_import::{Format, import};
+    let input: Box<dyn std::io::Read> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::fs::File::open(file).map_err(|e| CliError::File(file.to_owned(), e))?)
+    };
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    let start = std::io::BufRead::fill_buf(&mut input)
+        .map_err(|e| CliError::File(file.to_owned(), e))?
+        .to_vec();
+    let by_name =
+        file.extension()
+            .and_then(|e| e.to_str())
+            .map(|e| match e.to_ascii_lowercase().as_str() {
+                "geojson" | "json" => "application/geo+json",
+                _ => "text/csv",
+            });
+    let format = Format::detect(by_name, &start);
+    let districts = crate::db::districts(c)?;
+    let tx = c.transaction().map_err(crate::db::DbError::from)?;
+    let actor = command_line(owner);
+    let (outcome, _event) =
+        import(&tx, input, format, released_to, &districts, &actor).map_err(|e| match e {
+            crate::store::StoreError::Invalid(problems) => CliError::Import(
+                problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.field, p.reason))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            other => CliError::Import(other.to_string()),
+        })?;
+    tx.commit().map_err(crate::db::DbError::from)?;
+    Ok(outcome)
 }

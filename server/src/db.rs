@@ -133,6 +133,29 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
+    // 5: item kinds are the server's to know (`model::ItemKind`), not a list in SQL: the
+    // items table is copied without its CHECK on `kind`, keeping ids and the AUTOINCREMENT
+    // counter (an id is never used twice). Incidents are found by their source key (re-imports)
+    // and by their start (retention).
+    "CREATE TABLE items_v5 (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind       TEXT NOT NULL,
+        version    INTEGER NOT NULL CHECK (version > 0),
+        updated_at TEXT NOT NULL,
+        body       TEXT NOT NULL
+    ) STRICT;
+    INSERT INTO items_v5 (id, kind, version, updated_at, body)
+        SELECT id, kind, version, updated_at, body FROM items;
+    DELETE FROM sqlite_sequence WHERE name = 'items_v5';
+    INSERT INTO sqlite_sequence (name, seq) SELECT 'items_v5', seq FROM sqlite_sequence
+        WHERE name = 'items';
+    DROP TABLE items;
+    ALTER TABLE items_v5 RENAME TO items;
+    CREATE INDEX items_by_kind ON items (kind, id);
+    CREATE INDEX incidents_by_source ON items (json_extract(body, '$.source_key'))
+        WHERE kind = 'incident';
+    CREATE INDEX incidents_by_start ON items (json_extract(body, '$.start'))
+        WHERE kind = 'incident';",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -381,6 +404,65 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    /// Schema 5 copies the items without the list of kinds: ids and bodies stay, a new item
+    /// never takes the id of a deleted one, and the incidents' indexes are there.
+    #[test]
+    fn schema_4_items_are_copied_with_their_ids_and_counter() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+            for sql in &MIGRATIONS[..4] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", 4).unwrap();
+            conn.execute_batch(
+                "INSERT INTO items (kind, version, updated_at, body) VALUES
+                     ('hotspot', 1, 't', '{\"a\":1}'), ('route', 2, 't', '{\"b\":2}'),
+                     ('action', 1, 't', '{}');
+                 DELETE FROM items WHERE id = 3;",
+            )
+            .unwrap();
+            assert!(
+                conn.execute(
+                    "INSERT INTO items (kind, version, updated_at, body) VALUES ('incident', 1, 't', '{}')",
+                    []
+                )
+                .is_err(),
+                "schema 4 still lists the kinds"
+            );
+        }
+        let db = Database::open(dir.path()).unwrap();
+        let conn = db.conn.lock().unwrap();
+        let rows: Vec<(i64, String, i64, String)> = conn
+            .prepare("SELECT id, kind, version, body FROM items ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (1, "hotspot".to_owned(), 1, "{\"a\":1}".to_owned()),
+                (2, "route".to_owned(), 2, "{\"b\":2}".to_owned())
+            ]
+        );
+        conn.execute(
+            "INSERT INTO items (kind, version, updated_at, body) VALUES ('incident', 1, 't', '{\"source_key\":\"k\"}')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(conn.last_insert_rowid(), 4, "id 3 was used once and stays unused");
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT 1 FROM items WHERE kind = 'incident' AND json_extract(body, '$.source_key') = 'k'",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("incidents_by_source"), "{plan}");
     }
 
     #[test]

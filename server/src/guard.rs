@@ -28,7 +28,13 @@ pub struct Rules {
     /// An event stream: it stays open, so it has no deadline, and it does not count as
     /// activity for the idle timeout.
     pub stream: bool,
+    /// A bulk upload (incident import): it may take [`BULK_TIMEOUT`] instead of the state's
+    /// `request_timeout`.
+    pub bulk: bool,
 }
+
+/// How long a bulk upload may take, reading its body included.
+pub const BULK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// The viewer of the request's session cookie, if it names a valid session.
 pub async fn viewer(
@@ -111,7 +117,11 @@ pub async fn guard(State(rules): State<Rules>, req: Request, next: Next) -> Resp
     if rules.stream {
         return admit(&rules, req, next).await;
     }
-    let limit = rules.state.request_timeout;
+    let limit = if rules.bulk {
+        BULK_TIMEOUT.max(rules.state.request_timeout)
+    } else {
+        rules.state.request_timeout
+    };
     match tokio::time::timeout(limit, admit(&rules, req, next)).await {
         Ok(response) => response,
         Err(_) => AppError::Timeout(limit).into_response(),

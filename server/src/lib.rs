@@ -26,6 +26,7 @@ pub mod demo;
 pub mod error;
 pub mod guard;
 pub mod import;
+pub mod incident_import;
 pub mod json;
 pub mod layer_cache;
 pub mod openapi;

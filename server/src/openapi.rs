@@ -69,6 +69,7 @@ fn components() -> utoipa::openapi::Components {
         .schema_from::<DistrictSummary>()
         .schema_from::<model::analysis::Indicators>()
         .schema_from::<crate::routes::transfer::Imported>()
+        .schema_from::<crate::incident_import::Outcome>()
         .schema_from::<model::access::Role>()
         .schema_from::<model::access::Me>()
         .schema_from::<model::access::Login>()

@@ -360,7 +360,7 @@ pub fn insert_prepared<T: Item>(
     } else {
         ChangeOp::Created
     };
-    let event = log(tx, T::KIND, id, change, 1, w, Some(audience))?;
+    let event = log(tx, T::KIND, id, change, 1, w.now, Some(audience))?;
     Ok((id, event))
 }
 
@@ -394,7 +394,7 @@ pub fn write_version<T: Item>(
         id,
         ChangeOp::Updated,
         version,
-        w,
+        w.now,
         Some(audience),
     )
 }
@@ -417,13 +417,30 @@ pub fn log_other(tx: &Transaction, kind: &str, op: ChangeOp) -> Result<Published
     })
 }
 
+/// The change event of a bulk import of `kind` (no single item: id 0), for `audience`.
+pub fn log_import(
+    tx: &Transaction,
+    kind: ItemKind,
+    audience: Vec<AgencyKey>,
+) -> Result<Published, StoreError> {
+    log(
+        tx,
+        kind,
+        0,
+        ChangeOp::Imported,
+        0,
+        Timestamp::now(),
+        Some(audience),
+    )
+}
+
 fn log(
     tx: &Transaction,
     kind: ItemKind,
     id: i64,
     op: ChangeOp,
     version: i64,
-    w: &Write,
+    now: Timestamp,
     audience: Option<Vec<AgencyKey>>,
 ) -> Result<Published, StoreError> {
     let audience_json = audience
@@ -438,7 +455,7 @@ fn log(
             id,
             op.as_str(),
             version,
-            w.now.to_string(),
+            now.to_string(),
             audience_json
         ],
     )?;
@@ -576,7 +593,7 @@ pub fn delete<T: Item>(
             .change(Some(body(&current.item)?), None),
     )?;
     let audience = current.item.audience(&agencies);
-    log(tx, T::KIND, id, ChangeOp::Deleted, 0, &w, Some(audience))
+    log(tx, T::KIND, id, ChangeOp::Deleted, 0, w.now, Some(audience))
 }
 
 /// Change events after `seq`, oldest first (at most `limit`), with their audiences.

@@ -115,11 +115,11 @@ async fn session_lives(feed: &Feed) -> bool {
         .is_ok_and(|v| v.is_some())
 }
 
-fn to_sse(e: &ChangeEvent) -> Event {
+fn to_sse(e: &ChangeEvent, role: model::access::Role) -> Event {
     Event::default()
         .event("change")
         .id(e.seq.to_string())
-        .json_data(e)
+        .json_data(e.as_seen_by(role))
         .unwrap_or_else(|_| Event::default().comment("unserialisable event"))
 }
 
@@ -132,7 +132,7 @@ async fn next(mut feed: Feed) -> Option<(Result<Event, Infallible>, Feed)> {
         if let Some(p) = feed.backlog.pop_front() {
             feed.last = p.event.seq;
             if p.reaches(&feed.viewer.agency) {
-                return Some((Ok(to_sse(&p.event)), feed));
+                return Some((Ok(to_sse(&p.event, feed.viewer.role)), feed));
             }
             continue;
         }
@@ -171,7 +171,7 @@ async fn next(mut feed: Feed) -> Option<(Result<Event, Infallible>, Feed)> {
             Ok(p) if p.event.seq == feed.last + 1 => {
                 feed.last = p.event.seq;
                 if p.reaches(&feed.viewer.agency) {
-                    return Some((Ok(to_sse(&p.event)), feed));
+                    return Some((Ok(to_sse(&p.event, feed.viewer.role)), feed));
                 }
             }
             Ok(p) if p.event.seq <= feed.last => continue,

@@ -6,18 +6,23 @@
 //! - `POST /api/import/incidents`: CSV or GeoJSON ([`crate::incident_import`]).
 
 use axum::{
+    Json,
+    body::Body,
     extract::{RawQuery, State},
+    http::{HeaderMap, StatusCode, header},
     response::Response,
 };
+use futures_util::StreamExt;
 use jiff::{Timestamp, ToSpan};
 use model::{
-    Incident,
+    AgencyKey, Incident,
     access::Role,
     density::{DISPLAY_MAX_ZOOM, Density, DensityQuery},
 };
 
 use crate::{
     error::AppError,
+    incident_import::{self, Format, Outcome},
     layer_cache::Encoding,
     routes::{
         items::kept,
@@ -119,4 +124,91 @@ pub async fn density(
         .layers
         .answer(key, "application/json", encoding, build)
         .await
+}
+
+/// Largest incident upload: a million rows of a partner's export take about 100 MB.
+pub const MAX_INCIDENT_UPLOAD: usize = 512 * 1024 * 1024;
+
+/// `?released_to=kod,hza`: the agencies besides the importer's that may see the incidents.
+fn released_to(params: &Params) -> Result<Vec<AgencyKey>, AppError> {
+    let Some(list) = params.get("released_to") else {
+        return Ok(vec![]);
+    };
+    let keys = list
+        .split(',')
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| {
+            AgencyKey::parse(k.trim()).map_err(|e| AppError::BadRequest {
+                field: "released_to".into(),
+                reason: e.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if keys.len() > model::route::MAX_AGENCIES {
+        return Err(AppError::BadRequest {
+            field: "released_to".into(),
+            reason: format!("at most {} agencies", model::route::MAX_AGENCIES),
+        });
+    }
+    Ok(keys)
+}
+
+/// `POST /api/import/incidents[?released_to=…]`: CSV or GeoJSON (by `Content-Type`, else by
+/// the first character), written to a temporary file as it arrives and imported from there
+/// in one transaction: all or nothing.
+pub async fn import(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<Outcome>), AppError> {
+    let params = Params::parse(raw.as_deref(), &["released_to"])?;
+    let released_to = released_to(&params)?;
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let spool = tempfile::tempfile().map_err(|e| spool_error(&e))?;
+    let mut file = tokio::fs::File::from_std(spool);
+    let mut start = Vec::new();
+    let mut size = 0usize;
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadRequest {
+            field: "body".into(),
+            reason: format!("the upload broke off: {e}"),
+        })?;
+        size += chunk.len();
+        if size > MAX_INCIDENT_UPLOAD {
+            return Err(AppError::PayloadTooLarge(MAX_INCIDENT_UPLOAD));
+        }
+        if start.len() < 64 {
+            start.extend_from_slice(&chunk[..chunk.len().min(64 - start.len())]);
+        }
+        tokio::io::AsyncWriteExt::write_all(&mut file, &chunk)
+            .await
+            .map_err(|e| spool_error(&e))?;
+    }
+    let format = Format::detect(content_type.as_deref(), &start);
+    let mut file = file.into_std().await;
+    std::io::Seek::rewind(&mut file).map_err(|e| spool_error(&e))?;
+    let districts = state.districts();
+    let actor = viewer.actor();
+    let outcome = state
+        .commit(move |tx, changes| {
+            let input = std::io::BufReader::with_capacity(1 << 16, file);
+            let (outcome, event) =
+                incident_import::import(tx, input, format, &released_to, &districts, &actor)?;
+            changes.events.extend(event);
+            Ok(outcome)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(outcome)))
+}
+
+fn spool_error(e: &std::io::Error) -> AppError {
+    AppError::Db(crate::db::DbError::Task(format!(
+        "cannot keep the upload in a temporary file: {e}"
+    )))
 }

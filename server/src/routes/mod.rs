@@ -319,6 +319,11 @@ pub fn endpoints() -> Vec<Endpoint> {
             vec![Op::get(Person, "Export (recorded in the audit trail): hotspots.geojson, routes.geojson, actions.geojson, incidents.geojson, actions.csv, actions.ics, districts.csv", Body::Other("application/octet-stream")).query(LAYER_FILTERS)],
         ),
         e(
+            api::INCIDENT_IMPORT,
+            post(incidents::import).layer(DefaultBodyLimit::max(incidents::MAX_INCIDENT_UPLOAD)),
+            vec![Op::post(Admin, "Import incident reports of your agency from CSV (semicolons, TT.MM.JJJJ HH:MM, WGS84 or EPSG:25832) or GeoJSON, all or nothing; rows stored already are skipped", Body::Other("text/csv"), Body::Json("ImportOutcome")).query(&["released_to"])],
+        ),
+        e(
             "/api/import/districts",
             post(transfer::import_districts).layer(DefaultBodyLimit::max(transfer::MAX_IMPORT)),
             vec![Op::post(Operator, "Import official district boundaries (all seven)", Body::GeoJson, Body::Json("Imported"))],
@@ -381,6 +386,7 @@ pub fn api(state: &AppState) -> Router<AppState> {
             state: state.clone(),
             access: Arc::new(e.ops.iter().map(|o| (o.method.clone(), o.access)).collect()),
             stream: e.path == api::EVENTS,
+            bulk: e.path == api::INCIDENT_IMPORT,
         };
         let handler = e
             .handler

@@ -1,0 +1,685 @@
+//! Incident reports from files, as partners' systems and spreadsheets write them:
+//!
+//! - **CSV** as German spreadsheets save it: separated by semicolons (commas are understood
+//!   too), UTF-8 with or without BOM, times `TT.MM.JJJJ HH:MM` in German local time (or RFC
+//!   3339), decimal comma or point, and places either as WGS84 longitude/latitude or as
+//!   ETRS89 / UTM zone 32N (EPSG:25832), the reference system of German authorities — told
+//!   apart by their values. Columns are found by their header names (see [`Columns`]).
+//! - **GeoJSON**: a FeatureCollection of Points whose properties are an [`Incident`]'s fields.
+//!
+//! An import is all or nothing: every row is checked, and the first 100 problems are
+//! answered, each naming the row and the column. A record's id in the source system (an `id`
+//! column) is kept only as a SHA-256 ([`SourceKey`]); a row without one is keyed by the
+//! SHA-256 of its own fields and how often they occurred before in the file. A row whose
+//! key is stored already is skipped, so importing the same file again changes nothing.
+//!
+//! Rows are read one at a time from a file on disk and written as they are read, so memory
+//! stays bounded however long the file is.
+
+use std::io::Read;
+
+use geojson::{Geometry, GeometryValue};
+use jiff::{Timestamp, civil::DateTime};
+use model::{
+    AgencyKey, Context, Incident,
+    incident::{IncidentCategory, SourceKey},
+    validation::FieldError,
+};
+use rusqlite::{OptionalExtension, Transaction, params};
+use sha2::{Digest, Sha256};
+
+/// Most problems one import reports.
+const MAX_PROBLEMS: usize = 100;
+
+/// Most rows one import may hold.
+pub const MAX_ROWS: u64 = 2_000_000;
+
+/// What an import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ImportOutcome)]
+pub struct Outcome {
+    /// Rows read (the header not counted).
+    pub rows: u64,
+    /// New incidents stored.
+    pub imported: u64,
+    /// Rows stored already (by their source key), left as they were.
+    pub skipped: u64,
+}
+
+/// Where each field's column is, by header name (case and spaces ignored).
+#[derive(Debug, Default)]
+struct Columns {
+    category: Option<usize>,
+    start: Option<usize>,
+    end: Option<usize>,
+    count: Option<usize>,
+    x: Option<usize>,
+    y: Option<usize>,
+    id: Option<usize>,
+}
+
+const CATEGORY: &[&str] = &[
+    "kategorie",
+    "category",
+    "delikt",
+    "deliktart",
+    "art",
+    "sachverhalt",
+];
+const START: &[&str] = &[
+    "beginn",
+    "start",
+    "zeit",
+    "zeitpunkt",
+    "datum",
+    "tatzeit",
+    "tatzeitbeginn",
+    "time",
+];
+const END: &[&str] = &["ende", "end", "tatzeitende", "bis"];
+const COUNT: &[&str] = &["anzahl", "count", "menge", "fälle", "faelle"];
+const X: &[&str] = &[
+    "lon",
+    "lng",
+    "longitude",
+    "länge",
+    "laenge",
+    "x",
+    "rechtswert",
+    "ostwert",
+    "easting",
+    "e",
+    "utm_e",
+    "utm_x",
+];
+const Y: &[&str] = &[
+    "lat", "latitude", "breite", "y", "hochwert", "nordwert", "northing", "n", "utm_n", "utm_y",
+];
+const ID: &[&str] = &[
+    "id",
+    "source_id",
+    "quelle_id",
+    "vorgang",
+    "vorgangsnummer",
+    "datensatz",
+];
+
+impl Columns {
+    fn find(headers: &csv::StringRecord) -> Result<Columns, Vec<FieldError>> {
+        let mut c = Columns::default();
+        for (i, h) in headers.iter().enumerate() {
+            let h = h.trim().trim_start_matches('\u{feff}').to_lowercase();
+            let slot = if CATEGORY.contains(&h.as_str()) {
+                &mut c.category
+            } else if START.contains(&h.as_str()) {
+                &mut c.start
+            } else if END.contains(&h.as_str()) {
+                &mut c.end
+            } else if COUNT.contains(&h.as_str()) {
+                &mut c.count
+            } else if X.contains(&h.as_str()) {
+                &mut c.x
+            } else if Y.contains(&h.as_str()) {
+                &mut c.y
+            } else if ID.contains(&h.as_str()) {
+                &mut c.id
+            } else {
+                continue;
+            };
+            slot.get_or_insert(i);
+        }
+        let mut missing = Vec::new();
+        for (found, name, names) in [
+            (c.category, "category", CATEGORY),
+            (c.start, "start", START),
+            (c.x, "x", X),
+            (c.y, "y", Y),
+        ] {
+            if found.is_none() {
+                missing.push(FieldError::new(
+                    "header",
+                    format!(
+                        "no column for {name}: name one {}",
+                        names
+                            .iter()
+                            .map(|n| format!("'{n}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        if missing.is_empty() {
+            Ok(c)
+        } else {
+            Err(missing)
+        }
+    }
+}
+
+/// A number with a decimal comma or point; thousands points are allowed before a comma
+/// (`869.817,25`).
+pub fn decimal(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let normal = if t.contains(',') {
+        t.replace('.', "").replace(',', ".")
+    } else {
+        t.to_owned()
+    };
+    normal.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// `TT.MM.JJJJ HH:MM` (optionally `:SS`; a date alone is midnight) in German local time, or an
+/// RFC 3339 time.
+pub fn german_time(text: &str) -> Option<Timestamp> {
+    let t = text.trim();
+    if let Ok(ts) = t.parse::<Timestamp>() {
+        return Some(ts);
+    }
+    let (date, time) = t.split_once(' ').unwrap_or((t, "00:00"));
+    let mut d = date.split('.');
+    let (day, month, year) = (d.next()?, d.next()?, d.next()?);
+    if d.next().is_some() || year.len() != 4 {
+        return None;
+    }
+    let mut hm = time.trim().split(':');
+    let (hour, minute) = (hm.next()?, hm.next()?);
+    let second = hm.next().unwrap_or("0");
+    if hm.next().is_some() {
+        return None;
+    }
+    let civil = DateTime::new(
+        year.parse().ok()?,
+        month.parse().ok()?,
+        day.parse().ok()?,
+        hour.parse().ok()?,
+        minute.parse().ok()?,
+        second.parse().ok()?,
+        0,
+    )
+    .ok()?;
+    // Twice a year an hour repeats or is skipped; "compatible" takes the earlier of a
+    // repeated hour and moves a skipped one forward, as spreadsheets and PROJ users expect.
+    civil
+        .to_zoned_datetime(model::schedule::berlin())
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+/// A category as the wire names it or by its German name (see
+/// [`IncidentCategory::from_label`]).
+fn category(text: &str) -> Option<IncidentCategory> {
+    IncidentCategory::from_label(text)
+}
+
+/// EPSG:25832 (ETRS89 / UTM zone 32N) to WGS84 `[lon, lat]`.
+pub struct Utm32 {
+    utm: proj4rs::Proj,
+    wgs84: proj4rs::Proj,
+}
+
+impl Utm32 {
+    pub fn new() -> Utm32 {
+        // The definitions are constants the library parses; they cannot fail at run time, and
+        // a test checks it (`utm_32n_lands_in_hamm`).
+        #[allow(clippy::expect_used)]
+        Utm32 {
+            utm: proj4rs::Proj::from_proj_string(
+                "+proj=utm +zone=32 +ellps=GRS80 +units=m +no_defs",
+            )
+            .expect("EPSG:25832 definition"),
+            wgs84: proj4rs::Proj::from_proj_string("+proj=longlat +datum=WGS84 +no_defs")
+                .expect("WGS84 definition"),
+        }
+    }
+
+    pub fn to_wgs84(&self, easting: f64, northing: f64) -> Option<[f64; 2]> {
+        let mut p = (easting, northing, 0.0);
+        proj4rs::transform::transform(&self.utm, &self.wgs84, &mut p).ok()?;
+        let (lon, lat) = (p.0.to_degrees(), p.1.to_degrees());
+        (lon.is_finite() && lat.is_finite()).then_some([lon, lat])
+    }
+}
+
+impl Default for Utm32 {
+    fn default() -> Self {
+        Utm32::new()
+    }
+}
+
+/// `x`, `y` as a place: WGS84 when they read as longitude/latitude, EPSG:25832 when they read
+/// as UTM 32N easting/northing (eastings 100–900 km, northings 5,000–7,000 km).
+fn place(x: f64, y: f64, utm: &Utm32) -> Result<[f64; 2], &'static str> {
+    if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) {
+        Ok([x, y])
+    } else if (100_000.0..=900_000.0).contains(&x) && (5_000_000.0..=7_000_000.0).contains(&y) {
+        utm.to_wgs84(x, y).ok_or("cannot convert from EPSG:25832")
+    } else {
+        Err("neither WGS84 longitude/latitude nor EPSG:25832 easting/northing")
+    }
+}
+
+fn sha256_hex(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0x1f]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The stored incident with `key`, if any.
+fn stored(tx: &Transaction, key: &SourceKey) -> Result<bool, rusqlite::Error> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT 1 FROM items WHERE kind = 'incident' AND json_extract(body, '$.source_key') = ?1",
+    )?;
+    Ok(stmt
+        .query_row([key.as_str()], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Writes the incidents `rows` yields, or none: the first error ends writing (the caller
+/// rolls the transaction back), and checking goes on to report up to 100 problems.
+pub struct Writer<'a> {
+    tx: &'a Transaction<'a>,
+    ctx: Context<'a>,
+    owner: &'a AgencyKey,
+    released_to: &'a [AgencyKey],
+    now: String,
+    problems: Vec<FieldError>,
+    outcome: Outcome,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(
+        tx: &'a Transaction<'a>,
+        ctx: Context<'a>,
+        owner: &'a AgencyKey,
+        released_to: &'a [AgencyKey],
+    ) -> Writer<'a> {
+        Writer {
+            tx,
+            ctx,
+            owner,
+            released_to,
+            now: Timestamp::now().to_string(),
+            problems: Vec::new(),
+            outcome: Outcome::default(),
+        }
+    }
+
+    fn problem(&mut self, field: String, reason: impl Into<String>) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(FieldError::new(field, reason));
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.problems.len() >= MAX_PROBLEMS
+    }
+
+    /// Checks `incident` (named `row` in problems) and stores it unless its key is stored.
+    fn write(&mut self, row: &str, mut incident: Incident) -> Result<(), crate::store::StoreError> {
+        self.outcome.rows += 1;
+        if self.outcome.rows > MAX_ROWS {
+            self.problem("rows".into(), format!("at most {MAX_ROWS} rows per import"));
+            return Ok(());
+        }
+        if let Err(errs) = incident.prepare(&self.ctx) {
+            for e in errs {
+                self.problem(format!("{row}, {}", e.field), e.reason);
+            }
+            return Ok(());
+        }
+        if incident.district.is_none() {
+            self.problem(format!("{row}, place"), "lies outside Hamm's districts");
+            return Ok(());
+        }
+        if !self.problems.is_empty() {
+            // Nothing will be kept: check the rest, write nothing more.
+            return Ok(());
+        }
+        if let Some(key) = &incident.source_key
+            && stored(self.tx, key)?
+        {
+            self.outcome.skipped += 1;
+            return Ok(());
+        }
+        let body = serde_json::to_string(&incident).map_err(|e| {
+            crate::store::StoreError::Db(crate::db::DbError::Corrupt(e.to_string()))
+        })?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO items (kind, version, updated_at, body) VALUES ('incident', 1, ?1, ?2)",
+            )?
+            .execute(params![self.now, body])?;
+        self.outcome.imported += 1;
+        Ok(())
+    }
+
+    /// The outcome, or every problem found.
+    pub fn finish(self) -> Result<Outcome, Vec<FieldError>> {
+        if self.problems.is_empty() {
+            Ok(self.outcome)
+        } else {
+            Err(self.problems)
+        }
+    }
+
+    /// Reads CSV from `input` and writes its rows.
+    pub fn csv(&mut self, input: impl Read) -> Result<(), crate::store::StoreError> {
+        let mut input = std::io::BufReader::new(input);
+        // The separator is the header line's: a semicolon unless it has none and a comma.
+        let mut first = Vec::new();
+        std::io::BufRead::read_until(&mut input, b'\n', &mut first).map_err(|e| self.io(e))?;
+        let delimiter = if !first.contains(&b';') && first.contains(&b',') {
+            b','
+        } else {
+            b';'
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_reader(std::io::Read::chain(&first[..], input));
+        let headers = match reader.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                self.problem("header".into(), format!("cannot read the header: {e}"));
+                return Ok(());
+            }
+        };
+        let columns = match Columns::find(&headers) {
+            Ok(c) => c,
+            Err(problems) => {
+                self.problems.extend(problems);
+                return Ok(());
+            }
+        };
+        let name = |i: Option<usize>| {
+            i.and_then(|i| headers.get(i))
+                .unwrap_or("")
+                .trim()
+                .to_owned()
+        };
+        let utm = Utm32::new();
+        let mut seen = std::collections::HashMap::<String, u32>::new();
+        let mut record = csv::StringRecord::new();
+        // The header is line 1.
+        let mut line = 1u64;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    self.problem(format!("row {}", line + 1), format!("cannot read: {e}"));
+                    break;
+                }
+            }
+            line = record.position().map_or(line + 1, |p| p.line());
+            let row = format!("row {line}");
+            let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").trim();
+            let bad = |w: &mut Writer, column: Option<usize>, reason: &str| {
+                w.problem(format!("{row}, column {}", name(column)), reason);
+            };
+            let Some(cat) = category(cell(columns.category)) else {
+                bad(
+                    self,
+                    columns.category,
+                    "unknown category (e.g. Sachbeschädigung, Diebstahl, Lärm)",
+                );
+                if self.full() {
+                    break;
+                }
+                continue;
+            };
+            let Some(start) = german_time(cell(columns.start)) else {
+                bad(
+                    self,
+                    columns.start,
+                    "must be a time TT.MM.JJJJ HH:MM, e.g. 05.12.2026 22:10",
+                );
+                if self.full() {
+                    break;
+                }
+                continue;
+            };
+            let end = match columns
+                .end
+                .map(|_| cell(columns.end))
+                .filter(|t| !t.is_empty())
+            {
+                None => None,
+                Some(t) => match german_time(t) {
+                    Some(e) => Some(e),
+                    None => {
+                        bad(
+                            self,
+                            columns.end,
+                            "must be a time TT.MM.JJJJ HH:MM, or empty",
+                        );
+                        if self.full() {
+                            break;
+                        }
+                        continue;
+                    }
+                },
+            };
+            let count = match columns
+                .count
+                .map(|_| cell(columns.count))
+                .filter(|t| !t.is_empty())
+            {
+                None => 1,
+                Some(t) => match t.parse::<u32>() {
+                    Ok(n) => n,
+                    Err(_) => {
+                        bad(self, columns.count, "must be a whole number from 1 to 1000");
+                        if self.full() {
+                            break;
+                        }
+                        continue;
+                    }
+                },
+            };
+            let (Some(x), Some(y)) = (decimal(cell(columns.x)), decimal(cell(columns.y))) else {
+                bad(
+                    self,
+                    columns.x,
+                    "needs two numbers for the place (decimal comma or point)",
+                );
+                if self.full() {
+                    break;
+                }
+                continue;
+            };
+            let position = match place(x, y, &utm) {
+                Ok(p) => p,
+                Err(reason) => {
+                    bad(self, columns.x, reason);
+                    if self.full() {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            let key = match columns
+                .id
+                .map(|_| cell(columns.id))
+                .filter(|t| !t.is_empty())
+            {
+                Some(id) => sha256_hex(&["id", self.owner.as_str(), id]),
+                None => {
+                    let fields = [
+                        cat.as_str().to_owned(),
+                        start.to_string(),
+                        end.map(|e| e.to_string()).unwrap_or_default(),
+                        count.to_string(),
+                        format!("{:.7},{:.7}", position[0], position[1]),
+                    ];
+                    let n = seen.entry(fields.join(";")).or_default();
+                    *n += 1;
+                    let nth = n.to_string();
+                    let mut parts: Vec<&str> = vec!["row", self.owner.as_str()];
+                    parts.extend(fields.iter().map(String::as_str));
+                    parts.push(&nth);
+                    sha256_hex(&parts)
+                }
+            };
+            let incident = Incident {
+                category: cat,
+                count,
+                start,
+                end,
+                geometry: Geometry::new(GeometryValue::new_point([position[0], position[1]])),
+                agency: self.owner.clone(),
+                released_to: self.released_to.to_vec(),
+                source_key: SourceKey::try_from(key).ok(),
+                district: None,
+                demo: false,
+            };
+            self.write(&row, incident)?;
+            if self.full() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads a GeoJSON FeatureCollection of incidents from `input` and writes them.
+    pub fn geojson(&mut self, input: impl Read) -> Result<(), crate::store::StoreError> {
+        let fc: geojson::FeatureCollection = match serde_json::from_reader(input) {
+            Ok(fc) => fc,
+            Err(e) => {
+                self.problem(
+                    "body".into(),
+                    format!("not a GeoJSON FeatureCollection: {e}"),
+                );
+                return Ok(());
+            }
+        };
+        for (i, f) in fc.features.into_iter().enumerate() {
+            let row = format!("features[{i}]");
+            let mut props = f.properties.unwrap_or_default();
+            for k in ["id", "version", "updated_at", "kind_of_item"] {
+                props.remove(k);
+            }
+            props
+                .entry("agency")
+                .or_insert_with(|| self.owner.as_str().into());
+            if !props.contains_key("released_to") {
+                props.insert(
+                    "released_to".into(),
+                    serde_json::to_value(self.released_to).unwrap_or_default(),
+                );
+            }
+            if let Some(g) = f.geometry
+                && let Ok(v) = serde_json::to_value(g)
+            {
+                props.insert("geometry".into(), v);
+            }
+            match serde_path_to_error::deserialize::<_, Incident>(serde_json::Value::Object(props)) {
+                Ok(incident) if &incident.agency != self.owner => self.problem(
+                    format!("{row}.agency"),
+                    format!("must be your agency '{}': incidents belong to the agency that imports them", self.owner),
+                ),
+                Ok(mut incident) => {
+                    if incident.source_key.is_none() {
+                        let text = serde_json::to_string(&incident).unwrap_or_default();
+                        incident.source_key =
+                            SourceKey::try_from(sha256_hex(&["feature", &i.to_string(), &text])).ok();
+                    }
+                    self.write(&row, incident)?;
+                }
+                Err(e) => {
+                    let path = e.path().to_string();
+                    self.problem(format!("{row}.{path}"), e.into_inner().to_string());
+                }
+            }
+            if self.full() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn io(&mut self, e: std::io::Error) -> crate::store::StoreError {
+        crate::store::StoreError::Db(crate::db::DbError::Corrupt(format!(
+            "cannot read the upload: {e}"
+        )))
+    }
+}
+
+/// What an upload is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    GeoJson,
+}
+
+impl Format {
+    /// By the media type, else by the first character that is not white space (`{`: GeoJSON).
+    pub fn detect(content_type: Option<&str>, start: &[u8]) -> Format {
+        let ct = content_type.unwrap_or("").to_ascii_lowercase();
+        if ct.contains("json") {
+            return Format::GeoJson;
+        }
+        if ct.contains("csv") {
+            return Format::Csv;
+        }
+        let first = start
+            .iter()
+            .copied()
+            .skip_while(|b| b.is_ascii_whitespace() || matches!(b, 0xef | 0xbb | 0xbf))
+            .next();
+        if first == Some(b'{') {
+            Format::GeoJson
+        } else {
+            Format::Csv
+        }
+    }
+}
+
+/// Imports the incidents in `input` for `actor`'s agency, released to `released_to`, inside
+/// `tx`: all or nothing. Records one audit entry (how many rows, imported, skipped) and one
+/// change event for the agencies that may see them.
+pub fn import(
+    tx: &Transaction,
+    input: impl Read,
+    format: Format,
+    released_to: &[AgencyKey],
+    districts: &[model::District],
+    actor: &crate::audit::Actor,
+) -> Result<(Outcome, Option<crate::store::Published>), crate::store::StoreError> {
+    use crate::store::{self, StoreError};
+    let known = store::Known::read(tx)?;
+    let ctx = known.context(districts);
+    for (i, a) in released_to.iter().enumerate() {
+        if !known.agencies.contains(a) || a == &actor.agency {
+            return Err(StoreError::Invalid(vec![FieldError::new(
+                format!("released_to[{i}]"),
+                format!("'{a}' is not another known agency"),
+            )]));
+        }
+    }
+    let outcome = {
+        let mut writer = Writer::new(tx, ctx, &actor.agency, released_to);
+        match format {
+            Format::Csv => writer.csv(input)?,
+            Format::GeoJson => writer.geojson(input)?,
+        }
+        writer.finish().map_err(StoreError::Invalid)?
+    };
+    crate::audit::append(
+        tx,
+        actor,
+        crate::audit::Record::new(model::access::AuditOp::Imported, "incident").details(&outcome),
+    )?;
+    if outcome.imported == 0 {
+        return Ok((outcome, None));
+    }
+    let mut audience = vec![actor.agency.clone()];
+    audience.extend(released_to.iter().cloned());
+    let event = store::log_import(tx, model::ItemKind::Incident, audience)?;
+    Ok((outcome, Some(event)))
+}
