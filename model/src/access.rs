@@ -31,6 +31,11 @@ impl Role {
         matches!(self, Role::Planner | Role::Admin)
     }
 
+    /// Reports incidents: officers, planners and admins (of their own agency).
+    pub fn reports(self) -> bool {
+        matches!(self, Role::Officer | Role::Planner | Role::Admin)
+    }
+
     /// An agency admin (not an operator).
     pub fn is_admin(self) -> bool {
         self == Role::Admin
@@ -57,6 +62,8 @@ pub enum Access {
     Read,
     /// Officers, planners and admins: people, not wall displays (e.g. exports).
     Person,
+    /// Officers, planners and admins (reporting incidents).
+    Report,
     /// Planners and admins.
     Plan,
     /// Agency admins only (imports of their agency's items).
@@ -76,6 +83,7 @@ impl Access {
             (_, None) => false,
             (Access::Read, Some(_)) => true,
             (Access::Person, Some(r)) => r.is_personal(),
+            (Access::Report, Some(r)) => r.reports(),
             (Access::Plan, Some(r)) => r.plans(),
             (Access::Admin, Some(r)) => r.is_admin(),
             (Access::Manage, Some(r)) => r.manages_accounts(),

@@ -33,6 +33,15 @@ impl ItemKind {
         }
     }
 
+    /// Do officers create items of this kind (report them from the street)? Incidents: yes.
+    /// Changing and deleting stay with planners and admins.
+    pub fn officers_create(self) -> bool {
+        match self {
+            ItemKind::Incident => true,
+            ItemKind::Hotspot | ItemKind::Route | ItemKind::Action => false,
+        }
+    }
+
     /// Do wall displays (which see aggregates) get single items of this kind? Incidents: no,
     /// only counts per cell and district.
     pub fn displays_see_items(self) -> bool {

@@ -98,9 +98,11 @@ fn forbidden(field: Option<&'static str>, reason: impl Into<String>) -> Denied {
 }
 
 /// May `role` of `agency` create `item`? Planners and admins create items owned by their own
-/// agency (imports too), nothing else.
+/// agency (imports too), nothing else; officers too where the kind is reported from the street
+/// ([`ItemKind::officers_create`]: incidents).
 pub fn may_create<T: Item>(role: Role, agency: &AgencyKey, item: &T) -> Result<(), Denied> {
-    if !role.plans() {
+    let creates = role.plans() || (role == Role::Officer && T::KIND.officers_create());
+    if !creates {
         return Err(forbidden(
             None,
             format!("the role '{role}' may not create items"),

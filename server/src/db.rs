@@ -454,7 +454,11 @@ mod tests {
             [],
         )
         .unwrap();
-        assert_eq!(conn.last_insert_rowid(), 4, "id 3 was used once and stays unused");
+        assert_eq!(
+            conn.last_insert_rowid(),
+            4,
+            "id 3 was used once and stays unused"
+        );
         let plan: String = conn
             .query_row(
                 "EXPLAIN QUERY PLAN SELECT 1 FROM items WHERE kind = 'incident' AND json_extract(body, '$.source_key') = 'k'",

@@ -630,8 +630,7 @@ impl Format {
         let first = start
             .iter()
             .copied()
-            .skip_while(|b| b.is_ascii_whitespace() || matches!(b, 0xef | 0xbb | 0xbf))
-            .next();
+            .find(|b| !(b.is_ascii_whitespace() || matches!(b, 0xef | 0xbb | 0xbf)));
         if first == Some(b'{') {
             Format::GeoJson
         } else {
@@ -682,4 +681,77 @@ pub fn import(
     audience.extend(released_to.iter().cloned());
     let event = store::log_import(tx, model::ItemKind::Incident, audience)?;
     Ok((outcome, Some(event)))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn utm_32n_lands_in_hamm() {
+        // Reference: PROJ (pyproj 3), EPSG:4326 → EPSG:25832 of Hamm Hbf (7.8077, 51.6784).
+        let [lon, lat] = Utm32::new()
+            .to_wgs84(417_564.079_481, 5_725_942.895_190)
+            .unwrap();
+        assert!(
+            (lon - 7.8077).abs() < 1e-8 && (lat - 51.6784).abs() < 1e-8,
+            "{lon} {lat}"
+        );
+        assert_eq!(place(7.8077, 51.6784, &Utm32::new()), Ok([7.8077, 51.6784]));
+        assert!(place(51.6784, 7.8077e6, &Utm32::new()).is_err());
+    }
+
+    #[test]
+    fn numbers_take_a_decimal_comma_or_point() {
+        assert_eq!(decimal("7,8137"), Some(7.8137));
+        assert_eq!(decimal(" 7.8137 "), Some(7.8137));
+        assert_eq!(decimal("417.564,08"), Some(417_564.08));
+        assert_eq!(decimal("417564"), Some(417_564.0));
+        assert_eq!(decimal(""), None);
+        assert_eq!(decimal("sieben"), None);
+        assert_eq!(decimal("NaN"), None);
+    }
+
+    #[test]
+    fn german_times_are_local_time_in_hamm() {
+        let t = |s: &str| german_time(s).map(|t| t.to_string());
+        assert_eq!(t("05.12.2026 22:10"), Some("2026-12-05T21:10:00Z".into()));
+        assert_eq!(
+            t("01.07.2026 12:00:30"),
+            Some("2026-07-01T10:00:30Z".into())
+        );
+        assert_eq!(t("5.1.2026 7:05"), Some("2026-01-05T06:05:00Z".into()));
+        assert_eq!(t("05.12.2026"), Some("2026-12-04T23:00:00Z".into()));
+        assert_eq!(
+            t("2026-12-05T22:10:00+01:00"),
+            Some("2026-12-05T21:10:00Z".into())
+        );
+        // The hour skipped in spring moves forward; the repeated one in autumn is the first.
+        assert_eq!(t("29.03.2026 02:30"), Some("2026-03-29T01:30:00Z".into()));
+        assert_eq!(t("25.10.2026 02:30"), Some("2026-10-25T00:30:00Z".into()));
+        for bad in [
+            "32.13.2026 25:00",
+            "05.12.26 22:10",
+            "05/12/2026",
+            "",
+            "05.12.2026 22",
+        ] {
+            assert_eq!(t(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_format_is_told_by_type_or_first_character() {
+        assert_eq!(Format::detect(Some("text/csv"), b"{"), Format::Csv);
+        assert_eq!(
+            Format::detect(Some("application/geo+json"), b"K"),
+            Format::GeoJson
+        );
+        assert_eq!(
+            Format::detect(None, b"\xef\xbb\xbf {\"type\""),
+            Format::GeoJson
+        );
+        assert_eq!(Format::detect(None, b"Kategorie;Zeit"), Format::Csv);
+    }
 }

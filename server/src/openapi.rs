@@ -161,6 +161,9 @@ fn access_text(access: Access) -> &'static str {
         Access::Person => {
             "Access: officers, planners, admins and operators (not wall displays). Answers only with what is released to the account's agency."
         }
+        Access::Report => {
+            "Access: officers, planners and admins, reporting for their own agency. Needs the X-CSRF-Token header."
+        }
         Access::Plan => {
             "Access: planners and admins: creating and changing their agency's items (the operational fields of actions their agency takes part in), deleting their agency's. Needs the X-CSRF-Token header."
         }

@@ -8,6 +8,8 @@ use axum::{
 use http_body_util::BodyExt;
 use model::{AgencyKey, access::Role};
 use serde_json::Value;
+use std::time::Duration;
+use tokio::sync::mpsc;
 use tower::ServiceExt;
 
 use crate::{Config, accounts, sessions, startup, state::AppState};
@@ -92,6 +94,28 @@ impl Fixture {
     pub async fn post(&self, who: &TestSession, uri: &str, body: &Value) -> (StatusCode, Value) {
         let (status, _, body) = self.send(Some(who), Method::POST, uri, Some(body)).await;
         (status, body)
+    }
+
+    /// POSTs raw `body` (e.g. CSV) as `content_type` to `uri` as `who`.
+    pub async fn upload(
+        &self,
+        who: &TestSession,
+        uri: &str,
+        content_type: &str,
+        body: impl Into<Body>,
+    ) -> (StatusCode, Value) {
+        let request = who
+            .sign(Request::post(uri))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.into())
+            .expect("request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        (response.status(), body_json(response).await)
     }
 
     /// PUTs `body` to `uri` as `who` with `If-Match: "v{version}"`.
@@ -183,4 +207,58 @@ pub async fn another_session(state: &AppState, login: &str) -> TestSession {
         cookie: format!("{}={}", sessions::COOKIE_PLAIN, new.token),
         csrf: new.viewer.csrf.to_string(),
     }
+}
+
+/// Every `data:` event of an event stream, sent on as `(kind, id)`; returns once the stream
+/// is open (live events from then on reach it).
+pub async fn follow(
+    f: &Fixture,
+    s: &TestSession,
+    last_event_id: Option<&str>,
+) -> mpsc::UnboundedReceiver<(String, i64)> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (subscribed, ready) = tokio::sync::oneshot::channel();
+    let mut request = s.sign(Request::get(model::api::EVENTS));
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id);
+    }
+    let request = request.body(Body::empty()).expect("request");
+    let router = f.router.clone();
+    tokio::spawn(async move {
+        let response = router.oneshot(request).await.expect("response");
+        // The handler has subscribed to live events before it answers.
+        let _ = subscribed.send(());
+        let mut body = response.into_body();
+        let mut text = String::new();
+        while let Ok(Some(Ok(frame))) =
+            tokio::time::timeout(Duration::from_secs(30), body.frame()).await
+        {
+            let Some(data) = frame.data_ref() else {
+                continue;
+            };
+            text.push_str(&String::from_utf8_lossy(data));
+            while let Some(end) = text.find("\n\n") {
+                let event: String = text.drain(..end + 2).collect();
+                for line in event.lines().filter_map(|l| l.strip_prefix("data: ")) {
+                    if let Ok(e) = serde_json::from_str::<Value>(line) {
+                        let kind = e["kind"].as_str().unwrap_or_default().to_owned();
+                        if tx.send((kind, e["id"].as_i64().unwrap_or(0))).is_err() {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    });
+    let _ = ready.await;
+    rx
+}
+
+/// What arrives on `rx` until a second passes without anything.
+pub async fn drain(rx: &mut mpsc::UnboundedReceiver<(String, i64)>) -> Vec<(String, i64)> {
+    let mut got = Vec::new();
+    while let Ok(Some(e)) = tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
+        got.push(e);
+    }
+    got
 }

@@ -69,7 +69,11 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
                 )
                 .query(LAYER_FILTERS),
                 Op::post(
-                    Access::Plan,
+                    if T::KIND.officers_create() {
+                        Access::Report
+                    } else {
+                        Access::Plan
+                    },
                     "Create; answers with ETag and Location",
                     Body::Json(schema),
                     Body::Stored(schema),

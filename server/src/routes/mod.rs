@@ -450,6 +450,8 @@ mod tests_fuzz;
 #[cfg(test)]
 mod tests_headers;
 #[cfg(test)]
+mod tests_incidents;
+#[cfg(test)]
 mod tests_policy;
 #[cfg(test)]
 mod tests_releasability;

@@ -8,17 +8,11 @@
 
 use std::{collections::BTreeSet, time::Duration};
 
-use axum::{
-    body::Body,
-    http::{Method, Request, StatusCode},
-};
-use http_body_util::BodyExt;
+use axum::http::{Method, StatusCode};
 use model::{access::Role, api};
 use serde_json::{Value, json};
-use tokio::sync::mpsc;
-use tower::ServiceExt;
 
-use crate::test_support::{Fixture, TestSession, another_session, fixture_with, session};
+use crate::test_support::{another_session, drain, fixture_with, follow, session};
 
 const WHOLE_WEEK: &str = r#"[{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "00:00", "to": "00:00"}]"#;
 
@@ -168,56 +162,6 @@ fn titles_of(v: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-/// Every `data:` event of an event stream read until `quiet` passes without one, sent on as
-/// `(kind, id)`.
-fn follow(
-    f: &Fixture,
-    s: &TestSession,
-    last_event_id: Option<&str>,
-) -> mpsc::UnboundedReceiver<(String, i64)> {
-    let (tx, rx) = mpsc::unbounded_channel();
-    let mut request = s.sign(Request::get(api::EVENTS));
-    if let Some(id) = last_event_id {
-        request = request.header("last-event-id", id);
-    }
-    let request = request.body(Body::empty()).expect("request");
-    let router = f.router.clone();
-    tokio::spawn(async move {
-        let response = router.oneshot(request).await.expect("response");
-        let mut body = response.into_body();
-        let mut text = String::new();
-        while let Ok(Some(Ok(frame))) =
-            tokio::time::timeout(Duration::from_secs(30), body.frame()).await
-        {
-            let Some(data) = frame.data_ref() else {
-                continue;
-            };
-            text.push_str(&String::from_utf8_lossy(data));
-            while let Some(end) = text.find("\n\n") {
-                let event: String = text.drain(..end + 2).collect();
-                for line in event.lines().filter_map(|l| l.strip_prefix("data: ")) {
-                    if let Ok(e) = serde_json::from_str::<Value>(line) {
-                        let kind = e["kind"].as_str().unwrap_or_default().to_owned();
-                        if tx.send((kind, e["id"].as_i64().unwrap_or(0))).is_err() {
-                            return;
-                        }
-                    }
-                }
-            }
-        }
-    });
-    rx
-}
-
-/// What arrives on `rx` until a second passes without anything.
-async fn drain(rx: &mut mpsc::UnboundedReceiver<(String, i64)>) -> Vec<(String, i64)> {
-    let mut got = Vec::new();
-    while let Ok(Some(e)) = tokio::time::timeout(Duration::from_secs(1), rx.recv()).await {
-        got.push(e);
-    }
-    got
-}
-
 #[tokio::test]
 async fn each_agency_reads_exactly_what_is_released_to_it_on_every_read_path() {
     // Exact counts in exports: no "< 5" here (walls and exports withhold small counts; a test
@@ -229,8 +173,8 @@ async fn each_agency_reads_exactly_what_is_released_to_it_on_every_read_path() {
     }
     let as_ = |login: &'static str| another_session(&f.state, login);
     // Live streams, opened before anything is written.
-    let mut live_kod = follow(&f, &as_("kod-plan").await, None);
-    let mut live_customs = follow(&f, &as_("hza-plan").await, None);
+    let mut live_kod = follow(&f, &as_("kod-plan").await, None).await;
+    let mut live_customs = follow(&f, &as_("hza-plan").await, None).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     let mut ids: Vec<(String, &'static str, i64)> = Vec::new();
@@ -447,7 +391,7 @@ async fn each_agency_reads_exactly_what_is_released_to_it_on_every_read_path() {
                 (kind.to_owned(), id)
             })
             .collect();
-        let mut replay = follow(&f, &planner, Some("0"));
+        let mut replay = follow(&f, &planner, Some("0")).await;
         let replayed: BTreeSet<(String, i64)> = drain(&mut replay).await.into_iter().collect();
         assert_eq!(replayed, wanted, "{a}: replayed events");
         let heard: BTreeSet<(String, i64)> = drain(live).await.into_iter().collect();

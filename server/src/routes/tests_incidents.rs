@@ -1,0 +1,453 @@
+//! Incident reports through the real router: the CSV import as German spreadsheets write it
+//! (EPSG:25832 and WGS84, decimal comma, German times, BOM), all or nothing with problems
+//! named by row and column, re-imports that change nothing; what the KOD, the customs office
+//! and the police each read on every path (exact sets, written by hand); what a wall display
+//! gets (aggregates only); who may report and change.
+//!
+//! Reference coordinates in EPSG:25832 were computed with PROJ (pyproj 3, `EPSG:4326` →
+//! `EPSG:25832`, always_xy), not with the code under test.
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+use model::{access::Role, api};
+use serde_json::{Value, json};
+
+use crate::test_support::{Fixture, TestSession, another_session, drain, fixture, follow, session};
+
+/// Hamm's extent: `west,south,east,north`.
+const HAMM: &str = "west=7.65&south=51.57&east=8.05&north=51.76";
+
+/// Hamm Hbf (7.8077, 51.6784) and Heessen (7.8543, 51.7109) in EPSG:25832 with decimal
+/// commas, and a WGS84 place; a BOM first, as Excel writes "CSV UTF-8".
+const SPREADSHEET: &str = "\u{feff}Vorgang;Kategorie;Zeit;Anzahl;Rechtswert;Hochwert\r\n\
+    A-1;Sachbeschädigung;05.12.2026 22:10;3;417564,08;5725942,90\r\n\
+    A-2;Lärm;06.12.2026 01:30;1;420842,64;5729505,70\r\n\
+    A-3;Diebstahl;01.07.2026 12:00;;7,8137;51,68016\r\n";
+
+fn by_category(layer: &Value) -> Vec<(String, Value)> {
+    let mut rows: Vec<(String, Value)> = layer["features"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["properties"]["category"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                f.clone(),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows
+}
+
+fn categories(layer: &Value) -> BTreeSet<String> {
+    by_category(layer).into_iter().map(|(c, _)| c).collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_spreadsheet_in_epsg_25832_lands_in_its_districts_and_a_reimport_changes_nothing() {
+    let f = fixture().await;
+    let admin = session(&f.state, "kod-admin", Role::Admin, "kod").await;
+    let (status, outcome) = f
+        .upload(&admin, api::INCIDENT_IMPORT, "text/csv", SPREADSHEET)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{outcome}");
+    assert_eq!(outcome, json!({"rows": 3, "imported": 3, "skipped": 0}));
+
+    let layer = f.get(&admin, api::INCIDENTS).await;
+    let rows = by_category(&layer);
+    let summary: Vec<(&str, &str, &str, u64)> = rows
+        .iter()
+        .map(|(c, f)| {
+            let p = &f["properties"];
+            (
+                c.as_str(),
+                p["district"].as_str().unwrap_or_default(),
+                p["start"].as_str().unwrap_or_default(),
+                p["count"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("damage", "mitte", "2026-12-05T21:10:00Z", 3),
+            ("noise", "heessen", "2026-12-06T00:30:00Z", 1),
+            // Summer time: 12:00 in Hamm is 10:00 UTC.
+            ("theft", "mitte", "2026-07-01T10:00:00Z", 1),
+        ]
+    );
+    let station = &rows[0].1["geometry"]["coordinates"];
+    let (lon, lat) = (
+        station[0].as_f64().unwrap_or(0.0),
+        station[1].as_f64().unwrap_or(0.0),
+    );
+    assert!(
+        (lon - 7.8077).abs() < 1e-6 && (lat - 51.6784).abs() < 1e-6,
+        "{lon}, {lat}"
+    );
+    // The source system's record id is kept only as a SHA-256, never in clear.
+    let text = layer.to_string();
+    assert!(!text.contains("A-1"), "{text}");
+    assert_eq!(
+        rows[0].1["properties"]["source_key"].as_str().map(str::len),
+        Some(64)
+    );
+
+    let (status, again) = f
+        .upload(&admin, api::INCIDENT_IMPORT, "text/csv", SPREADSHEET)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again, json!({"rows": 3, "imported": 0, "skipped": 3}));
+    assert_eq!(by_category(&f.get(&admin, api::INCIDENTS).await).len(), 3);
+
+    // The trail records each import as one entry, with its numbers.
+    let trail = f.get(&admin, api::AUDIT).await;
+    let imports = trail
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["op"] == "imported" && e["subject"] == "incident")
+        .count();
+    assert_eq!(imports, 2, "{trail}");
+}
+
+#[tokio::test]
+async fn a_bad_spreadsheet_names_row_and_column_and_stores_nothing() {
+    let f = fixture().await;
+    let admin = session(&f.state, "kod-admin", Role::Admin, "kod").await;
+    let csv = "Kategorie;Zeit;Lon;Lat\n\
+        Diebstahl;05.12.2026 22:10;7,8137;51,68016\n\
+        Mord;05.12.2026 22:10;7,8137;51,68016\n\
+        Lärm;32.13.2026 25:00;7,8137;51,68016\n\
+        Lärm;05.12.2026 22:10;7,8137;51,68016\n";
+    let (status, body) = f
+        .upload(&admin, api::INCIDENT_IMPORT, "text/csv", csv)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let fields: Vec<&str> = body["error"]["details"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["row 3, column Kategorie", "row 4, column Zeit"]);
+    assert_eq!(by_category(&f.get(&admin, api::INCIDENTS).await).len(), 0);
+
+    let missing = "Kategorie;Datum der Meldung\nDiebstahl;05.12.2026\n";
+    let (status, body) = f
+        .upload(&admin, api::INCIDENT_IMPORT, "text/csv", missing)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["details"][0]["field"], "header");
+
+    let outside = "Kategorie;Zeit;Lon;Lat\nLärm;05.12.2026 22:10;9,5;48,1\n";
+    let (status, body) = f
+        .upload(&admin, api::INCIDENT_IMPORT, "text/csv", outside)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]["details"][0]["field"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("row 2, ")),
+        "{body}"
+    );
+    let (status, body) = f
+        .upload(
+            &admin,
+            &format!("{}?released_to=kod", api::INCIDENT_IMPORT),
+            "text/csv",
+            "Kategorie;Zeit;Lon;Lat\nLärm;05.12.2026 22:10;7,8137;51,68016\n",
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["details"][0]["field"], "released_to[0]");
+}
+
+fn incident(category: &str, owner: &str, released: &[&str]) -> Value {
+    let start = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(2);
+    json!({"category": category, "start": start.to_string(), "agency": owner,
+        "released_to": released,
+        "geometry": {"type": "Point", "coordinates": [7.8137, 51.68016]}})
+}
+
+async fn density_total(f: &Fixture, who: &TestSession) -> Value {
+    f.get(who, &format!("{}?{HAMM}&zoom=12", api::INCIDENT_DENSITY))
+        .await
+}
+
+fn summary_incidents(rows: &Value) -> u64 {
+    rows.as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| r["incidents"].as_u64().unwrap_or(0))
+        .sum()
+}
+
+/// Three agencies' incidents; each agency reads exactly its own and those released to it.
+#[tokio::test]
+async fn each_agency_reads_exactly_its_incidents_on_every_path() {
+    let f = fixture().await;
+    session(&f.state, "kod-admin", Role::Admin, "kod").await;
+    session(&f.state, "kod-lage", Role::Officer, "kod").await;
+    session(&f.state, "hza-plan", Role::Planner, "hza").await;
+    session(&f.state, "pol-lage", Role::Officer, "polizei").await;
+    let kod = another_session(&f.state, "kod-admin").await;
+    let kod_officer = another_session(&f.state, "kod-lage").await;
+    let hza = another_session(&f.state, "hza-plan").await;
+    let police = another_session(&f.state, "pol-lage").await;
+    // Streams opened before anything is written.
+    let mut live = [
+        follow(&f, &kod, None).await,
+        follow(&f, &hza, None).await,
+        follow(&f, &police, None).await,
+    ];
+    // Yesterday, as a German spreadsheet writes it: inside the density's last 28 days.
+    let day = model::schedule::local(jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24))
+        .date();
+    let yesterday = format!("{:02}.{:02}.{}", day.day(), day.month(), day.year());
+    let a = format!("Kategorie;Zeit;Lon;Lat\nLärm;{yesterday} 00:05;7,8137;51,68016\n");
+    let b = format!("Kategorie;Zeit;Lon;Lat\nVermüllung;{yesterday} 00:10;7,8137;51,68016\n");
+    assert_eq!(
+        f.upload(&kod, api::INCIDENT_IMPORT, "text/csv", a).await.0,
+        StatusCode::CREATED
+    );
+    let released = format!("{}?released_to=hza", api::INCIDENT_IMPORT);
+    assert_eq!(
+        f.upload(&kod, &released, "text/csv", b).await.0,
+        StatusCode::CREATED
+    );
+    let (status, drugs) = f
+        .post(&police, api::INCIDENTS, &incident("drugs", "polizei", &[]))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{drugs}");
+    let (status, gathering) = f
+        .post(
+            &kod_officer,
+            api::INCIDENTS,
+            &incident("youth_gathering", "kod", &["polizei"]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{gathering}");
+    let (drugs_id, gathering_id) = (
+        drugs["id"].as_i64().unwrap_or(0),
+        gathering["id"].as_i64().unwrap_or(0),
+    );
+
+    let cases = [
+        (&kod, set(&["noise", "littering", "youth_gathering"])),
+        (&hza, set(&["littering"])),
+        (&police, set(&["drugs", "youth_gathering"])),
+    ];
+    for (who, want) in &cases {
+        assert_eq!(&categories(&f.get(who, api::INCIDENTS).await), want);
+        let export = f.get(who, "/api/export/incidents.geojson").await;
+        assert_eq!(&categories(&export), want);
+        let d = density_total(&f, who).await;
+        assert_eq!(d["total"].as_u64(), Some(want.len() as u64), "{d}");
+        assert_eq!(d["withheld_below"], Value::Null);
+        let rows = f.get(who, api::SUMMARY).await;
+        assert_eq!(summary_incidents(&rows), want.len() as u64, "{rows}");
+    }
+    // Single items: the owner's, a released one, and one not released (as if it did not exist).
+    let one = |id: i64| format!("{}/{id}", api::INCIDENTS);
+    let (status, _, _) = f.send(Some(&hza), Method::GET, &one(drugs_id), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = f
+        .send(Some(&hza), Method::GET, &one(gathering_id), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _, _) = f
+        .send(Some(&police), Method::GET, &one(gathering_id), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    // Filters: by category, and by agency.
+    let noise = f
+        .get(&kod, &format!("{}?category=noise", api::INCIDENTS))
+        .await;
+    assert_eq!(categories(&noise), set(&["noise"]));
+    let polices = f
+        .get(&police, &format!("{}?agency=kod", api::INCIDENTS))
+        .await;
+    assert_eq!(categories(&polices), set(&["youth_gathering"]));
+    let (status, _, body) = f
+        .send(
+            Some(&kod),
+            Method::GET,
+            &format!("{}?kind=noise", api::INCIDENTS),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]["field"]),
+        (StatusCode::BAD_REQUEST, &json!("kind"))
+    );
+
+    // The event stream, live and replayed: each import is one event without an item.
+    let want_events = [
+        vec![
+            ("incident".to_owned(), 0),
+            ("incident".to_owned(), 0),
+            ("incident".to_owned(), gathering_id),
+        ],
+        vec![("incident".to_owned(), 0)],
+        vec![
+            ("incident".to_owned(), drugs_id),
+            ("incident".to_owned(), gathering_id),
+        ],
+    ];
+    for (rx, want) in live.iter_mut().zip(&want_events) {
+        assert_eq!(&drain(rx).await, want);
+    }
+    for ((who, _), want) in cases.iter().zip(&want_events) {
+        let mut replay = follow(&f, who, Some("0")).await;
+        assert_eq!(&drain(&mut replay).await, want);
+    }
+}
+
+#[tokio::test]
+async fn a_wall_display_gets_cells_and_counts_never_single_incidents() {
+    let f = fixture().await;
+    session(&f.state, "kod-lage", Role::Officer, "kod").await;
+    session(&f.state, "kod-wand", Role::Display, "kod").await;
+    let officer = another_session(&f.state, "kod-lage").await;
+    let wall = another_session(&f.state, "kod-wand").await;
+    let (status, created) = f
+        .post(&officer, api::INCIDENTS, &incident("noise", "kod", &[]))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().unwrap_or(0);
+    assert!(id > 0);
+
+    for uri in [
+        api::INCIDENTS.to_owned(),
+        format!("{}/{id}", api::INCIDENTS),
+        "/api/export/incidents.geojson".to_owned(),
+    ] {
+        let (status, _, _) = f.send(Some(&wall), Method::GET, &uri, None).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{uri}");
+    }
+    let (status, _, body) = f
+        .send(
+            Some(&wall),
+            Method::GET,
+            &format!("{}?{HAMM}&zoom=16", api::INCIDENT_DENSITY),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]["field"]),
+        (StatusCode::BAD_REQUEST, &json!("zoom"))
+    );
+
+    let d = density_total(&f, &wall).await;
+    assert_eq!(
+        (
+            d["cells"].as_array().map(Vec::len),
+            &d["cells"][0][2],
+            &d["total"],
+            &d["withheld_below"]
+        ),
+        (Some(1), &json!(0), &json!(0), &json!(5)),
+        "{d}"
+    );
+    let rows = f.get(&wall, api::SUMMARY).await;
+    assert_eq!(summary_incidents(&rows), 0, "{rows}");
+    assert_eq!(rows[0]["withheld_below"], 5);
+    // The planner's view of the same: exact.
+    assert_eq!(density_total(&f, &officer).await["total"], 1);
+    // The event tells the wall that incidents changed, not which; the officer, which.
+    let mut replay = follow(&f, &wall, Some("0")).await;
+    assert_eq!(drain(&mut replay).await, [("incident".to_owned(), 0)]);
+    let mut replay = follow(&f, &officer, Some("0")).await;
+    assert_eq!(drain(&mut replay).await, [("incident".to_owned(), id)]);
+
+    // Five more at the same place: the cell shows its count.
+    for _ in 0..5 {
+        let (status, _) = f
+            .post(&officer, api::INCIDENTS, &incident("noise", "kod", &[]))
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let d = density_total(&f, &wall).await;
+    assert_eq!(
+        (&d["cells"][0][2], &d["total"]),
+        (&json!(6), &json!(6)),
+        "{d}"
+    );
+}
+
+#[tokio::test]
+async fn officers_report_for_their_agency_and_only_planners_change() {
+    let f = fixture().await;
+    for (login, role, agency) in [
+        ("kod-lage", Role::Officer, "kod"),
+        ("kod-plan", Role::Planner, "kod"),
+        ("hza-plan", Role::Planner, "hza"),
+        ("pol-plan", Role::Planner, "polizei"),
+    ] {
+        session(&f.state, login, role, agency).await;
+    }
+    let officer = another_session(&f.state, "kod-lage").await;
+    let planner = another_session(&f.state, "kod-plan").await;
+    let hza = another_session(&f.state, "hza-plan").await;
+    let police = another_session(&f.state, "pol-plan").await;
+
+    let (status, body) = f
+        .post(&officer, api::INCIDENTS, &incident("noise", "polizei", &[]))
+        .await;
+    assert_eq!(
+        (status, &body["error"]["field"]),
+        (StatusCode::FORBIDDEN, &json!("agency"))
+    );
+    let (status, created) = f
+        .post(
+            &officer,
+            api::INCIDENTS,
+            &incident("noise", "kod", &["polizei"]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let uri = format!("{}/{}", api::INCIDENTS, created["id"]);
+    let mut changed = incident("damage", "kod", &["polizei"]);
+    changed["count"] = json!(2);
+
+    assert_eq!(
+        f.put(&officer, &uri, 1, &changed).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        f.put(&hza, &uri, 1, &changed).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        f.put(&police, &uri, 1, &changed).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, after) = f.put(&planner, &uri, 1, &changed).await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert_eq!(
+        (&after["category"], &after["count"]),
+        (&json!("damage"), &json!(2))
+    );
+    assert_eq!(f.delete(&officer, &uri, 2).await, StatusCode::FORBIDDEN);
+    assert_eq!(f.delete(&police, &uri, 2).await, StatusCode::FORBIDDEN);
+    assert_eq!(f.delete(&planner, &uri, 2).await, StatusCode::NO_CONTENT);
+
+    // No free text, no person: refused by name.
+    let mut with_name = incident("noise", "kod", &[]);
+    with_name["note"] = json!("Max Mustermann, 17");
+    let (status, body) = f.post(&officer, api::INCIDENTS, &with_name).await;
+    assert_eq!(
+        (status, &body["error"]["field"]),
+        (StatusCode::BAD_REQUEST, &json!("note"))
+    );
+}
