@@ -251,6 +251,10 @@ string_enum! {
         PairingFailed = "pairing_failed",
         /// Too many failed sign-ins: the account or address waits.
         LockedOut = "locked_out",
+        /// Many incidents of one agency imported at once: how many rows, imported, skipped.
+        BulkImported = "bulk_imported",
+        /// Incidents of one agency past the retention period deleted: how many, before when.
+        RetentionDeleted = "retention_deleted",
     }
 }
 
@@ -265,7 +269,8 @@ pub enum AuditTopic {
     Account,
     /// What everyone shares: agencies, district boundaries.
     Shared,
-    /// What one agency did with what it already had: exports, reading the trail.
+    /// What one agency did with what it already had: exports, reading the trail, bulk
+    /// imports and retention deletions of its incidents (counts, no single item).
     Own,
 }
 
@@ -280,7 +285,9 @@ impl AuditEntry {
             AgencyAdded => AuditTopic::Shared,
             AccountAdded | AccountDisabled | AccountEnabled | PairingCodeIssued | DisplayPaired
             | SignedIn | SignInFailed | PairingFailed | LockedOut => AuditTopic::Account,
-            Exported | AuditRead | AuditExported => AuditTopic::Own,
+            Exported | AuditRead | AuditExported | BulkImported | RetentionDeleted => {
+                AuditTopic::Own
+            }
         }
     }
 }

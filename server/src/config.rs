@@ -62,6 +62,11 @@ pub struct Config {
     /// Most memory (MiB) the layer cache keeps for finished answers, all encodings counted.
     #[arg(long, env = "LAGEBILD_LAYER_CACHE_MB", default_value_t = crate::state::DEFAULT_LAYER_CACHE_MB)]
     pub layer_cache_mb: usize,
+
+    /// Incident reports that began longer ago than this many days are deleted (daily, and at
+    /// start); each run is in the audit trail. 0 keeps them for ever.
+    #[arg(long, env = "LAGEBILD_INCIDENT_RETENTION_DAYS", default_value_t = crate::retention::DEFAULT_RETENTION_DAYS)]
+    pub incident_retention_days: u32,
 }
 
 impl Config {
@@ -79,6 +84,7 @@ impl Config {
             empty: true,
             trusted_proxies: vec![],
             layer_cache_mb: crate::state::DEFAULT_LAYER_CACHE_MB,
+            incident_retention_days: crate::retention::DEFAULT_RETENTION_DAYS,
         }
     }
 }

@@ -672,14 +672,20 @@ pub fn import(
     crate::audit::append(
         tx,
         actor,
-        crate::audit::Record::new(model::access::AuditOp::Imported, "incident").details(&outcome),
+        crate::audit::Record::new(model::access::AuditOp::BulkImported, "incident")
+            .details(&outcome),
     )?;
     if outcome.imported == 0 {
         return Ok((outcome, None));
     }
     let mut audience = vec![actor.agency.clone()];
     audience.extend(released_to.iter().cloned());
-    let event = store::log_import(tx, model::ItemKind::Incident, audience)?;
+    let event = store::log_bulk(
+        tx,
+        model::ItemKind::Incident,
+        model::event::ChangeOp::Imported,
+        audience,
+    )?;
     Ok((outcome, Some(event)))
 }
 

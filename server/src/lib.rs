@@ -32,6 +32,7 @@ pub mod layer_cache;
 pub mod openapi;
 pub mod passwords;
 pub mod rate_limit;
+pub mod retention;
 pub mod routes;
 pub mod security;
 pub mod seed;

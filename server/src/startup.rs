@@ -136,6 +136,9 @@ impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let tls = tls_config(&config).await?;
         let state = state(&config).await?;
+        if config.incident_retention_days > 0 {
+            crate::retention::spawn(state.clone(), config.incident_retention_days);
+        }
         let shutdown = state.shutdown.clone();
         let listener =
             TcpListener::bind(config.addr)

@@ -417,21 +417,15 @@ pub fn log_other(tx: &Transaction, kind: &str, op: ChangeOp) -> Result<Published
     })
 }
 
-/// The change event of a bulk import of `kind` (no single item: id 0), for `audience`.
-pub fn log_import(
+/// The change event of a bulk change to `kind` (an import, a retention run: no single item,
+/// id 0), for `audience`.
+pub fn log_bulk(
     tx: &Transaction,
     kind: ItemKind,
+    op: ChangeOp,
     audience: Vec<AgencyKey>,
 ) -> Result<Published, StoreError> {
-    log(
-        tx,
-        kind,
-        0,
-        ChangeOp::Imported,
-        0,
-        Timestamp::now(),
-        Some(audience),
-    )
+    log(tx, kind, 0, op, 0, Timestamp::now(), Some(audience))
 }
 
 fn log(

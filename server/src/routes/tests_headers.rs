@@ -164,7 +164,17 @@ async fn answers_are_compressed_when_the_client_accepts_it_but_events_are_not() 
     // The routes that skip the compression wrapper answer encoded by the layer cache; other
     // answers are compressed on the way out: another API answer, and an app file without a
     // precompressed copy.
-    let cached = super::ENCODED_BY_THE_CACHE.iter().map(|uri| (*uri, "gzip"));
+    let density = format!(
+        "{}?west=7.65&south=51.57&east=8.05&north=51.76&zoom=12",
+        model::api::INCIDENT_DENSITY
+    );
+    let cached = super::ENCODED_BY_THE_CACHE.iter().map(|uri| {
+        if *uri == model::api::INCIDENT_DENSITY {
+            (density.as_str(), "gzip")
+        } else {
+            (*uri, "gzip")
+        }
+    });
     let others = [
         ("/api/openapi.json", "gzip"),
         ("/api/openapi.json", "br"),

@@ -115,9 +115,17 @@ async fn a_spreadsheet_in_epsg_25832_lands_in_its_districts_and_a_reimport_chang
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|e| e["op"] == "imported" && e["subject"] == "incident")
-        .count();
-    assert_eq!(imports, 2, "{trail}");
+        .filter(|e| e["op"] == "bulk_imported" && e["subject"] == "incident")
+        .map(|e| e["after"].clone())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        imports,
+        [
+            json!({"rows": 3, "imported": 0, "skipped": 3}),
+            json!({"rows": 3, "imported": 3, "skipped": 0})
+        ],
+        "{trail}"
+    );
 }
 
 #[tokio::test]
@@ -450,4 +458,59 @@ async fn officers_report_for_their_agency_and_only_planners_change() {
         (status, &body["error"]["field"]),
         (StatusCode::BAD_REQUEST, &json!("note"))
     );
+}
+
+#[tokio::test]
+async fn incidents_past_retention_are_deleted_and_the_run_is_in_the_owners_trail() {
+    let f = fixture().await;
+    let kod = session(&f.state, "kod-admin", Role::Admin, "kod").await;
+    let hza = session(&f.state, "hza-admin", Role::Admin, "hza").await;
+    let old = "Kategorie;Zeit;Lon;Lat\n\
+        Lärm;01.01.2020 22:00;7,8137;51,68016\n\
+        Lärm;02.01.2020 22:00;7,8137;51,68016\n";
+    assert_eq!(
+        f.upload(&kod, api::INCIDENT_IMPORT, "text/csv", old)
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let (status, _) = f
+        .post(
+            &hza,
+            api::INCIDENTS,
+            &incident("smuggled_goods", "hza", &[]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(by_category(&f.get(&kod, api::INCIDENTS).await).len(), 2);
+
+    let deleted = crate::retention::run(&f.state, 730)
+        .await
+        .expect("retention");
+    assert_eq!(
+        deleted
+            .iter()
+            .map(|d| (d.agency.as_str(), d.deleted))
+            .collect::<Vec<_>>(),
+        [("kod", 2)]
+    );
+    assert_eq!(by_category(&f.get(&kod, api::INCIDENTS).await).len(), 0);
+    assert_eq!(
+        categories(&f.get(&hza, api::INCIDENTS).await),
+        set(&["smuggled_goods"])
+    );
+    let runs = |trail: &Value| {
+        trail
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["op"] == "retention_deleted")
+            .map(|e| (e["login"].clone(), e["after"]["deleted"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        runs(&f.get(&kod, api::AUDIT).await),
+        [(json!("(retention)"), json!(2))]
+    );
+    assert_eq!(runs(&f.get(&hza, api::AUDIT).await), []);
 }
