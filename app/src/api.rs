@@ -423,6 +423,25 @@ pub async fn summary() -> Result<Vec<DistrictSummary>, ApiError> {
     get_json(api::SUMMARY).await
 }
 
+/// Incidents counted per cell of `bbox` at `zoom`, for the query's window (the server's
+/// default: the last 28 days) and filters.
+pub async fn incident_density(
+    bbox: [f64; 4],
+    zoom: u8,
+    q: &LayerQuery,
+) -> Result<model::density::Density, ApiError> {
+    let [w, s, e, n] = bbox;
+    let mut url = format!(
+        "{}?west={w}&south={s}&east={e}&north={n}&zoom={zoom}",
+        api::INCIDENT_DENSITY
+    );
+    for (name, value) in q.pairs() {
+        let name = if name == "kind" { "category" } else { name };
+        url.push_str(&format!("&{name}={}", js_sys::encode_uri_component(&value)));
+    }
+    get_json(&url).await
+}
+
 /// Patrol coverage of every hotspot in the current week.
 pub async fn coverage() -> Result<Vec<Coverage>, ApiError> {
     get_json(api::COVERAGE).await

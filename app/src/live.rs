@@ -1,5 +1,6 @@
 //! Live updates: one `EventSource` on `/api/events` per page. Every committed change raises
-//! `revision`, which layers and counters read to fetch again. The browser reconnects by
+//! `revision`, and the revision of its layer ([`Live::of`]): a layer fetches again only when
+//! it changed, analyses that read several layers when any did. The browser reconnects by
 //! itself after a dropped connection (the server asks for a 2 s retry); where it gives up
 //! (`CLOSED`, e.g. after an error status during a restart) a new stream is opened after 3 s.
 //! After any reconnect `revision` rises, so whatever changed meanwhile is fetched.
@@ -7,7 +8,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use model::api;
+use model::{ItemKind, api, event::ChangeEvent};
 use wasm_bindgen::{JsCast, prelude::*};
 use web_sys::EventSource;
 
@@ -18,6 +19,24 @@ pub struct Live {
     pub connected: ReadSignal<bool>,
     /// Rises with every change and every reconnect.
     pub revision: ReadSignal<u64>,
+    /// Per layer ([`ItemKind::index`]): rises with a change to it, a change to the districts
+    /// or agencies, and every reconnect.
+    kinds: [ReadSignal<u64>; ItemKind::COUNT],
+}
+
+impl Live {
+    /// The revision of one layer.
+    pub fn of(&self, kind: ItemKind) -> ReadSignal<u64> {
+        self.kinds[kind.index()]
+    }
+}
+
+/// The layer an event is about; `None` for other changes (districts, agencies), which may
+/// touch every layer.
+fn kind_of(event: &web_sys::MessageEvent) -> Option<ItemKind> {
+    let text = event.data().as_string()?;
+    let change: ChangeEvent = serde_json::from_str(&text).ok()?;
+    change.kind.parse().ok()
 }
 
 type Handlers = (
@@ -31,6 +50,16 @@ type Handlers = (
 pub fn use_live() -> Live {
     let (connected, set_connected) = signal(true);
     let (revision, set_revision) = signal(0u64);
+    let per_kind: [(ReadSignal<u64>, WriteSignal<u64>); ItemKind::COUNT] =
+        std::array::from_fn(|_| signal(0u64));
+    let kinds = per_kind.map(|(read, _)| read);
+    let set_kinds = per_kind.map(|(_, write)| write);
+    let bump_all = move || {
+        set_revision.update(|r| *r += 1);
+        for s in set_kinds {
+            s.update(|r| *r += 1);
+        }
+    };
     let (generation, set_generation) = signal(0u32);
     let was_down = StoredValue::new(false);
     let current = StoredValue::new_local(None::<Handlers>);
@@ -54,7 +83,7 @@ pub fn use_live() -> Live {
             set_connected.set(true);
             if was_down.get_value() {
                 was_down.set_value(false);
-                set_revision.update(|r| *r += 1);
+                bump_all();
             }
         });
         let closed_source = source.clone();
@@ -68,9 +97,16 @@ pub fn use_live() -> Live {
                 );
             }
         });
-        let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |_| {
-            set_revision.update(|r| *r += 1);
-        });
+        let on_change =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                match kind_of(&e) {
+                    Some(kind) => {
+                        set_revision.update(|r| *r += 1);
+                        set_kinds[kind.index()].update(|r| *r += 1);
+                    }
+                    None => bump_all(),
+                }
+            });
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         let _ =
@@ -88,6 +124,7 @@ pub fn use_live() -> Live {
     Live {
         connected,
         revision,
+        kinds,
     }
 }
 
@@ -137,12 +174,12 @@ pub struct LivePicture {
     pub actions: Signal<Items<model::Action>>,
 }
 
-/// Hotspots, routes and actions, fetched again on every change.
+/// Hotspots, routes and actions, each fetched again when it changed.
 pub fn use_picture(live: Live) -> LivePicture {
     use crate::api::items;
     LivePicture {
-        hotspots: live_list(live.revision, items::<model::Hotspot>),
-        routes: live_list(live.revision, items::<model::PatrolRoute>),
-        actions: live_list(live.revision, items::<model::Action>),
+        hotspots: live_list(live.of(ItemKind::Hotspot), items::<model::Hotspot>),
+        routes: live_list(live.of(ItemKind::Route), items::<model::PatrolRoute>),
+        actions: live_list(live.of(ItemKind::Action), items::<model::Action>),
     }
 }

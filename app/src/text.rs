@@ -2,8 +2,10 @@
 //! The language is chosen once when the app starts (see `i18n`); every word is a function.
 
 use model::{
+    ItemKind,
     action::{ActionKind, ActionStatus, WorkingGroup},
     hotspot::{HotspotCategory, Severity},
+    incident::IncidentCategory,
     route::Occasion,
 };
 
@@ -24,6 +26,20 @@ macro_rules! words {
 }
 
 words! {
+    incidents = "Lagemeldungen", "Incident reports";
+    incident_category_label = "Meldeart", "Report category";
+    incident_window_label = "Zeitfenster der Lagemeldungen", "Incident window";
+    incident_cells = "Felder mit Lagemeldungen", "Cells with incident reports";
+    report_incident = "Lagemeldung", "Report an incident";
+    report_category = "1. Was?", "1. What?";
+    report_place = "2. Wo?", "2. Where?";
+    report_time = "3. Wann?", "3. When?";
+    my_position = "Mein Standort", "My position";
+    tap_the_map = "oder auf die Karte tippen", "or tap the map";
+    place_taken = "Ort übernommen", "Place set";
+    no_position = "Standort nicht verfügbar – bitte auf die Karte tippen", "Position unavailable – please tap the map";
+    send_report = "Melden", "Report";
+    reported = "Gemeldet", "Reported";
     app_title = "Lagebild Hamm", "Lagebild Hamm";
     app_subtitle = "Sicherheitspartnerschaft – Gemeinsam für ein sicheres Leben in Hamm", "Security partnership – together for a safe life in Hamm";
     districts = "Stadtbezirke", "Districts";
@@ -221,6 +237,44 @@ pub fn category(c: HotspotCategory) -> &'static str {
         }
         HotspotCategory::RoadSafety => pick("Verkehrssicherheit", "Road safety"),
         HotspotCategory::Other => pick("Sonstiges", "Other"),
+    }
+}
+
+/// A layer's name on screen.
+pub fn layer(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Hotspot => hotspots(),
+        ItemKind::Route => routes(),
+        ItemKind::Action => actions(),
+        ItemKind::Incident => incidents(),
+    }
+}
+
+pub fn incident_category(c: IncidentCategory) -> &'static str {
+    let en = match c {
+        IncidentCategory::Violence => "Violence",
+        IncidentCategory::Theft => "Theft",
+        IncidentCategory::Burglary => "Burglary",
+        IncidentCategory::Drugs => "Drugs",
+        IncidentCategory::Damage => "Damage / graffiti",
+        IncidentCategory::PublicDisorder => "Public disorder",
+        IncidentCategory::Noise => "Noise",
+        IncidentCategory::Littering => "Littering",
+        IncidentCategory::YouthGathering => "Youth gathering",
+        IncidentCategory::PublicDrinking => "Drinking in public",
+        IncidentCategory::IllicitWork => "Illicit work",
+        IncidentCategory::SmuggledGoods => "Smuggled goods",
+        IncidentCategory::TrafficAccident => "Traffic accident",
+    };
+    pick(c.label_de(), en)
+}
+
+pub fn incident_window(w: crate::view_state::IncidentWindow) -> &'static str {
+    use crate::view_state::IncidentWindow;
+    match w {
+        IncidentWindow::Day => pick("letzte 24 Stunden", "last 24 hours"),
+        IncidentWindow::Week => pick("letzte 7 Tage", "last 7 days"),
+        IncidentWindow::FourWeeks => pick("letzte 28 Tage", "last 28 days"),
     }
 }
 

@@ -9,18 +9,81 @@ use model::{
     action::ActionKind,
     calendar::{self, Page, Span},
     hotspot::HotspotCategory,
+    incident::IncidentCategory,
     route::Occasion,
     schedule::{day_of, week_of},
 };
 
 use crate::live::Items;
 
-/// Which item layers are on.
+/// Which item layers are on, one switch per [`ItemKind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Layers {
-    pub hotspots: bool,
-    pub routes: bool,
-    pub actions: bool,
+pub struct Layers([bool; ItemKind::COUNT]);
+
+impl Layers {
+    /// Every layer on.
+    pub const ALL: Layers = Layers([true; ItemKind::COUNT]);
+
+    /// Only the layers in `kinds` on.
+    pub fn only(kinds: &[ItemKind]) -> Layers {
+        let mut l = Layers([false; ItemKind::COUNT]);
+        for k in kinds {
+            l.set(*k, true);
+        }
+        l
+    }
+
+    pub fn on(&self, kind: ItemKind) -> bool {
+        self.0[kind.index()]
+    }
+
+    pub fn set(&mut self, kind: ItemKind, on: bool) {
+        self.0[kind.index()] = on;
+    }
+}
+
+/// A layer's name in the URL (`?ebenen=`).
+pub fn layer_name(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Hotspot => "brennpunkte",
+        ItemKind::Route => "streifen",
+        ItemKind::Action => "massnahmen",
+        ItemKind::Incident => "lagemeldungen",
+    }
+}
+
+/// How far back the incident layer looks (`?fenster=`), unless a date range is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IncidentWindow {
+    Day,
+    #[default]
+    Week,
+    FourWeeks,
+}
+
+impl IncidentWindow {
+    pub const ALL: [IncidentWindow; 3] = [
+        IncidentWindow::Day,
+        IncidentWindow::Week,
+        IncidentWindow::FourWeeks,
+    ];
+
+    /// Its name in the URL.
+    pub fn name(self) -> &'static str {
+        match self {
+            IncidentWindow::Day => "24h",
+            IncidentWindow::Week => "7t",
+            IncidentWindow::FourWeeks => "28t",
+        }
+    }
+
+    fn hours(self) -> i64 {
+        match self {
+            IncidentWindow::Day => 24,
+            IncidentWindow::Week => 7 * 24,
+            IncidentWindow::FourWeeks => 28 * 24,
+        }
+    }
 }
 
 /// Which time the items must fall in.
@@ -40,6 +103,7 @@ pub struct Kinds {
     pub category: Option<HotspotCategory>,
     pub occasion: Option<Occasion>,
     pub action: Option<ActionKind>,
+    pub incident: Option<IncidentCategory>,
 }
 
 impl Kinds {
@@ -49,6 +113,7 @@ impl Kinds {
             ItemKind::Hotspot => self.category.map(|c| c.as_str()),
             ItemKind::Route => self.occasion.map(|o| o.as_str()),
             ItemKind::Action => self.action.map(|a| a.as_str()),
+            ItemKind::Incident => self.incident.map(|c| c.as_str()),
         }
     }
 }
@@ -89,6 +154,8 @@ pub struct ViewState {
     pub agency: Option<AgencyKey>,
     pub kinds: Kinds,
     pub time: TimeFilter,
+    /// The incident layer's window, unless `time` is a date range.
+    pub incident_window: IncidentWindow,
     pub table: bool,
     pub calendar: Calendar,
 }
@@ -96,24 +163,19 @@ pub struct ViewState {
 impl Default for ViewState {
     fn default() -> Self {
         ViewState {
-            layers: Layers {
-                hotspots: true,
-                routes: true,
-                actions: true,
-            },
+            layers: Layers::ALL,
             colour_by: None,
             district: None,
             theme: None,
             agency: None,
             kinds: Kinds::default(),
             time: TimeFilter::All,
+            incident_window: IncidentWindow::default(),
             table: false,
             calendar: Calendar::List,
         }
     }
 }
-
-const LAYER_NAMES: [&str; 3] = ["brennpunkte", "streifen", "massnahmen"];
 
 impl ViewState {
     /// Reads the query; unknown or malformed values fall back to the defaults.
@@ -121,11 +183,12 @@ impl ViewState {
         let mut v = ViewState::default();
         if let Some(list) = get("ebenen") {
             let on: Vec<&str> = list.split(',').map(str::trim).collect();
-            v.layers = Layers {
-                hotspots: on.contains(&LAYER_NAMES[0]),
-                routes: on.contains(&LAYER_NAMES[1]),
-                actions: on.contains(&LAYER_NAMES[2]),
-            };
+            let kinds: Vec<ItemKind> = ItemKind::ALL
+                .iter()
+                .copied()
+                .filter(|k| on.contains(&layer_name(*k)))
+                .collect();
+            v.layers = Layers::only(&kinds);
         }
         v.colour_by = match get("faerbung").as_deref() {
             Some("brennpunkte") => Some(Metric::Hotspots),
@@ -143,7 +206,11 @@ impl ViewState {
             category: get("kategorie").and_then(|k| k.parse().ok()),
             occasion: get("anlass").and_then(|k| k.parse().ok()),
             action: get("art").and_then(|k| k.parse().ok()),
+            incident: get("meldeart").and_then(|k| k.parse().ok()),
         };
+        v.incident_window = get("fenster")
+            .and_then(|f| IncidentWindow::ALL.into_iter().find(|w| w.name() == f))
+            .unwrap_or_default();
         let date = |key: &str| get(key).and_then(|d| d.parse::<Date>().ok());
         v.time = match get("zeit").as_deref() {
             Some("jetzt") => TimeFilter::Now,
@@ -175,16 +242,11 @@ impl ViewState {
     pub fn to_query(&self) -> String {
         let mut parts = Vec::new();
         if self.layers != ViewState::default().layers {
-            let on: Vec<&str> = [
-                self.layers.hotspots,
-                self.layers.routes,
-                self.layers.actions,
-            ]
-            .iter()
-            .zip(LAYER_NAMES)
-            .filter(|(on, _)| **on)
-            .map(|(_, n)| n)
-            .collect();
+            let on: Vec<&str> = ItemKind::ALL
+                .iter()
+                .filter(|k| self.layers.on(**k))
+                .map(|k| layer_name(*k))
+                .collect();
             parts.push(format!("ebenen={}", on.join(",")));
         }
         match self.colour_by {
@@ -202,6 +264,7 @@ impl ViewState {
             ("kategorie", self.kinds.of(ItemKind::Hotspot)),
             ("anlass", self.kinds.of(ItemKind::Route)),
             ("art", self.kinds.of(ItemKind::Action)),
+            ("meldeart", self.kinds.of(ItemKind::Incident)),
         ];
         for (key, value) in kinds {
             if let Some(value) = value {
@@ -214,6 +277,9 @@ impl ViewState {
             TimeFilter::Today => parts.push("zeit=heute".into()),
             TimeFilter::Week => parts.push("zeit=woche".into()),
             TimeFilter::Range(from, to) => parts.push(format!("zeit=zeitraum&von={from}&bis={to}")),
+        }
+        if self.incident_window != IncidentWindow::default() {
+            parts.push(format!("fenster={}", self.incident_window.name()));
         }
         if self.table {
             parts.push("tabelle=1".into());
@@ -240,6 +306,20 @@ impl ViewState {
             Some(Theme::Dark) => "dark",
             None => "auto",
         }
+    }
+
+    /// The incidents' window at `now`: the chosen date range, else the last 24 hours, 7 or
+    /// 28 days up to the end of `now`'s minute (a report made this minute, timed to the
+    /// minute, is in it).
+    pub fn incident_span(&self, now: Timestamp) -> (Timestamp, Timestamp) {
+        if let TimeFilter::Range(from, to) = self.time
+            && let Some(range) = calendar::date_range(from, to)
+        {
+            return range;
+        }
+        let end = model::schedule::to_the_minute(now) + jiff::SignedDuration::from_secs(60);
+        let hours = self.incident_window.hours();
+        (end - jiff::SignedDuration::from_hours(hours), end)
     }
 
     /// The filter for items at `now`.
@@ -285,12 +365,7 @@ impl ViewState {
 
     /// The filter of one layer at `now` (with its kind filter); `None` while the layer is off.
     pub fn layer_query(&self, layer: ItemKind, now: Timestamp) -> Option<LayerQuery> {
-        let on = match layer {
-            ItemKind::Hotspot => self.layers.hotspots,
-            ItemKind::Route => self.layers.routes,
-            ItemKind::Action => self.layers.actions,
-        };
-        on.then(|| LayerQuery {
+        self.layers.on(layer).then(|| LayerQuery {
             kind: self.kinds.of(layer).map(str::to_owned),
             ..self.query(now)
         })
@@ -312,6 +387,31 @@ impl ViewState {
                 .cloned()
                 .collect(),
         )
+    }
+}
+
+#[cfg(test)]
+mod incident_window_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn the_incident_window_ends_with_the_minute_and_reads_from_the_url() {
+        let now: Timestamp = "2026-12-06T10:45:30Z".parse().unwrap();
+        let v = ViewState::from_query(|k| (k == "fenster").then(|| "24h".to_owned()));
+        let (from, to) = v.incident_span(now);
+        assert_eq!(
+            (from.to_string(), to.to_string()),
+            (
+                "2026-12-05T10:46:00Z".to_owned(),
+                "2026-12-06T10:46:00Z".to_owned()
+            )
+        );
+        assert_eq!(v.to_query(), "fenster=24h");
+        assert_eq!(ViewState::default().incident_window, IncidentWindow::Week);
+        let off = ViewState::from_query(|k| (k == "ebenen").then(|| "streifen".to_owned()));
+        assert!(off.layer_query(ItemKind::Incident, now).is_none());
+        assert!(off.layer_query(ItemKind::Route, now).is_some());
     }
 }
 
@@ -344,11 +444,7 @@ mod tests {
         ]);
         assert_eq!(
             v.layers,
-            Layers {
-                hotspots: true,
-                routes: false,
-                actions: true
-            }
+            Layers::only(&[ItemKind::Hotspot, ItemKind::Action])
         );
         assert_eq!(v.agency.as_ref().map(|a| a.as_str()), Some("kod"));
         assert_eq!(v.time, TimeFilter::Week);

@@ -24,6 +24,11 @@ pub fn local(t: Timestamp) -> ZonedDateTime {
     t.to_zoned_datetime(berlin())
 }
 
+/// `t` to the whole minute (down): questions about "now" asked within one minute are one.
+pub fn to_the_minute(t: Timestamp) -> Timestamp {
+    Timestamp::from_second(t.as_second() - t.as_second().rem_euclid(60)).unwrap_or(t)
+}
+
 /// Reads an HTML `datetime-local` value (`2026-12-04T19:00`) as wall-clock time in Hamm.
 pub fn parse_local_input(value: &str) -> Option<Timestamp> {
     let dt: civil::DateTime = value.trim().parse().ok()?;

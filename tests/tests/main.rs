@@ -11,6 +11,7 @@ mod calendar;
 mod clusters;
 mod dense;
 mod drawing;
+mod incidents;
 mod items;
 mod language;
 mod officer;

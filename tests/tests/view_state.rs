@@ -42,7 +42,7 @@ async fn a_deep_link_reproduces_the_view_and_toggles_write_the_url() {
     // Switching the actions layer on is written into the URL.
     browser
         .client
-        .find(Locator::Css("[data-testid=toggle-actions]"))
+        .find(Locator::Css("[data-testid=toggle-action]"))
         .await
         .unwrap()
         .click()

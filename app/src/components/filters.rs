@@ -1,6 +1,9 @@
 use jiff::{ToSpan, civil::Date};
 use leptos::prelude::*;
-use model::{Agency, ItemKind, action::ActionKind, hotspot::HotspotCategory, route::Occasion};
+use model::{
+    Agency, ItemKind, action::ActionKind, hotspot::HotspotCategory, incident::IncidentCategory,
+    route::Occasion,
+};
 
 use crate::{
     text,
@@ -141,6 +144,13 @@ fn kind_select(
                 .map(|k| (k.as_str(), text::action_kind(*k)))
                 .collect(),
         ),
+        ItemKind::Incident => (
+            text::incident_category_label(),
+            IncidentCategory::ALL
+                .iter()
+                .map(|c| (c.as_str(), text::incident_category(*c)))
+                .collect(),
+        ),
     };
     let current = move || {
         let k = view.get().kinds;
@@ -148,6 +158,7 @@ fn kind_select(
             ItemKind::Hotspot => k.category.map(|c| c.as_str()),
             ItemKind::Route => k.occasion.map(|o| o.as_str()),
             ItemKind::Action => k.action.map(|a| a.as_str()),
+            ItemKind::Incident => k.incident.map(|c| c.as_str()),
         }
         .unwrap_or("")
     };
@@ -162,6 +173,7 @@ fn kind_select(
                         ItemKind::Hotspot => v.kinds.category = value.parse().ok(),
                         ItemKind::Route => v.kinds.occasion = value.parse().ok(),
                         ItemKind::Action => v.kinds.action = value.parse().ok(),
+                        ItemKind::Incident => v.kinds.incident = value.parse().ok(),
                     });
                 }>
                 <option value="">{text::all()}</option>

@@ -4,7 +4,7 @@ use model::{Agency, ItemKind};
 use crate::{
     components::Filters,
     text,
-    view_state::{Metric, Theme, ViewState},
+    view_state::{IncidentWindow, Metric, Theme, ViewState},
     view_url::{apply, use_view_update},
 };
 
@@ -31,10 +31,28 @@ pub fn LayerControls(
     view! {
         <section class="layer-controls" aria-label=text::layers_and_filters()>
             <h2>{text::layers()}</h2>
-            {toggle(text::hotspots(), "hotspots", |v| v.layers.hotspots, |v, on| v.layers.hotspots = on)}
-            {toggle(text::routes(), "routes", |v| v.layers.routes, |v, on| v.layers.routes = on)}
-            {toggle(text::actions(), "actions", |v| v.layers.actions, |v, on| v.layers.actions = on)}
-            <Filters view=view agencies=agencies kinds=&[ItemKind::Hotspot, ItemKind::Route, ItemKind::Action]/>
+            {ItemKind::ALL.iter().map(|&kind| view! {
+                <label class="check big">
+                    <input type="checkbox" data-testid=format!("toggle-{}", kind.as_str())
+                        prop:checked=move || view.get().layers.on(kind)
+                        on:change=move |ev| { let on = event_target_checked(&ev); apply(update, |v| v.layers.set(kind, on)); }/>
+                    {text::layer(kind)}
+                </label>
+            }).collect_view()}
+            <Filters view=view agencies=agencies kinds=ItemKind::ALL/>
+            <label class="field">
+                <span>{text::incident_window_label()}</span>
+                <select data-testid="filter-incident-window"
+                    prop:value=move || view.get().incident_window.name()
+                    on:change=move |ev| {
+                        let name = event_target_value(&ev);
+                        if let Some(w) = IncidentWindow::ALL.into_iter().find(|w| w.name() == name) {
+                            apply(update, |v| v.incident_window = w);
+                        }
+                    }>
+                    {IncidentWindow::ALL.into_iter().map(|w| view! { <option value=w.name()>{text::incident_window(w)}</option> }).collect_view()}
+                </select>
+            </label>
             <label class="field">
                 <span>{text::colour_by()}</span>
                 <select data-testid="filter-colour"

@@ -12,7 +12,7 @@ extern "C" {
     pub type GeoJsonLayer;
 
     #[wasm_bindgen(js_namespace = L, js_name = geoJSON)]
-    fn geo_json(data: &JsValue, options: &JsValue) -> GeoJsonLayer;
+    pub fn geo_json(data: &JsValue, options: &JsValue) -> GeoJsonLayer;
 
     #[wasm_bindgen(method, js_name = setStyle)]
     pub fn set_style(this: &GeoJsonLayer, style: &JsValue);

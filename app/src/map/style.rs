@@ -85,6 +85,20 @@ pub fn district_style(key: DistrictKey, emphasis: Emphasis) -> PathStyle {
     }
 }
 
+/// The incident density's bands: a cell with at least `INCIDENT_BANDS[i]` incidents is drawn
+/// in `INCIDENT_COLOURS[i]` (ColorBrewer YlOrRd, sequential and colour-blind-safe). A
+/// withheld count ("< 5" on wall displays) is drawn in the first band.
+pub const INCIDENT_BANDS: [i64; 5] = [0, 5, 10, 25, 100];
+pub const INCIDENT_COLOURS: [&str; 5] = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];
+
+/// The band of a cell's count.
+pub fn incident_band(count: i64) -> usize {
+    INCIDENT_BANDS
+        .iter()
+        .rposition(|from| count >= *from)
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +135,15 @@ mod tests {
         assert!(json.get("fillColor").is_some());
         assert!(json.get("fillOpacity").is_some());
         assert!(json.get("className").is_none());
+    }
+
+    #[test]
+    fn incident_counts_fall_into_their_bands() {
+        use super::incident_band;
+        let bands: Vec<usize> = [0, 1, 4, 5, 9, 10, 24, 25, 99, 100, 5000]
+            .iter()
+            .map(|&n| incident_band(n))
+            .collect();
+        assert_eq!(bands, [0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4]);
     }
 }

@@ -6,8 +6,8 @@ use leptos_router::{
 use std::sync::Arc;
 
 use model::{
-    Action, District, DistrictKey, Hotspot, ItemKind, PatrolRoute, analysis::count_class,
-    hotspot_map::HotspotMap,
+    Action, District, DistrictKey, Hotspot, ItemKind, LayerQuery, PatrolRoute,
+    analysis::count_class, hotspot_map::HotspotMap, schedule::to_the_minute as this_minute,
 };
 
 use crate::{
@@ -15,8 +15,8 @@ use crate::{
     components::AccountBar,
     components::{
         ApproximateNotice, ConnectionBanner, DistrictFacts, DistrictLayer, DistrictList,
-        DistrictToday, ItemLayers, LanguageSwitch, LayerControls, LayerTables, Legend, LoadError,
-        MapView, OutlineLayer,
+        DistrictToday, IncidentLayer, IncidentReport, ItemLayers, LanguageSwitch, LayerControls,
+        LayerTables, Legend, LoadError, MapView, OutlineLayer,
     },
     device,
     live::{Items, LivePicture, live_list, use_live},
@@ -61,7 +61,7 @@ pub fn CityMap() -> impl IntoView {
     // The map's hotspots: the server selects them for the view and sends what drawing needs
     // (a layer can hold 100,000 points; see `model::hotspot_map`).
     let hotspot_query = Memo::new(move |_| shown.get().layer_query(ItemKind::Hotspot, now()));
-    let hotspot_map: Signal<Arc<HotspotMap>> = live_list(live.revision, move || {
+    let hotspot_map: Signal<Arc<HotspotMap>> = live_list(live.of(ItemKind::Hotspot), move || {
         let query = hotspot_query.get();
         async move {
             match query {
@@ -73,7 +73,7 @@ pub fn CityMap() -> impl IntoView {
     // Whole hotspots only while a list shows them: the officer's district, the tables.
     let lists_shown = Memo::new(move |_| shown.get().table || selected.get().is_some());
     let all = LivePicture {
-        hotspots: live_list(live.revision, move || {
+        hotspots: live_list(live.of(ItemKind::Hotspot), move || {
             let wanted = lists_shown.get();
             async move {
                 if wanted {
@@ -83,9 +83,21 @@ pub fn CityMap() -> impl IntoView {
                 }
             }
         }),
-        routes: live_list(live.revision, api::items::<PatrolRoute>),
-        actions: live_list(live.revision, api::items::<Action>),
+        routes: live_list(live.of(ItemKind::Route), api::items::<PatrolRoute>),
+        actions: live_list(live.of(ItemKind::Action), api::items::<Action>),
     };
+    // Incidents: counts per cell for the view's window (to the minute, so a minute's answers
+    // are one), filtered like the other layers.
+    let incident_query = Memo::new(move |_| {
+        let view = shown.get();
+        let minute = this_minute(now());
+        view.layer_query(ItemKind::Incident, minute)
+            .map(|q| LayerQuery {
+                window: Some(view.incident_span(minute)),
+                ..q
+            })
+    });
+    let incident_revision: Signal<u64> = live.of(ItemKind::Incident).into();
     // Memos, not derived signals: a layer is selected once per change, not on every read (a
     // derived signal would copy and filter every item for each of its readers).
     let picture = LivePicture {
@@ -142,7 +154,9 @@ pub fn CityMap() -> impl IntoView {
             .into_iter()
             .find(|d| d.properties.key == key)
             .map(|d| {
+                let reporter = crate::session::me().filter(|m| m.role.reports());
                 view! {
+                    {reporter.map(|m| view! { <IncidentReport agency=m.agency/> })}
                     <DistrictToday district=key hotspots=hotspots routes=routes actions=actions/>
                     <DistrictFacts district=d/>
                 }
@@ -177,6 +191,8 @@ pub fn CityMap() -> impl IntoView {
                     hotspots: hotspot_map,
                     routes: picture.routes,
                     actions: picture.actions,
+                    incidents: incident_query.into(),
+                    incident_revision,
                 };
                 map_with_layers(
                     config, districts, outline, selected, on_select, layers, fill,
@@ -231,6 +247,8 @@ struct Layers {
     hotspots: Signal<Arc<HotspotMap>>,
     routes: Signal<Items<PatrolRoute>>,
     actions: Signal<Items<Action>>,
+    incidents: Signal<Option<LayerQuery>>,
+    incident_revision: Signal<u64>,
 }
 
 fn map_with_layers(
@@ -256,6 +274,7 @@ fn map_with_layers(
                 fill=fill
             />
             <ItemLayers hotspots=picture.hotspots routes=picture.routes actions=picture.actions/>
+            <IncidentLayer query=picture.incidents revision=picture.incident_revision/>
         </MapView>
     }
 }

@@ -2,13 +2,16 @@ use std::{sync::Arc, time::Duration};
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use model::{Action, DistrictKey, Hotspot, PatrolRoute, hotspot_map::HotspotMap};
+use model::{
+    Action, DistrictKey, Hotspot, ItemKind, LayerQuery, PatrolRoute, hotspot_map::HotspotMap,
+    schedule::to_the_minute,
+};
 
 use crate::{
     api,
     components::{
-        ApproximateNotice, Clock, ConnectionBanner, DistrictLayer, ItemLayers, MapView,
-        OutlineLayer, WallTiles,
+        ApproximateNotice, Clock, ConnectionBanner, DistrictLayer, IncidentLayer, ItemLayers,
+        MapView, OutlineLayer, WallTiles,
     },
     live::{Items, last_good, use_live},
     map::MapContext,
@@ -57,21 +60,21 @@ pub fn WallPage() -> impl IntoView {
     let outline = LocalResource::new(api::outline);
     let (hotspots, stale_h) = last_good(
         LocalResource::new(move || {
-            live.revision.track();
+            live.of(ItemKind::Hotspot).track();
             api::items::<Hotspot>()
         }),
         Items::<Hotspot>::default(),
     );
     let (routes, _) = last_good(
         LocalResource::new(move || {
-            live.revision.track();
+            live.of(ItemKind::Route).track();
             api::items::<PatrolRoute>()
         }),
         Items::<PatrolRoute>::default(),
     );
     let (actions, _) = last_good(
         LocalResource::new(move || {
-            live.revision.track();
+            live.of(ItemKind::Action).track();
             api::items::<Action>()
         }),
         Items::<Action>::default(),
@@ -108,6 +111,17 @@ pub fn WallPage() -> impl IntoView {
     });
     let shown_routes = Signal::derive(move || routes.with(|l| shown.get().select(l, now())));
     let shown_actions = Signal::derive(move || actions.with(|l| shown.get().select(l, now())));
+    // Incidents as counts per cell (the server withholds small ones from wall displays).
+    let incident_query = Memo::new(move |_| {
+        let view = shown.get();
+        let minute = to_the_minute(now());
+        view.layer_query(ItemKind::Incident, minute)
+            .map(|q| LayerQuery {
+                window: Some(view.incident_span(minute)),
+                ..q
+            })
+    });
+    let incident_revision: Signal<u64> = live.of(ItemKind::Incident).into();
     let any_demo = move || {
         hotspots.read().iter().any(|h| h.item.demo) || actions.read().iter().any(|a| a.item.demo)
     };
@@ -132,6 +146,7 @@ pub fn WallPage() -> impl IntoView {
                         attribution=attribution
                     />
                     <ItemLayers hotspots=shown_hotspots routes=shown_routes actions=shown_actions/>
+                    <IncidentLayer query=incident_query revision=incident_revision display=true/>
                 </MapView>
             }
             .into_any()

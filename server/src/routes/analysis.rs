@@ -89,8 +89,7 @@ async fn answer<T: Serialize + Send + 'static>(
 
 /// Now, to the minute: analyses asked for "now" share one answer within a minute.
 fn this_minute() -> Timestamp {
-    let now = Timestamp::now();
-    Timestamp::from_second(now.as_second() - now.as_second().rem_euclid(60)).unwrap_or(now)
+    model::schedule::to_the_minute(Timestamp::now())
 }
 
 /// `GET /api/review-due`: the viewer's agency's hotspots past their review date, which no

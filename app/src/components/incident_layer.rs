@@ -1,0 +1,200 @@
+//! Incident reports as a density surface: counts per grid cell ([`model::density`]) for the
+//! map's zoom and the view's window, drawn on Leaflet's canvas renderer in colour bands, and
+//! fetched again when the zoom changes or an incident does. What to draw is decided by
+//! [`band_shapes`], a plain function.
+
+use std::rc::Rc;
+
+use geojson::{Feature, FeatureCollection, Geometry, GeometryValue};
+use leptos::prelude::*;
+use model::{
+    LayerQuery,
+    density::{DISPLAY_MAX_ZOOM, Density, MAX_ZOOM, MIN_ZOOM, cell_bounds},
+};
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+use crate::{
+    api,
+    map::{
+        bindings::{GeoJsonLayer, geo_json, to_js},
+        style::{INCIDENT_COLOURS, incident_band},
+        use_map,
+    },
+    text,
+};
+
+/// Hamm and its surroundings, `[west, south, east, north]`: the box every density asks for
+/// (the city holds at most a few thousand cells at the finest zoom asked for).
+const CITY_BOX: [f64; 4] = [7.65, 51.57, 8.05, 51.76];
+
+/// The cells of `density` as one FeatureCollection of squares per colour band.
+pub fn band_shapes(density: &Density) -> Vec<FeatureCollection> {
+    let mut bands: Vec<FeatureCollection> = INCIDENT_COLOURS
+        .iter()
+        .map(|_| FeatureCollection {
+            bbox: None,
+            features: vec![],
+            foreign_members: None,
+        })
+        .collect();
+    for &[ix, iy, count] in &density.cells {
+        let [[w, s], [e, n]] = cell_bounds(ix, iy, density.cell_m);
+        let ring = vec![vec![w, s], vec![e, s], vec![e, n], vec![w, n], vec![w, s]];
+        let feature = Feature {
+            geometry: Some(Geometry::new(GeometryValue::new_polygon([ring]))),
+            ..Feature::default()
+        };
+        if let Some(band) = bands.get_mut(incident_band(count)) {
+            band.features.push(feature);
+        }
+    }
+    bands
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CellStyle {
+    color: &'static str,
+    weight: f64,
+    fill_color: &'static str,
+    fill_opacity: f64,
+}
+
+/// The map's zoom as the density is asked for: whole, within the zooms the server answers,
+/// and no finer than a wall display gets when `display`.
+pub fn density_zoom(map_zoom: f64, display: bool) -> u8 {
+    let top = if display { DISPLAY_MAX_ZOOM } else { MAX_ZOOM };
+    (map_zoom.round().clamp(f64::from(MIN_ZOOM), f64::from(top))) as u8
+}
+
+#[component]
+pub fn IncidentLayer(
+    /// The layer's filters (category, agency, district) and window; `None` while it is off.
+    #[prop(into)]
+    query: Signal<Option<LayerQuery>>,
+    /// Rises when incidents change.
+    #[prop(into)]
+    revision: Signal<u64>,
+    /// A wall display: cells no finer than zoom 14, small counts withheld by the server.
+    #[prop(optional)]
+    display: bool,
+) -> impl IntoView {
+    let ctx = use_map();
+    let zoom = RwSignal::new(12.0f64);
+    let listening = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(map) = ctx.map() else { return };
+        if listening.get_value() {
+            return;
+        }
+        listening.set_value(true);
+        zoom.set(map.get_zoom());
+        let on_map = map.clone();
+        map.on_zoom_end(Box::new(move |_| zoom.set(on_map.get_zoom())));
+    });
+    let asked = Memo::new(move |_| query.get().map(|q| (q, density_zoom(zoom.get(), display))));
+    let density = LocalResource::new(move || {
+        revision.track();
+        let asked = asked.get();
+        async move {
+            match asked {
+                Some((q, z)) => api::incident_density(CITY_BOX, z, &q).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    let shown = RwSignal::new(None::<Density>);
+    Effect::new(move |_| match density.get() {
+        Some(Ok(d)) => shown.set(d),
+        Some(Err(e)) => leptos::logging::error!("incident density: {e}"),
+        None => {}
+    });
+
+    let drawn = StoredValue::new_local(Vec::<GeoJsonLayer>::new());
+    let clear = move || {
+        drawn.update_value(|layers| {
+            for l in layers.drain(..) {
+                l.remove();
+            }
+        });
+    };
+    Effect::new(move |_| {
+        let Some(map) = ctx.map() else { return };
+        clear();
+        let Some(d) = shown.get() else { return };
+        let renderer: JsValue = leaflet::Canvas::new().into();
+        let renderer = Rc::new(renderer);
+        let layers: Vec<GeoJsonLayer> = band_shapes(&d)
+            .iter()
+            .zip(INCIDENT_COLOURS)
+            .filter(|(band, _)| !band.features.is_empty())
+            .map(|(band, colour)| {
+                let options = to_js(&serde_json::json!({
+                    "interactive": false,
+                    "style": CellStyle { color: colour, weight: 0.5, fill_color: colour, fill_opacity: 0.6 },
+                }));
+                let _ = js_sys::Reflect::set(&options, &"renderer".into(), &renderer);
+                let layer = geo_json(&to_js(band), &options);
+                layer.add_to(&map);
+                layer
+            })
+            .collect();
+        drawn.set_value(layers);
+    });
+    on_cleanup(clear);
+
+    // What the canvas shows, in words: for screen readers, and for the browser tests.
+    let cells = move || shown.get().map_or(0, |d| d.cells.len());
+    let total = move || {
+        shown.get().map_or_else(String::new, |d| {
+            if d.withheld_below.is_some() && d.total == 0 && !d.cells.is_empty() {
+                d.shown(0)
+            } else {
+                d.total.to_string()
+            }
+        })
+    };
+    view! {
+        <Show when=move || shown.get().is_some()>
+            <p class="incident-summary" data-testid="incident-density"
+                data-cells=move || cells().to_string() data-total=total>
+                {text::incidents()}": "{total}" · "{text::incident_cells()}": "{cells}
+            </p>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_go_to_their_count_band_as_squares() {
+        let d = Density {
+            zoom: 14,
+            cell_m: model::density::cell_m(14),
+            cells: vec![[2844, 6727, 0], [2845, 6727, 7], [2846, 6727, 120]],
+            total: 127,
+            withheld_below: Some(5),
+        };
+        let bands = band_shapes(&d);
+        let sizes: Vec<usize> = bands.iter().map(|b| b.features.len()).collect();
+        assert_eq!(sizes, [1, 1, 0, 0, 1]);
+        let Some(GeometryValue::Polygon { coordinates }) =
+            bands[1].features[0].geometry.as_ref().map(|g| &g.value)
+        else {
+            panic!("a square");
+        };
+        assert_eq!(coordinates[0].len(), 5);
+        assert_eq!(coordinates[0][0], coordinates[0][4]);
+    }
+
+    #[test]
+    fn the_zoom_asked_for_stays_within_what_the_server_answers() {
+        assert_eq!(density_zoom(12.4, false), 12);
+        assert_eq!(density_zoom(3.0, false), 8);
+        assert_eq!(density_zoom(19.0, false), 18);
+        assert_eq!(density_zoom(17.0, true), 14);
+    }
+}
