@@ -352,8 +352,85 @@ pub fn load(
         }?;
         count += 1;
     }
+    for i in demo_incidents(now, &[westentor, sued, bahnhof])? {
+        {
+            let actor = system(i.owner());
+            store::create(&tx, i, districts, &actor)
+        }?;
+        count += 1;
+    }
     tx.commit()?;
     Ok(count)
+}
+
+/// How many demo incidents there are.
+const DEMO_INCIDENTS: u64 = 160;
+
+/// Incidents of the last 28 days, reported by the police and the KOD and released to the
+/// partners: most around the agenda's places in the centre (so the density shows them), the
+/// rest near each district's reference point. Spread by a fixed sequence, so every first
+/// start looks alike.
+fn demo_incidents(now: Timestamp, centre: &[[f64; 2]]) -> Result<Vec<model::Incident>, StoreError> {
+    use model::incident::IncidentCategory as C;
+    let mut seed: u64 = 0x5eed_1e5e;
+    let mut next = move |n: u64| {
+        // A 64-bit linear congruential generator (Knuth's MMIX constants).
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let mut anchors: Vec<[f64; 2]> = centre.to_vec();
+    for d in DistrictKey::ALL {
+        anchors.push(place(&format!("Hamm-{}", d.short_name()))?);
+    }
+    let categories = [
+        C::Damage,
+        C::Noise,
+        C::PublicDisorder,
+        C::Littering,
+        C::Theft,
+        C::PublicDrinking,
+        C::YouthGathering,
+        C::Drugs,
+        C::Violence,
+        C::Burglary,
+        C::TrafficAccident,
+    ];
+    let reporters = [agency("polizei")?, agency("kod")?];
+    let mut out = Vec::new();
+    for n in 0..DEMO_INCIDENTS {
+        // Two in three at the centre's places.
+        let anchor = if next(3) < 2 {
+            anchors[next(centre.len() as u64) as usize]
+        } else {
+            anchors[next(anchors.len() as u64) as usize]
+        };
+        let dx = (next(1000) as f64 - 500.0) * 0.000_012; // about ±400 m
+        let dy = (next(1000) as f64 - 500.0) * 0.000_008; // about ±450 m
+        let hours_ago = next(28 * 24) as i64;
+        let start = now
+            .checked_sub(hours_ago.hours())
+            .map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))?;
+        let owner = reporters[(n % 2) as usize].clone();
+        let released_to = partners().into_iter().filter(|a| *a != owner).collect();
+        out.push(model::Incident {
+            category: categories[next(categories.len() as u64) as usize],
+            count: 1 + u32::from(next(6) == 0) * 2,
+            start,
+            end: None,
+            geometry: Geometry::new(geojson::GeometryValue::new_point([
+                anchor[0] + dx,
+                anchor[1] + dy,
+            ])),
+            agency: owner,
+            released_to,
+            source_key: None,
+            district: None,
+            demo: true,
+        });
+    }
+    Ok(out)
 }
 
 fn group_name(g: WorkingGroup) -> &'static str {
