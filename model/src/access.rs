@@ -96,6 +96,7 @@ impl Access {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub login: String,
     pub role: Role,
     pub agency: AgencyKey,
@@ -110,7 +111,9 @@ pub const CSRF_HEADER: &str = "X-CSRF-Token";
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Login {
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub login: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 1000))]
     pub password: String,
 }
 
@@ -126,6 +129,7 @@ pub struct Pair {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewDisplay {
     /// A name for the screen, e.g. `leitstelle-wand-1` (a login name, not a person's).
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub login: String,
     /// Whose picture it shows: an operator names the agency; an admin's display is its own
     /// agency's (naming another is refused).
@@ -137,6 +141,7 @@ pub struct NewDisplay {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PairingCode {
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub login: String,
     pub agency: AgencyKey,
     pub code: String,
@@ -148,6 +153,7 @@ pub struct PairingCode {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub login: String,
     pub role: Role,
     pub agency: AgencyKey,
@@ -158,6 +164,7 @@ pub struct Account {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAccount {
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub login: String,
     pub role: Role,
     pub agency: AgencyKey,

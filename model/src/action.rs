@@ -66,6 +66,7 @@ pub const MAX_LINKS: usize = 50;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Action {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub title: String,
     pub kind: ActionKind,
     /// RFC 3339 with offset; shown in Europe/Berlin time.
@@ -108,6 +109,7 @@ pub struct Action {
     #[cfg_attr(feature = "openapi", schema(max_items = 50))]
     pub routes: Vec<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: String,
     #[serde(default)]
     pub demo: bool,

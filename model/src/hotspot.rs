@@ -36,6 +36,7 @@ pub const MAX_WINDOWS: usize = 28;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hotspot {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub title: String,
     pub category: HotspotCategory,
     pub severity: Severity,
@@ -62,6 +63,7 @@ pub struct Hotspot {
     #[serde(default)]
     pub district: Option<DistrictKey>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: String,
     /// Demo data ("Beispieldaten").
     #[serde(default)]

@@ -35,6 +35,7 @@ pub const MAX_PERIOD_HOURS: i64 = 7 * 24;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PatrolRoute {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub title: String,
     /// A LineString inside Hamm.
     #[cfg_attr(feature = "openapi", schema(value_type = Object, example = json!({"type": "Point", "coordinates": [7.8137, 51.68016]})))]
@@ -64,6 +65,7 @@ pub struct PatrolRoute {
     #[cfg_attr(feature = "openapi", schema(max_items = 7))]
     pub districts: Vec<DistrictKey>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub note: String,
     #[serde(default)]
     pub demo: bool,

@@ -43,6 +43,8 @@ pub enum Command {
     /// Incident reports (Lagemeldungen).
     #[command(subcommand)]
     Incidents(IncidentCommand),
+    /// Print the API's OpenAPI 3.1 document (what `GET /api/openapi.json` answers).
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -292,6 +294,9 @@ pub async fn run(command: Command) -> Result<(), CliError> {
                 code.login, code.agency, code.code, code.expires_at
             );
             println!("Open /wand on the display and type the code.");
+        }
+        Command::Openapi => {
+            println!("{}", crate::routes::openapi_text());
         }
         Command::Incidents(IncidentCommand::Import {
             file,

@@ -179,6 +179,71 @@ fn access_text(access: Access) -> &'static str {
     }
 }
 
+/// The schema of a path, query or header parameter, by its name: every parameter the API
+/// takes is named here (a test asks that every one has a schema), with the limits the
+/// server checks.
+fn parameter_schema(name: &str) -> RefOr<Schema> {
+    use utoipa::openapi::schema::{KnownFormat, SchemaFormat};
+    let string = || ObjectBuilder::new().schema_type(Type::String);
+    let reference = |schema: &str| RefOr::Ref(Ref::from_schema_name(schema));
+    let integer = |min: f64, max: f64| {
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .minimum(Some(min))
+            .maximum(Some(max))
+    };
+    let schema = match name {
+        "district" => return reference("DistrictKey"),
+        "agency" => return reference("AgencyKey"),
+        "category" => return reference("IncidentCategory"),
+        "status" => return reference("ActionStatus"),
+        "id" | "before" => integer(1.0, 9_007_199_254_740_991.0),
+        "since" | "Last-Event-ID" => integer(0.0, 9_007_199_254_740_991.0),
+        "limit" => integer(1.0, 1000.0),
+        "zoom" => integer(
+            f64::from(model::density::MIN_ZOOM),
+            f64::from(model::density::MAX_ZOOM),
+        ),
+        "west" | "east" => ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .minimum(Some(-180.0))
+            .maximum(Some(180.0)),
+        "south" | "north" => ObjectBuilder::new()
+            .schema_type(Type::Number)
+            .minimum(Some(-85.0))
+            .maximum(Some(85.0)),
+        "from" | "to" | "at" => {
+            string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+        }
+        "week" => string()
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .description(Some("a Monday")),
+        "kind" => string().description(Some(
+            "hotspot category, route occasion or action kind, by the layer",
+        )),
+        "login" => string()
+            .pattern(Some("^[a-z0-9._-]{2,60}$"))
+            .max_length(Some(60)),
+        "file" => string().enum_values(Some([
+            "hotspots.geojson",
+            "routes.geojson",
+            "actions.geojson",
+            "incidents.geojson",
+            "actions.csv",
+            "actions.ics",
+            "districts.csv",
+        ])),
+        "released_to" => string()
+            .pattern(Some("^[a-z0-9-]+(,[a-z0-9-]+){0,19}$"))
+            .description(Some("agency keys, separated by commas; at most 20")),
+        "If-Match" => string()
+            .pattern(Some("^\"v[0-9]+\"$"))
+            .description(Some("the ETag last read")),
+        _ => string(),
+    };
+    RefOr::T(Schema::Object(schema.build()))
+}
+
 fn operation(path: &str, op: &Op) -> utoipa::openapi::path::Operation {
     let mut b = OperationBuilder::new()
         .summary(Some(op.summary))
@@ -194,7 +259,8 @@ fn operation(path: &str, op: &Op) -> utoipa::openapi::path::Operation {
                 ParameterBuilder::new()
                     .name(name)
                     .parameter_in(ParameterIn::Path)
-                    .required(Required::True),
+                    .required(Required::True)
+                    .schema(Some(parameter_schema(name))),
             );
         }
     }
@@ -203,7 +269,8 @@ fn operation(path: &str, op: &Op) -> utoipa::openapi::path::Operation {
             ParameterBuilder::new()
                 .name(*q)
                 .parameter_in(ParameterIn::Query)
-                .required(Required::False),
+                .required(Required::False)
+                .schema(Some(parameter_schema(q))),
         );
     }
     for h in op.headers {
@@ -211,6 +278,7 @@ fn operation(path: &str, op: &Op) -> utoipa::openapi::path::Operation {
             ParameterBuilder::new()
                 .name(*h)
                 .parameter_in(ParameterIn::Header)
+                .schema(Some(parameter_schema(h)))
                 .required(if *h == "If-Match" {
                     Required::True
                 } else {

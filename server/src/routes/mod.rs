@@ -343,14 +343,18 @@ pub fn endpoints() -> Vec<Endpoint> {
     list
 }
 
-async fn openapi_json() -> Response {
+/// The OpenAPI document, written once.
+pub fn openapi_text() -> &'static str {
     static DOC: OnceLock<String> = OnceLock::new();
-    let doc = DOC.get_or_init(|| {
+    DOC.get_or_init(|| {
         crate::openapi::document(&endpoints())
             .to_pretty_json()
             .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
-    });
-    ([(header::CONTENT_TYPE, "application/json")], doc.as_str()).into_response()
+    })
+}
+
+async fn openapi_json() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], openapi_text()).into_response()
 }
 
 /// How long one API request may take, reading its body included.
