@@ -312,7 +312,11 @@ pub async fn outline() -> Result<geojson::Feature, ApiError> {
 }
 
 /// A whole layer of items.
-pub async fn items<T: Item>() -> Result<crate::live::Items<T>, ApiError> {
+/// A layer's items as fetched, shared rather than copied between the signals that hold it and
+/// the views that show all of it (a layer can hold tens of thousands of items).
+pub type Items<T> = std::sync::Arc<Vec<model::Stored<T>>>;
+
+pub async fn items<T: Item>() -> Result<Items<T>, ApiError> {
     stored_items(api::collection(T::KIND)).await.map(Arc::new)
 }
 

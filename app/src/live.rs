@@ -162,9 +162,7 @@ where
     last_good(resource, T::default()).0.into()
 }
 
-/// A layer's items as fetched, shared rather than copied between the signals that hold it and
-/// the views that show all of it (a layer can hold tens of thousands of items).
-pub type Items<T> = std::sync::Arc<Vec<model::Stored<T>>>;
+pub use crate::api::Items;
 
 /// The three live layers, as one `Copy` handle.
 #[derive(Clone, Copy)]

@@ -269,12 +269,12 @@ pub fn incident_category(c: IncidentCategory) -> &'static str {
     pick(c.label_de(), en)
 }
 
-pub fn incident_window(w: crate::view_state::IncidentWindow) -> &'static str {
-    use crate::view_state::IncidentWindow;
+pub fn incident_window(w: model::density::Window) -> &'static str {
+    use model::density::Window;
     match w {
-        IncidentWindow::Day => pick("letzte 24 Stunden", "last 24 hours"),
-        IncidentWindow::Week => pick("letzte 7 Tage", "last 7 days"),
-        IncidentWindow::FourWeeks => pick("letzte 28 Tage", "last 28 days"),
+        Window::Day => pick("letzte 24 Stunden", "last 24 hours"),
+        Window::Week => pick("letzte 7 Tage", "last 7 days"),
+        Window::FourWeeks => pick("letzte 28 Tage", "last 28 days"),
     }
 }
 

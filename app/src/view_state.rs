@@ -14,7 +14,7 @@ use model::{
     schedule::{day_of, week_of},
 };
 
-use crate::live::Items;
+use crate::api::Items;
 
 /// Which item layers are on, one switch per [`ItemKind`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,39 +52,7 @@ pub fn layer_name(kind: ItemKind) -> &'static str {
     }
 }
 
-/// How far back the incident layer looks (`?fenster=`), unless a date range is chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum IncidentWindow {
-    Day,
-    #[default]
-    Week,
-    FourWeeks,
-}
-
-impl IncidentWindow {
-    pub const ALL: [IncidentWindow; 3] = [
-        IncidentWindow::Day,
-        IncidentWindow::Week,
-        IncidentWindow::FourWeeks,
-    ];
-
-    /// Its name in the URL.
-    pub fn name(self) -> &'static str {
-        match self {
-            IncidentWindow::Day => "24h",
-            IncidentWindow::Week => "7t",
-            IncidentWindow::FourWeeks => "28t",
-        }
-    }
-
-    fn hours(self) -> i64 {
-        match self {
-            IncidentWindow::Day => 24,
-            IncidentWindow::Week => 7 * 24,
-            IncidentWindow::FourWeeks => 28 * 24,
-        }
-    }
-}
+pub use model::density::Window as IncidentWindow;
 
 /// Which time the items must fall in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

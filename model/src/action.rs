@@ -8,8 +8,8 @@ use crate::{
     AgencyKey, DistrictKey,
     context::Context,
     geometry::{self, Shape},
-    route::{MAX_AGENCIES, check_agencies},
     validation::{FieldError, MAX_NOTE, MAX_TITLE, Problems, check_text},
+    validation::{MAX_AGENCIES, check_agencies},
 };
 
 string_enum! {

@@ -347,13 +347,7 @@ impl Indicators {
     }
 }
 
-/// A count as shown where small numbers are withheld: "< 5" below the threshold.
-pub fn shown_count(n: u32, withheld_below: Option<u32>) -> String {
-    match withheld_below {
-        Some(t) if n < t => format!("< {t}"),
-        _ => n.to_string(),
-    }
-}
+pub use crate::withheld::shown_count;
 
 /// The wall's tiles at `now`, for `district` or (None) the whole city.
 pub fn indicators<

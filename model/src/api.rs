@@ -85,6 +85,23 @@ pub const AUDIT_CSV: &str = "/api/audit/export.csv";
 /// `GET`: the viewer's hotspots past their review date.
 pub const REVIEW_DUE: &str = "/api/review-due";
 
+/// The media type of GeoJSON answers (RFC 7946).
+pub const GEO_JSON: &str = "application/geo+json";
+
+/// The strong ETag of an item version: `"v3"`. Server and app write and read it here only.
+pub fn etag(version: i64) -> String {
+    format!("\"v{version}\"")
+}
+
+/// The version an ETag (as `If-Match` sends it back) names.
+pub fn version_of_etag(value: &str) -> Option<i64> {
+    value
+        .trim()
+        .strip_prefix("\"v")
+        .and_then(|v| v.strip_suffix('"'))
+        .and_then(|v| v.parse().ok())
+}
+
 /// `GET`: how the map starts (centre, bounds, optional tile server).
 pub const CONFIG: &str = "/api/config";
 

@@ -8,7 +8,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{DistrictKey, analysis::shown_count, incident::Incident};
+use crate::{DistrictKey, incident::Incident, withheld::shown_count};
 
 /// Half the Web Mercator world's width, metres.
 const HALF_WORLD_M: f64 = 20_037_508.342_789_244;
@@ -189,6 +189,37 @@ impl Density {
             u32::try_from(count).unwrap_or(u32::MAX),
             self.withheld_below,
         )
+    }
+}
+
+/// How far back an incident density looks by default: the map's choices (its URL names them
+/// `24h`, `7t`, `28t`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Window {
+    Day,
+    #[default]
+    Week,
+    FourWeeks,
+}
+
+impl Window {
+    pub const ALL: [Window; 3] = [Window::Day, Window::Week, Window::FourWeeks];
+
+    /// Its name in the URL.
+    pub fn name(self) -> &'static str {
+        match self {
+            Window::Day => "24h",
+            Window::Week => "7t",
+            Window::FourWeeks => "28t",
+        }
+    }
+
+    pub fn hours(self) -> i64 {
+        match self {
+            Window::Day => 24,
+            Window::Week => 7 * 24,
+            Window::FourWeeks => 28 * 24,
+        }
     }
 }
 

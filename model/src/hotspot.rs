@@ -5,13 +5,14 @@ use geojson::Geometry;
 use jiff::{Timestamp, civil::Date};
 use serde::{Deserialize, Serialize};
 
+pub use crate::validation::{MAX_WINDOWS, check_windows};
+
 use crate::{
     AgencyKey, DistrictKey,
     context::Context,
     geometry::{self, Shape},
-    route::MAX_AGENCIES,
     schedule::{WeeklyWindow, local},
-    validation::{FieldError, MAX_NOTE, MAX_TITLE, Problems, check_text},
+    validation::{FieldError, MAX_AGENCIES, MAX_NOTE, MAX_TITLE, Problems, check_text},
 };
 
 string_enum! {
@@ -29,9 +30,6 @@ string_enum! {
 string_enum! {
     Severity { Low = "low", Medium = "medium", High = "high" }
 }
-
-/// Most weekly windows one item may have.
-pub const MAX_WINDOWS: usize = 28;
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,7 +77,7 @@ impl Hotspot {
         geometry::check_geometry(&mut p, "geometry", &self.geometry, Shape::PointOrPolygon);
         check_windows(&mut p, "hours", &self.hours, true);
         p.check(ctx.knows_agency(&self.agency), "agency", "unknown agency");
-        crate::route::check_agencies(&mut p, "released_to", &self.released_to, ctx);
+        crate::validation::check_agencies(&mut p, "released_to", &self.released_to, ctx);
         let derived = geometry::anchor(&self.geometry.value)
             .and_then(|a| geometry::district_of(a, ctx.districts));
         if let (Some(given), Some(derived)) = (self.district, derived)
@@ -107,20 +105,5 @@ impl Hotspot {
 
     pub fn is_review_due(&self, t: Timestamp) -> bool {
         local(t).date() > self.review_date
-    }
-}
-
-/// Weekly windows: at least one day each, at most [`MAX_WINDOWS`].
-pub fn check_windows(p: &mut Problems, field: &str, windows: &[WeeklyWindow], required: bool) {
-    if required && windows.is_empty() {
-        p.add(field, "needs at least one weekly window");
-    }
-    if windows.len() > MAX_WINDOWS {
-        p.add(field, format!("must have at most {MAX_WINDOWS} windows"));
-    }
-    for (i, w) in windows.iter().enumerate() {
-        if w.days.is_empty() {
-            p.add(format!("{field}[{i}].days"), "needs at least one day");
-        }
     }
 }

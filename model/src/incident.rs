@@ -13,8 +13,8 @@ use crate::{
     AgencyKey, DistrictKey,
     context::Context,
     geometry::{self, Shape},
-    route::{MAX_AGENCIES, check_agencies},
     validation::{FieldError, Problems},
+    validation::{MAX_AGENCIES, check_agencies},
 };
 
 string_enum! {

@@ -34,6 +34,7 @@ pub mod route;
 pub mod schedule;
 pub mod validation;
 pub mod weekly_text;
+pub mod withheld;
 
 pub use action::Action;
 pub use agency::{Agency, AgencyKey};

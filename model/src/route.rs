@@ -5,13 +5,15 @@ use geojson::{Geometry, GeometryValue};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+pub use crate::validation::{MAX_AGENCIES, check_agencies};
+
 use crate::{
     AgencyKey, DistrictKey,
     context::Context,
     geometry::{self, Shape},
-    hotspot::{MAX_WINDOWS, check_windows},
     schedule::{Period, WeeklyWindow},
     validation::{FieldError, MAX_NOTE, MAX_TITLE, Problems, check_text},
+    validation::{MAX_WINDOWS, check_windows},
 };
 
 string_enum! {
@@ -27,8 +29,6 @@ string_enum! {
 
 /// Most one-off periods one route may have.
 pub const MAX_PERIODS: usize = 100;
-/// Most agencies in one list (taking part, released to).
-pub const MAX_AGENCIES: usize = 20;
 /// Longest one-off period, in hours.
 pub const MAX_PERIOD_HOURS: i64 = 7 * 24;
 
@@ -108,23 +108,6 @@ impl PatrolRoute {
             _ => vec![],
         }
     }
-}
-
-/// A list of agencies: known, no repeats, at most 20.
-pub fn check_agencies(p: &mut Problems, field: &str, agencies: &[AgencyKey], ctx: &Context) {
-    for (i, a) in agencies.iter().enumerate() {
-        if !ctx.knows_agency(a) {
-            p.add(format!("{field}[{i}]"), format!("unknown agency '{a}'"));
-        }
-        if agencies[..i].contains(a) {
-            p.add(format!("{field}[{i}]"), format!("'{a}' is listed twice"));
-        }
-    }
-    p.check(
-        agencies.len() <= MAX_AGENCIES,
-        field,
-        "must list at most 20 agencies",
-    );
 }
 
 /// One-off periods: end after start, at most a week long, at most [`MAX_PERIODS`].

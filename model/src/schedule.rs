@@ -24,6 +24,14 @@ pub fn local(t: Timestamp) -> ZonedDateTime {
     t.to_zoned_datetime(berlin())
 }
 
+/// Monday of the week in Hamm that contains `t`.
+pub fn monday_of(t: Timestamp) -> civil::Date {
+    let date = local(t).date();
+    let back = i64::from(date.weekday().to_monday_zero_offset());
+    date.checked_sub(jiff::Span::new().days(back))
+        .unwrap_or(date)
+}
+
 /// `t` to the whole minute (down): questions about "now" asked within one minute are one.
 pub fn to_the_minute(t: Timestamp) -> Timestamp {
     Timestamp::from_second(t.as_second() - t.as_second().rem_euclid(60)).unwrap_or(t)

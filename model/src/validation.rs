@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::{AgencyKey, context::Context, schedule::WeeklyWindow};
+
 /// One problem with one field; `field` is a JSON path such as `hours[0].from`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,6 +64,44 @@ pub fn check_text(problems: &mut Problems, field: &str, text: &str, max: usize, 
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
         problems.add(field, "must not contain control characters");
+    }
+}
+
+/// Most agencies in one list (taking part, released to).
+pub const MAX_AGENCIES: usize = 20;
+
+/// A list of agencies: known, no repeats, at most 20.
+pub fn check_agencies(p: &mut Problems, field: &str, agencies: &[AgencyKey], ctx: &Context) {
+    for (i, a) in agencies.iter().enumerate() {
+        if !ctx.knows_agency(a) {
+            p.add(format!("{field}[{i}]"), format!("unknown agency '{a}'"));
+        }
+        if agencies[..i].contains(a) {
+            p.add(format!("{field}[{i}]"), format!("'{a}' is listed twice"));
+        }
+    }
+    p.check(
+        agencies.len() <= MAX_AGENCIES,
+        field,
+        "must list at most 20 agencies",
+    );
+}
+
+/// Most weekly windows one item may have.
+pub const MAX_WINDOWS: usize = 28;
+
+/// Weekly windows: at least one day each, at most [`MAX_WINDOWS`].
+pub fn check_windows(p: &mut Problems, field: &str, windows: &[WeeklyWindow], required: bool) {
+    if required && windows.is_empty() {
+        p.add(field, "needs at least one weekly window");
+    }
+    if windows.len() > MAX_WINDOWS {
+        p.add(field, format!("must have at most {MAX_WINDOWS} windows"));
+    }
+    for (i, w) in windows.iter().enumerate() {
+        if w.days.is_empty() {
+            p.add(format!("{field}[{i}].days"), "needs at least one day");
+        }
     }
 }
 

@@ -12,7 +12,9 @@ use model::{
     validation::FieldError,
 };
 
-use crate::{accounts::AccountError, db::DbError, routes::etag, store::StoreError};
+use model::api::etag;
+
+use crate::{accounts::AccountError, db::DbError, store::StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {

@@ -18,11 +18,13 @@
 //! - every other path — the app's files, with `index.html` for client-side routes
 
 pub mod accounts;
+pub mod attachment;
 pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod endpoint;
 pub mod error;
 pub mod guard;
 pub mod import;
@@ -30,7 +32,9 @@ pub mod incident_import;
 pub mod json;
 pub mod layer_cache;
 pub mod openapi;
+pub mod params;
 pub mod passwords;
+pub mod picture;
 pub mod rate_limit;
 pub mod retention;
 pub mod routes;

@@ -27,7 +27,7 @@ use utoipa::openapi::{
 
 use model::access::Access;
 
-use crate::routes::{Body, Endpoint, Op};
+use crate::endpoint::{Body, Endpoint, Op};
 
 fn components() -> utoipa::openapi::Components {
     ComponentsBuilder::new()

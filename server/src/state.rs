@@ -83,6 +83,9 @@ impl std::ops::Deref for AppState {
     }
 }
 
+/// How long one API request may take, reading its body included.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// District counts below this are shown as "< 5" by default.
 pub const DEFAULT_SMALL_COUNT: u32 = 5;
 
@@ -138,7 +141,7 @@ impl AppState {
             }),
             tls: false,
             small_count: DEFAULT_SMALL_COUNT,
-            request_timeout: crate::routes::REQUEST_TIMEOUT,
+            request_timeout: REQUEST_TIMEOUT,
         }
     }
 

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use model::{Hotspot, analysis::Coverage};
 
-use crate::{format, live::Items, text};
+use crate::{api::Items, format, text};
 
 /// Share of each hotspot's hours that patrols cover this week, and the uncovered hours.
 #[component]

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use model::{Action, DistrictKey, Hotspot, PatrolRoute, analysis::district_day};
 
-use crate::{format, live::Items, text};
+use crate::{api::Items, format, text};
 
 /// A district officer's view of their district: today, this week, hotspots active now with
 /// their hours, and today's patrols. Recomputed when the data changes and every minute.

@@ -15,7 +15,7 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 
 use crate::{
     api,
-    live::Items,
+    api::Items,
     map::{
         bindings::{GeoJsonOptions, geo_json_layer, to_js},
         cluster::{Handler, cluster_layer},

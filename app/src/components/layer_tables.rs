@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use model::{Action, Hotspot, PatrolRoute};
 
-use crate::{format, live::Items, text};
+use crate::{api::Items, format, text};
 
 /// Every map layer as a table: the same information for people who cannot use the map.
 #[component]

@@ -7,9 +7,8 @@ use model::{
 };
 
 use crate::{
-    format,
-    live::Items,
-    text,
+    api::Items,
+    format, text,
     view_state::{Calendar, ViewState},
     view_url::{apply, use_view_update},
 };

@@ -24,12 +24,8 @@ use model::{
 use rusqlite::Connection;
 
 use crate::{
-    accounts, audit,
-    error::AppError,
-    json::ApiJson,
-    routes::{query::Params, transfer::attachment},
-    sessions::Viewer,
-    state::AppState,
+    accounts, attachment::attachment, audit, error::AppError, json::ApiJson, params::Params,
+    sessions::Viewer, state::AppState,
 };
 
 /// Refuses what the viewer may not manage: an account of `role` of `agency`.

@@ -9,57 +9,23 @@
 //! async workers (at most [`crate::state::ANALYSES_AT_ONCE`] at once) and its answer is kept
 //! per agency and normalised query until the next change, in the layer cache.
 
-use std::sync::Arc;
-
 use axum::{
     extract::{RawQuery, State},
     http::header,
     response::{IntoResponse, Response},
 };
-use jiff::{Timestamp, ToSpan, civil::Date};
-use model::{
-    Action, Hotspot, Incident, PatrolRoute,
-    access::Role,
-    analysis::{self, DistrictSummary},
-    schedule::{berlin, local},
-};
+use jiff::{Timestamp, civil::Date};
+use model::{Hotspot, access::Role, analysis, api::GEO_JSON};
 use serde::Serialize;
 
 use crate::{
     error::AppError,
     layer_cache::Encoding,
-    routes::{
-        districts::GEO_JSON,
-        items::{Layer, kept},
-        query::{self, Params},
-    },
+    params::{self as query, Params},
+    picture::{Picture, district_summaries, kept, summary_window},
     sessions::Viewer,
     state::AppState,
 };
-
-/// The three layers as kept in memory (read from the database once per change, shared with the
-/// layer endpoints); each analysis takes what is released to the viewer's agency from them, so
-/// analysis sees no more than the lists do.
-struct Picture {
-    hotspots: Arc<Layer<Hotspot>>,
-    routes: Arc<Layer<PatrolRoute>>,
-    actions: Arc<Layer<Action>>,
-    incidents: Arc<Layer<Incident>>,
-    /// Residents per district, for rates.
-    districts: Arc<Vec<model::District>>,
-}
-
-impl Picture {
-    async fn of(state: &AppState) -> Result<Picture, AppError> {
-        Ok(Picture {
-            hotspots: kept(state).await?,
-            routes: kept(state).await?,
-            actions: kept(state).await?,
-            incidents: kept(state).await?,
-            districts: state.districts(),
-        })
-    }
-}
 
 /// The answer at `path` for the normalised query `normalised` (the agency is added here): the
 /// kept one, or `compute`d from the picture off the async workers and kept until the next
@@ -133,13 +99,6 @@ pub async fn conflicts(
     .await
 }
 
-/// Monday of the local week containing `t`.
-fn monday_of(t: Timestamp) -> Date {
-    let date = local(t).date();
-    let back = i64::from(date.weekday().to_monday_zero_offset());
-    date.checked_sub(back.days()).unwrap_or(date)
-}
-
 pub async fn coverage(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -148,7 +107,7 @@ pub async fn coverage(
 ) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref(), &["week"])?;
     let week = match params.get("week") {
-        None => monday_of(Timestamp::now()),
+        None => model::schedule::monday_of(Timestamp::now()),
         Some(v) => {
             let bad = |reason: &str| AppError::BadRequest {
                 field: "week".into(),
@@ -175,25 +134,6 @@ pub async fn coverage(
         },
     )
     .await
-}
-
-/// The time and window of a summary query (`at`, default now to the minute; `from` and `to`,
-/// default the week of `at`).
-fn summary_window(params: &Params) -> Result<(Timestamp, (Timestamp, Timestamp)), AppError> {
-    let at = params.timestamp("at")?.unwrap_or_else(this_minute);
-    let window = match query::window(params.timestamp("from")?, params.timestamp("to")?)? {
-        Some(w) => w,
-        None => {
-            let bad = |e: jiff::Error| AppError::BadRequest {
-                field: "at".into(),
-                reason: e.to_string(),
-            };
-            let start = monday_of(at).to_zoned_datetime(berlin()).map_err(bad)?;
-            let end = start.checked_add(7.days()).map_err(bad)?;
-            (start.timestamp(), end.timestamp())
-        }
-    };
-    Ok((at, window))
 }
 
 pub async fn summary(
@@ -226,49 +166,6 @@ pub async fn summary(
         },
     )
     .await
-}
-
-fn district_summaries(
-    p: &Picture,
-    agency: &model::AgencyKey,
-    at: Timestamp,
-    window: (Timestamp, Timestamp),
-) -> Vec<DistrictSummary> {
-    let mut rows = analysis::district_summaries(
-        &p.hotspots.released_to(agency),
-        &p.routes.released_to(agency),
-        &p.actions.released_to(agency),
-        at,
-        window,
-    );
-    let population = |key| {
-        p.districts
-            .iter()
-            .find(|d| d.properties.key == key)
-            .map_or(0, |d| d.properties.population)
-    };
-    DistrictSummary::add_incidents(
-        &mut rows,
-        p.incidents.released_to(agency).into_iter().map(|s| &s.item),
-        window,
-        population,
-    );
-    rows
-}
-
-/// Per-district counts of what is released to the viewer (`?at=&from=&to=`), for exports.
-pub async fn summaries(
-    state: &AppState,
-    viewer: &Viewer,
-    raw: Option<&str>,
-) -> Result<Vec<DistrictSummary>, AppError> {
-    let params = Params::parse(raw, &["at", "from", "to"])?;
-    let (at, window) = summary_window(&params)?;
-    let picture = Picture::of(state).await?;
-    let agency = viewer.agency.clone();
-    state
-        .analyse(move || district_summaries(&picture, &agency, at, window))
-        .await
 }
 
 pub async fn indicators(

@@ -21,7 +21,7 @@ use tokio::sync::{
 
 use crate::{
     error::AppError,
-    routes::query::Params,
+    params::Params,
     sessions::Viewer,
     state::AppState,
     store::{self, Published},

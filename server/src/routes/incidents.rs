@@ -24,10 +24,8 @@ use crate::{
     error::AppError,
     incident_import::{self, Format, Outcome},
     layer_cache::Encoding,
-    routes::{
-        items::kept,
-        query::{self, LAYER_FILTERS, Params},
-    },
+    params::{self as query, LAYER_FILTERS, Params},
+    picture::kept,
     sessions::Viewer,
     state::AppState,
 };

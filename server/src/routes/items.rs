@@ -16,22 +16,17 @@ use axum::{
     routing::get,
 };
 use model::{
-    Hotspot, Item, ItemKind, LayerQuery, Stored,
-    access::Access,
+    Hotspot, Item, ItemKind, LayerQuery, Stored, access::Access, api::GEO_JSON,
     hotspot_map::HotspotMap,
-    layer_text::{collection_text, feature_text},
 };
 
 use crate::{
+    endpoint::{Body, Endpoint, Op},
     error::AppError,
     json::ApiJson,
     layer_cache::{Encoding, Key},
-    routes::{
-        Body, Endpoint, Op,
-        districts::GEO_JSON,
-        etag, if_match,
-        query::{self, LAYER_FILTERS},
-    },
+    params::{self as query, LAYER_FILTERS, if_match},
+    picture::kept,
     sessions::Viewer,
     state::AppState,
     store,
@@ -120,117 +115,6 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
     list
 }
 
-/// The items of layer `T` released to the viewer's agency that the query string's filters
-/// select.
-pub async fn filtered<T: Item>(
-    state: &AppState,
-    viewer: &Viewer,
-    raw: Option<&str>,
-) -> Result<Vec<Stored<T>>, AppError> {
-    let layer = kept::<T>(state).await?;
-    let q = query::layer_query::<T>(raw, &layer.agencies)?;
-    Ok(layer
-        .selected(&viewer.agency, &q)
-        .map(|(s, _)| s.clone())
-        .collect())
-}
-
-/// The layer answer (a FeatureCollection's text) of the items [`filtered`] selects, joined
-/// from their kept feature texts, and how many features it holds.
-pub async fn filtered_text<T: Item>(
-    state: &AppState,
-    viewer: &Viewer,
-    raw: Option<&str>,
-) -> Result<(usize, String), AppError> {
-    let layer = kept::<T>(state).await?;
-    let q = query::layer_query::<T>(raw, &layer.agencies)?;
-    Ok(layer.text(&viewer.agency, &q))
-}
-
-/// A layer as read from the database once per change and kept in memory: its items, each
-/// item's feature as text (a filtered answer is put together from them, not written anew),
-/// and the agency keys (for checking `agency=`).
-pub struct Layer<T> {
-    items: Vec<Stored<T>>,
-    features: Vec<Box<str>>,
-    agencies: Vec<model::AgencyKey>,
-}
-
-impl<T: Item> Layer<T> {
-    /// The agencies there are (for checking `agency=`).
-    pub fn agencies(&self) -> &[model::AgencyKey] {
-        &self.agencies
-    }
-
-    /// The items released to `agency` (see [`Item::visible_to`]), oldest first.
-    pub fn released_to(&self, agency: &model::AgencyKey) -> Vec<&Stored<T>> {
-        self.items
-            .iter()
-            .filter(|s| s.item.visible_to(agency))
-            .collect()
-    }
-
-    /// The items released to `agency` that `q` selects.
-    pub fn selected_items<'a>(
-        &'a self,
-        agency: &'a model::AgencyKey,
-        q: &'a LayerQuery,
-    ) -> impl Iterator<Item = &'a Stored<T>> {
-        self.selected(agency, q).map(|(s, _)| s)
-    }
-
-    /// The items released to `agency` that `q` selects, each with its feature's text.
-    /// Releasability is applied here, per request, before anything is kept or sent.
-    fn selected<'a>(
-        &'a self,
-        agency: &'a model::AgencyKey,
-        q: &'a LayerQuery,
-    ) -> impl Iterator<Item = (&'a Stored<T>, &'a str)> {
-        self.items
-            .iter()
-            .zip(self.features.iter().map(|f| &**f))
-            .filter(move |(s, _)| s.item.visible_to(agency) && s.item.matches(q))
-    }
-
-    /// What [`Layer::selected`] selects as a FeatureCollection's text, and how many.
-    fn text(&self, agency: &model::AgencyKey, q: &LayerQuery) -> (usize, String) {
-        let mut count = 0;
-        let text = collection_text(self.selected(agency, q).map(|(_, feature)| {
-            count += 1;
-            feature
-        }));
-        (count, text)
-    }
-}
-
-/// Layer `T` as kept for the current generation: read from the database (and each item's
-/// feature written) by the first request after a change, shared by the requests after it.
-pub async fn kept<T: Item>(state: &AppState) -> Result<std::sync::Arc<Layer<T>>, AppError> {
-    let read = async {
-        let (items, agencies) = state
-            .db
-            .call(|c| {
-                let agencies = store::agencies(c)?
-                    .into_iter()
-                    .map(|a| a.key)
-                    .collect::<Vec<_>>();
-                Ok::<_, store::StoreError>((store::list::<T>(c)?, agencies))
-            })
-            .await?;
-        let features = items
-            .iter()
-            .map(feature_text)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok::<_, AppError>(Layer {
-            items,
-            features,
-            agencies,
-        })
-    };
-    let key = (model::api::collection(T::KIND), String::new());
-    state.layers.value(key, read).await
-}
-
 /// The cache key of a layer answer at `path`: the viewer's agency and the normalised query
 /// (so `?`, `?&&` and `?kind=` share the unfiltered answer's entry).
 async fn answer_key<T: Item>(
@@ -285,7 +169,7 @@ async fn hotspot_map(
 
 fn with_etag<T: Item>(status: StatusCode, stored: Stored<T>) -> Response {
     let mut response = (status, Json(&stored)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&etag(stored.version)) {
+    if let Ok(v) = HeaderValue::from_str(&model::api::etag(stored.version)) {
         response.headers_mut().insert(header::ETAG, v);
     }
     response

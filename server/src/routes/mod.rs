@@ -10,7 +10,6 @@ pub mod incidents;
 pub mod items;
 pub mod map_config;
 pub mod outline;
-pub mod query;
 pub mod session;
 pub mod transfer;
 
@@ -19,104 +18,22 @@ use std::sync::{Arc, OnceLock};
 use axum::{
     Router,
     extract::DefaultBodyLimit,
-    http::{HeaderMap, Method, header},
+    http::header,
     middleware,
     response::{IntoResponse, Response},
-    routing::{MethodRouter, any, get, post},
+    routing::{any, get, post},
 };
 use model::{Action, Hotspot, Incident, PatrolRoute, access::Access, api};
 use tower_http::{CompressionLevel, compression::CompressionLayer};
 
-use crate::{error::AppError, guard, state::AppState};
+use crate::{
+    endpoint::{Body, Endpoint, Op},
+    error::AppError,
+    guard,
+    state::AppState,
+};
 
-/// A documented request body or response.
-#[derive(Debug, Clone, Copy)]
-pub enum Body {
-    None,
-    /// JSON of the named schema.
-    Json(&'static str),
-    /// A JSON array of the named schema.
-    JsonList(&'static str),
-    /// A stored item: the named schema with `id`, `version`, `updated_at`.
-    Stored(&'static str),
-    GeoJson,
-    /// Another media type (text).
-    Other(&'static str),
-}
-
-/// One method on one path, as documented, with who may use it.
-#[derive(Debug, Clone)]
-pub struct Op {
-    pub method: Method,
-    pub access: Access,
-    pub summary: &'static str,
-    pub query: &'static [&'static str],
-    pub headers: &'static [&'static str],
-    pub request: Body,
-    pub response: Body,
-    pub status: u16,
-}
-
-impl Op {
-    pub fn get(access: Access, summary: &'static str, response: Body) -> Op {
-        Op {
-            method: Method::GET,
-            access,
-            summary,
-            query: &[],
-            headers: &[],
-            request: Body::None,
-            response,
-            status: 200,
-        }
-    }
-
-    pub fn post(access: Access, summary: &'static str, request: Body, response: Body) -> Op {
-        Op {
-            method: Method::POST,
-            access,
-            summary,
-            query: &[],
-            headers: &[],
-            request,
-            response,
-            status: 201,
-        }
-    }
-
-    pub fn status(mut self, status: u16) -> Op {
-        self.status = status;
-        self
-    }
-
-    pub fn query(mut self, names: &'static [&'static str]) -> Op {
-        self.query = names;
-        self
-    }
-
-    pub fn headers(mut self, names: &'static [&'static str]) -> Op {
-        self.headers = names;
-        self
-    }
-
-    pub fn delete(access: Access, summary: &'static str) -> Op {
-        Op {
-            method: Method::DELETE,
-            status: 204,
-            ..Op::get(access, summary, Body::None)
-        }
-    }
-}
-
-/// A path, its handlers, and their documentation: the router and the OpenAPI document are both
-/// built from the list of these, so no route exists undocumented.
-pub struct Endpoint {
-    pub path: &'static str,
-    pub handler: MethodRouter<AppState>,
-    pub ops: Vec<Op>,
-}
-
-pub use query::LAYER_FILTERS;
+pub use crate::params::LAYER_FILTERS;
 
 /// Every API endpoint. Each operation names its [`Access`]; the guard refuses a method that
 /// names none.
@@ -357,9 +274,6 @@ async fn openapi_json() -> Response {
     ([(header::CONTENT_TYPE, "application/json")], openapi_text()).into_response()
 }
 
-/// How long one API request may take, reading its body included.
-pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
-
 /// The paths whose `GET` answers come from the layer cache, encoded as the client accepts.
 pub(crate) const ENCODED_BY_THE_CACHE: &[&str] = &[
     api::DISTRICTS,
@@ -418,29 +332,6 @@ async fn not_found() -> AppError {
 
 async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
-}
-
-/// The strong ETag of an item version.
-pub fn etag(version: i64) -> String {
-    format!("\"v{version}\"")
-}
-
-/// The version an `If-Match` header names; required for changes.
-pub fn if_match(headers: &HeaderMap) -> Result<i64, AppError> {
-    let value = headers
-        .get(header::IF_MATCH)
-        .ok_or(AppError::PreconditionRequired)?;
-    value
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .and_then(|v| v.strip_prefix("\"v"))
-        .and_then(|v| v.strip_suffix('"'))
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| AppError::BadRequest {
-            field: "If-Match".into(),
-            reason: "must be the ETag of the version you edit, e.g. \"v3\"".into(),
-        })
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{routes::districts::GEO_JSON, state::AppState};
+use model::api::GEO_JSON;
+
+use crate::state::AppState;
 
 pub async fn get(State(state): State<AppState>) -> Response {
     (

@@ -10,47 +10,31 @@ use axum::{
     Json,
     body::Bytes,
     extract::{Path, RawQuery, State},
-    http::{StatusCode, header},
-    response::{IntoResponse, Response},
+    http::StatusCode,
+    response::Response,
 };
 use jiff::Timestamp;
 use model::{
     Action, Hotspot, Incident, Item, PatrolRoute,
     access::AuditOp,
     analysis::{DistrictSummary, shown_count},
+    api::GEO_JSON,
     export::{actions_csv, actions_ics},
 };
 use serde::Serialize;
 
 use crate::{
+    attachment::attachment,
     audit,
     error::AppError,
     import, json,
-    routes::{
-        analysis::summaries,
-        districts::GEO_JSON,
-        items::{filtered, filtered_text},
-    },
+    picture::{filtered, filtered_text, summaries},
     sessions::Viewer,
     state::AppState,
 };
 
 /// Largest accepted import body.
 pub const MAX_IMPORT: usize = 16 * 1024 * 1024;
-
-pub fn attachment(content_type: &'static str, file: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, content_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"lagebild-hamm-{file}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
-}
 
 /// What an export's audit entry records: the filters and how many rows left the system.
 #[derive(Serialize)]

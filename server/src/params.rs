@@ -1,5 +1,5 @@
-//! Query strings of the layer and analysis endpoints: parsed and normalised before anything
-//! uses them. Empty parameters (`?`, `?&&`, `kind=`) are ignored, a parameter given twice is
+//! Request parameters: the query strings of the layer and analysis endpoints, parsed and
+//! normalised before anything uses them, and the `If-Match` header of changes. Empty parameters (`?`, `?&&`, `kind=`) are ignored, a parameter given twice is
 //! `400` naming it, and an unknown one is `400` too, so a typo never silently returns
 //! everything. What a cache is keyed by is the normalised form, never the raw text.
 
@@ -184,6 +184,23 @@ pub fn window(
         (Some(_), None) => Err(bad("to", "from and to go together")),
         (None, Some(_)) => Err(bad("from", "from and to go together")),
     }
+}
+
+/// The version an `If-Match` header names; required for changes.
+pub fn if_match(headers: &axum::http::HeaderMap) -> Result<i64, AppError> {
+    let value = headers
+        .get(axum::http::header::IF_MATCH)
+        .ok_or(AppError::PreconditionRequired)?;
+    value
+        .to_str()
+        .ok()
+        .and_then(model::api::version_of_etag)
+        .ok_or_else(|| {
+            bad(
+                "If-Match",
+                "must be the ETag of the version you edit, e.g. \"v3\"",
+            )
+        })
 }
 
 #[cfg(test)]
