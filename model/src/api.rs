@@ -45,19 +45,6 @@ pub fn item(kind: crate::ItemKind) -> &'static str {
     }
 }
 
-/// The layer whose items answers at `path` are built from: the collections, and the views
-/// of one layer (the hotspot map, the incident density).
-pub fn layer_of(path: &str) -> Option<crate::ItemKind> {
-    match path {
-        HOTSPOT_MAP => Some(crate::ItemKind::Hotspot),
-        INCIDENT_DENSITY => Some(crate::ItemKind::Incident),
-        _ => crate::ItemKind::ALL
-            .iter()
-            .copied()
-            .find(|k| collection(*k) == path),
-    }
-}
-
 /// `GET`: conflicts between operations (optionally `?from=&to=`).
 pub const CONFLICTS: &str = "/api/conflicts";
 /// `GET`: patrol coverage of every hotspot in a week (`?week=YYYY-MM-DD`, a Monday).

@@ -1,8 +1,8 @@
 //! Finished answers for the unfiltered layers, per layer and viewer agency, kept ready in each
 //! encoding (identity, gzip, brotli) until the next committed change: a layer request then costs
 //! a map lookup and a copy of a reference-counted buffer, as a static file server's would.
-//! Filtered requests use the layer's items kept decoded in memory ([`LayerCache::value`])
-//! instead of reading and parsing every stored item again.
+//! Filtered requests use the layer's items kept decoded in memory ([`crate::kept`]) instead
+//! of reading and parsing every stored item again.
 //!
 //! Every committed write goes through [`crate::state::AppState::publish`], which raises the
 //! generation of the layer it changed (a change to the actions leaves the hotspots' answers
@@ -13,7 +13,6 @@
 //! build but never leave a stale answer in use.
 
 use std::{
-    any::Any,
     cell::RefCell,
     collections::{HashMap, VecDeque},
     io::Write,
@@ -30,11 +29,43 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use flate2::{Compress, Compression, Crc, FlushCompress, Status};
-use model::{ItemKind, api};
+use model::ItemKind;
 
-/// What a cached answer is for: a layer's path, and the agency whose releases it holds with the
-/// query string (`kod?district=mitte`).
-pub type Key = (&'static str, String);
+/// What an answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Answer {
+    /// A layer, as `GET /api/hotspots` (…) answers it.
+    Layer(ItemKind),
+    /// `GET /api/hotspots/map`.
+    HotspotMap,
+    /// `GET /api/incidents/density`.
+    IncidentDensity,
+    Districts,
+    Conflicts,
+    Coverage,
+    Summary,
+    Indicators,
+}
+
+impl Answer {
+    /// What it is built from.
+    fn source(self) -> Source {
+        match self {
+            Answer::Layer(kind) => Source::Layer(kind),
+            Answer::HotspotMap => Source::Layer(ItemKind::Hotspot),
+            Answer::IncidentDensity => Source::Layer(ItemKind::Incident),
+            Answer::Districts
+            | Answer::Conflicts
+            | Answer::Coverage
+            | Answer::Summary
+            | Answer::Indicators => Source::Other,
+        }
+    }
+}
+
+/// What a cached answer is for, and the agency whose releases it holds with the normalised
+/// query (`kod?district=mitte`).
+pub type Key = (Answer, String);
 
 /// Bodies larger than this are compressed at a lighter brotli level, and away from the threads
 /// that answer requests: a layer of 100,000 hotspots is ~50 MB of JSON, which brotli's usual
@@ -236,12 +267,6 @@ fn brotli(bytes: &[u8]) -> Bytes {
     Bytes::from(out)
 }
 
-/// A decoded value kept for one generation.
-type Value = Arc<dyn Any + Send + Sync>;
-
-/// Most decoded values kept per generation (one per layer is all the server asks for).
-const MAX_VALUES: usize = 16;
-
 /// What an answer costs besides its bodies: its key (kept twice: in the map and in the order
 /// of arrival), the `Encoded` with its three slots, the map's and the queue's entries. An
 /// estimate on the high side, so that many tiny answers (`[]` for ever new query windows)
@@ -362,8 +387,8 @@ impl ByGeneration<Arc<Encoded>> {
     }
 }
 
-/// What an answer is built from, by its path: one layer's items (the layer itself and its
-/// views, see [`api::layer_of`]), or anything else.
+/// What an answer is built from: one layer's items (the layer itself and its views), or
+/// anything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
     Layer(ItemKind),
@@ -374,10 +399,6 @@ enum Source {
 const SLOTS: usize = ItemKind::COUNT + 1;
 
 impl Source {
-    fn of(path: &str) -> Source {
-        api::layer_of(path).map_or(Source::Other, Source::Layer)
-    }
-
     /// Its place in [`LayerCache`]'s arrays.
     fn slot(self) -> usize {
         match self {
@@ -387,8 +408,7 @@ impl Source {
     }
 }
 
-/// The cache: answers and decoded values by key, valid for one generation of what they are
-/// built from. The answers together (every encoding made of them) are kept within a budget of
+/// The cache: answers by key, valid for one generation of what they are built from. The answers together (every encoding made of them) are kept within a budget of
 /// bytes; past it the oldest answers of the fullest slot leave first.
 pub struct LayerCache {
     /// Raised by a change to anything.
@@ -397,7 +417,6 @@ pub struct LayerCache {
     layers: [AtomicU64; ItemKind::COUNT],
     /// By [`Source::slot`].
     answers: [ByGeneration<Arc<Encoded>>; SLOTS],
-    values: [ByGeneration<Value>; SLOTS],
     /// Most bytes the answers may hold.
     budget: usize,
     /// Bytes the answers hold now (the sum of the slots' `bytes`).
@@ -422,7 +441,6 @@ impl LayerCache {
             everything: AtomicU64::default(),
             layers: Default::default(),
             answers: Default::default(),
-            values: Default::default(),
             budget,
             bytes: AtomicUsize::default(),
         }
@@ -432,7 +450,7 @@ impl LayerCache {
     /// (A sum of counters that only rise: it rises whenever one of them does.)
     pub fn generation(&self, key: &Key) -> u64 {
         let everything = self.everything.load(Ordering::Acquire);
-        match Source::of(key.0) {
+        match key.0.source() {
             layer @ Source::Layer(_) => {
                 everything + self.layers[layer.slot()].load(Ordering::Acquire)
             }
@@ -446,6 +464,11 @@ impl LayerCache {
                         .sum::<u64>()
             }
         }
+    }
+
+    /// The generation now of layer `kind`'s items; read it before reading them.
+    pub fn layer_generation(&self, kind: ItemKind) -> u64 {
+        self.generation(&(Answer::Layer(kind), String::new()))
     }
 
     /// A committed change to anything but one layer's items: every answer built before it is
@@ -463,7 +486,7 @@ impl LayerCache {
     /// The answer for `key`, if one of the current generation is ready, and that generation.
     pub fn get(&self, key: &Key) -> Option<(Arc<Encoded>, u64)> {
         let now = self.generation(key);
-        self.answers[Source::of(key.0).slot()]
+        self.answers[key.0.source().slot()]
             .get(key, now)
             .map(|answer| (answer, now))
     }
@@ -497,35 +520,6 @@ impl LayerCache {
         Ok(answer.response(encoding))
     }
 
-    /// The value of type `T` kept for `key` in this generation, or the one `build` reads now
-    /// (then kept). A value of another type under the same key is replaced.
-    pub async fn value<T: Send + Sync + 'static, E>(
-        &self,
-        key: Key,
-        build: impl Future<Output = Result<T, E>>,
-    ) -> Result<Arc<T>, E> {
-        let now = self.generation(&key);
-        let slot = Source::of(key.0).slot();
-        let kept = self.values[slot]
-            .get(&key, now)
-            .and_then(|value| value.downcast::<T>().ok());
-        if let Some(value) = kept {
-            return Ok(value);
-        }
-        let value = Arc::new(build.await?);
-        // Decoded values are not charged to the answers' budget: one per layer.
-        let uncounted = Total::default();
-        self.values[slot].put(
-            key,
-            now,
-            Arc::clone(&value) as Value,
-            0,
-            MAX_VALUES,
-            &uncounted,
-        );
-        Ok(value)
-    }
-
     /// Keeps `encoded`, built from data read at `generation`, for `key` — unless it alone is
     /// larger than the budget (it is answered, not kept). It is charged its bodies, its key
     /// twice and [`ENTRY_OVERHEAD`].
@@ -534,14 +528,14 @@ impl LayerCache {
         if bytes > self.budget {
             return;
         }
-        let slot = Source::of(key.0).slot();
+        let slot = key.0.source().slot();
         self.answers[slot].put(key, generation, encoded, bytes, MAX_ANSWERS, &self.bytes);
         self.trim();
     }
 
     /// Charges an encoding just made of `answer` to it, if it is still kept.
     fn charge(&self, key: &Key, generation: u64, answer: &Arc<Encoded>, bytes: usize) {
-        self.answers[Source::of(key.0).slot()].charge(key, generation, answer, bytes, &self.bytes);
+        self.answers[key.0.source().slot()].charge(key, generation, answer, bytes, &self.bytes);
         self.trim();
     }
 
@@ -648,7 +642,7 @@ mod tests {
             .collect();
         assert!(body.len() > LARGE_BODY);
         let cache = LayerCache::new(1 << 30);
-        let key: Key = ("/api/hotspots", "kod".into());
+        let key: Key = (Answer::Layer(ItemKind::Hotspot), "kod".into());
         for (accepted, coding) in [("br", "br"), ("gzip", "gzip")] {
             let built = body.clone();
             let response = cache
@@ -684,7 +678,7 @@ mod tests {
     #[test]
     fn a_change_retires_every_answer_and_a_racing_build_is_not_used() {
         let cache = LayerCache::new(1 << 30);
-        let key: Key = ("/api/hotspots", "kod".into());
+        let key: Key = (Answer::Layer(ItemKind::Hotspot), "kod".into());
         let answer = Arc::new(Encoded::new("application/geo+json", "old".into()));
         let g = cache.generation(&key);
         cache.put(key.clone(), g, Arc::clone(&answer));
@@ -703,36 +697,34 @@ mod tests {
             cache.get(&key).unwrap().0.body(Encoding::Identity),
             "new".as_bytes()
         );
-        // Decoded values follow the same generations.
-        let reads = std::sync::atomic::AtomicUsize::new(0);
-        let read = || async {
-            reads.fetch_add(1, Ordering::SeqCst);
-            Ok::<_, ()>(vec![1, 2, 3])
-        };
-        let list_key: Key = ("/api/actions", String::new());
-        let first = futures_util::FutureExt::now_or_never(cache.value(list_key.clone(), read()));
-        let again = futures_util::FutureExt::now_or_never(cache.value(list_key.clone(), read()));
-        assert_eq!(first, again);
+        // The kept layers follow the same generations.
+        let g = cache.layer_generation(ItemKind::Action);
+        cache.layer_changed(ItemKind::Hotspot);
         assert_eq!(
-            reads.load(Ordering::SeqCst),
-            1,
-            "the second request is served from memory"
+            cache.layer_generation(ItemKind::Action),
+            g,
+            "another layer's change"
         );
+        cache.layer_changed(ItemKind::Action);
+        assert!(cache.layer_generation(ItemKind::Action) > g);
+        let g = cache.layer_generation(ItemKind::Action);
         cache.changed();
-        let _ = futures_util::FutureExt::now_or_never(cache.value(list_key, read()));
-        assert_eq!(
-            reads.load(Ordering::SeqCst),
-            2,
-            "a change makes it read again"
+        assert!(
+            cache.layer_generation(ItemKind::Action) > g,
+            "a change to anything"
         );
         // Another agency's answer is another key.
-        assert!(cache.get(&("/api/hotspots", "zoll".into())).is_none());
+        assert!(
+            cache
+                .get(&(Answer::Layer(ItemKind::Hotspot), "zoll".into()))
+                .is_none()
+        );
     }
 
     #[test]
     fn a_build_that_raced_a_change_is_never_served() {
         let cache = LayerCache::new(1 << 30);
-        let key: Key = ("/api/actions", "kod?".into());
+        let key: Key = (Answer::Layer(ItemKind::Action), "kod?".into());
         let answer = |body: &str| Arc::new(Encoded::new("application/geo+json", body.into()));
         // A build reads the data, then a write commits before the build is put.
         let before = cache.generation(&key);
@@ -757,11 +749,11 @@ mod tests {
         let cache = LayerCache::new(1 << 30);
         let answer = || Arc::new(Encoded::new("application/json", "{}".into()));
         let keys: [Key; 5] = [
-            (api::HOTSPOTS, "kod?".into()),
-            (api::HOTSPOT_MAP, "kod?".into()),
-            (api::ROUTES, "kod?".into()),
-            (api::ACTIONS, "kod?".into()),
-            (api::DISTRICTS, String::new()),
+            (Answer::Layer(ItemKind::Hotspot), "kod?".into()),
+            (Answer::HotspotMap, "kod?".into()),
+            (Answer::Layer(ItemKind::Route), "kod?".into()),
+            (Answer::Layer(ItemKind::Action), "kod?".into()),
+            (Answer::Districts, String::new()),
         ];
         let fill = |cache: &LayerCache| {
             for key in &keys {
@@ -810,7 +802,7 @@ mod tests {
         };
         let mut keys = Vec::new();
         for n in 0..50 {
-            let key: Key = ("/api/actions", format!("kod?from={n}"));
+            let key: Key = (Answer::Layer(ItemKind::Action), format!("kod?from={n}"));
             for encoding in [Encoding::Identity, Encoding::Gzip, Encoding::Brotli] {
                 let built = body(n);
                 cache
@@ -840,7 +832,7 @@ mod tests {
         assert!(cache.get(&keys[0]).is_none(), "the oldest left first");
         // Many tiny answers hold no more than the budget either.
         for n in 0..1_000 {
-            let key: Key = ("/api/conflicts", format!("kod?from={n}"));
+            let key: Key = (Answer::Conflicts, format!("kod?from={n}"));
             cache
                 .answer(key, "application/json", Encoding::Identity, async {
                     Ok::<_, ()>("[]".to_owned())
@@ -852,13 +844,13 @@ mod tests {
         let tiny = (0..1_000)
             .filter(|n| {
                 cache
-                    .get(&("/api/conflicts", format!("kod?from={n}")))
+                    .get(&(Answer::Conflicts, format!("kod?from={n}")))
                     .is_some()
             })
             .count();
         assert!(tiny <= 4_000 / ENTRY_OVERHEAD, "{tiny} tiny answers kept");
         // An answer larger than the whole budget is answered, not kept.
-        let key: Key = ("/api/hotspots", "kod?".into());
+        let key: Key = (Answer::Layer(ItemKind::Hotspot), "kod?".into());
         let big = "x".repeat(5_000);
         let response = cache
             .answer(
@@ -875,7 +867,7 @@ mod tests {
         // A change frees the layer's answers' bytes when the next answer of it comes.
         let others = cache.answers[Source::Other.slot()].0.read().unwrap().bytes;
         cache.layer_changed(ItemKind::Action);
-        let key: Key = ("/api/actions", "kod?".into());
+        let key: Key = (Answer::Layer(ItemKind::Action), "kod?".into());
         cache
             .answer(
                 key.clone(),

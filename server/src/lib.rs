@@ -30,6 +30,7 @@ pub mod guard;
 pub mod import;
 pub mod incident_import;
 pub mod json;
+pub mod kept;
 pub mod layer_cache;
 pub mod openapi;
 pub mod params;

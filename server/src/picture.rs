@@ -1,30 +1,34 @@
 //! The server's read model: each layer's items as read from the database once per change and
-//! kept in memory ([`Layer`], [`kept`]), and all of them together for the analyses
-//! ([`Picture`]). Releasability is applied here, per request, before anything is kept for an
+//! kept in memory ([`kept`], the slots in [`crate::kept`]), and all of them together for the
+//! analyses ([`Picture`]). Releasability is applied here, per request, before anything is kept for an
 //! agency or sent.
 
 use std::sync::Arc;
 
 use jiff::{Timestamp, ToSpan};
 use model::{
-    Action, Hotspot, Incident, Item, LayerQuery, PatrolRoute, Stored,
+    Action, Hotspot, Incident, PatrolRoute, Stored,
     analysis::{self, DistrictSummary},
-    layer_text::{collection_text, feature_text},
 };
 
 use crate::{
-    error::AppError, params as query, params::Params, sessions::Viewer, state::AppState, store,
+    error::AppError,
+    kept::{KeptKind, Layer},
+    params as query,
+    params::Params,
+    sessions::Viewer,
+    state::AppState,
 };
 
 /// The items of layer `T` released to the viewer's agency that the query string's filters
 /// select.
-pub async fn filtered<T: Item>(
+pub async fn filtered<T: KeptKind>(
     state: &AppState,
     viewer: &Viewer,
     raw: Option<&str>,
 ) -> Result<Vec<Stored<T>>, AppError> {
     let layer = kept::<T>(state).await?;
-    let q = query::layer_query::<T>(raw, &layer.agencies)?;
+    let q = query::layer_query::<T>(raw, layer.agencies())?;
     Ok(layer
         .selected(&viewer.agency, &q)
         .map(|(s, _)| s.clone())
@@ -33,98 +37,31 @@ pub async fn filtered<T: Item>(
 
 /// The layer answer (a FeatureCollection's text) of the items [`filtered`] selects, joined
 /// from their kept feature texts, and how many features it holds.
-pub async fn filtered_text<T: Item>(
+pub async fn filtered_text<T: KeptKind>(
     state: &AppState,
     viewer: &Viewer,
     raw: Option<&str>,
 ) -> Result<(usize, String), AppError> {
     let layer = kept::<T>(state).await?;
-    let q = query::layer_query::<T>(raw, &layer.agencies)?;
+    let q = query::layer_query::<T>(raw, layer.agencies())?;
     Ok(layer.text(&viewer.agency, &q))
 }
 
-/// A layer as read from the database once per change and kept in memory: its items, each
-/// item's feature as text (a filtered answer is put together from them, not written anew),
-/// and the agency keys (for checking `agency=`).
-pub struct Layer<T> {
-    items: Vec<Stored<T>>,
-    features: Vec<Box<str>>,
-    pub agencies: Vec<model::AgencyKey>,
-}
-
-impl<T: Item> Layer<T> {
-    /// The agencies there are (for checking `agency=`).
-    pub fn agencies(&self) -> &[model::AgencyKey] {
-        &self.agencies
-    }
-
-    /// The items released to `agency` (see [`Item::visible_to`]), oldest first.
-    pub fn released_to(&self, agency: &model::AgencyKey) -> Vec<&Stored<T>> {
-        self.items
-            .iter()
-            .filter(|s| s.item.visible_to(agency))
-            .collect()
-    }
-
-    /// The items released to `agency` that `q` selects.
-    pub fn selected_items<'a>(
-        &'a self,
-        agency: &'a model::AgencyKey,
-        q: &'a LayerQuery,
-    ) -> impl Iterator<Item = &'a Stored<T>> {
-        self.selected(agency, q).map(|(s, _)| s)
-    }
-
-    /// The items released to `agency` that `q` selects, each with its feature's text.
-    /// Releasability is applied here, per request, before anything is kept or sent.
-    pub fn selected<'a>(
-        &'a self,
-        agency: &'a model::AgencyKey,
-        q: &'a LayerQuery,
-    ) -> impl Iterator<Item = (&'a Stored<T>, &'a str)> {
-        self.items
-            .iter()
-            .zip(self.features.iter().map(|f| &**f))
-            .filter(move |(s, _)| s.item.visible_to(agency) && s.item.matches(q))
-    }
-
-    /// What [`Layer::selected`] selects as a FeatureCollection's text, and how many.
-    pub fn text(&self, agency: &model::AgencyKey, q: &LayerQuery) -> (usize, String) {
-        let mut count = 0;
-        let text = collection_text(self.selected(agency, q).map(|(_, feature)| {
-            count += 1;
-            feature
-        }));
-        (count, text)
-    }
-}
-
 /// Layer `T` as kept for the current generation: read from the database (and each item's
-/// feature written) by the first request after a change, shared by the requests after it.
-pub async fn kept<T: Item>(state: &AppState) -> Result<std::sync::Arc<Layer<T>>, AppError> {
-    let read = async {
-        let (items, agencies) = state
-            .db
-            .call(|c| {
-                let agencies = store::agencies(c)?
-                    .into_iter()
-                    .map(|a| a.key)
-                    .collect::<Vec<_>>();
-                Ok::<_, store::StoreError>((store::list::<T>(c)?, agencies))
-            })
-            .await?;
-        let features = items
-            .iter()
-            .map(feature_text)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok::<_, AppError>(Layer {
-            items,
-            features,
-            agencies,
-        })
-    };
-    let key = (model::api::collection(T::KIND), String::new());
-    state.layers.value(key, read).await
+/// feature written, off the async workers) by the first request after a change to it, shared
+/// by the requests after it. The generation is read before the database, so a layer is never
+/// kept under a newer generation than its data.
+pub async fn kept<T: KeptKind>(state: &AppState) -> Result<Arc<Layer<T>>, AppError> {
+    let generation = state.layers.layer_generation(T::KIND);
+    let mut current = T::slot(&state.kept).lock().await;
+    if let Some((g, layer)) = current.as_ref()
+        && *g == generation
+    {
+        return Ok(Arc::clone(layer));
+    }
+    let layer = Arc::new(state.db.call(Layer::<T>::read).await?);
+    *current = Some((generation, Arc::clone(&layer)));
+    Ok(layer)
 }
 
 /// The three layers as kept in memory (read from the database once per change, shared with the

@@ -56,6 +56,8 @@ pub struct Shared {
     pub districts: Arc<RwLock<Arc<Vec<District>>>>,
     /// Finished layer answers until the next committed change.
     pub layers: Arc<LayerCache>,
+    /// Each layer's items, as read at its current generation.
+    pub kept: crate::kept::Kept,
     /// Committed changes, for Server-Sent Events.
     pub events: broadcast::Sender<Published>,
     /// Raised whenever sessions end (logout, disabled account), so open event streams check
@@ -130,6 +132,7 @@ impl AppState {
                 outline: Arc::new(outline),
                 districts: Arc::new(RwLock::new(Arc::new(districts))),
                 layers: Arc::new(LayerCache::new(options.layer_cache_bytes)),
+                kept: crate::kept::Kept::default(),
                 events: broadcast::channel(EVENT_BUFFER).0,
                 sessions_ended: watch::channel(0).0,
                 login_limiter: Arc::default(),

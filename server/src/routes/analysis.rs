@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::{
     error::AppError,
-    layer_cache::Encoding,
+    layer_cache::{Answer, Encoding},
     params::{self as query, Params},
     picture::{Picture, district_summaries, kept, summary_window},
     sessions::Viewer,
@@ -34,7 +34,7 @@ use crate::{
 async fn answer<T: Serialize + Send + 'static>(
     state: &AppState,
     viewer: &Viewer,
-    (path, normalised): (&'static str, String),
+    (path, normalised): (Answer, String),
     encoding: Encoding,
     compute: impl FnOnce(&Picture, &model::AgencyKey) -> T + Send + 'static,
 ) -> Result<Response, AppError> {
@@ -86,7 +86,7 @@ pub async fn conflicts(
     answer(
         &state,
         &viewer,
-        (model::api::CONFLICTS, normalised),
+        (Answer::Conflicts, normalised),
         encoding,
         move |p, agency| {
             let mut actions = p.actions.released_to(agency);
@@ -123,7 +123,7 @@ pub async fn coverage(
     answer(
         &state,
         &viewer,
-        (model::api::COVERAGE, format!("week={week}")),
+        (Answer::Coverage, format!("week={week}")),
         encoding,
         move |p, agency| {
             analysis::coverage(
@@ -155,7 +155,7 @@ pub async fn summary(
     answer(
         &state,
         &viewer,
-        (model::api::SUMMARY, normalised),
+        (Answer::Summary, normalised),
         encoding,
         move |p, agency| {
             let rows = district_summaries(p, agency, at, window);
@@ -197,7 +197,7 @@ pub async fn indicators(
     answer(
         &state,
         &viewer,
-        (model::api::INDICATORS, normalised),
+        (Answer::Indicators, normalised),
         encoding,
         move |p, agency| {
             let tiles = analysis::indicators(

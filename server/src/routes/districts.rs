@@ -18,6 +18,6 @@ pub async fn list(State(state): State<AppState>, encoding: Encoding) -> Result<R
             .map_err(AppError::Db)?;
         Ok(to_feature_collection(&districts).to_string())
     };
-    let key = (model::api::DISTRICTS, String::new());
+    let key = (crate::layer_cache::Answer::Districts, String::new());
     state.layers.answer(key, GEO_JSON, encoding, build).await
 }

@@ -117,7 +117,7 @@ pub async fn density(
             .await?;
         Ok::<_, AppError>(serde_json::to_string(&density)?)
     };
-    let key = (model::api::INCIDENT_DENSITY, normalised);
+    let key = (crate::layer_cache::Answer::IncidentDensity, normalised);
     state
         .layers
         .answer(key, "application/json", encoding, build)

@@ -24,7 +24,8 @@ use crate::{
     endpoint::{Body, Endpoint, Op},
     error::AppError,
     json::ApiJson,
-    layer_cache::{Encoding, Key},
+    kept::KeptKind,
+    layer_cache::{Answer, Encoding, Key},
     params::{self as query, LAYER_FILTERS, if_match},
     picture::kept,
     sessions::Viewer,
@@ -33,7 +34,7 @@ use crate::{
 };
 
 /// The collection and item endpoints of one kind; `schema` names its OpenAPI schema.
-pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpoint> {
+pub fn endpoints<T: KeptKind>(base: &'static str, schema: &'static str) -> Vec<Endpoint> {
     let item_path = model::api::item(T::KIND);
     // Wall displays draw the layers they may see single items of; of the others they get
     // aggregates only.
@@ -115,28 +116,30 @@ pub fn endpoints<T: Item>(base: &'static str, schema: &'static str) -> Vec<Endpo
     list
 }
 
-/// The cache key of a layer answer at `path`: the viewer's agency and the normalised query
+/// The cache key of `answer`: the viewer's agency and the normalised query
 /// (so `?`, `?&&` and `?kind=` share the unfiltered answer's entry).
-async fn answer_key<T: Item>(
+async fn answer_key<T: KeptKind>(
     state: &AppState,
     viewer: &Viewer,
-    path: &'static str,
+    answer: Answer,
     raw: Option<&str>,
 ) -> Result<(Key, LayerQuery), AppError> {
     let layer = kept::<T>(state).await?;
-    let q = query::layer_query::<T>(raw, &layer.agencies)?;
-    let key = (path, format!("{}?{}", viewer.agency, query::layer_key(&q)));
+    let q = query::layer_query::<T>(raw, layer.agencies())?;
+    let key = (
+        answer,
+        format!("{}?{}", viewer.agency, query::layer_key(&q)),
+    );
     Ok((key, q))
 }
 
-async fn list<T: Item>(
+async fn list<T: KeptKind>(
     State(state): State<AppState>,
     viewer: Viewer,
     RawQuery(raw): RawQuery,
     encoding: Encoding,
 ) -> Result<Response, AppError> {
-    let path = model::api::collection(T::KIND);
-    let (key, q) = answer_key::<T>(&state, &viewer, path, raw.as_deref()).await?;
+    let (key, q) = answer_key::<T>(&state, &viewer, Answer::Layer(T::KIND), raw.as_deref()).await?;
     // The layer is read again inside the build: after the cache read the generation it keeps
     // the answer under, so an answer is never older than its generation.
     let build = async {
@@ -154,8 +157,8 @@ async fn hotspot_map(
     RawQuery(raw): RawQuery,
     encoding: Encoding,
 ) -> Result<Response, AppError> {
-    let path = model::api::HOTSPOT_MAP;
-    let (key, q) = answer_key::<Hotspot>(&state, &viewer, path, raw.as_deref()).await?;
+    let (key, q) =
+        answer_key::<Hotspot>(&state, &viewer, Answer::HotspotMap, raw.as_deref()).await?;
     let build = async {
         let layer = kept::<Hotspot>(&state).await?;
         let map = HotspotMap::of(layer.selected(&viewer.agency, &q).map(|(s, _)| s));
@@ -175,7 +178,7 @@ fn with_etag<T: Item>(status: StatusCode, stored: Stored<T>) -> Response {
     response
 }
 
-async fn one<T: Item>(
+async fn one<T: KeptKind>(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
@@ -187,7 +190,7 @@ async fn one<T: Item>(
     Ok(with_etag(StatusCode::OK, stored))
 }
 
-async fn create<T: Item>(
+async fn create<T: KeptKind>(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiJson(item): ApiJson<T>,
@@ -209,7 +212,7 @@ async fn create<T: Item>(
     Ok(response)
 }
 
-async fn replace<T: Item>(
+async fn replace<T: KeptKind>(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
@@ -229,7 +232,7 @@ async fn replace<T: Item>(
     Ok(with_etag(StatusCode::OK, stored))
 }
 
-async fn remove<T: Item>(
+async fn remove<T: KeptKind>(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
