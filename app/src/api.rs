@@ -104,25 +104,57 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// The error an answer that is not OK stands for. A 401 means the session ended: the app
-/// starts over at the sign-in screen.
+/// The error an answer that is not OK stands for, by the `code` of the server's error body
+/// (the status only where the body is not the server's, e.g. a proxy's page). The one place
+/// the app reads refusals. `unauthorized` means the session ended: the app starts over at
+/// the sign-in screen.
 async fn refusal(response: Response) -> ApiError {
     let status = response.status();
-    let (message, field) = match response.json::<ErrorBody>().await {
-        Ok(body) => (body.error.message, body.error.field),
-        Err(_) => (response.status_text(), None),
+    let Ok(ErrorBody { error }) = response.json::<ErrorBody>().await else {
+        return match status {
+            401 => {
+                session::ended();
+                ApiError::SignedOut
+            }
+            _ => ApiError::Server {
+                status,
+                message: response.status_text(),
+            },
+        };
     };
-    match status {
-        401 => {
+    match error.code.as_str() {
+        "unauthorized" => {
             session::ended();
             ApiError::SignedOut
         }
-        403 => ApiError::Forbidden {
-            field,
-            reason: message,
+        "bad_credentials" => {
+            ApiError::Invalid(vec![FieldError::new("password", text::wrong_login())])
+        }
+        "forbidden" => ApiError::Forbidden {
+            field: error.field,
+            reason: error.message,
         },
-        429 => ApiError::TooManyAttempts(message),
-        _ => ApiError::Server { status, message },
+        "too_many_requests" | "busy" => ApiError::TooManyAttempts(error.message),
+        "stale" => ApiError::Stale,
+        "invalid"
+        | "bad_request"
+        | "unsupported_media_type"
+        | "conflict"
+        | "payload_too_large"
+        | "precondition_required" => {
+            let mut details = error.details;
+            if details.is_empty() {
+                details.push(FieldError {
+                    field: error.field.unwrap_or_else(|| "body".into()),
+                    reason: error.message,
+                });
+            }
+            ApiError::Invalid(details)
+        }
+        _ => ApiError::Server {
+            status,
+            message: error.message,
+        },
     }
 }
 
@@ -175,31 +207,7 @@ async fn send_json<B: Serialize, T: DeserializeOwned>(
         Ok(answer) => return Ok(answer),
         Err(response) => response,
     };
-    if matches!(response.status(), 400 | 409 | 415 | 422) {
-        return Err(invalid(response).await);
-    }
     Err(refusal(response).await)
-}
-
-/// A 4xx answer about the input: each problem with its field.
-async fn invalid(response: Response) -> ApiError {
-    let status = response.status();
-    match response.json::<ErrorBody>().await {
-        Ok(body) => {
-            let mut details = body.error.details;
-            if details.is_empty() {
-                details.push(FieldError {
-                    field: body.error.field.unwrap_or_else(|| "body".into()),
-                    reason: body.error.message,
-                });
-            }
-            ApiError::Invalid(details)
-        }
-        Err(_) => ApiError::Server {
-            status,
-            message: response.status_text(),
-        },
-    }
 }
 
 /// Who is signed in; [`ApiError::SignedOut`] if nobody (without starting over).
@@ -223,14 +231,10 @@ pub async fn login(login: &Login) -> Result<Me, ApiError> {
         .send()
         .await
         .map_err(|_| ApiError::Unreachable)?;
-    match response.status() {
-        200 => read_json(response).await,
-        401 => Err(ApiError::Invalid(vec![FieldError::new(
-            "password",
-            text::wrong_login(),
-        )])),
-        400 | 415 | 422 => Err(invalid(response).await),
-        _ => Err(refusal(response).await),
+    if response.ok() {
+        read_json(response).await
+    } else {
+        Err(refusal(response).await)
     }
 }
 
@@ -370,36 +374,9 @@ pub async fn conflicts() -> Result<Vec<Conflict>, ApiError> {
 /// Sends `item` and reads the stored result; 4xx answers become [`ApiError::Invalid`] or
 /// [`ApiError::Stale`].
 async fn write<T: Item>(request: RequestBuilder, item: &T) -> Result<Stored<T>, ApiError> {
-    let response = match send_changing(request, item).await? {
-        Ok(stored) => return Ok(stored),
-        Err(response) => response,
-    };
-    let status = response.status();
-    if status == 412 {
-        return Err(ApiError::Stale);
-    }
-    if matches!(status, 401 | 403 | 429) {
-        return Err(refusal(response).await);
-    }
-    match response.json::<ErrorBody>().await {
-        Ok(body) if (400..500).contains(&status) => {
-            let mut details = body.error.details;
-            if details.is_empty() {
-                details.push(FieldError {
-                    field: body.error.field.unwrap_or_else(|| "body".into()),
-                    reason: body.error.message,
-                });
-            }
-            Err(ApiError::Invalid(details))
-        }
-        Ok(body) => Err(ApiError::Server {
-            status,
-            message: body.error.message,
-        }),
-        Err(_) => Err(ApiError::Server {
-            status,
-            message: response.status_text(),
-        }),
+    match send_changing(request, item).await? {
+        Ok(stored) => Ok(stored),
+        Err(response) => Err(refusal(response).await),
     }
 }
 
@@ -411,7 +388,7 @@ pub async fn create<T: Item>(item: &T) -> Result<Stored<T>, ApiError> {
 pub async fn update<T: Item>(id: i64, version: i64, item: &T) -> Result<Stored<T>, ApiError> {
     let url = format!("{}/{id}", api::collection(T::KIND));
     write(
-        Request::put(&url).header("If-Match", &format!("\"v{version}\"")),
+        Request::put(&url).header("If-Match", &api::etag(version)),
         item,
     )
     .await
