@@ -1,6 +1,7 @@
 //! Lagebild Hamm's web app: a Leptos (client-side rendered) map dashboard of Hamm's districts.
 
 pub mod api;
+pub mod city_path;
 pub mod components;
 pub mod device;
 pub mod format;
@@ -8,7 +9,6 @@ pub mod i18n;
 pub mod live;
 pub mod map;
 pub mod pages;
-pub mod route;
 pub mod session;
 pub mod text;
 pub mod view_state;

@@ -296,7 +296,7 @@ pub async fn run(command: Command) -> Result<(), CliError> {
             println!("Open /wand on the display and type the code.");
         }
         Command::Openapi => {
-            println!("{}", crate::routes::openapi_text());
+            println!("{}", crate::handlers::openapi_text());
         }
         Command::Incidents(IncidentCommand::Import {
             file,

@@ -1,5 +1,5 @@
 //! The API's endpoints as data: a path, its handlers, and for each method who may call it and
-//! what it takes and answers. The router ([`crate::routes::api`]) and the OpenAPI document
+//! what it takes and answers. The router ([`crate::handlers::api`]) and the OpenAPI document
 //! ([`crate::openapi`]) are both built from the one list, so no route exists undocumented.
 
 use axum::{http::Method, routing::MethodRouter};

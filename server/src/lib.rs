@@ -7,13 +7,15 @@
 //! - `GET /api/outline` — the city boundary, an RFC 7946 Feature
 //! - `GET /api/config` — map centre, bounds, optional tile server
 //! - `GET|POST /api/agencies` — agencies; guests can be added
-//! - `GET|POST /api/hotspots`, `/api/routes`, `/api/actions` — filterable layers and creation;
-//!   `GET|PUT|DELETE …/{id}` with `ETag` / `If-Match` (see [`routes::items`])
-//! - `GET /api/conflicts`, `/api/coverage`, `/api/summary` — analysis (see [`routes::analysis`])
-//! - `GET /api/export/{file}`, `POST /api/import/{districts,hotspots,routes}` (see
-//!   [`routes::transfer`])
+//! - `GET|POST /api/hotspots`, `/api/routes`, `/api/actions`, `/api/incidents` — filterable
+//!   layers and creation;
+//!   `GET|PUT|DELETE …/{id}` with `ETag` / `If-Match` (see [`handlers::items`])
+//! - `GET /api/conflicts`, `/api/coverage`, `/api/summary` — analysis (see [`handlers::analysis`])
+//! - `GET /api/incidents/density` — incidents counted per grid cell (see [`handlers::incidents`])
+//! - `GET /api/export/{file}`, `POST /api/import/{districts,hotspots,routes,incidents}` (see
+//!   [`handlers::transfer`])
 //! - `GET /api/openapi.json` — OpenAPI 3.1, built from the same endpoint table as the router
-//! - `GET /api/events` — Server-Sent Events with resume (see [`routes::events`])
+//! - `GET /api/events` — Server-Sent Events with resume (see [`handlers::events`])
 //! - anything else under `/api/` — a JSON 404
 //! - every other path — the app's files, with `index.html` for client-side routes
 
@@ -27,6 +29,7 @@ pub mod demo;
 pub mod endpoint;
 pub mod error;
 pub mod guard;
+pub mod handlers;
 pub mod import;
 pub mod incident_import;
 pub mod json;
@@ -38,7 +41,6 @@ pub mod passwords;
 pub mod picture;
 pub mod rate_limit;
 pub mod retention;
-pub mod routes;
 pub mod security;
 pub mod seed;
 pub mod sessions;

@@ -1,5 +1,5 @@
 //! `GET /api/openapi.json`: the OpenAPI 3.1 description of this API, built from the same
-//! endpoint table the router is built from ([`crate::routes::endpoints`]) and from the schemas
+//! endpoint table the router is built from ([`crate::handlers::endpoints`]) and from the schemas
 //! that `model`'s wire types derive, so it cannot drift from the code.
 
 use model::{
@@ -68,7 +68,7 @@ fn components() -> utoipa::openapi::Components {
         .schema_from::<Coverage>()
         .schema_from::<DistrictSummary>()
         .schema_from::<model::analysis::Indicators>()
-        .schema_from::<crate::routes::transfer::Imported>()
+        .schema_from::<crate::handlers::transfer::Imported>()
         .schema_from::<crate::incident_import::Outcome>()
         .schema_from::<model::access::Role>()
         .schema_from::<model::access::Me>()

@@ -11,7 +11,7 @@ use tower_http::trace::TraceLayer;
 use crate::{
     config::Config,
     db::{Database, DbError},
-    routes,
+    handlers,
     security::SecurityHeaders,
     seed,
     state::AppState,
@@ -62,9 +62,9 @@ async fn tls_config(config: &Config) -> Result<Option<RustlsConfig>, StartupErro
 /// headers (see [`security`]) and compressed where the client accepts it.
 pub fn app(state: AppState, dist_dir: &Path, tile_url: Option<&str>) -> Router {
     let security = SecurityHeaders::new(dist_dir, tile_url, state.tls);
-    routes::api(&state)
+    handlers::api(&state)
         .with_state(state)
-        .merge(static_files::router(dist_dir).layer(routes::compression()))
+        .merge(static_files::router(dist_dir).layer(handlers::compression()))
         .layer(security)
         .layer(TraceLayer::new_for_http())
 }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use model::DistrictKey;
 
-use crate::{route::View, text};
+use crate::{city_path::CityPath, text};
 
 /// The districts as links; `<A>` marks the current one with `aria-current="page"`, for eyes
 /// (CSS) and screen readers alike.
@@ -13,7 +13,7 @@ pub fn DistrictList() -> impl IntoView {
             <h2>{text::districts()}</h2>
             <ul>
                 <li>
-                    <A href=View::City.path() exact=true attr:data-testid="district-item-city">
+                    <A href=CityPath::City.path() exact=true attr:data-testid="district-item-city">
                         {text::whole_city()}
                     </A>
                 </li>
@@ -23,7 +23,7 @@ pub fn DistrictList() -> impl IntoView {
                         view! {
                             <li>
                                 <A
-                                    href=View::District(key).path()
+                                    href=CityPath::District(key).path()
                                     exact=true
                                     attr:data-testid=format!("district-item-{key}")
                                 >

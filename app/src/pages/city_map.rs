@@ -12,6 +12,7 @@ use model::{
 
 use crate::{
     api::{self, ApiError},
+    city_path::CityPath,
     components::AccountBar,
     components::{
         ApproximateNotice, ConnectionBanner, DistrictFacts, DistrictLayer, DistrictList,
@@ -22,7 +23,6 @@ use crate::{
     live::{Items, LivePicture, live_list, use_live},
     map::MapContext,
     map::style::CLASS_COLOURS,
-    route::View,
     text,
     view_state::{Metric, ViewState},
 };
@@ -32,11 +32,11 @@ use crate::{
 pub fn CityMap() -> impl IntoView {
     provide_context(MapContext::new());
     let location = use_location();
-    let view_state = Memo::new(move |_| View::parse(&location.pathname.get()));
-    let selected = Signal::derive(move || view_state.get().district());
+    let city_path = Memo::new(move |_| CityPath::parse(&location.pathname.get()));
+    let selected = Signal::derive(move || city_path.get().district());
     let navigate = use_navigate();
     let on_select = Callback::new(move |key: DistrictKey| {
-        navigate(&View::District(key).path(), Default::default());
+        navigate(&CityPath::District(key).path(), Default::default());
     });
 
     let live = use_live();
@@ -149,8 +149,8 @@ pub fn CityMap() -> impl IntoView {
 
     let loaded_districts = move || districts.get().and_then(Result::ok).unwrap_or_default();
     let any_approximate = move || loaded_districts().iter().any(|d| d.properties.approximate);
-    let facts = move || match view_state.get() {
-        View::District(key) => loaded_districts()
+    let facts = move || match city_path.get() {
+        CityPath::District(key) => loaded_districts()
             .into_iter()
             .find(|d| d.properties.key == key)
             .map(|d| {
@@ -162,7 +162,7 @@ pub fn CityMap() -> impl IntoView {
                 }
                 .into_any()
             }),
-        View::NotFound => Some(
+        CityPath::NotFound => Some(
             view! {
                 <section class="not-found" data-testid="not-found">
                     <p>{text::not_found()}</p>
@@ -171,10 +171,10 @@ pub fn CityMap() -> impl IntoView {
             }
             .into_any(),
         ),
-        View::City => mine.map(|key| {
+        CityPath::City => mine.map(|key| {
             view! {
                 <p class="my-district">
-                    <A href=View::District(key).path() attr:data-testid="my-district">
+                    <A href=CityPath::District(key).path() attr:data-testid="my-district">
                         {format!("{}: {}", text::my_district(), key.short_name())}
                     </A>
                 </p>
@@ -187,7 +187,7 @@ pub fn CityMap() -> impl IntoView {
         let results = (config.get(), districts.get(), outline.get());
         match results {
             (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline))) => {
-                let layers = Layers {
+                let layers = MapLayers {
                     hotspots: hotspot_map,
                     routes: picture.routes,
                     actions: picture.actions,
@@ -243,7 +243,7 @@ pub fn CityMap() -> impl IntoView {
 }
 
 /// What the city map draws.
-struct Layers {
+struct MapLayers {
     hotspots: Signal<Arc<HotspotMap>>,
     routes: Signal<Items<PatrolRoute>>,
     actions: Signal<Items<Action>>,
@@ -257,7 +257,7 @@ fn map_with_layers(
     outline: geojson::Feature,
     selected: Signal<Option<DistrictKey>>,
     on_select: Callback<DistrictKey>,
-    picture: Layers,
+    picture: MapLayers,
     fill: Signal<Vec<(DistrictKey, &'static str)>>,
 ) -> impl IntoView {
     let city_bounds = config.bounds;

@@ -1,4 +1,4 @@
-//! The API routes; each module serves one resource.
+//! The API's HTTP handlers; each module serves one resource.
 
 pub mod admin;
 pub mod agencies;

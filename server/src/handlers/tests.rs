@@ -349,7 +349,7 @@ async fn the_openapi_document_describes_every_endpoint_and_resolves_every_refere
     assert_eq!(status, StatusCode::OK);
     let doc: serde_json::Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
-    let endpoints = crate::routes::endpoints();
+    let endpoints = crate::handlers::endpoints();
     assert!(endpoints.len() >= 20);
     for e in &endpoints {
         for op in &e.ops {
@@ -395,7 +395,7 @@ async fn the_openapi_document_describes_every_endpoint_and_resolves_every_refere
 #[tokio::test]
 async fn every_documented_method_is_routed_and_every_other_is_refused() {
     let app = test_app(std::path::Path::new("no-dist")).await;
-    for e in crate::routes::endpoints() {
+    for e in crate::handlers::endpoints() {
         let path = e
             .path
             .replace("{id}", "999999")
