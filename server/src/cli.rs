@@ -165,9 +165,11 @@ fn read_password(from_stdin: bool) -> Result<String, CliError> {
     Ok(first)
 }
 
-/// The database with the agencies in place (accounts refer to them).
+/// The database with the agencies in place (accounts refer to them) and the districts
+/// (imported incidents are placed in them), as the server's first start leaves it.
 async fn open(data_dir: &std::path::Path) -> Result<Database, CliError> {
     let db = Database::open(data_dir)?;
+    seed::districts_if_empty(&db).await?;
     seed::agencies(&db).await?;
     Ok(db)
 }
