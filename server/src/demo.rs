@@ -352,7 +352,7 @@ pub fn load(
         }?;
         count += 1;
     }
-    for i in demo_incidents(now, &[westentor, sued, bahnhof])? {
+    for i in demo_incidents(now, &[westentor, sued, bahnhof], districts)? {
         {
             let actor = system(i.owner());
             store::create(&tx, i, districts, &actor)
@@ -370,7 +370,11 @@ const DEMO_INCIDENTS: u64 = 160;
 /// partners: most around the agenda's places in the centre (so the density shows them), the
 /// rest near each district's reference point. Spread by a fixed sequence, so every first
 /// start looks alike.
-fn demo_incidents(now: Timestamp, centre: &[[f64; 2]]) -> Result<Vec<model::Incident>, StoreError> {
+fn demo_incidents(
+    now: Timestamp,
+    centre: &[[f64; 2]],
+    districts: &[model::District],
+) -> Result<Vec<model::Incident>, StoreError> {
     use model::incident::IncidentCategory as C;
     let mut seed: u64 = 0x5eed_1e5e;
     let mut next = move |n: u64| {
@@ -381,9 +385,12 @@ fn demo_incidents(now: Timestamp, centre: &[[f64; 2]]) -> Result<Vec<model::Inci
         (seed >> 33) % n
     };
     let mut anchors: Vec<[f64; 2]> = centre.to_vec();
-    for d in DistrictKey::ALL {
-        anchors.push(place(&format!("Hamm-{}", d.short_name()))?);
-    }
+    anchors.extend(
+        hamm::district_references()
+            .map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))?
+            .iter()
+            .map(|r| r.point),
+    );
     let categories = [
         C::Damage,
         C::Noise,
@@ -406,8 +413,17 @@ fn demo_incidents(now: Timestamp, centre: &[[f64; 2]]) -> Result<Vec<model::Inci
         } else {
             anchors[next(anchors.len() as u64) as usize]
         };
-        let dx = (next(1000) as f64 - 500.0) * 0.000_012; // about ±400 m
-        let dy = (next(1000) as f64 - 500.0) * 0.000_008; // about ±450 m
+        // About ±400 m around it; drawn again (a few times) where that leaves the districts.
+        let mut position = anchor;
+        for _ in 0..8 {
+            let dx = (next(1000) as f64 - 500.0) * 0.000_012;
+            let dy = (next(1000) as f64 - 500.0) * 0.000_008;
+            let candidate = [anchor[0] + dx, anchor[1] + dy];
+            if model::geometry::district_of(candidate, districts).is_some() {
+                position = candidate;
+                break;
+            }
+        }
         let hours_ago = next(28 * 24) as i64;
         let start = now
             .checked_sub(hours_ago.hours())
@@ -419,10 +435,7 @@ fn demo_incidents(now: Timestamp, centre: &[[f64; 2]]) -> Result<Vec<model::Inci
             count: 1 + u32::from(next(6) == 0) * 2,
             start,
             end: None,
-            geometry: Geometry::new(geojson::GeometryValue::new_point([
-                anchor[0] + dx,
-                anchor[1] + dy,
-            ])),
+            geometry: Geometry::new(geojson::GeometryValue::new_point(position)),
             agency: owner,
             released_to,
             source_key: None,
@@ -443,5 +456,43 @@ fn group_name(g: WorkingGroup) -> &'static str {
         WorkingGroup::Seniors => "Kriminalprävention für Seniorinnen und Senioren",
         WorkingGroup::InternetSafety => "Sicherheit im Internet",
         WorkingGroup::RoadSafety => "Verkehrsunfallprävention",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The demo loads whole on a fresh database, its incidents among it, every one placed in a
+    /// district and marked as demo data.
+    #[tokio::test]
+    async fn the_demo_loads_with_its_incidents_in_the_districts() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::Database::open(dir.path()).unwrap();
+        crate::seed::districts_if_empty(&db).await.unwrap();
+        crate::seed::agencies(&db).await.unwrap();
+        let incidents = db
+            .call(|c| {
+                let districts = crate::db::districts(c)?;
+                load(c, &districts, Timestamp::now())?;
+                store::list::<model::Incident>(c)
+            })
+            .await
+            .unwrap();
+        assert_eq!(incidents.len() as u64, DEMO_INCIDENTS);
+        assert!(
+            incidents
+                .iter()
+                .all(|i| i.item.demo && i.item.district.is_some())
+        );
+        let in_mitte = incidents
+            .iter()
+            .filter(|i| i.item.district == Some(DistrictKey::Mitte))
+            .count();
+        assert!(
+            in_mitte > incidents.len() / 3,
+            "most around the centre: {in_mitte}"
+        );
     }
 }
