@@ -277,17 +277,14 @@ impl ViewState {
     }
 
     /// The incidents' window at `now`: the chosen date range, else the last 24 hours, 7 or
-    /// 28 days up to the end of `now`'s minute (a report made this minute, timed to the
-    /// minute, is in it).
+    /// 28 days up to the end of `now`'s hour (a report made now is in it).
     pub fn incident_span(&self, now: Timestamp) -> (Timestamp, Timestamp) {
         if let TimeFilter::Range(from, to) = self.time
             && let Some(range) = calendar::date_range(from, to)
         {
             return range;
         }
-        let end = model::schedule::to_the_minute(now) + jiff::SignedDuration::from_secs(60);
-        let hours = self.incident_window.hours();
-        (end - jiff::SignedDuration::from_hours(hours), end)
+        self.incident_window.span(now)
     }
 
     /// The filter for items at `now`.
@@ -364,15 +361,15 @@ mod incident_window_tests {
     use super::*;
 
     #[test]
-    fn the_incident_window_ends_with_the_minute_and_reads_from_the_url() {
+    fn the_incident_window_ends_with_the_hour_and_reads_from_the_url() {
         let now: Timestamp = "2026-12-06T10:45:30Z".parse().unwrap();
         let v = ViewState::from_query(|k| (k == "fenster").then(|| "24h".to_owned()));
         let (from, to) = v.incident_span(now);
         assert_eq!(
             (from.to_string(), to.to_string()),
             (
-                "2026-12-05T10:46:00Z".to_owned(),
-                "2026-12-06T10:46:00Z".to_owned()
+                "2026-12-05T11:00:00Z".to_owned(),
+                "2026-12-06T11:00:00Z".to_owned()
             )
         );
         assert_eq!(v.to_query(), "fenster=24h");

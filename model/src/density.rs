@@ -114,9 +114,43 @@ impl DensityQuery {
         Ok(())
     }
 
-    fn contains(&self, [lon, lat]: [f64; 2]) -> bool {
+    /// The cells the box touches, `(x0, y0, x1, y1)` inclusive. An answer holds whole cells:
+    /// a box that cuts a cell counts all of it, so a smaller box never tells more about where
+    /// in a cell an incident lies.
+    fn cell_range(&self) -> (i64, i64, i64, i64) {
         let [w, s, e, n] = self.bbox;
-        (w..=e).contains(&lon) && (s..=n).contains(&lat)
+        let cell = cell_m(self.zoom);
+        let (x0, y0) = cell_of([w, s], cell);
+        let (x1, y1) = cell_of([e, n], cell);
+        (x0, y0, x1, y1)
+    }
+}
+
+/// Why a wall display may not have a window.
+pub const DISPLAY_WINDOW_RULE: &str = "wall displays get the last 24 hours, 7 or 28 days up to a whole hour, or whole weeks from a Monday (Hamm time)";
+
+/// Checks that a wall display asks for a window it may have: 24 hours, 7 or 28 days ending on
+/// a whole hour, or one to four calendar weeks from a Monday midnight in Hamm. Free windows
+/// would let a display subtract two answers and learn when a single incident happened.
+pub fn check_display_window((from, to): (Timestamp, Timestamp)) -> Result<(), &'static str> {
+    let length = to.as_second() - from.as_second();
+    let on_the_hour = to.as_second().rem_euclid(3600) == 0 && to.subsec_nanosecond() == 0;
+    if on_the_hour && Window::ALL.iter().any(|w| w.hours() * 3600 == length) {
+        return Ok(());
+    }
+    let start = crate::schedule::local(from);
+    let midnight_monday = start.weekday() == jiff::civil::Weekday::Monday
+        && start.time() == jiff::civil::Time::midnight()
+        && from.subsec_nanosecond() == 0;
+    let whole_weeks = (1..=4).any(|n: i64| {
+        start
+            .checked_add(jiff::Span::new().weeks(n))
+            .is_ok_and(|end| end.timestamp() == to)
+    });
+    if midnight_monday && whole_weeks {
+        Ok(())
+    } else {
+        Err(DISPLAY_WINDOW_RULE)
     }
 }
 
@@ -140,16 +174,20 @@ pub struct Density {
 
 impl Density {
     /// Counts `incidents` (those the caller already chose: released to the viewer, matching
-    /// the filters) that lie in the box and happened in the window.
+    /// the filters) that lie in the cells the box touches and happened in the window.
     pub fn of<'a>(incidents: impl IntoIterator<Item = &'a Incident>, q: &DensityQuery) -> Density {
         let cell = cell_m(q.zoom);
+        let (x0, y0, x1, y1) = q.cell_range();
         let mut counts = std::collections::HashMap::<(i64, i64), u64>::new();
         for i in incidents {
             let Some(p) = i.position() else { continue };
-            if !q.contains(p) || !i.within(q.window.0, q.window.1) {
+            if !i.within(q.window.0, q.window.1) {
                 continue;
             }
-            *counts.entry(cell_of(p, cell)).or_default() += u64::from(i.count);
+            let (x, y) = cell_of(p, cell);
+            if (x0..=x1).contains(&x) && (y0..=y1).contains(&y) {
+                *counts.entry((x, y)).or_default() += u64::from(i.count);
+            }
         }
         let mut cells: Vec<[i64; 3]> = counts
             .into_iter()
@@ -220,6 +258,16 @@ impl Window {
             Window::Week => 7 * 24,
             Window::FourWeeks => 28 * 24,
         }
+    }
+
+    /// The window at `now`: its length up to the end of `now`'s hour, so a report made now is
+    /// in it and every screen asking within the hour asks the same (a wall display may ask
+    /// for nothing finer: [`check_display_window`]).
+    pub fn span(self, now: Timestamp) -> (Timestamp, Timestamp) {
+        let hour = now.as_second().div_euclid(3600) * 3600 + 3600;
+        let end = Timestamp::from_second(hour).unwrap_or(now);
+        let from = Timestamp::from_second(hour - self.hours() * 3600).unwrap_or(now);
+        (from, end)
     }
 }
 
@@ -348,5 +396,49 @@ mod tests {
         let shown: Vec<String> = w.cells.iter().map(|c| w.shown(c[2])).collect();
         assert!(shown.contains(&"7".to_owned()) && shown.contains(&"< 5".to_owned()));
         assert_eq!(w.total, 7, "the total counts only what is shown");
+    }
+
+    #[test]
+    fn a_box_counts_whole_cells_so_a_smaller_box_tells_nothing_more() {
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let window = (t("2026-12-01T00:00:00Z"), t("2026-12-08T00:00:00Z"));
+        let station = incident(7.8077, 51.6784, "2026-12-02T20:00:00Z", 3);
+        // A box of a few metres just beside the incident, inside its 300 m cell.
+        let tiny = DensityQuery {
+            bbox: [7.80775, 51.67845, 7.80776, 51.67846],
+            zoom: 14,
+            window,
+        };
+        let d = Density::of([&station], &tiny);
+        assert_eq!(d.cells.len(), 1);
+        assert_eq!(d.cells[0][2], 3);
+    }
+
+    #[test]
+    fn displays_get_fixed_windows_only() {
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let ok = |from: &str, to: &str| check_display_window((t(from), t(to))).is_ok();
+        // The last 24 hours, 7 and 28 days up to a whole hour.
+        assert!(ok("2026-12-05T14:00:00Z", "2026-12-06T14:00:00Z"));
+        assert!(ok("2026-11-29T14:00:00Z", "2026-12-06T14:00:00Z"));
+        assert!(ok("2026-11-08T14:00:00Z", "2026-12-06T14:00:00Z"));
+        // Calendar weeks from Monday midnight in Hamm (23:00 UTC in winter), one to four.
+        assert!(ok("2026-11-29T23:00:00Z", "2026-12-06T23:00:00Z"));
+        assert!(ok("2026-11-29T23:00:00Z", "2026-12-27T23:00:00Z"));
+        // Across the change to summer time the week is 167 hours long.
+        assert!(ok("2026-03-22T23:00:00Z", "2026-03-29T22:00:00Z"));
+        // Not: a minute off the hour, an hour's window, 25 hours, six days from Monday,
+        // five weeks.
+        assert!(!ok("2026-12-05T14:01:00Z", "2026-12-06T14:01:00Z"));
+        assert!(!ok("2026-12-06T13:00:00Z", "2026-12-06T14:00:00Z"));
+        assert!(!ok("2026-12-05T13:00:00Z", "2026-12-06T14:00:00Z"));
+        assert!(!ok("2026-11-29T23:00:00Z", "2026-12-05T23:00:00Z"));
+        assert!(!ok("2026-11-29T23:00:00Z", "2027-01-03T23:00:00Z"));
+        // What the map asks for is always allowed.
+        for w in Window::ALL {
+            let span = w.span(t("2026-12-06T14:37:12Z"));
+            assert_eq!(span.1, t("2026-12-06T15:00:00Z"));
+            assert_eq!(check_display_window(span), Ok(()));
+        }
     }
 }

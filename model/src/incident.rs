@@ -197,7 +197,12 @@ impl Incident {
                 format!("the place lies in {derived}, not {given}"),
             );
         }
-        self.district = derived.or(self.district);
+        match derived {
+            Some(d) => self.district = Some(d),
+            // A place in no district would be counted nowhere and hidden from district
+            // filters; the partnership's picture is the city's seven districts.
+            None => p.add("geometry", "lies outside Hamm's districts"),
+        }
         p.into_result()
     }
 
@@ -306,5 +311,30 @@ mod tests {
         assert!(!i.within(t("2026-12-05T20:00:00Z"), t("2026-12-05T21:10:00Z")));
         i.end = Some(t("2026-12-06T03:00:00Z"));
         assert!(i.within(t("2026-12-06T02:00:00Z"), t("2026-12-06T04:00:00Z")));
+    }
+
+    #[cfg(feature = "partition")]
+    #[test]
+    fn the_district_comes_from_the_place_and_a_place_in_none_is_refused() {
+        let ctx = crate::fixtures::ctx();
+        // The station square lies in Hamm-Mitte.
+        let mut i = parse(base()).unwrap();
+        i.prepare(&ctx).unwrap();
+        assert_eq!(i.district.map(|d| d.as_str()), Some("mitte"));
+        let mut v = base();
+        v["district"] = json!("heessen");
+        let errs = parse(v).unwrap().prepare(&ctx).unwrap_err();
+        assert_eq!(errs[0].field, "district");
+        // Without districts to place it in (a gap between them, or none loaded), it is
+        // refused rather than kept with a district the client named.
+        let none = Context {
+            districts: &[],
+            ..ctx
+        };
+        let mut v = base();
+        v["district"] = json!("mitte");
+        let errs = parse(v).unwrap().prepare(&none).unwrap_err();
+        assert_eq!(errs[0].field, "geometry");
+        assert_eq!(errs[0].reason, "lies outside Hamm's districts");
     }
 }

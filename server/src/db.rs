@@ -156,6 +156,18 @@ const MIGRATIONS: &[&str] = &[
         WHERE kind = 'incident';
     CREATE INDEX incidents_by_start ON items (json_extract(body, '$.start'))
         WHERE kind = 'incident';",
+    // 6: a source key belongs to the agency that imported it: re-imports look it up within
+    // that agency only (another agency's import cannot learn whether a key exists), and keys
+    // are made with this installation's secret, so a key seen in an export cannot be turned
+    // back into a guessable case number.
+    "DROP INDEX incidents_by_source;
+    CREATE INDEX incidents_by_source
+        ON items (json_extract(body, '$.agency'), json_extract(body, '$.source_key'))
+        WHERE kind = 'incident';
+    CREATE TABLE secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    ) STRICT;",
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -465,7 +477,7 @@ mod tests {
         );
         let plan: String = conn
             .query_row(
-                "EXPLAIN QUERY PLAN SELECT 1 FROM items WHERE kind = 'incident' AND json_extract(body, '$.source_key') = 'k'",
+                "EXPLAIN QUERY PLAN SELECT 1 FROM items WHERE kind = 'incident' AND json_extract(body, '$.agency') = 'kod' AND json_extract(body, '$.source_key') = 'k'",
                 [],
                 |r| r.get(3),
             )

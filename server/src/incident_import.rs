@@ -9,16 +9,19 @@
 //!
 //! An import is all or nothing: every row is checked, and the first 100 problems are
 //! answered, each naming the row and the column. A record's id in the source system (an `id`
-//! column) is kept only as a SHA-256 ([`SourceKey`]); a row without one is keyed by the
-//! SHA-256 of its own fields and how often they occurred before in the file. A row whose
-//! key is stored already is skipped, so importing the same file again changes nothing.
+//! column) is kept only as an HMAC-SHA-256 with this installation's secret ([`Keyer`],
+//! [`SourceKey`]); a row without one is keyed by its own fields and how often they occurred
+//! before in the file. A row whose key the importing agency has stored already is skipped, so
+//! importing the same file again changes nothing; other agencies' keys are never looked at.
 //!
-//! Rows are read one at a time from a file on disk and written as they are read, so memory
-//! stays bounded however long the file is.
+//! CSV rows are read one at a time from a file on disk and written as they are read, so memory
+//! stays bounded however long the file is. GeoJSON is one JSON document and is read whole:
+//! at most [`MAX_GEOJSON_BYTES`].
 
 use std::io::Read;
 
 use geojson::{Geometry, GeometryValue};
+use hmac::{Hmac, Mac};
 use jiff::{Timestamp, civil::DateTime};
 use model::{
     AgencyKey, Context, Incident,
@@ -26,13 +29,17 @@ use model::{
     validation::FieldError,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 /// Most problems one import reports.
 const MAX_PROBLEMS: usize = 100;
 
 /// Most rows one import may hold.
 pub const MAX_ROWS: u64 = 2_000_000;
+
+/// Largest GeoJSON import. A FeatureCollection is one document parsed whole, and its parsed
+/// values take several times its text; CSV has no such limit.
+pub const MAX_GEOJSON_BYTES: u64 = 16 * 1024 * 1024;
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -259,22 +266,63 @@ fn place(x: f64, y: f64, utm: &Utm32) -> Result<[f64; 2], &'static str> {
     }
 }
 
-fn sha256_hex(parts: &[&str]) -> String {
-    let mut h = Sha256::new();
-    for p in parts {
-        h.update(p.as_bytes());
-        h.update([0x1f]);
+/// Makes source keys: HMAC-SHA-256 with this installation's secret over the importing agency
+/// and the record's id (or fields). A plain SHA-256 of a case number can be reversed by trying
+/// every number of its pattern; without the secret, a key in an export cannot.
+pub struct Keyer(Hmac<Sha256>);
+
+impl Keyer {
+    /// The installation's secret for source keys, made on first use.
+    pub fn of(tx: &Transaction) -> Result<Keyer, crate::store::StoreError> {
+        let found: Option<Vec<u8>> = tx
+            .query_row(
+                "SELECT value FROM secrets WHERE name = 'source_key'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let secret = match found {
+            Some(s) => s,
+            None => {
+                let fresh = crate::accounts::random_bytes::<32>().map_err(|e| {
+                    crate::store::StoreError::Db(crate::db::DbError::Task(e.to_string()))
+                })?;
+                tx.execute(
+                    "INSERT INTO secrets (name, value) VALUES ('source_key', ?1)",
+                    [fresh.as_slice()],
+                )?;
+                fresh.to_vec()
+            }
+        };
+        Ok(Keyer(Hmac::new_from_slice(&secret).map_err(|e| {
+            crate::store::StoreError::Db(crate::db::DbError::Corrupt(e.to_string()))
+        })?))
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+
+    fn key(&self, parts: &[&str]) -> Option<SourceKey> {
+        let mut h = self.0.clone();
+        for p in parts {
+            h.update(p.as_bytes());
+            h.update(&[0x1f]);
+        }
+        let hex: String = h
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        SourceKey::try_from(hex).ok()
+    }
 }
 
-/// The stored incident with `key`, if any.
-fn stored(tx: &Transaction, key: &SourceKey) -> Result<bool, rusqlite::Error> {
+/// Is an incident of `owner` with `key` stored? Only the owner's own keys are looked at.
+fn stored(tx: &Transaction, owner: &AgencyKey, key: &SourceKey) -> Result<bool, rusqlite::Error> {
     let mut stmt = tx.prepare_cached(
-        "SELECT 1 FROM items WHERE kind = 'incident' AND json_extract(body, '$.source_key') = ?1",
+        "SELECT 1 FROM items WHERE kind = 'incident' AND json_extract(body, '$.agency') = ?1 \
+         AND json_extract(body, '$.source_key') = ?2",
     )?;
     Ok(stmt
-        .query_row([key.as_str()], |_| Ok(()))
+        .query_row([owner.as_str(), key.as_str()], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -286,6 +334,7 @@ pub struct Writer<'a> {
     ctx: Context<'a>,
     owner: &'a AgencyKey,
     released_to: &'a [AgencyKey],
+    keyer: Keyer,
     now: String,
     problems: Vec<FieldError>,
     outcome: Outcome,
@@ -297,12 +346,14 @@ impl<'a> Writer<'a> {
         ctx: Context<'a>,
         owner: &'a AgencyKey,
         released_to: &'a [AgencyKey],
+        keyer: Keyer,
     ) -> Writer<'a> {
         Writer {
             tx,
             ctx,
             owner,
             released_to,
+            keyer,
             now: Timestamp::now().to_string(),
             problems: Vec::new(),
             outcome: Outcome::default(),
@@ -341,7 +392,7 @@ impl<'a> Writer<'a> {
             return Ok(());
         }
         if let Some(key) = &incident.source_key
-            && stored(self.tx, key)?
+            && stored(self.tx, self.owner, key)?
         {
             self.outcome.skipped += 1;
             return Ok(());
@@ -508,7 +559,7 @@ impl<'a> Writer<'a> {
                 .map(|_| cell(columns.id))
                 .filter(|t| !t.is_empty())
             {
-                Some(id) => sha256_hex(&["id", self.owner.as_str(), id]),
+                Some(id) => self.keyer.key(&["id", self.owner.as_str(), id]),
                 None => {
                     let fields = [
                         cat.as_str().to_owned(),
@@ -523,7 +574,7 @@ impl<'a> Writer<'a> {
                     let mut parts: Vec<&str> = vec!["row", self.owner.as_str()];
                     parts.extend(fields.iter().map(String::as_str));
                     parts.push(&nth);
-                    sha256_hex(&parts)
+                    self.keyer.key(&parts)
                 }
             };
             let incident = Incident {
@@ -534,7 +585,7 @@ impl<'a> Writer<'a> {
                 geometry: Geometry::new(GeometryValue::new_point([position[0], position[1]])),
                 agency: self.owner.clone(),
                 released_to: self.released_to.to_vec(),
-                source_key: SourceKey::try_from(key).ok(),
+                source_key: key,
                 district: None,
                 demo: false,
             };
@@ -548,7 +599,22 @@ impl<'a> Writer<'a> {
 
     /// Reads a GeoJSON FeatureCollection of incidents from `input` and writes them.
     pub fn geojson(&mut self, input: impl Read) -> Result<(), crate::store::StoreError> {
-        let fc: geojson::FeatureCollection = match serde_json::from_reader(input) {
+        let mut text = Vec::new();
+        input
+            .take(MAX_GEOJSON_BYTES + 1)
+            .read_to_end(&mut text)
+            .map_err(|e| self.io(e))?;
+        if text.len() as u64 > MAX_GEOJSON_BYTES {
+            self.problem(
+                "body".into(),
+                format!(
+                    "a GeoJSON import holds at most {} MiB (it is read whole); import larger files as CSV, which is read row by row",
+                    MAX_GEOJSON_BYTES >> 20
+                ),
+            );
+            return Ok(());
+        }
+        let fc: geojson::FeatureCollection = match serde_json::from_slice(&text) {
             Ok(fc) => fc,
             Err(e) => {
                 self.problem(
@@ -587,7 +653,7 @@ impl<'a> Writer<'a> {
                     if incident.source_key.is_none() {
                         let text = serde_json::to_string(&incident).unwrap_or_default();
                         incident.source_key =
-                            SourceKey::try_from(sha256_hex(&["feature", &i.to_string(), &text])).ok();
+                            self.keyer.key(&["feature", &i.to_string(), &text]);
                     }
                     self.write(&row, incident)?;
                 }
@@ -662,7 +728,7 @@ pub fn import(
         }
     }
     let outcome = {
-        let mut writer = Writer::new(tx, ctx, &actor.agency, released_to);
+        let mut writer = Writer::new(tx, ctx, &actor.agency, released_to, Keyer::of(tx)?);
         match format {
             Format::Csv => writer.csv(input)?,
             Format::GeoJson => writer.geojson(input)?,

@@ -144,8 +144,15 @@ pub async fn summary(
 ) -> Result<Response, AppError> {
     let params = Params::parse(raw.as_deref(), &["at", "from", "to"])?;
     let (at, window) = summary_window(&params)?;
-    // Wall displays get the counts with small ones withheld, kept apart from the exact ones.
+    // Wall displays get the counts with small ones withheld, kept apart from the exact ones,
+    // and only for fixed windows: two free windows subtracted would date a single incident.
     let withhold = (viewer.role == Role::Display).then_some(state.small_count);
+    if withhold.is_some() {
+        model::density::check_display_window(window).map_err(|reason| AppError::BadRequest {
+            field: "from".into(),
+            reason: reason.into(),
+        })?;
+    }
     let normalised = format!(
         "at={at}&from={}&to={}&withhold={}",
         window.0,

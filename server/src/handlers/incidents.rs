@@ -1,8 +1,8 @@
 //! What incident reports have besides the layer endpoints every kind has:
 //! - `GET /api/incidents/density?west=&south=&east=&north=&zoom=&from=&to=` (and the layer's
 //!   filters `category`, `agency`, `district`): counts per grid cell ([`model::density`]).
-//!   Wall displays get it too, with small counts withheld and cells no finer than zoom 14;
-//!   they never get single incidents.
+//!   Wall displays get it too, with small counts withheld, cells no finer than zoom 14 and
+//!   only fixed windows ([`check_display_window`]); they never get single incidents.
 //! - `POST /api/import/incidents`: CSV or GeoJSON ([`crate::incident_import`]).
 
 use axum::{
@@ -13,11 +13,11 @@ use axum::{
     response::Response,
 };
 use futures_util::StreamExt;
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 use model::{
     AgencyKey, Incident,
     access::Role,
-    density::{DISPLAY_MAX_ZOOM, Density, DensityQuery},
+    density::{DISPLAY_MAX_ZOOM, Density, DensityQuery, Window, check_display_window},
 };
 
 use crate::{
@@ -32,9 +32,6 @@ use crate::{
 
 /// The density's own parameters, besides [`LAYER_FILTERS`].
 pub const DENSITY_PARAMS: &[&str] = &["west", "south", "east", "north", "zoom"];
-
-/// The window when none is given: the last 28 days.
-const DEFAULT_DAYS: i64 = 28;
 
 fn required(params: &Params, name: &str) -> Result<f64, AppError> {
     params.decimal(name)?.ok_or_else(|| AppError::BadRequest {
@@ -57,11 +54,10 @@ pub async fn density(
     let params = Params::parse(raw.as_deref(), &allowed)?;
     let layer = kept::<Incident>(&state).await?;
     let mut q = query::layer_query_of::<Incident>(&params, layer.agencies())?;
-    let window = q.window.take().unwrap_or_else(|| {
-        let now = Timestamp::now();
-        let from = now.checked_sub((DEFAULT_DAYS * 24).hours()).unwrap_or(now);
-        (from, now)
-    });
+    let window = q
+        .window
+        .take()
+        .unwrap_or_else(|| Window::FourWeeks.span(Timestamp::now()));
     let zoom = params
         .number("zoom", 0, i64::from(u8::MAX))?
         .ok_or_else(|| AppError::BadRequest {
@@ -74,6 +70,12 @@ pub async fn density(
             field: "zoom".into(),
             reason: format!("wall displays get cells down to zoom {DISPLAY_MAX_ZOOM}"),
         });
+    }
+    if display {
+        check_display_window(window).map_err(|reason| AppError::BadRequest {
+            field: "from".into(),
+            reason: reason.into(),
+        })?;
     }
     let dq = DensityQuery {
         bbox: [

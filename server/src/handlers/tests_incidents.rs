@@ -109,6 +109,22 @@ async fn a_spreadsheet_in_epsg_25832_lands_in_its_districts_and_a_reimport_chang
     assert_eq!(again, json!({"rows": 3, "imported": 0, "skipped": 3}));
     assert_eq!(by_category(&f.get(&admin, api::INCIDENTS).await).len(), 3);
 
+    // Nor as a plain SHA-256 of the id, which anyone could recompute by trying every number
+    // of the source system's pattern: the key is made with the installation's secret.
+    let plain = {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for p in ["id", "kod", "A-1"] {
+            h.update(p.as_bytes());
+            h.update([0x1f]);
+        }
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    assert!(!text.contains(&plain), "{text}");
+
     // The trail records each import as one entry, with its numbers.
     let trail = f.get(&admin, api::AUDIT).await;
     let imports = trail
@@ -321,6 +337,80 @@ async fn each_agency_reads_exactly_its_incidents_on_every_path() {
     }
 }
 
+/// A GeoJSON feature of one incident with a given source key.
+fn keyed_feature(key: &str, agency: &str) -> String {
+    json!({"type": "FeatureCollection", "features": [{
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [7.8137, 51.68016]},
+        "properties": {"category": "noise", "start": "2026-12-05T21:10:00Z",
+                       "agency": agency, "source_key": key},
+    }]})
+    .to_string()
+}
+
+/// Re-imports skip what the importing agency has stored, and only that: another agency
+/// importing the same key learns nothing (it is imported as its own).
+#[tokio::test]
+async fn a_source_key_is_looked_up_within_the_importing_agency_only() {
+    let f = fixture().await;
+    let kod = session(&f.state, "kod-admin", Role::Admin, "kod").await;
+    let police = session(&f.state, "pol-admin", Role::Admin, "polizei").await;
+    let key = "ab".repeat(32);
+    let geo = "application/geo+json";
+    let (status, outcome) = f
+        .upload(&kod, api::INCIDENT_IMPORT, geo, keyed_feature(&key, "kod"))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{outcome}");
+    assert_eq!(outcome, json!({"rows": 1, "imported": 1, "skipped": 0}));
+    let (_, outcome) = f
+        .upload(&kod, api::INCIDENT_IMPORT, geo, keyed_feature(&key, "kod"))
+        .await;
+    assert_eq!(outcome, json!({"rows": 1, "imported": 0, "skipped": 1}));
+    let (status, outcome) = f
+        .upload(
+            &police,
+            api::INCIDENT_IMPORT,
+            geo,
+            keyed_feature(&key, "polizei"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{outcome}");
+    assert_eq!(outcome, json!({"rows": 1, "imported": 1, "skipped": 0}));
+    assert_eq!(by_category(&f.get(&kod, api::INCIDENTS).await).len(), 1);
+    assert_eq!(by_category(&f.get(&police, api::INCIDENTS).await).len(), 1);
+}
+
+/// GeoJSON is parsed whole, so it has a size limit; the refusal names the body and says
+/// what to do, and nothing is stored.
+#[tokio::test]
+async fn a_geojson_import_over_its_limit_is_refused_whole() {
+    let f = fixture().await;
+    let kod = session(&f.state, "kod-admin", Role::Admin, "kod").await;
+    let feature = json!({"type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [7.8137, 51.68016]},
+        "properties": {"category": "noise", "start": "2026-12-05T21:10:00Z"}})
+    .to_string();
+    let n = (crate::incident_import::MAX_GEOJSON_BYTES as usize) / feature.len() + 1;
+    let big = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+        vec![feature; n].join(",")
+    );
+    let (status, body) = f
+        .upload(&kod, api::INCIDENT_IMPORT, "application/geo+json", big)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let problem = &body["error"]["details"][0];
+    assert_eq!(problem["field"], "body", "{body}");
+    assert!(
+        problem["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("16 MiB"),
+        "{body}"
+    );
+    assert_eq!(by_category(&f.get(&kod, api::INCIDENTS).await).len(), 0);
+}
+
 #[tokio::test]
 async fn a_wall_display_gets_cells_and_counts_never_single_incidents() {
     let f = fixture().await;
@@ -355,6 +445,38 @@ async fn a_wall_display_gets_cells_and_counts_never_single_incidents() {
         (status, &body["error"]["field"]),
         (StatusCode::BAD_REQUEST, &json!("zoom"))
     );
+    // Free windows would date a single incident by subtracting two answers: a display gets
+    // the last 24 hours, 7 or 28 days up to a whole hour, or whole weeks from a Monday.
+    let free = "from=2026-12-01T10:17:00Z&to=2026-12-06T10:17:00Z";
+    for uri in [
+        format!("{}?{HAMM}&zoom=14&{free}", api::INCIDENT_DENSITY),
+        format!("{}?{free}", api::SUMMARY),
+    ] {
+        let (status, _, body) = f.send(Some(&wall), Method::GET, &uri, None).await;
+        assert_eq!(
+            (status, &body["error"]["field"]),
+            (StatusCode::BAD_REQUEST, &json!("from")),
+            "{uri}"
+        );
+    }
+    let fixed = "from=2026-11-29T14:00:00Z&to=2026-12-06T14:00:00Z";
+    for uri in [
+        format!("{}?{HAMM}&zoom=14&{fixed}", api::INCIDENT_DENSITY),
+        format!("{}?{fixed}", api::SUMMARY),
+    ] {
+        let (status, _, _) = f.send(Some(&wall), Method::GET, &uri, None).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+    }
+    // The officer asks what it likes.
+    let (status, _, _) = f
+        .send(
+            Some(&officer),
+            Method::GET,
+            &format!("{}?{HAMM}&zoom=14&{free}", api::INCIDENT_DENSITY),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
 
     let d = density_total(&f, &wall).await;
     assert_eq!(
