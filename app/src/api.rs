@@ -324,6 +324,19 @@ pub async fn items<T: Item>() -> Result<Items<T>, ApiError> {
     stored_items(api::collection(T::KIND)).await.map(Arc::new)
 }
 
+/// The items of layer `T` that `query` selects, selected by the server.
+pub async fn items_selected<T: Item>(query: &LayerQuery) -> Result<Items<T>, ApiError> {
+    let mut path = api::collection(T::KIND).to_owned();
+    for (i, (name, value)) in query.pairs_for::<T>().into_iter().enumerate() {
+        let sep = if i == 0 { '?' } else { '&' };
+        path.push_str(&format!(
+            "{sep}{name}={}",
+            js_sys::encode_uri_component(&value)
+        ));
+    }
+    stored_items(&path).await.map(Arc::new)
+}
+
 /// The hotspots `query` selects, as the map draws them: pins and areas (see
 /// [`model::hotspot_map`]). The body is read as bytes, like a layer's.
 pub async fn hotspot_map(query: &LayerQuery) -> Result<Arc<HotspotMap>, ApiError> {
@@ -404,6 +417,19 @@ pub async fn summary() -> Result<Vec<DistrictSummary>, ApiError> {
     get_json(api::SUMMARY).await
 }
 
+/// Per-district counts with incidents in `window`.
+pub async fn summary_of(
+    (from, to): (jiff::Timestamp, jiff::Timestamp),
+) -> Result<Vec<DistrictSummary>, ApiError> {
+    get_json(&format!(
+        "{}?from={}&to={}",
+        api::SUMMARY,
+        js_sys::encode_uri_component(&from.to_string()),
+        js_sys::encode_uri_component(&to.to_string())
+    ))
+    .await
+}
+
 /// Incidents counted per cell of `bbox` at `zoom`, for the query's window (the server's
 /// default: the last 28 days) and filters.
 pub async fn incident_density(
@@ -416,8 +442,7 @@ pub async fn incident_density(
         "{}?west={w}&south={s}&east={e}&north={n}&zoom={zoom}",
         api::INCIDENT_DENSITY
     );
-    for (name, value) in q.pairs() {
-        let name = if name == "kind" { "category" } else { name };
+    for (name, value) in q.pairs_for::<model::Incident>() {
         url.push_str(&format!("&{name}={}", js_sys::encode_uri_component(&value)));
     }
     get_json(&url).await

@@ -144,6 +144,14 @@ words! {
     legend = "Legende", "Legend";
     legend_districts_hotspots = "Bezirke: Brennpunkte aktiv", "Districts: hotspots active";
     legend_districts_actions = "Bezirke: Maßnahmen diese Woche", "Districts: actions this week";
+    legend_districts_incidents = "Bezirke: Lagemeldungen je 1.000 Einwohner", "Districts: incident reports per 1,000 residents";
+    incidents_per_1000 = "Lagemeldungen je 1.000 Einwohner", "Incident reports per 1,000 residents";
+    playback = "Wochen abspielen", "Play the weeks";
+    playback_stop = "Anhalten", "Stop";
+    playback_week = "Woche der Lagemeldungen", "Week of incident reports";
+    playback_live = "Aktuell", "Current";
+    incidents_table_more = "neueste von", "newest of";
+    count = "Anzahl", "Count";
     legend_high = "Brennpunkt, Lage hoch", "Hotspot, severity high";
     legend_medium = "Brennpunkt, Lage mittel", "Hotspot, severity medium";
     legend_low = "Brennpunkt, Lage gering", "Hotspot, severity low";
@@ -267,6 +275,15 @@ pub fn incident_category(c: IncidentCategory) -> &'static str {
         IncidentCategory::TrafficAccident => "Traffic accident",
     };
     pick(c.label_de(), en)
+}
+
+pub fn metric(m: crate::view_state::Metric) -> &'static str {
+    use crate::view_state::Metric;
+    match m {
+        Metric::Hotspots => hotspots_active(),
+        Metric::Actions => actions_week(),
+        Metric::Incidents => incidents_per_1000(),
+    }
 }
 
 pub fn incident_window(w: model::density::Window) -> &'static str {

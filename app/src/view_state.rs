@@ -102,6 +102,25 @@ pub enum Metric {
     Hotspots,
     /// Actions this week.
     Actions,
+    /// Incident reports per 1,000 residents in the incidents' window.
+    Incidents,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 3] = [Metric::Hotspots, Metric::Actions, Metric::Incidents];
+
+    /// Its name in the URL (`faerbung=`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::Hotspots => "brennpunkte",
+            Metric::Actions => "massnahmen",
+            Metric::Incidents => "lagemeldungen",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.name() == name)
+    }
 }
 
 /// Light or dark; `None` follows the device's setting.
@@ -122,8 +141,10 @@ pub struct ViewState {
     pub agency: Option<AgencyKey>,
     pub kinds: Kinds,
     pub time: TimeFilter,
-    /// The incident layer's window, unless `time` is a date range.
+    /// The incident layer's window, unless `time` is a date range or a week is played.
     pub incident_window: IncidentWindow,
+    /// The playback's calendar week (its Monday): the incidents of that week instead.
+    pub incident_week: Option<Date>,
     pub table: bool,
     pub calendar: Calendar,
 }
@@ -139,6 +160,7 @@ impl Default for ViewState {
             kinds: Kinds::default(),
             time: TimeFilter::All,
             incident_window: IncidentWindow::default(),
+            incident_week: None,
             table: false,
             calendar: Calendar::List,
         }
@@ -158,11 +180,7 @@ impl ViewState {
                 .collect();
             v.layers = Layers::only(&kinds);
         }
-        v.colour_by = match get("faerbung").as_deref() {
-            Some("brennpunkte") => Some(Metric::Hotspots),
-            Some("massnahmen") => Some(Metric::Actions),
-            _ => None,
-        };
+        v.colour_by = get("faerbung").and_then(|m| Metric::from_name(&m));
         v.district = get("bezirk").and_then(|d| d.parse().ok());
         v.theme = match get("thema").as_deref() {
             Some("hell") => Some(Theme::Light),
@@ -180,6 +198,10 @@ impl ViewState {
             .and_then(|f| IncidentWindow::ALL.into_iter().find(|w| w.name() == f))
             .unwrap_or_default();
         let date = |key: &str| get(key).and_then(|d| d.parse::<Date>().ok());
+        v.incident_week = date("meldewoche").map(|d| {
+            d.checked_sub(jiff::Span::new().days(i64::from(d.weekday().to_monday_zero_offset())))
+                .unwrap_or(d)
+        });
         v.time = match get("zeit").as_deref() {
             Some("jetzt") => TimeFilter::Now,
             Some("heute") => TimeFilter::Today,
@@ -217,10 +239,8 @@ impl ViewState {
                 .collect();
             parts.push(format!("ebenen={}", on.join(",")));
         }
-        match self.colour_by {
-            Some(Metric::Hotspots) => parts.push("faerbung=brennpunkte".into()),
-            Some(Metric::Actions) => parts.push("faerbung=massnahmen".into()),
-            None => {}
+        if let Some(m) = self.colour_by {
+            parts.push(format!("faerbung={}", m.name()));
         }
         if let Some(d) = self.district {
             parts.push(format!("bezirk={d}"));
@@ -249,6 +269,9 @@ impl ViewState {
         if self.incident_window != IncidentWindow::default() {
             parts.push(format!("fenster={}", self.incident_window.name()));
         }
+        if let Some(week) = self.incident_week {
+            parts.push(format!("meldewoche={week}"));
+        }
         if self.table {
             parts.push("tabelle=1".into());
         }
@@ -276,13 +299,16 @@ impl ViewState {
         }
     }
 
-    /// The incidents' window at `now`: the chosen date range, else the last 24 hours, 7 or
-    /// 28 days up to the end of `now`'s hour (a report made now is in it).
+    /// The incidents' window at `now`: the chosen date range, else the played week, else the
+    /// last 24 hours, 7 or 28 days up to the end of `now`'s hour (a report made now is in it).
     pub fn incident_span(&self, now: Timestamp) -> (Timestamp, Timestamp) {
         if let TimeFilter::Range(from, to) = self.time
             && let Some(range) = calendar::date_range(from, to)
         {
             return range;
+        }
+        if let Some(week) = self.incident_week {
+            return model::density::week_window(week);
         }
         self.incident_window.span(now)
     }
@@ -373,6 +399,22 @@ mod incident_window_tests {
             )
         );
         assert_eq!(v.to_query(), "fenster=24h");
+        // A played week: its Monday in the URL, whatever day was written; Monday to Monday
+        // in Hamm.
+        let played =
+            ViewState::from_query(|k| (k == "meldewoche").then(|| "2026-12-02".to_owned()));
+        assert_eq!(played.to_query(), "meldewoche=2026-11-30");
+        let (from, to) = played.incident_span(now);
+        assert_eq!(
+            (from.to_string(), to.to_string()),
+            (
+                "2026-11-29T23:00:00Z".to_owned(),
+                "2026-12-06T23:00:00Z".to_owned()
+            )
+        );
+        let rate = ViewState::from_query(|k| (k == "faerbung").then(|| "lagemeldungen".to_owned()));
+        assert_eq!(rate.colour_by, Some(Metric::Incidents));
+        assert_eq!(rate.to_query(), "faerbung=lagemeldungen");
         assert_eq!(ViewState::default().incident_window, IncidentWindow::Week);
         let off = ViewState::from_query(|k| (k == "ebenen").then(|| "streifen".to_owned()));
         assert!(off.layer_query(ItemKind::Incident, now).is_none());

@@ -271,6 +271,30 @@ impl Window {
     }
 }
 
+/// How many weeks the map's playback steps through.
+pub const PLAYBACK_WEEKS: usize = 12;
+
+/// The calendar week of `day` in Hamm: Monday 00:00 to the Monday after (a wall display may
+/// ask for it: [`check_display_window`]).
+pub fn week_window(day: jiff::civil::Date) -> (Timestamp, Timestamp) {
+    let noon = day
+        .at(12, 0, 0, 0)
+        .to_zoned_datetime(crate::schedule::berlin())
+        .map(|z| z.timestamp())
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    crate::schedule::week_of(noon)
+}
+
+/// The Mondays of the playback's weeks: the [`PLAYBACK_WEEKS`] calendar weeks up to and
+/// including `now`'s, oldest first.
+pub fn playback_weeks(now: Timestamp) -> Vec<jiff::civil::Date> {
+    let this = crate::schedule::monday_of(now);
+    (0..PLAYBACK_WEEKS as i64)
+        .rev()
+        .filter_map(|back| this.checked_sub(jiff::Span::new().weeks(back)).ok())
+        .collect()
+}
+
 /// Incidents per district: their counts summed, and per 1,000 residents.
 pub fn per_district<'a>(
     incidents: impl IntoIterator<Item = &'a Incident>,
@@ -288,6 +312,22 @@ pub fn per_district<'a>(
         }
     }
     out
+}
+
+/// The class labels when districts are coloured by incidents per 1,000 residents.
+pub const RATE_CLASS_LABELS: [&str; 4] = ["0", "< 0,5", "0,5 – < 2", "≥ 2"];
+
+/// The class (index into [`RATE_CLASS_LABELS`]) of a rate per 1,000 residents.
+pub fn rate_class(per_1000: f64) -> usize {
+    if per_1000 <= 0.0 || per_1000.is_nan() {
+        0
+    } else if per_1000 < 0.5 {
+        1
+    } else if per_1000 < 2.0 {
+        2
+    } else {
+        3
+    }
 }
 
 /// `count` per 1,000 of `population`, to one decimal; 0 for no population.
@@ -349,6 +389,39 @@ mod tests {
                 .unwrap_err()
                 .field,
             "west"
+        );
+    }
+
+    #[test]
+    fn playback_steps_through_calendar_weeks_a_display_may_ask_for() {
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let weeks = playback_weeks(t("2026-12-06T14:00:00Z"));
+        assert_eq!(weeks.len(), 12);
+        assert_eq!(weeks[11].to_string(), "2026-11-30");
+        assert_eq!(weeks[0].to_string(), "2026-09-14");
+        let (from, to) = week_window(weeks[11]);
+        assert_eq!(
+            (from.to_string(), to.to_string()),
+            ("2026-11-29T23:00:00Z".into(), "2026-12-06T23:00:00Z".into())
+        );
+        // The week of a Wednesday is its Monday's; the autumn change makes one 169 hours.
+        let (from, to) = week_window("2026-10-28".parse().unwrap());
+        assert_eq!(
+            (from.to_string(), to.to_string()),
+            ("2026-10-25T23:00:00Z".into(), "2026-11-01T23:00:00Z".into())
+        );
+        let (from, to) = week_window("2026-10-19".parse().unwrap());
+        assert_eq!(to.as_second() - from.as_second(), 169 * 3600);
+        for w in weeks {
+            assert_eq!(check_display_window(week_window(w)), Ok(()));
+        }
+    }
+
+    #[test]
+    fn rates_fall_in_four_classes() {
+        assert_eq!(
+            [0.0, 0.1, 0.4, 0.5, 1.9, 2.0, 14.2, f64::NAN].map(rate_class),
+            [0, 1, 1, 2, 2, 3, 3, 0]
         );
     }
 

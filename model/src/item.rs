@@ -117,6 +117,18 @@ impl LayerQuery {
         }
         pairs
     }
+
+    /// [`pairs`](Self::pairs) as layer `T` reads them: the kind filter under its own name
+    /// (`category` for incidents).
+    pub fn pairs_for<T: Item>(&self) -> Vec<(&'static str, String)> {
+        self.pairs()
+            .into_iter()
+            .map(|(name, value)| match name {
+                "kind" => (T::KIND_FILTER, value),
+                _ => (name, value),
+            })
+            .collect()
+    }
 }
 
 pub trait Item: Clone + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static {

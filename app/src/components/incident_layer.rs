@@ -9,7 +9,7 @@ use geojson::{Feature, FeatureCollection, Geometry, GeometryValue};
 use leptos::prelude::*;
 use model::{
     LayerQuery,
-    density::{DISPLAY_MAX_ZOOM, Density, MAX_ZOOM, MIN_ZOOM, cell_bounds},
+    density::{DISPLAY_MAX_ZOOM, Density, MIN_ZOOM, cell_bounds},
 };
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -19,7 +19,7 @@ use crate::{
     map::{
         bindings::{GeoJsonLayer, geo_json, to_js},
         style::{INCIDENT_COLOURS, incident_band},
-        use_map,
+        use_map, use_zoom,
     },
     text,
 };
@@ -61,10 +61,19 @@ struct CellStyle {
     fill_opacity: f64,
 }
 
-/// The map's zoom as the density is asked for: whole, within the zooms the server answers,
-/// and no finer than a wall display gets when `display`.
+/// The finest density the map asks for: cells of about 150 m, of which the city box holds
+/// about 40,000 (zoom 16 would hold 160,000, more than an answer may). Zoomed in further, the
+/// map draws single incidents ([`super::incident_points`]).
+pub const PEOPLE_MAX_ZOOM: u8 = 15;
+
+/// The map's zoom as the density is asked for: whole, within the zooms the server answers for
+/// the city box, and no finer than a wall display gets when `display`.
 pub fn density_zoom(map_zoom: f64, display: bool) -> u8 {
-    let top = if display { DISPLAY_MAX_ZOOM } else { MAX_ZOOM };
+    let top = if display {
+        DISPLAY_MAX_ZOOM
+    } else {
+        PEOPLE_MAX_ZOOM
+    };
     (map_zoom.round().clamp(f64::from(MIN_ZOOM), f64::from(top))) as u8
 }
 
@@ -81,18 +90,7 @@ pub fn IncidentLayer(
     display: bool,
 ) -> impl IntoView {
     let ctx = use_map();
-    let zoom = RwSignal::new(12.0f64);
-    let listening = StoredValue::new(false);
-    Effect::new(move |_| {
-        let Some(map) = ctx.map() else { return };
-        if listening.get_value() {
-            return;
-        }
-        listening.set_value(true);
-        zoom.set(map.get_zoom());
-        let on_map = map.clone();
-        map.on_zoom_end(Box::new(move |_| zoom.set(on_map.get_zoom())));
-    });
+    let zoom = use_zoom();
     let asked = Memo::new(move |_| query.get().map(|q| (q, density_zoom(zoom.get(), display))));
     let density = LocalResource::new(move || {
         revision.track();
@@ -105,8 +103,13 @@ pub fn IncidentLayer(
         }
     });
     let shown = RwSignal::new(None::<Density>);
+    // The window of what is drawn: set with the drawing, for the playback's measurements.
+    let drawn_window = RwSignal::new(String::new());
     Effect::new(move |_| match density.get() {
-        Some(Ok(d)) => shown.set(d),
+        Some(Ok(d)) => {
+            shown.set(d);
+            drawn_window.set(window_untracked(query));
+        }
         Some(Err(e)) => leptos::logging::error!("incident density: {e}"),
         None => {}
     });
@@ -158,11 +161,20 @@ pub fn IncidentLayer(
     view! {
         <Show when=move || shown.get().is_some()>
             <p class="incident-summary" data-testid="incident-density"
-                data-cells=move || cells().to_string() data-total=total>
+                data-cells=move || cells().to_string() data-total=total
+                data-window=move || drawn_window.get()>
                 {text::incidents()}": "{total}" · "{text::incident_cells()}": "{cells}
             </p>
         </Show>
     }
+}
+
+/// The start of `query`'s window, as text.
+fn window_untracked(query: Signal<Option<LayerQuery>>) -> String {
+    query
+        .get_untracked()
+        .and_then(|q| q.window)
+        .map_or_else(String::new, |(from, _)| from.to_string())
 }
 
 #[cfg(test)]
@@ -194,7 +206,19 @@ mod tests {
     fn the_zoom_asked_for_stays_within_what_the_server_answers() {
         assert_eq!(density_zoom(12.4, false), 12);
         assert_eq!(density_zoom(3.0, false), 8);
-        assert_eq!(density_zoom(19.0, false), 18);
+        assert_eq!(density_zoom(19.0, false), 15);
+        // The city box at the finest zoom asked for is an answer the server gives.
+        let q = model::density::DensityQuery {
+            bbox: CITY_BOX,
+            zoom: PEOPLE_MAX_ZOOM,
+            window: (jiff::Timestamp::UNIX_EPOCH, jiff::Timestamp::UNIX_EPOCH),
+        };
+        assert_eq!(q.check(), Ok(()));
+        let finer = model::density::DensityQuery {
+            zoom: PEOPLE_MAX_ZOOM + 1,
+            ..q
+        };
+        assert!(finer.check().is_err());
         assert_eq!(density_zoom(17.0, true), 14);
     }
 }

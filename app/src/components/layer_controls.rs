@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use model::{Agency, ItemKind};
 
 use crate::{
-    components::Filters,
+    components::{Filters, IncidentPlayback},
     text,
     view_state::{IncidentWindow, Metric, Theme, ViewState},
     view_url::{apply, use_view_update},
@@ -53,17 +53,17 @@ pub fn LayerControls(
                     {IncidentWindow::ALL.into_iter().map(|w| view! { <option value=w.name()>{text::incident_window(w)}</option> }).collect_view()}
                 </select>
             </label>
+            <IncidentPlayback view=view/>
             <label class="field">
                 <span>{text::colour_by()}</span>
                 <select data-testid="filter-colour"
-                    prop:value=move || match view.get().colour_by { None => "", Some(Metric::Hotspots) => "brennpunkte", Some(Metric::Actions) => "massnahmen" }
+                    prop:value=move || view.get().colour_by.map_or("", Metric::name)
                     on:change=move |ev| {
-                        let m = match event_target_value(&ev).as_str() { "brennpunkte" => Some(Metric::Hotspots), "massnahmen" => Some(Metric::Actions), _ => None };
+                        let m = Metric::from_name(&event_target_value(&ev));
                         apply(update, |v| v.colour_by = m);
                     }>
                     <option value="">{text::colour_district()}</option>
-                    <option value="brennpunkte">{text::hotspots_active()}</option>
-                    <option value="massnahmen">{text::actions_week()}</option>
+                    {Metric::ALL.into_iter().map(|m| view! { <option value=m.name()>{text::metric(m)}</option> }).collect_view()}
                 </select>
             </label>
             {toggle(text::as_table(), "table", |v| v.table, |v, on| v.table = on)}

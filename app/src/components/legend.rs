@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use model::analysis::CLASS_LABELS;
+use model::{analysis::CLASS_LABELS, density::RATE_CLASS_LABELS};
 
 use crate::{map::style::CLASS_COLOURS, text, view_state::Metric};
 
@@ -8,14 +8,15 @@ use crate::{map::style::CLASS_COLOURS, text, view_state::Metric};
 pub fn Legend(#[prop(into)] colour_by: Signal<Option<Metric>>) -> impl IntoView {
     let classes = move || {
         colour_by.get().map(|m| {
-            let title = match m {
-                Metric::Hotspots => text::legend_districts_hotspots(),
-                Metric::Actions => text::legend_districts_actions(),
+            let (title, labels) = match m {
+                Metric::Hotspots => (text::legend_districts_hotspots(), CLASS_LABELS),
+                Metric::Actions => (text::legend_districts_actions(), CLASS_LABELS),
+                Metric::Incidents => (text::legend_districts_incidents(), RATE_CLASS_LABELS),
             };
             view! {
                 <h3>{title}</h3>
                 <ul data-testid="legend-classes">
-                    {CLASS_LABELS.iter().zip(CLASS_COLOURS).map(|(label, colour)| view! {
+                    {labels.iter().zip(CLASS_COLOURS).map(|(label, colour)| view! {
                         <li><span class="sym box" style:background=colour></span>{*label}</li>
                     }).collect_view()}
                 </ul>

@@ -1,5 +1,5 @@
 //! Bindings leaflet-rs 0.5 keeps private or lacks: `L.geoJSON` with its bounds and styles,
-//! `L.divIcon`.
+//! `L.divIcon`, `bindTooltip` with text.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -24,6 +24,19 @@ extern "C" {
     /// image URL).
     #[wasm_bindgen(js_namespace = L, js_name = divIcon)]
     pub fn div_icon(options: &JsValue) -> leaflet::Icon;
+
+    /// Any layer, for `bindTooltip(text)` (leaflet-rs 0.5's `bind_tooltip_with_content` calls
+    /// a `bindTooltipWithContent` that Leaflet does not have).
+    #[wasm_bindgen(extends = leaflet::Layer)]
+    type TooltipLayer;
+
+    #[wasm_bindgen(method, js_name = bindTooltip)]
+    fn bind_tooltip(this: &TooltipLayer, text: &str);
+}
+
+/// Gives `layer` a tooltip of plain `text`.
+pub fn bind_tooltip_text(layer: &leaflet::Layer, text: &str) {
+    layer.unchecked_ref::<TooltipLayer>().bind_tooltip(text);
 }
 
 /// Converts a Rust value into a plain JS object (objects, not `Map`s, which Leaflet cannot read).

@@ -35,6 +35,25 @@ impl Default for MapContext {
     }
 }
 
+/// The map's zoom, following it: starts at 12 until the map exists, then reads the map's zoom
+/// and every change of it.
+pub fn use_zoom() -> ReadSignal<f64> {
+    let ctx = use_map();
+    let (zoom, set_zoom) = signal(12.0f64);
+    let listening = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(map) = ctx.map() else { return };
+        if listening.get_value() {
+            return;
+        }
+        listening.set_value(true);
+        set_zoom.set(map.get_zoom());
+        let on_map = map.clone();
+        map.on_zoom_end(Box::new(move |_| set_zoom.set(on_map.get_zoom())));
+    });
+    zoom
+}
+
 /// The map context provided by the page.
 pub fn use_map() -> MapContext {
     use_context::<MapContext>().expect("the page provides a MapContext before any map component")

@@ -7,4 +7,4 @@ pub mod dense;
 pub mod draw;
 pub mod style;
 
-pub use context::{MapContext, use_map};
+pub use context::{MapContext, use_map, use_zoom};

@@ -6,8 +6,9 @@ use leptos_router::{
 use std::sync::Arc;
 
 use model::{
-    Action, District, DistrictKey, Hotspot, ItemKind, LayerQuery, PatrolRoute,
-    analysis::count_class, hotspot_map::HotspotMap, schedule::to_the_minute as this_minute,
+    Action, District, DistrictKey, Hotspot, Incident, ItemKind, LayerQuery, PatrolRoute,
+    analysis::count_class, density::rate_class, hotspot_map::HotspotMap,
+    schedule::to_the_minute as this_minute,
 };
 
 use crate::{
@@ -16,13 +17,14 @@ use crate::{
     components::AccountBar,
     components::{
         ApproximateNotice, ConnectionBanner, DistrictFacts, DistrictLayer, DistrictList,
-        DistrictToday, IncidentLayer, IncidentReport, ItemLayers, LanguageSwitch, LayerControls,
-        LayerTables, Legend, LoadError, MapView, OutlineLayer,
+        DistrictToday, IncidentLayer, IncidentPoints, IncidentReport, ItemLayers, LanguageSwitch,
+        LayerControls, LayerTables, Legend, LoadError, MapView, OutlineLayer,
+        incident_points::points_shown,
     },
     device,
     live::{Items, LivePicture, live_list, use_live},
-    map::MapContext,
     map::style::CLASS_COLOURS,
+    map::{MapContext, use_zoom},
     text,
     view_state::{Metric, ViewState},
 };
@@ -31,6 +33,7 @@ use crate::{
 #[component]
 pub fn CityMap() -> impl IntoView {
     provide_context(MapContext::new());
+    let zoom = use_zoom();
     let location = use_location();
     let city_path = Memo::new(move |_| CityPath::parse(&location.pathname.get()));
     let selected = Signal::derive(move || city_path.get().district());
@@ -98,6 +101,18 @@ pub fn CityMap() -> impl IntoView {
             })
     });
     let incident_revision: Signal<u64> = live.of(ItemKind::Incident).into();
+    // Single incidents, selected by the server for the view's window and filters: only while
+    // the table lists them or the map is zoomed in far enough to draw them one by one.
+    let incidents: Signal<Items<Incident>> = live_list(live.of(ItemKind::Incident), move || {
+        let wanted = shown.get().table || points_shown(zoom.get());
+        let query = incident_query.get().filter(|_| wanted);
+        async move {
+            match query {
+                Some(q) => api::items_selected::<Incident>(&q).await,
+                None => Ok(Items::default()),
+            }
+        }
+    });
     // Memos, not derived signals: a layer is selected once per change, not on every read (a
     // derived signal would copy and filter every item for each of its readers).
     let picture = LivePicture {
@@ -105,22 +120,39 @@ pub fn CityMap() -> impl IntoView {
         routes: Memo::new(move |_| all.routes.with(|l| shown.get().select(l, now()))).into(),
         actions: Memo::new(move |_| all.actions.with(|l| shown.get().select(l, now()))).into(),
     };
-    // Districts coloured by a count class, when the URL asks for it.
+    // Districts coloured by a count class, when the URL asks for it; by incidents per 1,000
+    // residents in the incidents' window (the played week, too).
     let summary = live_list(live.revision, api::summary);
     let colour_by = Signal::derive(move || shown.get().colour_by);
+    let incident_span = Memo::new(move |_| {
+        (colour_by.get() == Some(Metric::Incidents))
+            .then(|| shown.get().incident_span(this_minute(now())))
+    });
+    let incident_rates = live_list(live.of(ItemKind::Incident), move || {
+        let span = incident_span.get();
+        async move {
+            match span {
+                Some(span) => api::summary_of(span).await,
+                None => Ok(vec![]),
+            }
+        }
+    });
     let fill = Signal::derive(move || {
         let Some(metric) = colour_by.get() else {
             return vec![];
         };
-        summary
-            .get()
-            .into_iter()
+        let rows = match metric {
+            Metric::Incidents => incident_rates.get(),
+            _ => summary.get(),
+        };
+        rows.into_iter()
             .map(|s| {
-                let n = match metric {
-                    Metric::Hotspots => s.hotspots_active,
-                    Metric::Actions => s.actions,
+                let class = match metric {
+                    Metric::Hotspots => count_class(s.hotspots_active),
+                    Metric::Actions => count_class(s.actions),
+                    Metric::Incidents => rate_class(s.incidents_per_1000),
                 };
-                (s.district, CLASS_COLOURS[count_class(n)])
+                (s.district, CLASS_COLOURS[class])
             })
             .collect::<Vec<_>>()
     });
@@ -193,6 +225,7 @@ pub fn CityMap() -> impl IntoView {
                     actions: picture.actions,
                     incidents: incident_query.into(),
                     incident_revision,
+                    incident_items: incidents,
                 };
                 map_with_layers(
                     config, districts, outline, selected, on_select, layers, fill,
@@ -231,7 +264,7 @@ pub fn CityMap() -> impl IntoView {
                 <LayerControls view=shown agencies=agencies/>
                 <Legend colour_by=colour_by/>
                 <Show when=move || shown.get().table>
-                    <LayerTables hotspots=picture.hotspots routes=picture.routes actions=picture.actions/>
+                    <LayerTables hotspots=picture.hotspots routes=picture.routes actions=picture.actions incidents=incidents/>
                 </Show>
             </aside>
             <main class="map-area">{map}</main>
@@ -249,6 +282,7 @@ struct MapLayers {
     actions: Signal<Items<Action>>,
     incidents: Signal<Option<LayerQuery>>,
     incident_revision: Signal<u64>,
+    incident_items: Signal<Items<Incident>>,
 }
 
 fn map_with_layers(
@@ -275,6 +309,7 @@ fn map_with_layers(
             />
             <ItemLayers hotspots=picture.hotspots routes=picture.routes actions=picture.actions/>
             <IncidentLayer query=picture.incidents revision=picture.incident_revision/>
+            <IncidentPoints incidents=picture.incident_items/>
         </MapView>
     }
 }
