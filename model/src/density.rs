@@ -127,15 +127,21 @@ impl DensityQuery {
 }
 
 /// Why a wall display may not have a window.
-pub const DISPLAY_WINDOW_RULE: &str = "wall displays get the last 24 hours, 7 or 28 days up to a whole hour, or whole weeks from a Monday (Hamm time)";
+pub const DISPLAY_WINDOW_RULE: &str = "wall displays get the last 24 hours, 7 or 28 days up to the end of this hour, or whole weeks from a Monday (Hamm time) up to this week";
 
-/// Checks that a wall display asks for a window it may have: 24 hours, 7 or 28 days ending on
-/// a whole hour, or one to four calendar weeks from a Monday midnight in Hamm. Free windows
-/// would let a display subtract two answers and learn when a single incident happened.
-pub fn check_display_window((from, to): (Timestamp, Timestamp)) -> Result<(), &'static str> {
+/// Checks that a wall display asks, at `now`, for a window it may have: 24 hours, 7 or 28 days
+/// ending with the current hour (or the one before, for a request made as the hour turns), or
+/// one to four calendar weeks from a Monday midnight in Hamm, ending no later than this week.
+/// Free windows — or rolling ones ending at any past hour — would let a display subtract two
+/// answers and learn when a single incident happened.
+pub fn check_display_window(
+    (from, to): (Timestamp, Timestamp),
+    now: Timestamp,
+) -> Result<(), &'static str> {
+    let hour = jiff::SignedDuration::from_hours(1);
+    let current = [Window::Day.span(now).1, Window::Day.span(now - hour).1];
     let length = to.as_second() - from.as_second();
-    let on_the_hour = to.as_second().rem_euclid(3600) == 0 && to.subsec_nanosecond() == 0;
-    if on_the_hour && Window::ALL.iter().any(|w| w.hours() * 3600 == length) {
+    if current.contains(&to) && Window::ALL.iter().any(|w| w.hours() * 3600 == length) {
         return Ok(());
     }
     let start = crate::schedule::local(from);
@@ -147,7 +153,7 @@ pub fn check_display_window((from, to): (Timestamp, Timestamp)) -> Result<(), &'
             .checked_add(jiff::Span::new().weeks(n))
             .is_ok_and(|end| end.timestamp() == to)
     });
-    if midnight_monday && whole_weeks {
+    if midnight_monday && whole_weeks && to <= crate::schedule::week_of(now).1 {
         Ok(())
     } else {
         Err(DISPLAY_WINDOW_RULE)
@@ -413,7 +419,10 @@ mod tests {
         let (from, to) = week_window("2026-10-19".parse().unwrap());
         assert_eq!(to.as_second() - from.as_second(), 169 * 3600);
         for w in weeks {
-            assert_eq!(check_display_window(week_window(w)), Ok(()));
+            assert_eq!(
+                check_display_window(week_window(w), t("2026-12-06T14:00:00Z")),
+                Ok(())
+            );
         }
     }
 
@@ -490,28 +499,34 @@ mod tests {
     #[test]
     fn displays_get_fixed_windows_only() {
         let t = |s: &str| s.parse::<Timestamp>().unwrap();
-        let ok = |from: &str, to: &str| check_display_window((t(from), t(to))).is_ok();
-        // The last 24 hours, 7 and 28 days up to a whole hour.
+        let now = t("2026-12-06T14:37:12Z");
+        let ok = |from: &str, to: &str| check_display_window((t(from), t(to)), now).is_ok();
+        // The last 24 hours, 7 and 28 days up to the end of this hour, or of the hour before.
+        assert!(ok("2026-12-05T15:00:00Z", "2026-12-06T15:00:00Z"));
+        assert!(ok("2026-11-29T15:00:00Z", "2026-12-06T15:00:00Z"));
+        assert!(ok("2026-11-08T15:00:00Z", "2026-12-06T15:00:00Z"));
         assert!(ok("2026-12-05T14:00:00Z", "2026-12-06T14:00:00Z"));
-        assert!(ok("2026-11-29T14:00:00Z", "2026-12-06T14:00:00Z"));
-        assert!(ok("2026-11-08T14:00:00Z", "2026-12-06T14:00:00Z"));
-        // Calendar weeks from Monday midnight in Hamm (23:00 UTC in winter), one to four.
+        // Calendar weeks from Monday midnight in Hamm (23:00 UTC in winter), one to four,
+        // up to this week (Monday 30 November to Monday 7 December).
         assert!(ok("2026-11-29T23:00:00Z", "2026-12-06T23:00:00Z"));
-        assert!(ok("2026-11-29T23:00:00Z", "2026-12-27T23:00:00Z"));
+        assert!(ok("2026-11-08T23:00:00Z", "2026-12-06T23:00:00Z"));
         // Across the change to summer time the week is 167 hours long.
         assert!(ok("2026-03-22T23:00:00Z", "2026-03-29T22:00:00Z"));
-        // Not: a minute off the hour, an hour's window, 25 hours, six days from Monday,
-        // five weeks.
+        // Not: a rolling window ending at an earlier hour (sliding it hour by hour would date a
+        // single report), a minute off the hour, an hour's window, 25 hours, six days from
+        // Monday, five weeks, next week.
+        assert!(!ok("2026-12-05T12:00:00Z", "2026-12-06T12:00:00Z"));
         assert!(!ok("2026-12-05T14:01:00Z", "2026-12-06T14:01:00Z"));
-        assert!(!ok("2026-12-06T13:00:00Z", "2026-12-06T14:00:00Z"));
-        assert!(!ok("2026-12-05T13:00:00Z", "2026-12-06T14:00:00Z"));
+        assert!(!ok("2026-12-06T14:00:00Z", "2026-12-06T15:00:00Z"));
+        assert!(!ok("2026-12-05T14:00:00Z", "2026-12-06T15:00:00Z"));
         assert!(!ok("2026-11-29T23:00:00Z", "2026-12-05T23:00:00Z"));
         assert!(!ok("2026-11-29T23:00:00Z", "2027-01-03T23:00:00Z"));
+        assert!(!ok("2026-12-06T23:00:00Z", "2026-12-13T23:00:00Z"));
         // What the map asks for is always allowed.
         for w in Window::ALL {
-            let span = w.span(t("2026-12-06T14:37:12Z"));
+            let span = w.span(now);
             assert_eq!(span.1, t("2026-12-06T15:00:00Z"));
-            assert_eq!(check_display_window(span), Ok(()));
+            assert_eq!(check_display_window(span, now), Ok(()));
         }
     }
 }

@@ -159,8 +159,10 @@ const MIGRATIONS: &[&str] = &[
     // 6: a source key belongs to the agency that imported it: re-imports look it up within
     // that agency only (another agency's import cannot learn whether a key exists), and keys
     // are made with this installation's secret, so a key seen in an export cannot be turned
-    // back into a guessable case number.
-    "DROP INDEX incidents_by_source;
+    // back into a guessable case number. Keys made before are plain SHA-256 and are dropped:
+    // a re-import of an older file imports its rows again, rather than keep reversible keys.
+    "UPDATE items SET body = json_remove(body, '$.source_key') WHERE kind = 'incident';
+    DROP INDEX incidents_by_source;
     CREATE INDEX incidents_by_source
         ON items (json_extract(body, '$.agency'), json_extract(body, '$.source_key'))
         WHERE kind = 'incident';

@@ -650,11 +650,17 @@ impl<'a> Writer<'a> {
                     format!("must be your agency '{}': incidents belong to the agency that imports them", self.owner),
                 ),
                 Ok(mut incident) => {
-                    if incident.source_key.is_none() {
-                        let text = serde_json::to_string(&incident).unwrap_or_default();
-                        incident.source_key =
-                            self.keyer.key(&["feature", &i.to_string(), &text]);
-                    }
+                    incident.source_key = match incident.source_key.take() {
+                        // A key this agency has stored (its own export imported again).
+                        Some(k) if stored(self.tx, self.owner, &k)? => Some(k),
+                        // A key the source system made (perhaps a plain SHA-256 of a case
+                        // number): kept only under this installation's secret.
+                        Some(k) => self.keyer.key(&["key", self.owner.as_str(), k.as_str()]),
+                        None => {
+                            let text = serde_json::to_string(&incident).unwrap_or_default();
+                            self.keyer.key(&["feature", &i.to_string(), &text])
+                        }
+                    };
                     self.write(&row, incident)?;
                 }
                 Err(e) => {

@@ -122,11 +122,17 @@ pub fn IncidentLayer(
             }
         });
     };
+    // One canvas for the layer's life (Leaflet keeps a renderer on the map once added).
+    let canvas = StoredValue::new_local(None::<leaflet::Canvas>);
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
         clear();
         let Some(d) = shown.get() else { return };
-        let renderer: JsValue = leaflet::Canvas::new().into();
+        if canvas.with_value(Option::is_none) {
+            canvas.set_value(Some(leaflet::Canvas::new()));
+        }
+        let renderer: JsValue =
+            canvas.with_value(|c| c.clone().map(Into::into).unwrap_or_default());
         let renderer = Rc::new(renderer);
         let layers: Vec<GeoJsonLayer> = band_shapes(&d)
             .iter()
@@ -145,7 +151,12 @@ pub fn IncidentLayer(
             .collect();
         drawn.set_value(layers);
     });
-    on_cleanup(clear);
+    on_cleanup(move || {
+        clear();
+        if let Some(c) = canvas.try_update_value(Option::take).flatten() {
+            c.remove();
+        }
+    });
 
     // What the canvas shows, in words: for screen readers, and for the browser tests.
     let cells = move || shown.get().map_or(0, |d| d.cells.len());

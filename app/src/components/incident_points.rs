@@ -77,6 +77,9 @@ pub fn IncidentPoints(
             }
         });
     };
+    // One canvas for the layer's life: Leaflet adds a renderer to the map with its first
+    // layer and keeps it there, so a new one per drawing would pile up canvases.
+    let canvas = StoredValue::new_local(None::<leaflet::Canvas>);
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
         clear();
@@ -84,7 +87,11 @@ pub fn IncidentPoints(
             drawn_count.set(0);
             return;
         }
-        let renderer: JsValue = leaflet::Canvas::new().into();
+        if canvas.with_value(Option::is_none) {
+            canvas.set_value(Some(leaflet::Canvas::new()));
+        }
+        let renderer: JsValue =
+            canvas.with_value(|c| c.clone().map(Into::into).unwrap_or_default());
         let layers: Vec<Layer> = incidents.with(|items| {
             items
                 .iter()
@@ -114,7 +121,12 @@ pub fn IncidentPoints(
         drawn_count.set(layers.len());
         drawn.set_value(layers);
     });
-    on_cleanup(clear);
+    on_cleanup(move || {
+        clear();
+        if let Some(c) = canvas.try_update_value(Option::take).flatten() {
+            c.remove();
+        }
+    });
     let count = move || drawn_count.get();
     view! {
         <span class="incident-points" hidden=true data-testid="incident-points"

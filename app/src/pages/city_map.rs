@@ -103,9 +103,10 @@ pub fn CityMap() -> impl IntoView {
     let incident_revision: Signal<u64> = live.of(ItemKind::Incident).into();
     // Single incidents, selected by the server for the view's window and filters: only while
     // the table lists them or the map is zoomed in far enough to draw them one by one.
+    let wanted = Memo::new(move |_| shown.get().table || points_shown(zoom.get()));
+    let points_query = Memo::new(move |_| incident_query.get().filter(|_| wanted.get()));
     let incidents: Signal<Items<Incident>> = live_list(live.of(ItemKind::Incident), move || {
-        let wanted = shown.get().table || points_shown(zoom.get());
-        let query = incident_query.get().filter(|_| wanted);
+        let query = points_query.get();
         async move {
             match query {
                 Some(q) => api::items_selected::<Incident>(&q).await,

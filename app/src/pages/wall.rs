@@ -16,7 +16,7 @@ use crate::{
     live::{Items, last_good, use_live},
     map::MapContext,
     text,
-    view_state::ViewState,
+    view_state::{TimeFilter, ViewState},
 };
 
 /// Seconds per view unless `?rotation=` says otherwise; at least [`MIN_ROTATION`].
@@ -113,7 +113,12 @@ pub fn WallPage() -> impl IntoView {
     let shown_actions = Signal::derive(move || actions.with(|l| shown.get().select(l, now())));
     // Incidents as counts per cell (the server withholds small ones from wall displays).
     let incident_query = Memo::new(move |_| {
-        let view = shown.get();
+        let mut view = shown.get();
+        // A display gets incidents for fixed windows only (last 24 hours, 7 or 28 days, or a
+        // played week), never for a chosen date range.
+        if matches!(view.time, TimeFilter::Range(..)) {
+            view.time = TimeFilter::All;
+        }
         let minute = to_the_minute(now());
         view.layer_query(ItemKind::Incident, minute)
             .map(|q| LayerQuery {

@@ -72,7 +72,7 @@ pub async fn density(
         });
     }
     if display {
-        check_display_window(window).map_err(|reason| AppError::BadRequest {
+        check_display_window(window, Timestamp::now()).map_err(|reason| AppError::BadRequest {
             field: "from".into(),
             reason: reason.into(),
         })?;

@@ -376,8 +376,24 @@ async fn a_source_key_is_looked_up_within_the_importing_agency_only() {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{outcome}");
     assert_eq!(outcome, json!({"rows": 1, "imported": 1, "skipped": 0}));
-    assert_eq!(by_category(&f.get(&kod, api::INCIDENTS).await).len(), 1);
+    let kods = by_category(&f.get(&kod, api::INCIDENTS).await);
+    assert_eq!(kods.len(), 1);
     assert_eq!(by_category(&f.get(&police, api::INCIDENTS).await).len(), 1);
+    // The key sent is a source system's (it might be a plain SHA-256 of a case number): it is
+    // stored only under the installation's secret. The stored key, imported again with the
+    // agency's own export, is recognised as it is.
+    let stored = kods[0].1["properties"]["source_key"].clone();
+    assert_ne!(stored, json!(key));
+    assert_eq!(stored.as_str().map(str::len), Some(64));
+    let (_, outcome) = f
+        .upload(
+            &kod,
+            api::INCIDENT_IMPORT,
+            geo,
+            keyed_feature(stored.as_str().unwrap_or_default(), "kod"),
+        )
+        .await;
+    assert_eq!(outcome, json!({"rows": 1, "imported": 0, "skipped": 1}));
 }
 
 /// GeoJSON is parsed whole, so it has a size limit; the refusal names the body and says
@@ -459,10 +475,33 @@ async fn a_wall_display_gets_cells_and_counts_never_single_incidents() {
             "{uri}"
         );
     }
-    let fixed = "from=2026-11-29T14:00:00Z&to=2026-12-06T14:00:00Z";
+    // The last 7 days up to the end of this hour, and an earlier week from Monday.
+    let (from, to) = model::density::Window::Week.span(jiff::Timestamp::now());
+    let week = model::density::week_window("2026-11-30".parse().unwrap_or_default());
+    let fixed = format!("from={from}&to={to}");
+    let monday = format!("from={}&to={}", week.0, week.1);
+    // A rolling week ending at an earlier hour: sliding it would date a single report.
+    let earlier = format!(
+        "from={}&to={}",
+        from - jiff::SignedDuration::from_hours(5),
+        to - jiff::SignedDuration::from_hours(5)
+    );
+    let (status, _, body) = f
+        .send(
+            Some(&wall),
+            Method::GET,
+            &format!("{}?{HAMM}&zoom=14&{earlier}", api::INCIDENT_DENSITY),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, &body["error"]["field"]),
+        (StatusCode::BAD_REQUEST, &json!("from"))
+    );
     for uri in [
         format!("{}?{HAMM}&zoom=14&{fixed}", api::INCIDENT_DENSITY),
         format!("{}?{fixed}", api::SUMMARY),
+        format!("{}?{HAMM}&zoom=14&{monday}", api::INCIDENT_DENSITY),
     ] {
         let (status, _, _) = f.send(Some(&wall), Method::GET, &uri, None).await;
         assert_eq!(status, StatusCode::OK, "{uri}");
