@@ -8,6 +8,7 @@ pub mod format;
 pub mod i18n;
 pub mod live;
 pub mod map;
+pub mod metric;
 pub mod pages;
 pub mod session;
 pub mod text;

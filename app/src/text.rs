@@ -277,8 +277,8 @@ pub fn incident_category(c: IncidentCategory) -> &'static str {
     pick(c.label_de(), en)
 }
 
-pub fn metric(m: crate::view_state::Metric) -> &'static str {
-    use crate::view_state::Metric;
+pub fn metric(m: crate::metric::Metric) -> &'static str {
+    use crate::metric::Metric;
     match m {
         Metric::Hotspots => hotspots_active(),
         Metric::Actions => actions_week(),

@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod context;
 pub mod dense;
 pub mod draw;
+pub mod item_shapes;
 pub mod style;
 
 pub use context::{MapContext, use_map, use_zoom};
