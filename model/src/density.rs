@@ -16,9 +16,10 @@ const HALF_WORLD_M: f64 = 20_037_508.342_789_244;
 /// Zooms a density may be asked for.
 pub const MIN_ZOOM: u8 = 8;
 pub const MAX_ZOOM: u8 = 18;
-/// The finest zoom a wall display gets: cells of about 300 m, so that a cell does not point
-/// at one house.
-pub const DISPLAY_MAX_ZOOM: u8 = 14;
+/// The one zoom a wall display gets cells at: about 300 m, so that a cell does not point at
+/// one house. One zoom only: cells of two zooms nest, and subtracting the shown counts of the
+/// finer ones from a coarser one would give a withheld count exactly.
+pub const DISPLAY_ZOOM: u8 = 14;
 /// Most cells one answer may hold.
 pub const MAX_CELLS: usize = 65_536;
 

@@ -9,7 +9,7 @@ use geojson::{Feature, FeatureCollection, Geometry, GeometryValue};
 use leptos::prelude::*;
 use model::{
     LayerQuery,
-    density::{DISPLAY_MAX_ZOOM, Density, MIN_ZOOM, cell_bounds},
+    density::{DISPLAY_ZOOM, Density, MIN_ZOOM, cell_bounds},
 };
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -67,14 +67,14 @@ struct CellStyle {
 pub const PEOPLE_MAX_ZOOM: u8 = 15;
 
 /// The map's zoom as the density is asked for: whole, within the zooms the server answers for
-/// the city box, and no finer than a wall display gets when `display`.
+/// the city box; for a wall display always [`DISPLAY_ZOOM`], the one zoom it gets.
 pub fn density_zoom(map_zoom: f64, display: bool) -> u8 {
-    let top = if display {
-        DISPLAY_MAX_ZOOM
-    } else {
-        PEOPLE_MAX_ZOOM
-    };
-    (map_zoom.round().clamp(f64::from(MIN_ZOOM), f64::from(top))) as u8
+    if display {
+        return DISPLAY_ZOOM;
+    }
+    (map_zoom
+        .round()
+        .clamp(f64::from(MIN_ZOOM), f64::from(PEOPLE_MAX_ZOOM))) as u8
 }
 
 #[component]
@@ -85,7 +85,7 @@ pub fn IncidentLayer(
     /// Rises when incidents change.
     #[prop(into)]
     revision: Signal<u64>,
-    /// A wall display: cells no finer than zoom 14, small counts withheld by the server.
+    /// A wall display: cells at zoom 14, unfiltered, small counts withheld by the server.
     #[prop(optional)]
     display: bool,
 ) -> impl IntoView {
@@ -231,5 +231,6 @@ mod tests {
         };
         assert!(finer.check().is_err());
         assert_eq!(density_zoom(17.0, true), 14);
+        assert_eq!(density_zoom(11.0, true), 14);
     }
 }

@@ -120,10 +120,11 @@ pub fn WallPage() -> impl IntoView {
             view.time = TimeFilter::All;
         }
         let minute = to_the_minute(now());
+        // …and unfiltered: the layer on or off, its window, nothing else.
         view.layer_query(ItemKind::Incident, minute)
-            .map(|q| LayerQuery {
+            .map(|_| LayerQuery {
                 window: Some(view.incident_span(minute)),
-                ..q
+                ..LayerQuery::default()
             })
     });
     let incident_revision: Signal<u64> = live.of(ItemKind::Incident).into();

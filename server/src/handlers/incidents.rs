@@ -1,8 +1,8 @@
 //! What incident reports have besides the layer endpoints every kind has:
 //! - `GET /api/incidents/density?west=&south=&east=&north=&zoom=&from=&to=` (and the layer's
 //!   filters `category`, `agency`, `district`): counts per grid cell ([`model::density`]).
-//!   Wall displays get it too, with small counts withheld, cells no finer than zoom 14 and
-//!   only fixed windows ([`check_display_window`]); they never get single incidents.
+//!   Wall displays get it too, with small counts withheld, cells at zoom 14 only, no filters
+//!   and only fixed windows ([`check_display_window`]); they never get single incidents.
 //! - `POST /api/import/incidents`: CSV or GeoJSON ([`crate::incident_import`]).
 
 use axum::{
@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use model::{
     AgencyKey, Incident,
     access::Role,
-    density::{DISPLAY_MAX_ZOOM, Density, DensityQuery, Window, check_display_window},
+    density::{DISPLAY_ZOOM, Density, DensityQuery, Window, check_display_window},
 };
 
 use crate::{
@@ -65,10 +65,22 @@ pub async fn density(
             reason: "is required".into(),
         })?;
     let display = viewer.role == Role::Display;
-    if display && zoom > i64::from(DISPLAY_MAX_ZOOM) {
+    if display && zoom != i64::from(DISPLAY_ZOOM) {
         return Err(AppError::BadRequest {
             field: "zoom".into(),
-            reason: format!("wall displays get cells down to zoom {DISPLAY_MAX_ZOOM}"),
+            reason: format!("wall displays get cells at zoom {DISPLAY_ZOOM} only"),
+        });
+    }
+    // A display's cells are the whole picture: one cell with and without a filter would give
+    // the withheld count of the rest by subtraction.
+    if display
+        && let Some(filter) = ["category", "agency", "district"]
+            .into_iter()
+            .find(|f| params.get(f).is_some())
+    {
+        return Err(AppError::BadRequest {
+            field: filter.into(),
+            reason: "wall displays get the density unfiltered".into(),
         });
     }
     if display {

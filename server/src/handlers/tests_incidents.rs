@@ -204,7 +204,7 @@ fn incident(category: &str, owner: &str, released: &[&str]) -> Value {
 }
 
 async fn density_total(f: &Fixture, who: &TestSession) -> Value {
-    f.get(who, &format!("{}?{HAMM}&zoom=12", api::INCIDENT_DENSITY))
+    f.get(who, &format!("{}?{HAMM}&zoom=14", api::INCIDENT_DENSITY))
         .await
 }
 
@@ -461,6 +461,28 @@ async fn a_wall_display_gets_cells_and_counts_never_single_incidents() {
         (status, &body["error"]["field"]),
         (StatusCode::BAD_REQUEST, &json!("zoom"))
     );
+    // Nested cells of two zooms, or a cell with and without a filter, subtracted, would give a
+    // withheld count: a display gets zoom 14 only, unfiltered.
+    for (query, field) in [
+        ("zoom=13", "zoom"),
+        ("zoom=14&category=noise", "category"),
+        ("zoom=14&agency=kod", "agency"),
+        ("zoom=14&district=mitte", "district"),
+    ] {
+        let (status, _, body) = f
+            .send(
+                Some(&wall),
+                Method::GET,
+                &format!("{}?{HAMM}&{query}", api::INCIDENT_DENSITY),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (status, &body["error"]["field"]),
+            (StatusCode::BAD_REQUEST, &json!(field)),
+            "{query}"
+        );
+    }
     // Free windows would date a single incident by subtracting two answers: a display gets
     // the last 24 hours, 7 or 28 days up to a whole hour, or whole weeks from a Monday.
     let free = "from=2026-12-01T10:17:00Z&to=2026-12-06T10:17:00Z";
