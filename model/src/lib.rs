@@ -15,6 +15,7 @@ pub mod cluster;
 pub mod config;
 pub mod context;
 pub mod density;
+pub mod detection;
 pub mod district;
 pub mod event;
 pub mod export;
