@@ -2,8 +2,9 @@
 //!
 //! An incident is a category, a count, a time, a point and its agency — nothing about people:
 //! no free text, no person, no case number in clear. A record imported from another system
-//! carries only a SHA-256 of that system's record id ([`SourceKey`]), so a re-import finds it
-//! again without the id itself ever being stored.
+//! carries only a keyed SHA-256 (HMAC with the installation's secret, made by the server) of
+//! that system's record id ([`SourceKey`]), so a re-import finds it again without the id
+//! itself ever being stored.
 
 use geojson::{Geometry, GeometryValue};
 use jiff::{SignedDuration, Timestamp};
@@ -94,8 +95,9 @@ pub const MAX_COUNT: u32 = 1000;
 /// Longest an incident may last.
 pub const MAX_DURATION: SignedDuration = SignedDuration::from_hours(7 * 24);
 
-/// A SHA-256 of the source system's record id, 64 lowercase hex digits: enough to find an
-/// imported record again, never the id itself.
+/// A keyed SHA-256 (HMAC-SHA-256 with the installation's secret) of the source system's
+/// record id, 64 lowercase hex digits: enough to find an imported record again, never the id
+/// itself.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^[0-9a-f]{64}$"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -153,7 +155,7 @@ pub struct Incident {
     )]
     #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub released_to: Vec<AgencyKey>,
-    /// For imported records: a SHA-256 of the source system's record id.
+    /// For imported records: a keyed SHA-256 of the source system's record id.
     #[serde(default)]
     pub source_key: Option<SourceKey>,
     /// Derived from the place by the server.

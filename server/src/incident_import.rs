@@ -408,10 +408,6 @@ impl<'a> Writer<'a> {
             }
             return Ok(());
         }
-        if incident.district.is_none() {
-            self.problem(format!("{row}, place"), "lies outside Hamm's districts");
-            return Ok(());
-        }
         if !self.problems.is_empty() {
             // Nothing will be kept: check the rest, write nothing more.
             return Ok(());

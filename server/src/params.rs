@@ -186,6 +186,13 @@ pub fn window(
     }
 }
 
+/// Checks that a wall display may have `window` now ([`model::density::check_display_window`]);
+/// the refusal names `from`.
+pub fn display_window(window: (Timestamp, Timestamp)) -> Result<(), AppError> {
+    model::density::check_display_window(window, Timestamp::now())
+        .map_err(|reason| bad("from", reason))
+}
+
 /// The version an `If-Match` header names; required for changes.
 pub fn if_match(headers: &axum::http::HeaderMap) -> Result<i64, AppError> {
     let value = headers

@@ -11,46 +11,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot run should stop loudly
 
-use std::{fmt::Write as _, time::Duration};
+use std::time::Duration;
 
-use model::api;
 use serde_json::{Value, json};
 use tests::{
     Browser, TestServer,
-    bench::{dist_with_pages, median},
+    bench::{dist_with_pages, incident_csv, median},
 };
-
-fn csv(rows: u64) -> String {
-    let mut seed: u64 = 11;
-    let mut next = move |n: u64| {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (seed >> 33) % n
-    };
-    let now = jiff::Timestamp::now();
-    let mut out = String::with_capacity(rows as usize * 60);
-    out.push_str("Kategorie;Zeit;Anzahl;Rechtswert;Hochwert\n");
-    for _ in 0..rows {
-        let t = model::schedule::local(
-            now - jiff::SignedDuration::from_mins(next(730 * 24 * 60) as i64),
-        );
-        // The city's inner 10 km × 8 km in EPSG:25832 (as in the server's import benchmark).
-        let (e, n) = (412_500 + next(10_000), 5_722_000 + next(8_000));
-        let _ = writeln!(
-            out,
-            "{};{:02}.{:02}.{} {:02}:{:02};{};{e};{n}",
-            ["Lärm", "Diebstahl", "Sachbeschädigung", "Vermüllung"][next(4) as usize],
-            t.day(),
-            t.month(),
-            t.year(),
-            t.hour(),
-            t.minute(),
-            1 + next(3)
-        );
-    }
-    out
-}
 
 #[tokio::main]
 async fn main() {
@@ -64,18 +31,7 @@ async fn main() {
     let runs = env("DENSITY_RUNS", 5);
     let dist = dist_with_pages(&[("d3-hexbin", "build/d3-hexbin.min.js")]);
     let server = TestServer::start(dist.path()).await;
-    let imported: Value = server
-        .client()
-        .post(format!("{}{}", server.url, api::INCIDENT_IMPORT))
-        .header("content-type", "text/csv")
-        .body(csv(rows))
-        .timeout(Duration::from_secs(900))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let imported = server.import_incidents(incident_csv(rows, 730, 11)).await;
     assert_eq!(imported["imported"], json!(rows), "{imported}");
 
     let browser = Browser::start(1280, 800).await;

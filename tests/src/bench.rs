@@ -64,6 +64,40 @@ pub fn percentile(values: &[f64], p: f64) -> f64 {
     sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64)
 }
 
+/// `rows` incident reports as a partner's CSV (semicolons, German times), seeded by `seed`,
+/// spread over the last `days` days and over the city's inner 10 km × 8 km in EPSG:25832 (as
+/// in the server's import benchmark), counts 1 to 3.
+pub fn incident_csv(rows: u64, days: u64, mut seed: u64) -> String {
+    use std::fmt::Write as _;
+    let mut next = move |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    let now = jiff::Timestamp::now();
+    let mut out = String::with_capacity(rows as usize * 60);
+    out.push_str("Kategorie;Zeit;Anzahl;Rechtswert;Hochwert\n");
+    for _ in 0..rows {
+        let t = model::schedule::local(
+            now - jiff::SignedDuration::from_mins(next(days * 24 * 60) as i64),
+        );
+        let (e, n) = (412_500 + next(10_000), 5_722_000 + next(8_000));
+        let _ = writeln!(
+            out,
+            "{};{:02}.{:02}.{} {:02}:{:02};{};{e};{n}",
+            ["Lärm", "Diebstahl", "Sachbeschädigung", "Vermüllung"][next(4) as usize],
+            t.day(),
+            t.month(),
+            t.year(),
+            t.hour(),
+            t.minute(),
+            1 + next(3)
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -149,6 +149,22 @@ impl TestServer {
         TestServer::start(&dist).await
     }
 
+    /// Imports `csv` as incident reports of the admin's agency (the police) and returns the
+    /// server's answer (`{"rows", "imported", "skipped"}`, or the error).
+    pub async fn import_incidents(&self, csv: String) -> Value {
+        self.client()
+            .post(format!("{}{}", self.url, model::api::INCIDENT_IMPORT))
+            .header("content-type", "text/csv")
+            .body(csv)
+            .timeout(Duration::from_secs(900))
+            .send()
+            .await
+            .expect("the import is answered")
+            .json()
+            .await
+            .expect("the answer is JSON")
+    }
+
     /// An HTTP client signed in as the admin (cookie and CSRF token on every request).
     pub fn client(&self) -> reqwest::Client {
         client_for(&self.admin)

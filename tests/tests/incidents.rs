@@ -188,17 +188,7 @@ async fn imported_incidents_show_in_the_table_the_district_colour_the_playback_a
         german_time_ago(2),
         german_time_ago(21 * 24)
     );
-    let imported: Value = server
-        .client()
-        .post(format!("{}{}", server.url, api::INCIDENT_IMPORT))
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let imported = server.import_incidents(csv).await;
     assert_eq!(imported, json!({"rows": 2, "imported": 2, "skipped": 0}));
 
     let browser = Browser::start(1280, 900).await;

@@ -12,11 +12,11 @@ use model::{
     density::{DISPLAY_ZOOM, Density, MIN_ZOOM, cell_bounds},
 };
 use serde::Serialize;
-use wasm_bindgen::JsValue;
 
 use crate::{
     api,
     map::{
+        LayerCanvas,
         bindings::{GeoJsonLayer, geo_json, to_js},
         style::{INCIDENT_COLOURS, incident_band},
         use_map, use_zoom,
@@ -122,17 +122,12 @@ pub fn IncidentLayer(
             }
         });
     };
-    // One canvas for the layer's life (Leaflet keeps a renderer on the map once added).
-    let canvas = StoredValue::new_local(None::<leaflet::Canvas>);
+    let canvas = LayerCanvas::new();
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
         clear();
         let Some(d) = shown.get() else { return };
-        if canvas.with_value(Option::is_none) {
-            canvas.set_value(Some(leaflet::Canvas::new()));
-        }
-        let renderer: JsValue =
-            canvas.with_value(|c| c.clone().map(Into::into).unwrap_or_default());
+        let renderer = canvas.renderer();
         let renderer = Rc::new(renderer);
         let layers: Vec<GeoJsonLayer> = band_shapes(&d)
             .iter()
@@ -153,9 +148,7 @@ pub fn IncidentLayer(
     });
     on_cleanup(move || {
         clear();
-        if let Some(c) = canvas.try_update_value(Option::take).flatten() {
-            c.remove();
-        }
+        canvas.remove();
     });
 
     // What the canvas shows, in words: for screen readers, and for the browser tests.

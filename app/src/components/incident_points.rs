@@ -6,12 +6,13 @@ use leaflet::{CircleMarker, LatLng, Layer};
 use leptos::prelude::*;
 use model::{Incident, Stored};
 use serde::Serialize;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 use crate::{
     api::Items,
     format,
     map::{
+        LayerCanvas,
         bindings::{bind_tooltip_text, to_js},
         style::{INCIDENT_COLOURS, incident_band},
         use_map, use_zoom,
@@ -77,9 +78,7 @@ pub fn IncidentPoints(
             }
         });
     };
-    // One canvas for the layer's life: Leaflet adds a renderer to the map with its first
-    // layer and keeps it there, so a new one per drawing would pile up canvases.
-    let canvas = StoredValue::new_local(None::<leaflet::Canvas>);
+    let canvas = LayerCanvas::new();
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
         clear();
@@ -87,11 +86,7 @@ pub fn IncidentPoints(
             drawn_count.set(0);
             return;
         }
-        if canvas.with_value(Option::is_none) {
-            canvas.set_value(Some(leaflet::Canvas::new()));
-        }
-        let renderer: JsValue =
-            canvas.with_value(|c| c.clone().map(Into::into).unwrap_or_default());
+        let renderer = canvas.renderer();
         let layers: Vec<Layer> = incidents.with(|items| {
             items
                 .iter()
@@ -123,9 +118,7 @@ pub fn IncidentPoints(
     });
     on_cleanup(move || {
         clear();
-        if let Some(c) = canvas.try_update_value(Option::take).flatten() {
-            c.remove();
-        }
+        canvas.remove();
     });
     let count = move || drawn_count.get();
     view! {

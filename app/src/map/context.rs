@@ -54,6 +54,41 @@ pub fn use_zoom() -> ReadSignal<f64> {
     zoom
 }
 
+/// A canvas renderer for one layer component, made on first use. Leaflet keeps a renderer on
+/// the map once a layer used it, so a layer that made a new one per drawing would pile up
+/// full-screen canvases; the component calls [`LayerCanvas::remove`] when it goes, after
+/// removing its shapes.
+#[derive(Clone, Copy)]
+pub struct LayerCanvas(StoredValue<Option<leaflet::Canvas>, LocalStorage>);
+
+impl LayerCanvas {
+    pub fn new() -> Self {
+        LayerCanvas(StoredValue::new_local(None))
+    }
+
+    /// The renderer, for a path's `renderer` option.
+    pub fn renderer(&self) -> wasm_bindgen::JsValue {
+        if self.0.with_value(Option::is_none) {
+            self.0.set_value(Some(leaflet::Canvas::new()));
+        }
+        self.0
+            .with_value(|c| c.clone().map(Into::into).unwrap_or_default())
+    }
+
+    /// Takes the canvas off the map.
+    pub fn remove(&self) {
+        if let Some(c) = self.0.try_update_value(Option::take).flatten() {
+            c.remove();
+        }
+    }
+}
+
+impl Default for LayerCanvas {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The map context provided by the page.
 pub fn use_map() -> MapContext {
     use_context::<MapContext>().expect("the page provides a MapContext before any map component")

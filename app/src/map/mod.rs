@@ -8,4 +8,4 @@ pub mod draw;
 pub mod item_shapes;
 pub mod style;
 
-pub use context::{MapContext, use_map, use_zoom};
+pub use context::{LayerCanvas, MapContext, use_map, use_zoom};

@@ -148,12 +148,7 @@ pub async fn summary(
     // and only for fixed windows: two free windows subtracted would date a single incident.
     let withhold = (viewer.role == Role::Display).then_some(state.small_count);
     if withhold.is_some() {
-        model::density::check_display_window(window, Timestamp::now()).map_err(|reason| {
-            AppError::BadRequest {
-                field: "from".into(),
-                reason: reason.into(),
-            }
-        })?;
+        query::display_window(window)?;
     }
     let normalised = format!(
         "at={at}&from={}&to={}&withhold={}",

@@ -2,7 +2,7 @@
 //! - `GET /api/incidents/density?west=&south=&east=&north=&zoom=&from=&to=` (and the layer's
 //!   filters `category`, `agency`, `district`): counts per grid cell ([`model::density`]).
 //!   Wall displays get it too, with small counts withheld, cells at zoom 14 only, no filters
-//!   and only fixed windows ([`check_display_window`]); they never get single incidents.
+//!   and only fixed windows ([`model::density::check_display_window`]); they never get single incidents.
 //! - `POST /api/import/incidents`: CSV or GeoJSON ([`crate::incident_import`]).
 
 use axum::{
@@ -17,7 +17,7 @@ use jiff::Timestamp;
 use model::{
     AgencyKey, Incident,
     access::Role,
-    density::{DISPLAY_ZOOM, Density, DensityQuery, Window, check_display_window},
+    density::{DISPLAY_ZOOM, Density, DensityQuery, Window},
 };
 
 use crate::{
@@ -84,10 +84,7 @@ pub async fn density(
         });
     }
     if display {
-        check_display_window(window, Timestamp::now()).map_err(|reason| AppError::BadRequest {
-            field: "from".into(),
-            reason: reason.into(),
-        })?;
+        query::display_window(window)?;
     }
     let dq = DensityQuery {
         bbox: [
