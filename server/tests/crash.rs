@@ -1,5 +1,6 @@
-//! Durability: the server process is killed with SIGKILL in the middle of a stream of writes;
-//! after a restart on the same database every acknowledged write is there.
+//! The real server binary. Durability: the server process is killed with SIGKILL in the middle
+//! of a stream of writes; after a restart on the same database every acknowledged write is
+//! there. Its command line: standard output holds only the answer, so scripts can read it.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -189,4 +190,24 @@ async fn every_acknowledged_write_survives_a_sigkill() {
     for (id, _) in &acked {
         assert!(text.contains(&event_of(id)), "no change event for {id}");
     }
+}
+
+/// `script/server` creates the first admin when `server user list` prints nothing; a log line on
+/// standard output (a fresh database logs that it derived the districts) made it skip that.
+#[test]
+fn the_command_line_answers_on_standard_output_and_logs_on_standard_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["user", "list", "--data-dir"])
+        .arg(dir.path())
+        .env("RUST_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(list.status.success());
+    assert_eq!(String::from_utf8_lossy(&list.stdout), "");
+    assert!(
+        String::from_utf8_lossy(&list.stderr).contains("districts"),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
 }
