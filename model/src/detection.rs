@@ -18,7 +18,7 @@
 //! the baseline has an expectation of zero and is compared with the city's rate per place
 //! instead ([`Detection::floor_per_week`]). This module holds the pure logic only.
 
-/// Hours in a week; counts are given per hour, starting on a Monday 00:00 in Hamm.
+/// Hours in a week.
 pub const WEEK_HOURS: usize = 168;
 /// The week's blocks the rhythm is taken in: six hours each.
 pub const BLOCK_HOURS: usize = 6;
@@ -61,32 +61,47 @@ pub struct Finding {
     pub p_value: f64,
     /// Significant after the correction, with the minimum excess and ratio.
     pub alert: bool,
-    /// The first hour of the recent week from which the excess holds: the start of its first
-    /// block with more than expected.
-    pub since_hour: usize,
+    /// The first block of the recent week, counted in time from its start, with more than
+    /// expected: the excess holds since then.
+    pub since_block: usize,
     /// The blocks of the week (0 = Monday 00–06) where more happened than expected.
     pub excess_blocks: Vec<usize>,
 }
 
-/// Counts per block of the week over `weeks` (hourly counts, whole weeks from a Monday).
-fn per_block(hourly: &[u32]) -> [f64; BLOCKS] {
-    let mut out = [0.0; BLOCKS];
-    for (h, &n) in hourly.iter().enumerate() {
-        out[(h % WEEK_HOURS) / BLOCK_HOURS] += f64::from(n);
+/// One place's (or the city's) counts per block of the week: over all baseline weeks summed,
+/// and in the recent week. Block 0 is Monday 00:00–06:00 local time.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Counts {
+    pub base: [f64; BLOCKS],
+    pub recent: [f64; BLOCKS],
+}
+
+impl Counts {
+    /// Adds `n` incidents in `block`, to the recent week or the baseline.
+    pub fn add(&mut self, block: usize, recent: bool, n: f64) {
+        let blocks = if recent {
+            &mut self.recent
+        } else {
+            &mut self.base
+        };
+        blocks[block % BLOCKS] += n;
     }
-    out
+
+    /// Counts from hourly series starting on a Monday 00:00: `baseline_weeks` weeks of
+    /// baseline, then the recent week.
+    pub fn from_hourly(hourly: &[u32], baseline_weeks: usize) -> Counts {
+        let mut c = Counts::default();
+        let split = baseline_weeks * WEEK_HOURS;
+        for (h, &n) in hourly.iter().enumerate().take(split + WEEK_HOURS) {
+            c.add((h % WEEK_HOURS) / BLOCK_HOURS, h >= split, f64::from(n));
+        }
+        c
+    }
 }
 
 /// Did more happen in a block than expected (by more than half an incident)?
 fn in_excess(observed: f64, expected: f64) -> bool {
     observed > expected + 0.5
-}
-
-/// The first block in excess, 0 if none.
-fn excess_blocks_first(observed: &[f64; BLOCKS], expected: &[f64]) -> usize {
-    (0..BLOCKS)
-        .find(|&b| in_excess(observed[b], expected[b]))
-        .unwrap_or(0)
 }
 
 /// ln(n!).
@@ -123,42 +138,43 @@ pub fn poisson_upper_tail(k: u32, lambda: f64) -> f64 {
     sum.clamp(0.0, 1.0)
 }
 
+/// Kulldorff's Poisson log-likelihood ratio of `observed` against `expected` (0 unless more
+/// than expected): how strongly a place stands out, used to choose among overlapping places.
+pub fn log_likelihood_ratio(observed: u32, expected: f64) -> f64 {
+    let o = f64::from(observed);
+    if o <= expected || expected <= 0.0 {
+        return 0.0;
+    }
+    o * (o / expected).ln() - (o - expected)
+}
+
 impl Detection {
-    /// Tests one place: `place` and `city` are hourly counts of one category group over the
-    /// baseline weeks followed by the recent week (`(baseline_weeks + 1) × 168` hours each,
-    /// from a Monday 00:00); `tests` is how many places × groups are tested at once.
-    pub fn assess(&self, place: &[u32], city: &[u32], tests: usize) -> Finding {
-        let split = self.baseline_weeks * WEEK_HOURS;
-        let end = split + WEEK_HOURS;
-        let window = |s: &[u32], from: usize, to: usize| -> Vec<u32> {
-            s.get(from.min(s.len())..to.min(s.len()))
-                .map(<[u32]>::to_vec)
-                .unwrap_or_default()
-        };
-        let (place_base, place_recent) = (window(place, 0, split), window(place, split, end));
-        let (city_base, city_recent) = (window(city, 0, split), window(city, split, end));
-        let (pb, cb, cr) = (
-            per_block(&place_base),
-            per_block(&city_base),
-            per_block(&city_recent),
-        );
+    /// Tests one place against the city (both for one category group); `tests` is how many
+    /// places × groups are tested at once; `first_block` is the block of the week the recent
+    /// week starts in (its blocks follow in time from there).
+    pub fn assess(
+        &self,
+        place: &Counts,
+        city: &Counts,
+        tests: usize,
+        first_block: usize,
+    ) -> Finding {
         let weeks = self.baseline_weeks.max(1) as f64;
+        let floor = self.floor_per_week / BLOCKS as f64;
         // Expected per block: the place's baseline in the block, scaled by the city's recent
         // over baseline count in that block (the space-time permutation expectation).
         let expected_blocks: Vec<f64> = (0..BLOCKS)
             .map(|b| {
-                if cb[b] > 0.0 {
-                    pb[b] * cr[b] / cb[b]
+                let e = if city.base[b] > 0.0 {
+                    place.base[b] * city.recent[b] / city.base[b]
                 } else {
-                    pb[b] / weeks
-                }
+                    place.base[b] / weeks
+                };
+                e.max(floor)
             })
             .collect();
-        let floor = self.floor_per_week / BLOCKS as f64;
-        let expected_blocks: Vec<f64> = expected_blocks.iter().map(|e| e.max(floor)).collect();
         let expected: f64 = expected_blocks.iter().sum();
-        let observed: u32 = place_recent.iter().sum();
-        let recent_blocks = per_block(&place_recent);
+        let observed = place.recent.iter().sum::<f64>().round() as u32;
         let p_value = poisson_upper_tail(observed, expected);
         let level = self.alpha / tests.max(1) as f64;
         let excess = f64::from(observed) - expected;
@@ -166,16 +182,18 @@ impl Detection {
             && excess >= self.min_excess
             && f64::from(observed) >= self.min_ratio * expected;
         let excess_blocks: Vec<usize> = (0..BLOCKS)
-            .filter(|&b| in_excess(recent_blocks[b], expected_blocks[b]))
+            .filter(|&b| in_excess(place.recent[b], expected_blocks[b]))
             .collect();
-        // Since when: the start of the first block of the recent week with an excess.
-        let since_hour = excess_blocks_first(&recent_blocks, &expected_blocks) * BLOCK_HOURS;
+        // Since when: the first block of the recent week, in time, with an excess.
+        let since_block = (0..BLOCKS)
+            .find(|i| excess_blocks.contains(&((first_block + i) % BLOCKS)))
+            .unwrap_or(0);
         Finding {
             observed,
             expected,
             p_value,
             alert,
-            since_hour,
+            since_block,
             excess_blocks,
         }
     }
@@ -190,6 +208,15 @@ mod tests {
         (0..weeks * WEEK_HOURS)
             .map(|h| per_hour(h % WEEK_HOURS))
             .collect()
+    }
+
+    /// Tests hourly series from a Monday 00:00 (the recent week starts on a Monday too).
+    fn assess(d: &Detection, place: &[u32], city: &[u32], tests: usize) -> Finding {
+        let (p, c) = (
+            Counts::from_hourly(place, d.baseline_weeks),
+            Counts::from_hourly(city, d.baseline_weeks),
+        );
+        d.assess(&p, &c, tests, 0)
     }
 
     /// Friday and Saturday nights (22:00–04:00) busy, the rest quiet.
@@ -221,12 +248,12 @@ mod tests {
         for i in 0..20 {
             place[wednesday_evening + i % 4] += 1;
         }
-        let f = d.assess(&place, &city, 7 * 4);
+        let f = assess(&d, &place, &city, 7 * 4);
         assert_eq!(f.observed, 27);
         assert!((f.expected - 7.0).abs() < 0.5, "{f:?}");
         assert!(f.alert, "{f:?}");
         assert!(f.excess_blocks.contains(&11), "{f:?}");
-        assert_eq!(f.since_hour, 2 * 24 + 18, "{f:?}");
+        assert_eq!(f.since_block, 11, "{f:?}");
     }
 
     #[test]
@@ -235,7 +262,7 @@ mod tests {
         let d = Detection::default();
         let city = series(9, |h| 10 * weekend_nights(h) + 3);
         let place = series(9, weekend_nights);
-        let f = d.assess(&place, &city, 7 * 4);
+        let f = assess(&d, &place, &city, 7 * 4);
         assert!(!f.alert, "{f:?}");
         assert_eq!(f.observed, f.expected.round() as u32, "{f:?}");
         // A city-wide rise (more incidents everywhere this week) is a trend, not a place.
@@ -249,7 +276,7 @@ mod tests {
             .enumerate()
             .map(|(h, &n)| if h >= 8 * WEEK_HOURS { 2 * n } else { n })
             .collect();
-        assert!(!d.assess(&rising_place, &rising_city, 28).alert);
+        assert!(!assess(&d, &rising_place, &rising_city, 28).alert);
     }
 
     #[test]
@@ -259,13 +286,13 @@ mod tests {
         let city = series(9, |_| 1);
         let mut place = vec![0; 9 * WEEK_HOURS];
         place[8 * WEEK_HOURS + 30] = 1;
-        let f = d.assess(&place, &city, 1);
+        let f = assess(&d, &place, &city, 1);
         assert_eq!(f.observed, 1);
         assert!(!f.alert, "{f:?}");
         // Nor four; with the correction for 1,000 tests, ten where 0.5 a week is expected do.
         place[8 * WEEK_HOURS + 31] = 3;
-        assert!(!d.assess(&place, &city, 1_000).alert);
+        assert!(!assess(&d, &place, &city, 1_000).alert);
         place[8 * WEEK_HOURS + 32] = 6;
-        assert!(d.assess(&place, &city, 1_000).alert);
+        assert!(assess(&d, &place, &city, 1_000).alert);
     }
 }

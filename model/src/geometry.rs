@@ -33,7 +33,7 @@ fn outline() -> &'static [[f64; 2]] {
     OUTLINE.get_or_init(|| hamm::outline().unwrap_or_default())
 }
 
-fn projection() -> LocalProjection {
+pub(crate) fn projection() -> LocalProjection {
     LocalProjection::new(7.8365, 51.6614)
 }
 

@@ -126,6 +126,10 @@ impl Weekday {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "22:00"))]
 pub struct ClockTime(u16);
 
+impl ClockTime {
+    pub const MIDNIGHT: ClockTime = ClockTime(0);
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("time must be HH:MM between 00:00 and 23:59")]
 pub struct InvalidClockTime;

@@ -1,0 +1,203 @@
+//! Alerts (Auffälligkeiten) as they cross the wire: a place where more incidents of one group
+//! of categories happened in the recent week than the weeks before lead one to expect
+//! ([`crate::scan`] finds them, [`crate::detection`] tests them), and their acknowledgements.
+
+use geojson::Geometry;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    DistrictKey, hotspot::HotspotCategory, incident::IncidentCategory, schedule::WeeklyWindow,
+};
+
+string_enum! {
+    /// Groups of incident categories that early detection tests apart: a rise in burglaries
+    /// and one in public drinking are different problems for different partners.
+    CategoryGroup {
+        Disorder = "disorder",
+        Youth = "youth",
+        Property = "property",
+        Drugs = "drugs",
+        Economic = "economic",
+        Traffic = "traffic",
+    }
+}
+
+impl CategoryGroup {
+    /// The group an incident category is tested in.
+    pub fn of(category: IncidentCategory) -> CategoryGroup {
+        use IncidentCategory as C;
+        match category {
+            C::Violence | C::PublicDisorder | C::Noise | C::Littering | C::PublicDrinking => {
+                CategoryGroup::Disorder
+            }
+            C::YouthGathering => CategoryGroup::Youth,
+            C::Theft | C::Burglary | C::Damage => CategoryGroup::Property,
+            C::Drugs => CategoryGroup::Drugs,
+            C::IllicitWork | C::SmuggledGoods => CategoryGroup::Economic,
+            C::TrafficAccident => CategoryGroup::Traffic,
+        }
+    }
+
+    /// The hotspot category a hotspot made from an alert of this group starts with.
+    pub fn hotspot_category(self) -> HotspotCategory {
+        match self {
+            CategoryGroup::Disorder => HotspotCategory::PublicDisorder,
+            CategoryGroup::Youth => HotspotCategory::YouthCrime,
+            CategoryGroup::Drugs => HotspotCategory::DrugScene,
+            CategoryGroup::Traffic => HotspotCategory::RoadSafety,
+            CategoryGroup::Property | CategoryGroup::Economic => HotspotCategory::Other,
+        }
+    }
+
+    /// The German name (report, CSV).
+    pub fn label_de(self) -> &'static str {
+        match self {
+            CategoryGroup::Disorder => "Gewalt und Ordnungsstörungen",
+            CategoryGroup::Youth => "Jugendansammlungen",
+            CategoryGroup::Property => "Eigentum und Sachbeschädigung",
+            CategoryGroup::Drugs => "Betäubungsmittel",
+            CategoryGroup::Economic => "Schwarzarbeit und Schmuggel",
+            CategoryGroup::Traffic => "Verkehrsunfälle",
+        }
+    }
+}
+
+string_enum! {
+    /// Why an alert needs no more attention for now.
+    AckReason {
+        /// Known already.
+        Known = "known",
+        /// Being handled.
+        BeingHandled = "being_handled",
+        /// The incidents behind it are a data error (a double import, a wrong place).
+        DataError = "data_error",
+        /// Made into a hotspot ("Als Brennpunkt anlegen").
+        Hotspot = "hotspot",
+    }
+}
+
+/// Where an alert is.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AlertPlace {
+    District {
+        district: DistrictKey,
+    },
+    /// A hotspot's area (a Point hotspot: the circle of [`crate::scan::HOTSPOT_RADIUS_M`]).
+    Hotspot {
+        id: i64,
+        title: String,
+    },
+    /// A cell of the city's 500 m grid ([`crate::scan::CELL_M`]), counted east and north.
+    Cell {
+        east: i32,
+        north: i32,
+    },
+}
+
+/// One alert.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    /// The place and group (`cell:12:7:disorder`): the same while the alert lasts.
+    pub key: String,
+    pub place: AlertPlace,
+    /// The area's outline: a district's or hotspot's geometry, a cell's square.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub geometry: Geometry,
+    /// The district the area lies in (by its representative point).
+    pub district: Option<DistrictKey>,
+    pub group: CategoryGroup,
+    /// The categories of the group that happened there in the recent week.
+    pub categories: Vec<IncidentCategory>,
+    /// Incidents in the recent week (0 where withheld).
+    pub observed: u32,
+    /// What the baseline weeks lead one to expect, to one decimal.
+    pub expected: f64,
+    /// P(at least `observed` | `expected`), before the correction for many tests.
+    pub p_value: f64,
+    /// The start of the first six hours of the recent week with more than expected.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub since: Timestamp,
+    /// The hours of the week in which the excess fell (six-hour blocks, local time).
+    pub hours: Vec<WeeklyWindow>,
+    /// Kulldorff's log-likelihood ratio (how strongly the place stands out).
+    pub score: f64,
+    /// This agency's acknowledgement, if it acknowledged the alert within the last week.
+    #[serde(default)]
+    pub acknowledged: Option<Acknowledgement>,
+    /// Set for wall displays: counts below this were withheld (sent as 0), shown as "< n".
+    #[serde(default)]
+    pub withheld_below: Option<u32>,
+}
+
+impl Alert {
+    /// Withholds `observed` below `threshold` (wall displays).
+    pub fn withhold_below(mut self, threshold: u32) -> Alert {
+        if self.observed < threshold {
+            self.observed = 0;
+        }
+        self.withheld_below = Some(threshold);
+        self
+    }
+}
+
+/// An agency's acknowledgement of an alert.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Acknowledgement {
+    pub reason: AckReason,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: Timestamp,
+}
+
+/// `POST /api/alerts/{key}/acknowledgement`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAcknowledgement {
+    pub reason: AckReason,
+}
+
+/// `GET /api/alerts`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertList {
+    pub alerts: Vec<Alert>,
+    /// The recent week the counts are of: `[from, to)`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub from: Timestamp,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub to: Timestamp,
+    /// Places × category groups tested (the multiple-testing correction divides by this).
+    pub tests: usize,
+}
+
+/// How long an acknowledgement holds: the recent week's length, so an alert that is still
+/// there a week later asks for attention again.
+pub const ACK_HOLDS: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_category_has_a_group_and_groups_read_as_written() {
+        use IncidentCategory as C;
+        assert_eq!(CategoryGroup::of(C::Burglary), CategoryGroup::Property);
+        assert_eq!(
+            CategoryGroup::of(C::PublicDrinking),
+            CategoryGroup::Disorder
+        );
+        assert_eq!(CategoryGroup::of(C::SmuggledGoods), CategoryGroup::Economic);
+        assert_eq!(
+            CategoryGroup::Drugs.hotspot_category(),
+            HotspotCategory::DrugScene
+        );
+        let covered: std::collections::BTreeSet<_> =
+            C::ALL.iter().map(|&c| CategoryGroup::of(c)).collect();
+        assert_eq!(covered.len(), CategoryGroup::COUNT);
+    }
+}
