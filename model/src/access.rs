@@ -251,6 +251,8 @@ string_enum! {
         /// A wall display redeemed its pairing code.
         DisplayPaired = "display_paired",
         AuditRead = "audit_read",
+        /// An alert acknowledged (with its reason).
+        Acknowledged = "acknowledged",
         AuditExported = "audit_exported",
         SignedIn = "signed_in",
         SignInFailed = "sign_in_failed",
@@ -292,9 +294,8 @@ impl AuditEntry {
             AgencyAdded => AuditTopic::Shared,
             AccountAdded | AccountDisabled | AccountEnabled | PairingCodeIssued | DisplayPaired
             | SignedIn | SignInFailed | PairingFailed | LockedOut => AuditTopic::Account,
-            Exported | AuditRead | AuditExported | BulkImported | RetentionDeleted => {
-                AuditTopic::Own
-            }
+            Exported | AuditRead | AuditExported | BulkImported | RetentionDeleted
+            | Acknowledged => AuditTopic::Own,
         }
     }
 }

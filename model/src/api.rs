@@ -55,6 +55,8 @@ pub const SUMMARY: &str = "/api/summary";
 pub const INDICATORS: &str = "/api/indicators";
 /// `GET`: Server-Sent Events, one per committed change; resumes after `Last-Event-ID`.
 pub const EVENTS: &str = "/api/events";
+/// Early detection's alerts.
+pub const ALERTS: &str = "/api/alerts";
 /// `GET`: the OpenAPI 3.1 description of the API.
 pub const OPENAPI: &str = "/api/openapi.json";
 /// `GET`: who is signed in (`Me`). `POST`: sign in (`Login`). `DELETE`: sign out.

@@ -88,5 +88,8 @@ mod tests {
             crate::incident::IncidentCategory::ALL,
             crate::incident::IncidentCategory::as_str,
         );
+        use crate::alert::{AckReason, CategoryGroup};
+        check(CategoryGroup::ALL, CategoryGroup::as_str);
+        check(AckReason::ALL, AckReason::as_str);
     }
 }

@@ -175,6 +175,25 @@ const MIGRATIONS: &[&str] = &[
     // 37,600 (`cargo bench -p server --bench incidents`); the daily retention run reads the
     // incidents JSON by a scan instead, once a day.
     "DROP INDEX incidents_by_start;",
+    // 8: early detection. Each alert raised for an agency (once per key and week), and each
+    // agency's acknowledgements of its alerts (audited as well).
+    "CREATE TABLE alerts_raised (
+        id        INTEGER PRIMARY KEY,
+        agency    TEXT NOT NULL,
+        key       TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        body      TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX alerts_raised_by_agency ON alerts_raised (agency, raised_at);
+    CREATE TABLE alert_acknowledgements (
+        id     INTEGER PRIMARY KEY,
+        agency TEXT NOT NULL,
+        key    TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at     TEXT NOT NULL,
+        login  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX alert_acknowledgements_by_agency ON alert_acknowledgements (agency, at);",
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -20,6 +20,7 @@
 //! - every other path — the app's files, with `index.html` for client-side routes
 
 pub mod accounts;
+pub mod alerts;
 pub mod attachment;
 pub mod audit;
 pub mod cli;

@@ -118,6 +118,7 @@ pub async fn state(config: &Config) -> Result<AppState, StartupError> {
     let mut state = AppState::new(db, map_config, outline_feature()?, districts, options);
     state.tls = config.tls_cert.is_some();
     state.small_count = config.small_count;
+    crate::alerts::spawn(state.clone());
     Ok(state)
 }
 

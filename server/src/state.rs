@@ -72,6 +72,8 @@ pub struct Shared {
     pub passwords: Passwords,
     /// Analyses (coverage, conflicts, summaries) computed at once, off the async workers.
     pub analyses: Arc<Semaphore>,
+    /// Each agency's alerts as last computed.
+    pub alert_cache: crate::alerts::AlertCache,
     /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
     /// graceful shutdown can finish.
     pub shutdown: watch::Sender<bool>,
@@ -140,6 +142,7 @@ impl AppState {
                 trusted_proxies: options.trusted_proxies,
                 passwords: Passwords::default(),
                 analyses: Arc::new(Semaphore::new(ANALYSES_AT_ONCE)),
+                alert_cache: crate::alerts::AlertCache::default(),
                 shutdown: watch::channel(false).0,
             }),
             tls: false,
@@ -196,6 +199,8 @@ impl AppState {
     fn publish(&self, event: Published) {
         match event.event.kind.parse::<model::ItemKind>() {
             Ok(kind) => self.layers.layer_changed(kind),
+            // A new alert changes no layer.
+            Err(_) if event.event.kind == crate::alerts::ALERT_EVENT => {}
             // An import of districts (it may move items to other districts).
             Err(_) => self.layers.changed(),
         }

@@ -417,6 +417,38 @@ pub fn log_other(tx: &Transaction, kind: &str, op: ChangeOp) -> Result<Published
     })
 }
 
+/// A change event that is not about an item (`kind`, e.g. an alert), for `audience` alone.
+pub fn log_for(
+    tx: &Transaction,
+    kind: &str,
+    id: i64,
+    op: ChangeOp,
+    audience: Vec<AgencyKey>,
+) -> Result<Published, StoreError> {
+    let audience_json = serde_json::to_string(&audience).map_err(|e| corrupt("audience", e))?;
+    tx.execute(
+        "INSERT INTO events (kind, item_id, op, version, at, audience)
+         VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+        params![
+            kind,
+            id,
+            op.as_str(),
+            Timestamp::now().to_string(),
+            audience_json
+        ],
+    )?;
+    Ok(Published {
+        event: ChangeEvent {
+            seq: tx.last_insert_rowid(),
+            kind: kind.to_owned(),
+            id,
+            op,
+            version: 0,
+        },
+        audience: Some(audience),
+    })
+}
+
 /// The change event of a bulk change to `kind` (an import, a retention run: no single item,
 /// id 0), for `audience`.
 pub fn log_bulk(

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod agencies;
+pub mod alerts;
 pub mod analysis;
 pub mod districts;
 pub mod events;
@@ -38,7 +39,7 @@ pub use crate::params::LAYER_FILTERS;
 /// Every API endpoint. Each operation names its [`Access`]; the guard refuses a method that
 /// names none.
 pub fn endpoints() -> Vec<Endpoint> {
-    use Access::{Admin, Manage, Operator, Person, Public, Read};
+    use Access::{Admin, Manage, Operator, Person, Plan, Public, Read};
     let e = |path, handler, ops| Endpoint { path, handler, ops };
     let mut list = vec![
         e(
@@ -223,6 +224,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(api::COVERAGE, get(analysis::coverage), vec![Op::get(Person, "Patrol coverage of each hotspot in a week", Body::JsonList("Coverage")).query(&["week"])]),
         e(api::INDICATORS, get(analysis::indicators), vec![Op::get(Read, "The wall's indicator tiles now (counts below the threshold as \"< n\" for wall displays)", Body::Json("Indicators")).query(&["district", "at"])]),
         e(api::SUMMARY, get(analysis::summary), vec![Op::get(Read, "Per-district counts, incidents per 1,000 residents (counts below the threshold as \"< n\" for wall displays)", Body::JsonList("DistrictSummary")).query(&["at", "from", "to"])]),
+        e(api::ALERTS, get(alerts::list), vec![Op::get(Read, "Early detection: where more incidents happened in the recent week than expected (from what is released to you; counts below the threshold withheld for wall displays)", Body::Json("AlertList")).query(&["district"])]),
+        e("/api/alerts/{key}/acknowledgement", post(alerts::acknowledge), vec![Op::post(Plan, "Acknowledge one of your agency's current alerts (recorded in the audit trail)", Body::Json("NewAcknowledgement"), Body::Json("Acknowledgement"))]),
         e(
             api::EVENTS,
             get(events::stream),
@@ -340,6 +343,8 @@ mod tests;
 mod tests_abuse;
 #[cfg(test)]
 mod tests_access;
+#[cfg(test)]
+mod tests_alerts;
 #[cfg(test)]
 mod tests_fuzz;
 #[cfg(test)]

@@ -60,6 +60,9 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/api/coverage", "UFPPPP"),
     ("GET", "/api/indicators", "UPPPPP"),
     ("GET", "/api/summary", "UPPPPP"),
+    ("GET", "/api/alerts", "UPPPPP"),
+    // Acknowledging: planners and admins.
+    ("POST", "/api/alerts/{key}/acknowledgement", "UFFPPF"),
     ("GET", "/api/events", "UPPPPP"),
     ("GET", "/api/export/{file}", "UFPPPP"),
     ("POST", "/api/import/districts", "UFFFFP"),

@@ -1,0 +1,88 @@
+//! Early detection's alerts ([`crate::alerts`]):
+//! - `GET /api/alerts?district=` — the viewer's agency's alerts now, from the incidents and
+//!   hotspots released to it; wall displays get small counts withheld and no acknowledgements.
+//! - `POST /api/alerts/{key}/acknowledgement` — planners acknowledge one of their agency's
+//!   current alerts with a reason from a fixed list (audited).
+
+use axum::{
+    Json,
+    extract::{Path, RawQuery, State},
+    http::StatusCode,
+};
+use jiff::Timestamp;
+use model::{
+    DistrictKey,
+    access::Role,
+    alert::{Acknowledgement, AlertList, NewAcknowledgement},
+};
+
+use crate::{
+    alerts, error::AppError, json::ApiJson, params::Params, sessions::Viewer, state::AppState,
+};
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<AlertList>, AppError> {
+    let params = Params::parse(raw.as_deref(), &["district"])?;
+    let district = params
+        .get("district")
+        .map(|d| {
+            d.parse::<DistrictKey>().map_err(|e| AppError::BadRequest {
+                field: "district".into(),
+                reason: e.to_string(),
+            })
+        })
+        .transpose()?;
+    let current = alerts::current(&state, &viewer.agency).await?;
+    let mut list = AlertList::clone(&current);
+    if let Some(d) = district {
+        list.alerts.retain(|a| a.district == Some(d));
+    }
+    if viewer.role == Role::Display {
+        let below = state.small_count;
+        list.alerts = list
+            .alerts
+            .into_iter()
+            .map(|a| a.withhold_below(below))
+            .collect();
+        return Ok(Json(list));
+    }
+    let agency = viewer.agency.clone();
+    let acks = state
+        .db
+        .call(move |c| alerts::acknowledgements(c, &agency, Timestamp::now()))
+        .await?;
+    for a in &mut list.alerts {
+        a.acknowledged = acks.get(&a.key).cloned();
+    }
+    Ok(Json(list))
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(key): Path<String>,
+    ApiJson(new): ApiJson<NewAcknowledgement>,
+) -> Result<(StatusCode, Json<Acknowledgement>), AppError> {
+    let current = alerts::current(&state, &viewer.agency).await?;
+    if !current.alerts.iter().any(|a| a.key == key) {
+        return Err(AppError::NotFound(format!(
+            "no current alert '{key}' for your agency"
+        )));
+    }
+    let actor = viewer.actor();
+    let ack = state
+        .commit(move |tx, _| {
+            Ok(alerts::acknowledge(
+                tx,
+                &actor,
+                &key,
+                new.reason,
+                Timestamp::now(),
+            )?)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(ack)))
+}

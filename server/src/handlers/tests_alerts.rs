@@ -1,0 +1,234 @@
+//! Early detection through the real router: a planted cluster raises one alert in its cell
+//! and one `alert` event for its agency alone; what the KOD, the police, the customs office and
+//! the KOD's wall display each get (exact sets of alert keys, written by hand); who may
+//! acknowledge what, and the trail's record of it.
+//!
+//! Cells of the 500 m grid counted from 7.8365° E, 51.6614° N (1° of longitude is 68.98 km,
+//! of latitude 111.195 km there): Südstraße (7.81971, 51.67949) is cell −3 east, 4 north;
+//! Heessen's old Amtshaus (7.834722, 51.705578) is cell −1 east, 9 north.
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+use jiff::{Timestamp, ToSpan};
+use model::{access::Role, api};
+use serde_json::{Value, json};
+
+use crate::test_support::{Fixture, TestSession, fixture, follow, session};
+
+const SUEDSTRASSE: &str = "7,81971;51,67949";
+const HEESSEN: &str = "7,834722;51,705578";
+const WESTENTOR: &str = "7,8137;51,68016";
+const WEST: &str = "7,75;51,67";
+
+/// A local time `days` back from today at `hour`, as German spreadsheets write it.
+fn german(days: i64, hour: i8, minute: i8) -> String {
+    let today = model::schedule::local(Timestamp::now()).date();
+    let day = today.checked_sub(days.days()).expect("date");
+    format!(
+        "{:02}.{:02}.{} {hour:02}:{minute:02}",
+        day.day(),
+        day.month(),
+        day.year()
+    )
+}
+
+const HEADER: &str = "Vorgang;Kategorie;Zeit;Anzahl;Rechtswert;Hochwert\n";
+
+/// A disorder incident at 20:00 and a theft at 10:00 every day at three places, for the
+/// nine weeks before today.
+fn background(prefix: &str) -> String {
+    let mut csv = HEADER.to_owned();
+    for day in 1..=63 {
+        for (i, place) in [WESTENTOR, HEESSEN, WEST].iter().enumerate() {
+            csv += &format!(
+                "{prefix}-{day}-{i}-a;Lärm;{};1;{place}\n",
+                german(day, 20, 0)
+            );
+            csv += &format!(
+                "{prefix}-{day}-{i}-b;Diebstahl;{};1;{place}\n",
+                german(day, 10, 0)
+            );
+        }
+    }
+    csv
+}
+
+/// `n` incidents of `category` at `place` yesterday from 18:00, ten minutes apart.
+fn cluster(prefix: &str, category: &str, place: &str, n: i8) -> String {
+    let mut csv = HEADER.to_owned();
+    for i in 0..n {
+        csv += &format!(
+            "{prefix}-{i};{category};{};1;{place}\n",
+            german(1, 18 + i / 6, (i % 6) * 10)
+        );
+    }
+    csv
+}
+
+async fn import(f: &Fixture, who: &TestSession, query: &str, csv: String) {
+    let (status, outcome) = f
+        .upload(
+            who,
+            &format!("{}{query}", api::INCIDENT_IMPORT),
+            "text/csv",
+            csv,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{outcome}");
+}
+
+fn keys(list: &Value) -> BTreeSet<String> {
+    list["alerts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| a["key"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// The events of `kind` that arrive within `seconds`.
+async fn events_of(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<(String, i64)>,
+    kind: &str,
+    seconds: u64,
+) -> usize {
+    let mut n = 0;
+    let until = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while let Ok(Some((k, _))) = tokio::time::timeout_at(until, rx.recv()).await {
+        n += usize::from(k == kind);
+    }
+    n
+}
+
+#[tokio::test]
+async fn a_planted_cluster_raises_one_alert_its_agency_alone_is_told_of_and_sees() {
+    let f = fixture().await;
+    let kod = session(&f.state, "kod-admin", Role::Admin, "kod").await;
+    let police = session(&f.state, "polizei-admin", Role::Admin, "polizei").await;
+    let customs = session(&f.state, "zoll-planer", Role::Planner, "hza").await;
+    let wall = session(&f.state, "kod-wand", Role::Display, "kod").await;
+
+    import(&f, &kod, "", background("B")).await;
+    assert_eq!(keys(&f.get(&kod, api::ALERTS).await), set(&[]));
+
+    let mut kod_events = follow(&f, &kod, None).await;
+    let mut police_events = follow(&f, &police, None).await;
+    import(&f, &kod, "", cluster("K", "Lärm", SUEDSTRASSE, 15)).await;
+    assert_eq!(events_of(&mut kod_events, "alert", 4).await, 1);
+    assert_eq!(events_of(&mut police_events, "alert", 1).await, 0);
+
+    let list = f.get(&kod, api::ALERTS).await;
+    assert_eq!(keys(&list), set(&["cell:-3:4:disorder"]));
+    let alert = &list["alerts"][0];
+    assert_eq!(
+        alert["place"],
+        json!({"type": "cell", "east": -3, "north": 4})
+    );
+    assert_eq!(alert["district"], "mitte");
+    assert_eq!(alert["categories"], json!(["noise"]));
+    assert_eq!(alert["observed"], 15);
+    assert_eq!(alert["geometry"]["type"], "Polygon");
+    assert!(alert["since"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(alert["hours"].as_array().is_some_and(|h| !h.is_empty()));
+
+    // The police's burglaries in Heessen, released to the KOD: the police sees its own alert,
+    // the KOD both, the customs office none.
+    import(
+        &f,
+        &police,
+        "?released_to=kod",
+        cluster("P", "Einbruch", HEESSEN, 12),
+    )
+    .await;
+    assert_eq!(
+        keys(&f.get(&kod, api::ALERTS).await),
+        set(&["cell:-3:4:disorder", "cell:-1:9:property"])
+    );
+    assert_eq!(
+        keys(&f.get(&police, api::ALERTS).await),
+        set(&["cell:-1:9:property"])
+    );
+    assert_eq!(keys(&f.get(&customs, api::ALERTS).await), set(&[]));
+    assert_eq!(
+        keys(
+            &f.get(&kod, &format!("{}?district=heessen", api::ALERTS))
+                .await
+        ),
+        set(&["cell:-1:9:property"])
+    );
+    let shown = f.get(&wall, api::ALERTS).await;
+    assert_eq!(
+        keys(&shown),
+        set(&["cell:-3:4:disorder", "cell:-1:9:property"])
+    );
+    assert!(
+        shown["alerts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|a| a["withheld_below"] == 5)
+    );
+}
+
+#[tokio::test]
+async fn an_alert_is_acknowledged_by_its_agency_s_planners_with_a_reason_from_the_list() {
+    let f = fixture().await;
+    let kod = session(&f.state, "kod-admin", Role::Admin, "kod").await;
+    let officer = session(&f.state, "kod-streife", Role::Officer, "kod").await;
+    let police = session(&f.state, "polizei-planer", Role::Planner, "polizei").await;
+    import(&f, &kod, "", background("B")).await;
+    import(&f, &kod, "", cluster("K", "Lärm", SUEDSTRASSE, 15)).await;
+    let uri = "/api/alerts/cell:-3:4:disorder/acknowledgement";
+
+    let (status, body) = f.post(&kod, uri, &json!({"reason": "riot"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["field"], "reason", "{body}");
+    let (status, _) = f.post(&officer, uri, &json!({"reason": "known"})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = f.post(&police, uri, &json!({"reason": "known"})).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "not an alert of the police's"
+    );
+    let (status, body) = f
+        .post(
+            &kod,
+            "/api/alerts/cell:0:0:drugs/acknowledgement",
+            &json!({"reason": "known"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+
+    let (status, ack) = f.post(&kod, uri, &json!({"reason": "being_handled"})).await;
+    assert_eq!(status, StatusCode::CREATED, "{ack}");
+    let list = f.get(&officer, api::ALERTS).await;
+    assert_eq!(list["alerts"][0]["acknowledged"]["reason"], "being_handled");
+
+    let trail = f.get(&kod, api::AUDIT).await;
+    let acks: Vec<Value> = trail
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["op"] == "acknowledged")
+        .map(|e| (e["subject"].clone(), e["after"].clone()))
+        .map(|(s, a)| json!([s, a]))
+        .collect();
+    assert_eq!(
+        acks,
+        vec![json!(["alert", {"alert": "cell:-3:4:disorder", "reason": "being_handled"}])]
+    );
+    let (status, _, _) = f
+        .request(Some(&police), Method::GET, api::AUDIT, None, &[])
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "planners do not read the trail"
+    );
+}
