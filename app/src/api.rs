@@ -368,6 +368,23 @@ async fn stored_items<T: Item>(path: &str) -> Result<Vec<Stored<T>>, ApiError> {
     from_layer_text::<T>(text).map_err(|e| unreadable(&e))
 }
 
+/// Early detection's alerts now, of the whole city or one district.
+pub async fn alerts(district: Option<DistrictKey>) -> Result<model::alert::AlertList, ApiError> {
+    match district {
+        Some(d) => get_json(&format!("{}?district={d}", api::ALERTS)).await,
+        None => get_json(api::ALERTS).await,
+    }
+}
+
+/// Acknowledges alert `key` for the user's agency.
+pub async fn acknowledge(
+    key: &str,
+    ack: &model::alert::NewAcknowledgement,
+) -> Result<model::alert::Acknowledgement, ApiError> {
+    let url = format!("{}/{key}/acknowledgement", api::ALERTS);
+    send_json(Request::post(&url), ack).await
+}
+
 /// The wall's tiles for the city or one district.
 pub async fn indicators(district: Option<DistrictKey>) -> Result<Indicators, ApiError> {
     match district {

@@ -22,22 +22,46 @@ pub struct Live {
     /// Per layer ([`ItemKind::index`]): rises with a change to it, a change to the districts
     /// or agencies, and every reconnect.
     kinds: [ReadSignal<u64>; ItemKind::COUNT],
+    /// Rises with a new alert, a change to incidents or hotspots (which alerts are made of),
+    /// and every reconnect.
+    alerts: ReadSignal<u64>,
 }
 
 impl Live {
+    /// When the alerts may have changed.
+    pub fn alerts(&self) -> ReadSignal<u64> {
+        self.alerts
+    }
+
     /// The revision of one layer.
     pub fn of(&self, kind: ItemKind) -> ReadSignal<u64> {
         self.kinds[kind.index()]
     }
 }
 
-/// The layer an event is about; `None` for other changes (districts, agencies), which may
-/// touch every layer.
-fn kind_of(event: &web_sys::MessageEvent) -> Option<ItemKind> {
-    let text = event.data().as_string()?;
-    let change: ChangeEvent = serde_json::from_str(&text).ok()?;
-    change.kind.parse().ok()
+/// What an event is about.
+enum About {
+    Layer(ItemKind),
+    /// A new alert (it changes no layer).
+    Alert,
+    /// Districts or agencies, which may touch every layer.
+    Everything,
 }
+
+fn about(event: &web_sys::MessageEvent) -> About {
+    let change = event
+        .data()
+        .as_string()
+        .and_then(|text| serde_json::from_str::<ChangeEvent>(&text).ok());
+    match change {
+        Some(c) if c.kind == ALERT_EVENT => About::Alert,
+        Some(c) => c.kind.parse().map_or(About::Everything, About::Layer),
+        None => About::Everything,
+    }
+}
+
+/// The event kind of a new alert.
+const ALERT_EVENT: &str = "alert";
 
 type Handlers = (
     EventSource,
@@ -54,8 +78,10 @@ pub fn use_live() -> Live {
         std::array::from_fn(|_| signal(0u64));
     let kinds = per_kind.map(|(read, _)| read);
     let set_kinds = per_kind.map(|(_, write)| write);
+    let (alerts, set_alerts) = signal(0u64);
     let bump_all = move || {
         set_revision.update(|r| *r += 1);
+        set_alerts.update(|r| *r += 1);
         for s in set_kinds {
             s.update(|r| *r += 1);
         }
@@ -99,12 +125,16 @@ pub fn use_live() -> Live {
         });
         let on_change =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-                match kind_of(&e) {
-                    Some(kind) => {
+                match about(&e) {
+                    About::Layer(kind) => {
                         set_revision.update(|r| *r += 1);
                         set_kinds[kind.index()].update(|r| *r += 1);
+                        if matches!(kind, ItemKind::Incident | ItemKind::Hotspot) {
+                            set_alerts.update(|r| *r += 1);
+                        }
                     }
-                    None => bump_all(),
+                    About::Alert => set_alerts.update(|r| *r += 1),
+                    About::Everything => bump_all(),
                 }
             });
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
@@ -125,6 +155,7 @@ pub fn use_live() -> Live {
         connected,
         revision,
         kinds,
+        alerts,
     }
 }
 

@@ -26,6 +26,16 @@ macro_rules! words {
 }
 
 words! {
+    alerts = "Auffälligkeiten", "Alerts";
+    no_alerts = "Keine Auffälligkeiten", "No alerts";
+    observed = "beobachtet", "observed";
+    expected = "erwartet", "expected";
+    since = "seit", "since";
+    grid_cell = "500-m-Feld", "500 m cell";
+    hotspot_word = "Brennpunkt", "Hotspot";
+    alert_to_hotspot = "Als Brennpunkt anlegen", "Create hotspot";
+    acknowledge = "Quittieren", "Acknowledge";
+    ack_reason_label = "Grund", "Reason";
     incidents = "Lagemeldungen", "Incident reports";
     incident_category_label = "Meldeart", "Report category";
     incident_window_label = "Zeitfenster der Lagemeldungen", "Incident window";
@@ -396,4 +406,28 @@ pub fn month(m: i8) -> &'static str {
     ];
     let i = usize::try_from(m - 1).unwrap_or(0).min(11);
     pick(DE[i], EN[i])
+}
+
+/// A group of incident categories, as early detection tests them.
+pub fn category_group(g: model::alert::CategoryGroup) -> &'static str {
+    use model::alert::CategoryGroup as G;
+    match g {
+        G::Disorder => pick("Gewalt und Ordnungsstörungen", "Violence and disorder"),
+        G::Youth => pick("Jugendansammlungen", "Youth gatherings"),
+        G::Property => pick("Eigentum und Sachbeschädigung", "Property and damage"),
+        G::Drugs => pick("Betäubungsmittel", "Drugs"),
+        G::Economic => pick("Schwarzarbeit und Schmuggel", "Illicit work and smuggling"),
+        G::Traffic => pick("Verkehrsunfälle", "Traffic accidents"),
+    }
+}
+
+/// Why an alert was acknowledged.
+pub fn ack_reason(r: model::alert::AckReason) -> &'static str {
+    use model::alert::AckReason as R;
+    match r {
+        R::Known => pick("bekannt", "known"),
+        R::BeingHandled => pick("in Bearbeitung", "being handled"),
+        R::DataError => pick("Datenfehler", "data error"),
+        R::Hotspot => pick("als Brennpunkt angelegt", "made a hotspot"),
+    }
 }

@@ -7,7 +7,10 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    DistrictKey, hotspot::HotspotCategory, incident::IncidentCategory, schedule::WeeklyWindow,
+    AgencyKey, DistrictKey, Hotspot,
+    hotspot::{HotspotCategory, Severity},
+    incident::IncidentCategory,
+    schedule::WeeklyWindow,
 };
 
 string_enum! {
@@ -144,6 +147,27 @@ impl Alert {
     }
 }
 
+impl Alert {
+    /// The hotspot "Als Brennpunkt anlegen" starts from: the alert's area, the group's hotspot
+    /// category, the weekly hours the excess fell in, owned by `agency`, to be reviewed on
+    /// `review_date`. The planner completes it; nothing is saved until they do.
+    pub fn as_hotspot(&self, agency: AgencyKey, review_date: jiff::civil::Date) -> Hotspot {
+        Hotspot {
+            title: format!("Auffälligkeit: {}", self.group.label_de()),
+            category: self.group.hotspot_category(),
+            severity: Severity::Medium,
+            geometry: self.geometry.clone(),
+            hours: self.hours.clone(),
+            agency,
+            released_to: vec![],
+            review_date,
+            district: self.district,
+            note: String::new(),
+            demo: false,
+        }
+    }
+}
+
 /// An agency's acknowledgement of an alert.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -159,6 +183,30 @@ pub struct Acknowledgement {
 #[serde(deny_unknown_fields)]
 pub struct NewAcknowledgement {
     pub reason: AckReason,
+    /// With [`AckReason::Hotspot`]: the hotspot made from the alert. Its area is tested from
+    /// then on, so the alert continues under the hotspot's key, acknowledged as well.
+    #[serde(default)]
+    pub hotspot: Option<i64>,
+}
+
+impl NewAcknowledgement {
+    /// The keys an acknowledgement of `key` covers: the alert's, and with a hotspot made from
+    /// it the key its alert has in the hotspot's area (the same group).
+    pub fn keys(&self, key: &str) -> Result<Vec<String>, crate::validation::FieldError> {
+        let field = |reason: &str| crate::validation::FieldError {
+            field: "hotspot".into(),
+            reason: reason.into(),
+        };
+        match (self.reason, self.hotspot) {
+            (AckReason::Hotspot, Some(id)) => {
+                let group = key.rsplit(':').next().unwrap_or_default();
+                Ok(vec![key.to_owned(), format!("hotspot:{id}:{group}")])
+            }
+            (AckReason::Hotspot, None) => Err(field("is required when the reason is hotspot")),
+            (_, Some(_)) => Err(field("is only given when the reason is hotspot")),
+            (_, None) => Ok(vec![key.to_owned()]),
+        }
+    }
 }
 
 /// `GET /api/alerts`.
@@ -199,5 +247,41 @@ mod tests {
         let covered: std::collections::BTreeSet<_> =
             C::ALL.iter().map(|&c| CategoryGroup::of(c)).collect();
         assert_eq!(covered.len(), CategoryGroup::COUNT);
+    }
+
+    #[test]
+    fn an_alert_made_a_hotspot_is_acknowledged_under_both_keys() {
+        let made = NewAcknowledgement {
+            reason: AckReason::Hotspot,
+            hotspot: Some(17),
+        };
+        assert_eq!(
+            made.keys("cell:-1:9:disorder"),
+            Ok(vec![
+                "cell:-1:9:disorder".into(),
+                "hotspot:17:disorder".into()
+            ])
+        );
+        let known = NewAcknowledgement {
+            reason: AckReason::Known,
+            hotspot: None,
+        };
+        assert_eq!(
+            known.keys("district:mitte:drugs"),
+            Ok(vec!["district:mitte:drugs".into()])
+        );
+        let bad = NewAcknowledgement {
+            reason: AckReason::Known,
+            hotspot: Some(3),
+        };
+        assert_eq!(bad.keys("x").map_err(|e| e.field), Err("hotspot".into()));
+        let missing = NewAcknowledgement {
+            reason: AckReason::Hotspot,
+            hotspot: None,
+        };
+        assert_eq!(
+            missing.keys("x").map_err(|e| e.field),
+            Err("hotspot".into())
+        );
     }
 }

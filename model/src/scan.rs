@@ -77,6 +77,21 @@ pub fn cell_outline(east: i32, north: i32) -> Geometry {
     Geometry::new(GeometryValue::new_polygon(vec![ring]))
 }
 
+/// The circle of `radius_m` around `center`, as a 32-sided WGS84 polygon.
+pub fn circle(center: [f64; 2], radius_m: f64) -> Geometry {
+    let p = projection();
+    let [cx, cy] = p.forward(center);
+    let r = radius_m / 1000.0;
+    let mut ring: Vec<Vec<f64>> = (0..32)
+        .map(|i| {
+            let a = f64::from(i) * std::f64::consts::TAU / 32.0;
+            p.inverse([cx + r * a.cos(), cy + r * a.sin()]).to_vec()
+        })
+        .collect();
+    ring.push(ring[0].clone());
+    Geometry::new(GeometryValue::new_polygon(vec![ring]))
+}
+
 /// The six-hour blocks of the week as weekly windows, consecutive blocks of a day joined
 /// and equal hours on several days given once (Mon, Tue 18:00–00:00).
 pub fn weekly_hours(blocks: &[usize]) -> Vec<WeeklyWindow> {
@@ -221,12 +236,17 @@ pub fn scan<'a>(
         .iter()
         .filter_map(|(id, h)| {
             let area = Area::of(h)?;
+            // A Point hotspot's area is the circle around it.
+            let outline = match area.circle {
+                Some(c) => circle(c, HOTSPOT_RADIUS_M),
+                None => h.geometry.clone(),
+            };
             tallies.push(Tally::new(
                 AlertPlace::Hotspot {
                     id: *id,
                     title: h.title.clone(),
                 },
-                Some(h.geometry.clone()),
+                Some(outline),
                 h.district,
             ));
             Some((tallies.len() - 1, area))

@@ -111,6 +111,23 @@ fn a_planted_excess_raises_one_alert_in_its_cell() {
 }
 
 #[test]
+fn an_alert_becomes_a_hotspot_with_its_area_category_and_hours() {
+    let mut incidents = background();
+    incidents.extend(planted(C::Drugs));
+    let list = run(&incidents, &[]);
+    let a = &list.alerts[0];
+    let review = jiff::civil::date(2027, 6, 1);
+    let h = a.as_hotspot(crate::fixtures::agency("kod"), review);
+    assert_eq!(h.title, "Auffälligkeit: Betäubungsmittel");
+    assert_eq!(h.category, crate::hotspot::HotspotCategory::DrugScene);
+    assert_eq!(h.hours, vec![window(&[Wed], (18, 0), (0, 0))]);
+    assert_eq!(h.geometry, a.geometry);
+    let mut checked = h.clone();
+    assert_eq!(checked.prepare(&crate::fixtures::ctx()), Ok(()));
+    assert_eq!(checked.district, Some(DistrictKey::Mitte));
+}
+
+#[test]
 fn a_hotspot_area_that_holds_the_excess_is_named_instead_of_its_cell() {
     let mut incidents = background();
     incidents.extend(planted(C::Drugs));

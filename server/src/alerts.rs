@@ -133,31 +133,58 @@ pub fn acknowledgements(
     Ok(out)
 }
 
-/// Records `actor`'s acknowledgement of alert `key` (audited, in the same transaction).
+/// Was alert `key` raised for `agency` within the last week?
+pub fn raised_lately(
+    conn: &Connection,
+    agency: &AgencyKey,
+    key: &str,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let since = (now - ACK_HOLDS).to_string();
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM alerts_raised WHERE agency = ?1 AND key = ?2 AND raised_at > ?3",
+            params![agency.as_str(), key, since],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Records `actor`'s acknowledgement of the alert `keys` (the first is the one acknowledged;
+/// audited once, in the same transaction).
 pub fn acknowledge(
     tx: &Transaction,
     actor: &Actor,
-    key: &str,
+    keys: &[String],
     reason: AckReason,
     now: Timestamp,
 ) -> Result<Acknowledgement, StoreError> {
-    tx.execute(
-        "INSERT INTO alert_acknowledgements (agency, key, reason, at, login)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            actor.agency.as_str(),
-            key,
-            reason.as_str(),
-            now.to_string(),
-            actor.login
-        ],
-    )?;
+    for key in keys {
+        tx.execute(
+            "INSERT INTO alert_acknowledgements (agency, key, reason, at, login)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                actor.agency.as_str(),
+                key,
+                reason.as_str(),
+                now.to_string(),
+                actor.login
+            ],
+        )?;
+    }
     let ack = Acknowledgement { reason, at: now };
+    let details = match keys {
+        [key] => serde_json::json!({"alert": key, "reason": reason}),
+        [key, rest @ ..] => {
+            serde_json::json!({"alert": key, "reason": reason, "continues_as": rest})
+        }
+        [] => serde_json::json!({"reason": reason}),
+    };
     audit::append(
         tx,
         actor,
-        audit::Record::new(AuditOp::Acknowledged, "alert")
-            .details(&serde_json::json!({"alert": key, "reason": reason})),
+        audit::Record::new(AuditOp::Acknowledged, "alert").details(&details),
     )?;
     Ok(ack)
 }
@@ -171,9 +198,13 @@ fn record_raised(
     now: Timestamp,
 ) -> Result<Vec<Published>, StoreError> {
     let since = (now - ACK_HOLDS).to_string();
+    // Raised or acknowledged within the week (an alert made into a hotspot continues under
+    // the hotspot's key, acknowledged already): not new.
     let known: BTreeSet<String> = {
-        let mut stmt =
-            tx.prepare("SELECT key FROM alerts_raised WHERE agency = ?1 AND raised_at > ?2")?;
+        let mut stmt = tx.prepare(
+            "SELECT key FROM alerts_raised WHERE agency = ?1 AND raised_at > ?2
+             UNION SELECT key FROM alert_acknowledgements WHERE agency = ?1 AND at > ?2",
+        )?;
         stmt.query_map(params![agency.as_str(), since], |r| r.get::<_, String>(0))?
             .collect::<Result<_, _>>()?
     };

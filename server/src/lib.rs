@@ -42,6 +42,8 @@ pub mod passwords;
 pub mod picture;
 pub mod rate_limit;
 pub mod retention;
+#[cfg(any(test, feature = "sample-data"))]
+pub mod sample_data;
 pub mod security;
 pub mod seed;
 pub mod sessions;

@@ -4,6 +4,7 @@
 //! `cargo test -p tests --test end_to_end wall::`.
 
 mod access;
+mod alerts;
 mod analysis;
 mod api;
 mod browser;

@@ -128,8 +128,22 @@ pub fn HotspotForm(
     #[prop(into)] editing: Signal<Option<Stored<Hotspot>>>,
     #[prop(into)] agencies: Signal<Vec<Agency>>,
     on_saved: Callback<Stored<Hotspot>>,
+    /// A new hotspot to start from (made from an alert); shown while nothing is edited.
+    #[prop(optional, into)]
+    prefill: Option<Signal<Option<Hotspot>>>,
 ) -> impl IntoView {
     let form = ItemForm::<HotspotDraft>::new(editing, on_saved);
+    if let Some(prefill) = prefill {
+        Effect::new(move |_| {
+            if let (Some(h), None) = (prefill.get(), editing.get()) {
+                form.draft.set(HotspotDraft {
+                    released_to: session::default_release(&h.agency.to_string()),
+                    ..HotspotDraft::of(&h)
+                });
+                form.geometry.set(Some(h.geometry.clone()));
+            }
+        });
+    }
     let ItemForm {
         draft,
         geometry: place,

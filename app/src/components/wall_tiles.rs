@@ -4,9 +4,15 @@ use model::analysis::{Indicators, shown_count};
 use crate::text;
 
 /// The wall's indicator tiles: big numbers readable from across the room. Counts the server
-/// withheld as too small show as "< 5".
+/// withheld as too small show as "< 5". The alerts' tile counts alerts, not incidents (each
+/// alert stands for at least five).
 #[component]
-pub fn WallTiles(#[prop(into)] indicators: Signal<Option<Indicators>>) -> impl IntoView {
+pub fn WallTiles(
+    #[prop(into)] indicators: Signal<Option<Indicators>>,
+    /// How many alerts early detection has now.
+    #[prop(into)]
+    alerts: Signal<usize>,
+) -> impl IntoView {
     let tile = move |label: &'static str, id: &'static str, value: fn(&Indicators) -> u32| {
         view! {
             <div class="tile" data-testid=format!("tile-{id}")>
@@ -24,6 +30,10 @@ pub fn WallTiles(#[prop(into)] indicators: Signal<Option<Indicators>>) -> impl I
             {tile(text::hotspots_active(), "hotspots-active", |i| i.hotspots_active)}
             {tile(text::patrols_today(), "patrols-today", |i| i.patrols_today)}
             {tile(text::conflicts(), "conflicts", |i| i.conflicts_week)}
+            <div class="tile" data-testid="tile-alerts">
+                <span class="tile-value">{move || alerts.get().to_string()}</span>
+                <span class="tile-label">{text::alerts()}</span>
+            </div>
         </footer>
     }
 }

@@ -16,9 +16,9 @@ use crate::{
     city_path::CityPath,
     components::AccountBar,
     components::{
-        ApproximateNotice, ConnectionBanner, DistrictFacts, DistrictLayer, DistrictList,
-        DistrictToday, IncidentLayer, IncidentPoints, IncidentReport, ItemLayers, LanguageSwitch,
-        LayerControls, LayerTables, Legend, LoadError, MapView, OutlineLayer,
+        ApproximateNotice, ConnectionBanner, DistrictAlerts, DistrictFacts, DistrictLayer,
+        DistrictList, DistrictToday, IncidentLayer, IncidentPoints, IncidentReport, ItemLayers,
+        LanguageSwitch, LayerControls, LayerTables, Legend, LoadError, MapView, OutlineLayer,
         incident_points::points_shown,
     },
     device,
@@ -191,6 +191,7 @@ pub fn CityMap() -> impl IntoView {
                 view! {
                     {reporter.map(|m| view! { <IncidentReport agency=m.agency/> })}
                     <DistrictToday district=key hotspots=hotspots routes=routes actions=actions/>
+                    <DistrictAlerts district=key live=live/>
                     <DistrictFacts district=d/>
                 }
                 .into_any()

@@ -10,9 +10,9 @@ use model::{
 use crate::{
     api,
     components::{
-        AccountBar, ActionForm, ConnectionBanner, CoverageList, DistrictLayer, Filters,
-        HotspotForm, ItemLayers, LanguageSwitch, Legend, MapView, OutlineLayer, ReviewDue,
-        RouteForm, Timeline,
+        AccountBar, ActionForm, AlertLayer, AlertList, ConnectionBanner, CoverageList,
+        DistrictLayer, Filters, HotspotForm, ItemLayers, LanguageSwitch, Legend, MapView,
+        OutlineLayer, ReviewDue, RouteForm, Timeline,
     },
     live::{Items, live_list, use_live, use_picture},
     map::{MapContext, draw},
@@ -72,6 +72,14 @@ pub fn PlanningPage() -> impl IntoView {
     let agencies = live_list(live.revision, api::agencies);
     let coverage = live_list(live.revision, api::coverage);
     let review_due = live_list(live.revision, api::review_due);
+    // Early detection's alerts beside the timeline; one may become a hotspot ("Als Brennpunkt
+    // anlegen": the form opens filled from it, and saving acknowledges it).
+    let (alerts_changed, set_alerts_changed) = signal(0u32);
+    let alerts: Signal<Vec<model::alert::Alert>> = live_list(live.alerts(), move || {
+        alerts_changed.track();
+        async { api::alerts(None).await.map(|l| l.alerts) }
+    });
+    let from_alert = RwSignal::new(None::<(String, Hotspot)>);
     let config = LocalResource::new(api::map_config);
     let districts = LocalResource::new(api::districts);
     let outline = LocalResource::new(api::outline);
@@ -114,7 +122,36 @@ pub fn PlanningPage() -> impl IntoView {
                 .cloned(),
         );
     });
+    let on_alert_hotspot = Callback::new(move |alert: model::alert::Alert| {
+        let review = model::schedule::local(now())
+            .date()
+            .checked_add(jiff::ToSpan::months(3))
+            .unwrap_or(jiff::civil::date(2030, 1, 1));
+        let agency = model::AgencyKey::parse(&crate::session::agency());
+        if let Ok(agency) = agency {
+            editing_hotspot.set(None);
+            from_alert.set(Some((alert.key.clone(), alert.as_hotspot(agency, review))));
+            form.set(FormKind::Hotspot);
+        }
+    });
+    let on_hotspot_saved = Callback::new(move |h: Stored<Hotspot>| {
+        let id = h.id;
+        editing_hotspot.set(Some(h));
+        if let Some((key, _)) = from_alert.get_untracked() {
+            from_alert.set(None);
+            let ack = model::alert::NewAcknowledgement {
+                reason: model::alert::AckReason::Hotspot,
+                hotspot: Some(id),
+            };
+            leptos::task::spawn_local(async move {
+                if api::acknowledge(&key, &ack).await.is_ok() {
+                    set_alerts_changed.update(|n| *n += 1);
+                }
+            });
+        }
+    });
     let start_new = move |kind: FormKind| {
+        from_alert.set(None);
         form.set(kind);
         match kind {
             FormKind::Action => {
@@ -135,6 +172,7 @@ pub fn PlanningPage() -> impl IntoView {
                     <OutlineLayer outline=outline/>
                     <DistrictLayer districts=districts selected=Signal::derive(|| None) on_select=Callback::new(|_| ()) city_bounds=city_bounds attribution=attribution/>
                     <ItemLayers hotspots=hotspot_map routes=routes actions=actions selected_action=selected on_action=on_select on_route=on_route on_hotspot=on_hotspot/>
+                    <AlertLayer alerts=alerts/>
                 </MapView>
             })
         }
@@ -173,6 +211,10 @@ pub fn PlanningPage() -> impl IntoView {
                     <Filters view=shown agencies=agencies kinds=&[ItemKind::Action]/>
                 </div>
                 <ReviewDue due=review_due on_review=on_hotspot/>
+                <div class="no-print">
+                    <AlertList alerts=alerts can_acknowledge=true on_hotspot=on_alert_hotspot
+                        on_changed=Callback::new(move |()| set_alerts_changed.update(|n| *n += 1))/>
+                </div>
                 <Timeline view=shown actions=actions conflicts=conflicts selected=selected on_select=on_select/>
                 <CoverageList coverage=coverage hotspots=all.hotspots/>
             </section>
@@ -190,7 +232,7 @@ pub fn PlanningPage() -> impl IntoView {
                 {move || match form.get() {
                     FormKind::Action => view! { <ActionForm editing=editing agencies=agencies on_saved=on_saved/> }.into_any(),
                     FormKind::Route => view! { <RouteForm editing=editing_route agencies=agencies on_saved=Callback::new(move |r| editing_route.set(Some(r)))/> }.into_any(),
-                    FormKind::Hotspot => view! { <HotspotForm editing=editing_hotspot agencies=agencies on_saved=Callback::new(move |h| editing_hotspot.set(Some(h)))/> }.into_any(),
+                    FormKind::Hotspot => view! { <HotspotForm editing=editing_hotspot agencies=agencies on_saved=on_hotspot_saved prefill=Signal::derive(move || from_alert.get().map(|(_, h)| h))/> }.into_any(),
                 }}
             </aside>
         </div>

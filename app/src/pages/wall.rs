@@ -10,8 +10,8 @@ use model::{
 use crate::{
     api,
     components::{
-        ApproximateNotice, Clock, ConnectionBanner, DistrictLayer, IncidentLayer, ItemLayers,
-        MapView, OutlineLayer, WallTiles,
+        AlertLayer, ApproximateNotice, Clock, ConnectionBanner, DistrictLayer, IncidentLayer,
+        ItemLayers, MapView, OutlineLayer, WallTiles,
     },
     live::{Items, last_good, use_live},
     map::MapContext,
@@ -30,11 +30,14 @@ pub fn rotation_seconds(param: Option<&str>) -> u64 {
         .map_or(DEFAULT_ROTATION, |s| s.max(MIN_ROTATION))
 }
 
-/// The view at step `n` of the rotation: the city, then each district.
-pub fn rotation_view(n: usize) -> Option<DistrictKey> {
+/// The view at step `n` of the rotation: the city, then the districts with an alert, then
+/// the others (each group in the official order).
+pub fn rotation_view(n: usize, alerted: &[DistrictKey]) -> Option<DistrictKey> {
+    let first = DistrictKey::ALL.iter().filter(|d| alerted.contains(d));
+    let rest = DistrictKey::ALL.iter().filter(|d| !alerted.contains(d));
     match n % (DistrictKey::ALL.len() + 1) {
         0 => None,
-        i => Some(DistrictKey::ALL[i - 1]),
+        i => first.chain(rest).nth(i - 1).copied(),
     }
 }
 
@@ -53,7 +56,19 @@ pub fn WallPage() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    let current = Signal::derive(move || rotation_view(step.get()));
+    // Early detection's alerts: outlined on the map, counted in a tile, and their districts
+    // shown first in the rotation.
+    let (alerts, _) = last_good(
+        LocalResource::new(move || {
+            live.alerts().track();
+            async move { api::alerts(None).await.map(|l| l.alerts) }
+        }),
+        Vec::new(),
+    );
+    let alerted = Memo::new(move |_| {
+        alerts.with(|list| list.iter().filter_map(|a| a.district).collect::<Vec<_>>())
+    });
+    let current = Signal::derive(move || rotation_view(step.get(), &alerted.get()));
 
     let config = LocalResource::new(api::map_config);
     let districts = LocalResource::new(api::districts);
@@ -153,6 +168,7 @@ pub fn WallPage() -> impl IntoView {
                     />
                     <ItemLayers hotspots=shown_hotspots routes=shown_routes actions=shown_actions/>
                     <IncidentLayer query=incident_query revision=incident_revision display=true/>
+                    <AlertLayer alerts=alerts/>
                 </MapView>
             }
             .into_any()
@@ -174,7 +190,7 @@ pub fn WallPage() -> impl IntoView {
             </header>
             <ConnectionBanner connected=live.connected/>
             <main class="wall-map">{map}</main>
-            <WallTiles indicators=indicators/>
+            <WallTiles indicators=indicators alerts=Signal::derive(move || alerts.with(Vec::len))/>
             <div class="wall-notes">
                 <ApproximateNotice/>
                 <Show when=any_demo>
@@ -202,9 +218,29 @@ mod tests {
 
     #[test]
     fn the_rotation_shows_the_city_then_each_district_then_starts_over() {
-        assert_eq!(rotation_view(0), None);
-        assert_eq!(rotation_view(1), Some(DistrictKey::Mitte));
-        assert_eq!(rotation_view(7), Some(DistrictKey::Heessen));
-        assert_eq!(rotation_view(8), None);
+        assert_eq!(rotation_view(0, &[]), None);
+        assert_eq!(rotation_view(1, &[]), Some(DistrictKey::Mitte));
+        assert_eq!(rotation_view(7, &[]), Some(DistrictKey::Heessen));
+        assert_eq!(rotation_view(8, &[]), None);
+    }
+
+    #[test]
+    fn districts_with_an_alert_come_first_in_the_rotation() {
+        let alerted = [DistrictKey::Heessen, DistrictKey::BockumHoevel];
+        let order: Vec<_> = (0..9).map(|n| rotation_view(n, &alerted)).collect();
+        assert_eq!(
+            order,
+            [
+                None,
+                Some(DistrictKey::BockumHoevel),
+                Some(DistrictKey::Heessen),
+                Some(DistrictKey::Mitte),
+                Some(DistrictKey::Uentrop),
+                Some(DistrictKey::Rhynern),
+                Some(DistrictKey::Pelkum),
+                Some(DistrictKey::Herringen),
+                None,
+            ]
+        );
     }
 }

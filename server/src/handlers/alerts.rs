@@ -66,10 +66,22 @@ pub async fn acknowledge(
     Path(key): Path<String>,
     ApiJson(new): ApiJson<NewAcknowledgement>,
 ) -> Result<(StatusCode, Json<Acknowledgement>), AppError> {
+    let keys = new.keys(&key).map_err(|e| AppError::BadRequest {
+        field: e.field,
+        reason: e.reason,
+    })?;
+    // A current alert, or one raised for the agency within the week (made into a hotspot,
+    // an alert continues under the hotspot's key).
     let current = alerts::current(&state, &viewer.agency).await?;
-    if !current.alerts.iter().any(|a| a.key == key) {
+    let agency = viewer.agency.clone();
+    let asked = key.clone();
+    let raised = state
+        .db
+        .call(move |c| alerts::raised_lately(c, &agency, &asked, Timestamp::now()))
+        .await?;
+    if !raised && !current.alerts.iter().any(|a| a.key == key) {
         return Err(AppError::NotFound(format!(
-            "no current alert '{key}' for your agency"
+            "no alert '{key}' for your agency this week"
         )));
     }
     let actor = viewer.actor();
@@ -78,7 +90,7 @@ pub async fn acknowledge(
             Ok(alerts::acknowledge(
                 tx,
                 &actor,
-                &key,
+                &keys,
                 new.reason,
                 Timestamp::now(),
             )?)

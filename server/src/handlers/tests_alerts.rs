@@ -10,61 +10,13 @@
 use std::collections::BTreeSet;
 
 use axum::http::{Method, StatusCode};
-use jiff::{Timestamp, ToSpan};
 use model::{access::Role, api};
 use serde_json::{Value, json};
 
-use crate::test_support::{Fixture, TestSession, fixture, follow, session};
-
-const SUEDSTRASSE: &str = "7,81971;51,67949";
-const HEESSEN: &str = "7,834722;51,705578";
-const WESTENTOR: &str = "7,8137;51,68016";
-const WEST: &str = "7,75;51,67";
-
-/// A local time `days` back from today at `hour`, as German spreadsheets write it.
-fn german(days: i64, hour: i8, minute: i8) -> String {
-    let today = model::schedule::local(Timestamp::now()).date();
-    let day = today.checked_sub(days.days()).expect("date");
-    format!(
-        "{:02}.{:02}.{} {hour:02}:{minute:02}",
-        day.day(),
-        day.month(),
-        day.year()
-    )
-}
-
-const HEADER: &str = "Vorgang;Kategorie;Zeit;Anzahl;Rechtswert;Hochwert\n";
-
-/// A disorder incident at 20:00 and a theft at 10:00 every day at three places, for the
-/// nine weeks before today.
-fn background(prefix: &str) -> String {
-    let mut csv = HEADER.to_owned();
-    for day in 1..=63 {
-        for (i, place) in [WESTENTOR, HEESSEN, WEST].iter().enumerate() {
-            csv += &format!(
-                "{prefix}-{day}-{i}-a;Lärm;{};1;{place}\n",
-                german(day, 20, 0)
-            );
-            csv += &format!(
-                "{prefix}-{day}-{i}-b;Diebstahl;{};1;{place}\n",
-                german(day, 10, 0)
-            );
-        }
-    }
-    csv
-}
-
-/// `n` incidents of `category` at `place` yesterday from 18:00, ten minutes apart.
-fn cluster(prefix: &str, category: &str, place: &str, n: i8) -> String {
-    let mut csv = HEADER.to_owned();
-    for i in 0..n {
-        csv += &format!(
-            "{prefix}-{i};{category};{};1;{place}\n",
-            german(1, 18 + i / 6, (i % 6) * 10)
-        );
-    }
-    csv
-}
+use crate::{
+    sample_data::{HEESSEN, SUEDSTRASSE, background, cluster},
+    test_support::{Fixture, TestSession, fixture, follow, session},
+};
 
 async fn import(f: &Fixture, who: &TestSession, query: &str, csv: String) {
     let (status, outcome) = f
