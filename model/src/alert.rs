@@ -93,10 +93,13 @@ pub enum AlertPlace {
         id: i64,
         title: String,
     },
-    /// A cell of the city's 500 m grid ([`crate::scan::CELL_M`]), counted east and north.
+    /// A cell of the city's 500 m grid ([`crate::scan::CELL_M`]), counted east and north; of
+    /// the second grid, shifted by half a cell east and north, if `shifted`.
     Cell {
         east: i32,
         north: i32,
+        #[serde(default)]
+        shifted: bool,
     },
 }
 

@@ -46,7 +46,7 @@ impl Default for Detection {
             baseline_weeks: 8,
             alpha: 0.01,
             min_excess: 5.0,
-            min_ratio: 2.0,
+            min_ratio: 1.5,
             floor_per_week: 0.5,
         }
     }

@@ -1,5 +1,6 @@
 //! The places early detection tests, and the scan over them: every district, every hotspot's
-//! area and every cell of a 500 m grid over the city, per group of categories, tested with
+//! area and every cell of a 500 m grid over the city and of a second one shifted by 250 m
+//! east and north (so a cluster on a cell's edge is not split in two), per group of categories, tested with
 //! [`crate::detection`]; overlapping alerts of one group are reduced to the place that stands
 //! out most (Kulldorff's log-likelihood ratio, as SaTScan reports its most likely cluster),
 //! so one emerging cluster raises one alert, not one per scale.
@@ -54,16 +55,28 @@ pub fn windows(d: &Detection, now: Timestamp) -> (ZonedDateTime, ZonedDateTime, 
 
 /// The cell of the grid a position is in.
 pub fn cell_of(position: [f64; 2]) -> (i32, i32) {
-    let [x, y] = projection().forward(position);
-    let cell_km = CELL_M / 1000.0;
-    ((x / cell_km).floor() as i32, (y / cell_km).floor() as i32)
+    cell_in(position, false)
 }
 
-/// A cell's square, as a closed WGS84 ring.
-pub fn cell_outline(east: i32, north: i32) -> Geometry {
+/// The cell a position is in, of the grid or (`shifted`) of the second grid, shifted by half
+/// a cell east and north: a cluster on a cell's edge lies mostly within one cell of one of the
+/// two, as the scan statistic's overlapping windows intend.
+pub fn cell_in(position: [f64; 2], shifted: bool) -> (i32, i32) {
+    let [x, y] = projection().forward(position);
+    let cell_km = CELL_M / 1000.0;
+    let half = if shifted { cell_km / 2.0 } else { 0.0 };
+    (
+        ((x - half) / cell_km).floor() as i32,
+        ((y - half) / cell_km).floor() as i32,
+    )
+}
+
+/// A cell's square (of the shifted grid if `shifted`), as a closed WGS84 ring.
+pub fn cell_outline(east: i32, north: i32, shifted: bool) -> Geometry {
     let p = projection();
     let k = CELL_M / 1000.0;
-    let (x0, y0) = (f64::from(east) * k, f64::from(north) * k);
+    let half = if shifted { k / 2.0 } else { 0.0 };
+    let (x0, y0) = (f64::from(east) * k + half, f64::from(north) * k + half);
     let ring: Vec<Vec<f64>> = [
         [x0, y0],
         [x0 + k, y0],
@@ -147,7 +160,16 @@ impl Tally {
         let place = match &self.place {
             AlertPlace::District { district } => format!("district:{district}"),
             AlertPlace::Hotspot { id, .. } => format!("hotspot:{id}"),
-            AlertPlace::Cell { east, north } => format!("cell:{east}:{north}"),
+            AlertPlace::Cell {
+                east,
+                north,
+                shifted: false,
+            } => format!("cell:{east}:{north}"),
+            AlertPlace::Cell {
+                east,
+                north,
+                shifted: true,
+            } => format!("shifted-cell:{east}:{north}"),
         };
         format!("{place}:{group}")
     }
@@ -252,7 +274,7 @@ pub fn scan<'a>(
             Some((tallies.len() - 1, area))
         })
         .collect();
-    let mut cells: HashMap<(i32, i32), usize> = HashMap::new();
+    let mut cells: HashMap<(i32, i32, bool), usize> = HashMap::new();
     let mut city = [Counts::default(); CategoryGroup::COUNT];
     // The recent incidents' groups and places, to find overlapping alerts.
     let mut recent_places: Vec<(CategoryGroup, Vec<usize>)> = vec![];
@@ -277,19 +299,22 @@ pub fn scan<'a>(
         {
             places.push(i);
         }
-        let cell = cell_of(position);
-        let i = *cells.entry(cell).or_insert_with(|| {
-            tallies.push(Tally::new(
-                AlertPlace::Cell {
-                    east: cell.0,
-                    north: cell.1,
-                },
-                None,
-                incident.district,
-            ));
-            tallies.len() - 1
-        });
-        places.push(i);
+        for shifted in [false, true] {
+            let (east, north) = cell_in(position, shifted);
+            let i = *cells.entry((east, north, shifted)).or_insert_with(|| {
+                tallies.push(Tally::new(
+                    AlertPlace::Cell {
+                        east,
+                        north,
+                        shifted,
+                    },
+                    None,
+                    incident.district,
+                ));
+                tallies.len() - 1
+            });
+            places.push(i);
+        }
         places.extend(
             areas
                 .iter()
@@ -352,8 +377,9 @@ pub fn scan<'a>(
     // Equal scores: the hotspot (a place the partners named), then the cell, then the district.
     let rank = |p: usize| match tallies[p].place {
         AlertPlace::Hotspot { .. } => 0,
-        AlertPlace::Cell { .. } => 1,
-        AlertPlace::District { .. } => 2,
+        AlertPlace::Cell { shifted: false, .. } => 1,
+        AlertPlace::Cell { shifted: true, .. } => 2,
+        AlertPlace::District { .. } => 3,
     };
     scored.sort_by(|a, b| {
         b.0.total_cmp(&a.0)
@@ -373,7 +399,14 @@ pub fn scan<'a>(
         let tally = &tallies[p];
         let geometry = match (&tally.geometry, &tally.place) {
             (Some(g), _) => g.clone(),
-            (None, AlertPlace::Cell { east, north }) => cell_outline(*east, *north),
+            (
+                None,
+                AlertPlace::Cell {
+                    east,
+                    north,
+                    shifted,
+                },
+            ) => cell_outline(*east, *north, *shifted),
             (None, _) => continue,
         };
         let i = f.since_block as i64;

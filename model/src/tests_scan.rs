@@ -82,8 +82,9 @@ fn the_recent_week_ends_with_the_current_six_hours() {
 fn nothing_is_raised_by_background_alone() {
     let list = run(&background(), &[]);
     assert_eq!(list.alerts, vec![]);
-    // 3 cells and the 3 districts they lie in (Mitte, Heessen, the west), two groups each.
-    assert_eq!(list.tests, 12);
+    // 3 cells of each grid and the 3 districts they lie in (Mitte, Heessen, the west), two
+    // groups each.
+    assert_eq!(list.tests, 18);
 }
 
 #[test]
@@ -95,7 +96,14 @@ fn a_planted_excess_raises_one_alert_in_its_cell() {
     let a = &list.alerts[0];
     let (east, north) = cell_of(SUEDSTRASSE);
     assert_eq!(a.key, format!("cell:{east}:{north}:disorder"));
-    assert_eq!(a.place, AlertPlace::Cell { east, north });
+    assert_eq!(
+        a.place,
+        AlertPlace::Cell {
+            east,
+            north,
+            shifted: false
+        }
+    );
     assert_eq!(a.district, Some(DistrictKey::Mitte));
     assert_eq!(a.group, CategoryGroup::Disorder);
     assert_eq!(a.categories, vec![C::Violence]);

@@ -363,13 +363,21 @@ pub fn load(
     Ok(count)
 }
 
-/// How many demo incidents there are.
-const DEMO_INCIDENTS: u64 = 160;
+/// How many demo incidents there are in the background (nine weeks), and in the emerging
+/// cluster.
+const DEMO_INCIDENTS: u64 = 360;
+const DEMO_CLUSTER: u64 = 14;
 
-/// Incidents of the last 28 days, reported by the police and the KOD and released to the
-/// partners: most around the agenda's places in the centre (so the density shows them), the
-/// rest near each district's reference point. Spread by a fixed sequence, so every first
-/// start looks alike.
+/// The emerging cluster's place: the Kurpark in Hamm-Mitte, away from the centre's other
+/// places.
+const KURPARK: [f64; 2] = [7.8352, 51.6771];
+
+/// Incidents of the last nine weeks (what early detection compares the recent week with),
+/// reported by the police and the KOD and released to the partners: most around the agenda's
+/// places in the centre (so the density shows them), the rest near each district's reference
+/// point; and one emerging cluster for early detection to find: public drinking at the
+/// Kurpark on the last four evenings. Spread by a fixed sequence, so every first start looks
+/// alike.
 fn demo_incidents(
     now: Timestamp,
     centre: &[[f64; 2]],
@@ -424,7 +432,7 @@ fn demo_incidents(
                 break;
             }
         }
-        let hours_ago = next(28 * 24) as i64;
+        let hours_ago = next(63 * 24) as i64;
         let start = now
             .checked_sub(hours_ago.hours())
             .map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))?;
@@ -438,6 +446,32 @@ fn demo_incidents(
             geometry: Geometry::new(geojson::GeometryValue::new_point(position)),
             agency: owner,
             released_to,
+            source_key: None,
+            district: None,
+            demo: true,
+        });
+    }
+    let kod = agency("kod")?;
+    for n in 0..DEMO_CLUSTER {
+        // One of the last four evenings, 19:00 to 23:00 local time, within about 80 m.
+        let day = model::schedule::local(now).date() - jiff::Span::new().days(1 + (n % 4) as i64);
+        let evening = day
+            .at(19 + (next(4) as i8), next(60) as i8, 0, 0)
+            .to_zoned_datetime(model::schedule::berlin())
+            .map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))?;
+        let dx = (next(100) as f64 - 50.0) * 0.000_023;
+        let dy = (next(100) as f64 - 50.0) * 0.000_014;
+        out.push(model::Incident {
+            category: C::PublicDrinking,
+            count: 1,
+            start: evening.timestamp(),
+            end: None,
+            geometry: Geometry::new(geojson::GeometryValue::new_point(vec![
+                KURPARK[0] + dx,
+                KURPARK[1] + dy,
+            ])),
+            agency: kod.clone(),
+            released_to: partners().into_iter().filter(|a| *a != kod).collect(),
             source_key: None,
             district: None,
             demo: true,
@@ -480,7 +514,7 @@ mod tests {
             })
             .await
             .unwrap();
-        assert_eq!(incidents.len() as u64, DEMO_INCIDENTS);
+        assert_eq!(incidents.len() as u64, DEMO_INCIDENTS + DEMO_CLUSTER);
         assert!(
             incidents
                 .iter()
@@ -494,5 +528,33 @@ mod tests {
             in_mitte > incidents.len() / 3,
             "most around the centre: {in_mitte}"
         );
+        // Early detection finds the emerging cluster, and nothing else.
+        let districts = db.call(|c| crate::db::districts(c)).await.unwrap();
+        let list = model::scan::scan(
+            &crate::alerts::detection(),
+            incidents.iter().map(|s| &s.item),
+            &districts,
+            &[],
+            Timestamp::now(),
+        );
+        let found: Vec<_> = list
+            .alerts
+            .iter()
+            .map(|a| (a.group, a.district, a.categories.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                model::alert::CategoryGroup::Disorder,
+                Some(DistrictKey::Mitte),
+                vec![model::incident::IncidentCategory::PublicDrinking]
+            )],
+            "{:#?}",
+            list.alerts
+        );
+        assert!(model::geometry::polygon_contains(
+            &list.alerts[0].geometry.value,
+            KURPARK
+        ));
     }
 }

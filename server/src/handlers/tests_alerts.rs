@@ -79,7 +79,7 @@ async fn a_planted_cluster_raises_one_alert_its_agency_alone_is_told_of_and_sees
     let alert = &list["alerts"][0];
     assert_eq!(
         alert["place"],
-        json!({"type": "cell", "east": -3, "north": 4})
+        json!({"type": "cell", "east": -3, "north": 4, "shifted": false})
     );
     assert_eq!(alert["district"], "mitte");
     assert_eq!(alert["categories"], json!(["noise"]));
