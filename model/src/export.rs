@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use crate::{Action, Stored, schedule::local};
 
 /// A CSV cell: quoted where needed, and defused where a spreadsheet would run it as a formula.
-fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

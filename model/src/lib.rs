@@ -32,6 +32,7 @@ pub mod partition;
 pub mod policy;
 pub mod projection;
 pub mod proximity;
+pub mod report;
 pub mod route;
 pub mod scan;
 pub mod schedule;

@@ -175,15 +175,16 @@ impl Tally {
     }
 }
 
-/// A hotspot's area, for membership tests.
-struct Area {
+/// A hotspot's area, for membership tests: its polygon, or the circle of
+/// [`HOTSPOT_RADIUS_M`] around a Point hotspot.
+pub struct Area {
     value: GeometryValue,
     bbox: [f64; 4],
     circle: Option<[f64; 2]>,
 }
 
 impl Area {
-    fn of(h: &Hotspot) -> Option<Area> {
+    pub fn of(h: &Hotspot) -> Option<Area> {
         let value = h.geometry.value.clone();
         match &value {
             GeometryValue::Point { coordinates } if coordinates.len() >= 2 => {
@@ -212,7 +213,7 @@ impl Area {
         }
     }
 
-    fn contains(&self, p: [f64; 2]) -> bool {
+    pub fn contains(&self, p: [f64; 2]) -> bool {
         let [w, s, e, n] = self.bbox;
         if p[0] < w || p[0] > e || p[1] < s || p[1] > n {
             return false;
