@@ -57,6 +57,8 @@ pub const INDICATORS: &str = "/api/indicators";
 pub const EVENTS: &str = "/api/events";
 /// Early detection's alerts.
 pub const ALERTS: &str = "/api/alerts";
+/// The steering group's report.
+pub const REPORT: &str = "/api/report";
 /// `GET`: the OpenAPI 3.1 description of the API.
 pub const OPENAPI: &str = "/api/openapi.json";
 /// `GET`: who is signed in (`Me`). `POST`: sign in (`Login`). `DELETE`: sign out.

@@ -11,6 +11,7 @@ pub mod incidents;
 pub mod items;
 pub mod map_config;
 pub mod outline;
+pub mod report;
 pub mod session;
 pub mod transfer;
 
@@ -224,6 +225,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         e(api::COVERAGE, get(analysis::coverage), vec![Op::get(Person, "Patrol coverage of each hotspot in a week", Body::JsonList("Coverage")).query(&["week"])]),
         e(api::INDICATORS, get(analysis::indicators), vec![Op::get(Read, "The wall's indicator tiles now (counts below the threshold as \"< n\" for wall displays)", Body::Json("Indicators")).query(&["district", "at"])]),
         e(api::SUMMARY, get(analysis::summary), vec![Op::get(Read, "Per-district counts, incidents per 1,000 residents (counts below the threshold as \"< n\" for wall displays)", Body::JsonList("DistrictSummary")).query(&["at", "from", "to"])]),
+        e(api::REPORT, get(report::get), vec![Op::get(Person, "The steering group's report for a period (YYYY-MM-DD, both days included, at most 366 days), from what is released to you, small incident counts withheld; JSON or, with format=csv, a German CSV (recorded in the audit trail)", Body::Json("Report")).query(&["from", "to", "format"])]),
         e(api::ALERTS, get(alerts::list), vec![Op::get(Read, "Early detection: where more incidents happened in the recent week than expected (from what is released to you; counts below the threshold withheld for wall displays)", Body::Json("AlertList")).query(&["district"])]),
         e("/api/alerts/{key}/acknowledgement", post(alerts::acknowledge), vec![Op::post(Plan, "Acknowledge one of your agency's current alerts (recorded in the audit trail)", Body::Json("NewAcknowledgement"), Body::Json("Acknowledgement"))]),
         e(
@@ -355,3 +357,5 @@ mod tests_incidents;
 mod tests_policy;
 #[cfg(test)]
 mod tests_releasability;
+#[cfg(test)]
+mod tests_report;

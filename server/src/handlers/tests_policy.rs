@@ -61,6 +61,8 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/api/indicators", "UPPPPP"),
     ("GET", "/api/summary", "UPPPPP"),
     ("GET", "/api/alerts", "UPPPPP"),
+    // The report: people, not wall displays.
+    ("GET", "/api/report", "UFPPPP"),
     // Acknowledging: planners and admins.
     ("POST", "/api/alerts/{key}/acknowledgement", "UFFPPF"),
     ("GET", "/api/events", "UPPPPP"),
