@@ -368,6 +368,14 @@ async fn stored_items<T: Item>(path: &str) -> Result<Vec<Stored<T>>, ApiError> {
     from_layer_text::<T>(text).map_err(|e| unreadable(&e))
 }
 
+/// The steering group's report for `from..=to`.
+pub async fn report(
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+) -> Result<model::report::Report, ApiError> {
+    get_json(&format!("{}?from={from}&to={to}", api::REPORT)).await
+}
+
 /// Early detection's alerts now, of the whole city or one district.
 pub async fn alerts(district: Option<DistrictKey>) -> Result<model::alert::AlertList, ApiError> {
     match district {

@@ -66,6 +66,7 @@ fn Screens() -> impl IntoView {
             <Routes fallback=pages::CityMap>
                 <Route path=path!("wand") view=pages::WallPage/>
                 <Route path=path!("planung") view=pages::PlanningPage/>
+                <Route path=path!("bericht") view=pages::ReportPage/>
                 <Route path=path!("verwaltung") view=pages::AdminPage/>
                 <ParentRoute path=path!("") view=pages::CityMap>
                     <Route path=path!("") view=|| ()/>

@@ -17,6 +17,7 @@ mod items;
 mod language;
 mod officer;
 mod planning;
+mod report;
 mod security;
 mod text_safety;
 mod transfer;

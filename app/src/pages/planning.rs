@@ -200,6 +200,7 @@ pub fn PlanningPage() -> impl IntoView {
                     <LanguageSwitch/>
                     <AccountBar/>
                     <a href="/api/export/actions.ics" download="lagebild-hamm-massnahmen.ics" data-testid="ics-download">{text::ics_download()}</a>
+                    <a href="/bericht" data-testid="report-link">{text::report_link()}</a>
                     <button type="button" data-testid="print" on:click=move |_| { let _ = window().print(); }>{text::print_a3()}</button>
                 </div>
                 <p class="print-only">{move || format!("{}: {}", text::as_of(), crate::format::date_today())}</p>
