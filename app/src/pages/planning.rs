@@ -213,7 +213,7 @@ pub fn PlanningPage() -> impl IntoView {
                 </div>
                 <ReviewDue due=review_due on_review=on_hotspot/>
                 <div class="no-print">
-                    <AlertList alerts=alerts can_acknowledge=true on_hotspot=on_alert_hotspot
+                    <AlertList alerts=alerts can_acknowledge=crate::session::me().is_some_and(|m| m.role.plans()) on_hotspot=on_alert_hotspot
                         on_changed=Callback::new(move |()| set_alerts_changed.update(|n| *n += 1))/>
                 </div>
                 <Timeline view=shown actions=actions conflicts=conflicts selected=selected on_select=on_select/>

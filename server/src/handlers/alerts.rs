@@ -11,13 +11,14 @@ use axum::{
 };
 use jiff::Timestamp;
 use model::{
-    DistrictKey,
+    DistrictKey, Hotspot,
     access::Role,
     alert::{Acknowledgement, AlertList, NewAcknowledgement},
 };
 
 use crate::{
-    alerts, error::AppError, json::ApiJson, params::Params, sessions::Viewer, state::AppState,
+    alerts, error::AppError, json::ApiJson, params::Params, picture::kept, sessions::Viewer,
+    state::AppState,
 };
 
 pub async fn list(
@@ -70,6 +71,17 @@ pub async fn acknowledge(
         field: e.field,
         reason: e.reason,
     })?;
+    // A hotspot made from the alert must be one the agency sees.
+    if let Some(id) = new.hotspot {
+        let hotspots = kept::<Hotspot>(&state).await?;
+        if !hotspots
+            .released_to(&viewer.agency)
+            .iter()
+            .any(|h| h.id == id)
+        {
+            return Err(AppError::NotFound(format!("hotspot {id}")));
+        }
+    }
     // A current alert, or one raised for the agency within the week (made into a hotspot,
     // an alert continues under the hotspot's key).
     let current = alerts::current(&state, &viewer.agency).await?;

@@ -157,6 +157,14 @@ async fn an_alert_is_acknowledged_by_its_agency_s_planners_with_a_reason_from_th
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 
+    let (status, body) = f
+        .post(&kod, uri, &json!({"reason": "hotspot", "hotspot": 999}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no such hotspot: {body}");
+    let (status, body) = f.post(&kod, uri, &json!({"reason": "hotspot"})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(body["error"]["field"], "hotspot", "{body}");
+
     let (status, ack) = f.post(&kod, uri, &json!({"reason": "being_handled"})).await;
     assert_eq!(status, StatusCode::CREATED, "{ack}");
     let list = f.get(&officer, api::ALERTS).await;
