@@ -140,13 +140,23 @@ pub struct Alert {
 }
 
 impl Alert {
-    /// Withholds `observed` below `threshold` (wall displays).
-    pub fn withhold_below(mut self, threshold: u32) -> Alert {
-        if self.observed < threshold {
-            self.observed = 0;
+    /// The alert as a wall display gets it: where and which group, nothing else. Its counts,
+    /// categories, hours and start (and its p-value and score, which give the count back) move
+    /// with each single incident in a 500 m cell, so they are withheld (`withheld_below`), as
+    /// counts below the threshold are everywhere on the wall.
+    pub fn for_display(self, threshold: u32, week_start: Timestamp) -> Alert {
+        Alert {
+            categories: vec![],
+            observed: 0,
+            expected: 0.0,
+            p_value: 0.0,
+            since: week_start,
+            hours: vec![],
+            score: 0.0,
+            acknowledged: None,
+            withheld_below: Some(threshold),
+            ..self
         }
-        self.withheld_below = Some(threshold);
-        self
     }
 }
 

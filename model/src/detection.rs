@@ -15,8 +15,8 @@
 //!
 //! **Limits.** Poisson assumes independent incidents; repeated reports of one disturbance are
 //! overdispersed and the minimum excess is the guard against that. A place with no incidents in
-//! the baseline has an expectation of zero and is compared with the city's rate per place
-//! instead ([`Detection::floor_per_week`]). This module holds the pure logic only.
+//! the baseline would have an expectation of zero; it is expected to have at least
+//! [`Detection::floor_per_week`] (half an incident a week) instead. This module holds the pure logic only.
 
 /// Hours in a week.
 pub const WEEK_HOURS: usize = 168;

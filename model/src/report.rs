@@ -383,7 +383,15 @@ impl Report {
             })
             .collect();
 
-        // Incidents around each hotspot with actions in the period.
+        // Incidents around each hotspot with actions in the period: only those within the
+        // windows' reach of the period are read again per hotspot.
+        let reach = SignedDuration::from_hours(EFFECT_WINDOW_DAYS * 24);
+        let near_period: Vec<&Incident> = src
+            .incidents
+            .iter()
+            .map(|s| &s.item)
+            .filter(|i| i.start >= start - reach && i.start < end + reach)
+            .collect();
         let hotspots = src
             .hotspots
             .iter()
@@ -399,7 +407,7 @@ impl Report {
                 let window_days = room.min(EFFECT_WINDOW_DAYS);
                 let w = SignedDuration::from_hours(window_days * 24);
                 let (mut before, mut after) = (0u32, 0u32);
-                for i in src.incidents.iter().map(|s| &s.item) {
+                for i in &near_period {
                     let inside = crate::geometry::anchor(&i.geometry.value)
                         .is_some_and(|p| area.contains(p));
                     if !inside {
@@ -487,13 +495,15 @@ fn date_de(d: Date) -> String {
 }
 
 impl Report {
-    /// The report as a German spreadsheet: semicolons, decimal commas, one figure per row
+    /// The report as a German spreadsheet: UTF-8 with a byte-order mark, semicolons, decimal
+    /// commas, one figure per row
     /// (`Bereich;Name;Kennzahl;Wert`) after a line naming the period, the time of making and
     /// the agency; withheld counts as "< 5" and their rates left empty. CRLF line ends.
     pub fn csv(&self) -> String {
         use crate::export::cell;
+        // A byte-order mark first: German Excel reads UTF-8 only with it.
         let mut out = format!(
-            "Bericht der Sicherheitspartnerschaft Hamm;Zeitraum {} bis {};Stand {};Behörde {}\r\n\
+            "\u{feff}Bericht der Sicherheitspartnerschaft Hamm;Zeitraum {} bis {};Stand {};Behörde {}\r\n\
              Bereich;Name;Kennzahl;Wert\r\n",
             date_de(self.from),
             date_de(self.to),

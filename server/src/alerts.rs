@@ -3,8 +3,9 @@
 //! recent week moves on by six hours) and kept until then; alerts raised are recorded and
 //! told on the event stream; acknowledgements are stored per agency and audited.
 //!
-//! A watcher task recomputes an agency's alerts soon after a change it can see (one second
-//! after the last of a burst, so a large import is scanned once) and at each six-hour step,
+//! A watcher task recomputes an agency's alerts soon after a change it can see (a second after
+//! the first of a burst, taking in what came meanwhile, so a large import is scanned once) and
+//! at each six-hour step,
 //! records alerts that were not raised for that agency within the last week, and publishes one
 //! `alert` event per new alert to that agency alone.
 
@@ -44,6 +45,9 @@ type Stamp = (u64, u64, Timestamp);
 #[derive(Default)]
 pub struct AlertCache {
     latest: Mutex<HashMap<AgencyKey, (Stamp, Arc<AlertList>)>>,
+    /// One scan at a time: the requests that find the cache outdated wait for the first's
+    /// scan instead of each scanning (every open screen refetches after a change).
+    scanning: tokio::sync::Mutex<()>,
 }
 
 /// The detection's parameters (see [`model::detection`]).
@@ -62,10 +66,20 @@ pub async fn current(state: &AppState, agency: &AgencyKey) -> Result<Arc<AlertLi
         state.layers.layer_generation(ItemKind::Hotspot),
         end,
     );
-    if let Some((s, list)) = state.alert_cache.latest().get(agency)
-        && *s == stamp
-    {
-        return Ok(Arc::clone(list));
+    let kept_now = || {
+        state
+            .alert_cache
+            .latest()
+            .get(agency)
+            .filter(|(s, _)| *s == stamp)
+            .map(|(_, list)| Arc::clone(list))
+    };
+    if let Some(list) = kept_now() {
+        return Ok(list);
+    }
+    let _scanning = state.alert_cache.scanning.lock().await;
+    if let Some(list) = kept_now() {
+        return Ok(list);
     }
     let incidents = kept::<Incident>(state).await?;
     let hotspots = kept::<Hotspot>(state).await?;
@@ -160,16 +174,18 @@ pub fn acknowledge(
     reason: AckReason,
     now: Timestamp,
 ) -> Result<Acknowledgement, StoreError> {
-    for key in keys {
+    for (i, key) in keys.iter().enumerate() {
+        let continues = (i > 0).then(|| keys[0].as_str());
         tx.execute(
-            "INSERT INTO alert_acknowledgements (agency, key, reason, at, login)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO alert_acknowledgements (agency, key, reason, at, login, continues)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 actor.agency.as_str(),
                 key,
                 reason.as_str(),
                 now.to_string(),
-                actor.login
+                actor.login,
+                continues
             ],
         )?;
     }
@@ -198,12 +214,13 @@ fn record_raised(
     now: Timestamp,
 ) -> Result<Vec<Published>, StoreError> {
     let since = (now - ACK_HOLDS).to_string();
-    // Raised or acknowledged within the week (an alert made into a hotspot continues under
-    // the hotspot's key, acknowledged already): not new.
+    // Raised within the week, or the continuation of one (an alert made into a hotspot
+    // continues under the hotspot's key): not new.
     let known: BTreeSet<String> = {
         let mut stmt = tx.prepare(
             "SELECT key FROM alerts_raised WHERE agency = ?1 AND raised_at > ?2
-             UNION SELECT key FROM alert_acknowledgements WHERE agency = ?1 AND at > ?2",
+             UNION SELECT key FROM alert_acknowledgements
+                   WHERE agency = ?1 AND at > ?2 AND continues IS NOT NULL",
         )?;
         stmt.query_map(params![agency.as_str(), since], |r| r.get::<_, String>(0))?
             .collect::<Result<_, _>>()?
@@ -216,11 +233,11 @@ fn record_raised(
             "INSERT INTO alerts_raised (agency, key, raised_at, body) VALUES (?1, ?2, ?3, ?4)",
             params![agency.as_str(), alert.key, now.to_string(), body],
         )?;
-        let id = tx.last_insert_rowid();
+        // No id: the rows count across agencies, so gaps would tell of others' alerts.
         events.push(store::log_for(
             tx,
             ALERT_EVENT,
-            id,
+            0,
             ChangeOp::Created,
             vec![agency.clone()],
         )?);
@@ -325,7 +342,8 @@ pub fn raised_in(
     let acked = |hotspot: bool| -> Result<u32, StoreError> {
         let sql = format!(
             "SELECT count(DISTINCT key) FROM alert_acknowledgements
-             WHERE agency = ?1 AND at >= ?2 AND at < ?3 AND reason {} 'hotspot'",
+             WHERE agency = ?1 AND at >= ?2 AND at < ?3 AND continues IS NULL
+             AND reason {} 'hotspot'",
             if hotspot { "=" } else { "<>" }
         );
         Ok(conn

@@ -191,7 +191,10 @@ const MIGRATIONS: &[&str] = &[
         key    TEXT NOT NULL,
         reason TEXT NOT NULL,
         at     TEXT NOT NULL,
-        login  TEXT NOT NULL
+        login  TEXT NOT NULL,
+        -- Set where the row continues another key's acknowledgement (an alert made into a
+        -- hotspot, acknowledged under the hotspot's key too): not counted again.
+        continues TEXT
     ) STRICT;
     CREATE INDEX alert_acknowledgements_by_agency ON alert_acknowledgements (agency, at);",
 ];

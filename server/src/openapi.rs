@@ -228,6 +228,7 @@ fn parameter_schema(name: &str) -> RefOr<Schema> {
         "from" | "to" | "at" => {
             string().format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
         }
+        "date" => string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
         "week" => string()
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
             .description(Some("a Monday")),
@@ -237,6 +238,9 @@ fn parameter_schema(name: &str) -> RefOr<Schema> {
         "login" => string()
             .pattern(Some("^[a-z0-9._-]{2,60}$"))
             .max_length(Some(60)),
+        "key" => string()
+            .description(Some("an alert's key, e.g. cell:-3:4:disorder"))
+            .max_length(Some(100)),
         "file" => string().enum_values(Some([
             "hotspots.geojson",
             "routes.geojson",
@@ -266,7 +270,7 @@ fn operation(path: &str, op: &Op) -> utoipa::openapi::path::Operation {
             op.method.as_str().to_lowercase(),
             path.replace(['/', '{', '}', '.'], "_")
         )));
-    for name in ["id", "file", "login"] {
+    for name in ["id", "file", "login", "key"] {
         if path.contains(&format!("{{{name}}}")) {
             b = b.parameter(
                 ParameterBuilder::new()
@@ -278,12 +282,19 @@ fn operation(path: &str, op: &Op) -> utoipa::openapi::path::Operation {
         }
     }
     for q in op.query {
+        // The report's period is two dates, both required.
+        let report = path == model::api::REPORT && matches!(*q, "from" | "to");
+        let schema = parameter_schema(if report { "date" } else { q });
         b = b.parameter(
             ParameterBuilder::new()
                 .name(*q)
                 .parameter_in(ParameterIn::Query)
-                .required(Required::False)
-                .schema(Some(parameter_schema(q))),
+                .required(if report {
+                    Required::True
+                } else {
+                    Required::False
+                })
+                .schema(Some(schema)),
         );
     }
     for h in op.headers {

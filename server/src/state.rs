@@ -74,6 +74,8 @@ pub struct Shared {
     pub analyses: Arc<Semaphore>,
     /// Each agency's alerts as last computed.
     pub alert_cache: crate::alerts::AlertCache,
+    /// Reports made at once (one: see `handlers::report`).
+    pub reports: Semaphore,
     /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
     /// graceful shutdown can finish.
     pub shutdown: watch::Sender<bool>,
@@ -143,6 +145,7 @@ impl AppState {
                 passwords: Passwords::default(),
                 analyses: Arc::new(Semaphore::new(ANALYSES_AT_ONCE)),
                 alert_cache: crate::alerts::AlertCache::default(),
+                reports: Semaphore::new(1),
                 shutdown: watch::channel(false).0,
             }),
             tls: false,

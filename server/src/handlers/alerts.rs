@@ -1,6 +1,7 @@
 //! Early detection's alerts ([`crate::alerts`]):
 //! - `GET /api/alerts?district=` — the viewer's agency's alerts now, from the incidents and
-//!   hotspots released to it; wall displays get small counts withheld and no acknowledgements.
+//!   hotspots released to it; wall displays get each alert's place and group only
+//!   ([`model::alert::Alert::for_display`]).
 //! - `POST /api/alerts/{key}/acknowledgement` — planners acknowledge one of their agency's
 //!   current alerts with a reason from a fixed list (audited).
 
@@ -42,12 +43,14 @@ pub async fn list(
         list.alerts.retain(|a| a.district == Some(d));
     }
     if viewer.role == Role::Display {
-        let below = state.small_count;
+        let (below, from) = (state.small_count, list.from);
         list.alerts = list
             .alerts
             .into_iter()
-            .map(|a| a.withhold_below(below))
+            .map(|a| a.for_display(below, from))
             .collect();
+        // How many places were tested rises with each incident in a new cell.
+        list.tests = 0;
         return Ok(Json(list));
     }
     let agency = viewer.agency.clone();
@@ -71,15 +74,15 @@ pub async fn acknowledge(
         field: e.field,
         reason: e.reason,
     })?;
-    // A hotspot made from the alert must be one the agency sees.
+    // A hotspot made from the alert is one of the agency's own.
     if let Some(id) = new.hotspot {
         let hotspots = kept::<Hotspot>(&state).await?;
-        if !hotspots
+        let own = hotspots
             .released_to(&viewer.agency)
             .iter()
-            .any(|h| h.id == id)
-        {
-            return Err(AppError::NotFound(format!("hotspot {id}")));
+            .any(|h| h.id == id && h.item.agency == viewer.agency);
+        if !own {
+            return Err(AppError::NotFound(format!("hotspot {id} of your agency")));
         }
     }
     // A current alert, or one raised for the agency within the week (made into a hotspot,

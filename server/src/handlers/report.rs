@@ -72,6 +72,13 @@ pub async fn get(
         .db
         .call(move |c| alerts::raised_in(c, &counted, (start, end)))
         .await?;
+    // One report at a time (each reads every incident it may see): the other analyses keep a
+    // place while someone makes reports in a loop.
+    let _one = state
+        .reports
+        .acquire()
+        .await
+        .map_err(|e| AppError::Db(crate::db::DbError::Task(e.to_string())))?;
     let picture = Picture::of(&state).await?;
     let small = state.small_count;
     let report = state

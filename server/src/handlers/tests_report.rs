@@ -102,7 +102,11 @@ async fn each_agency_reads_its_own_report() {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    let body = body.as_str().unwrap_or_default().to_owned();
+    let body = body
+        .as_str()
+        .and_then(|b| b.strip_prefix('\u{feff}'))
+        .unwrap_or_default()
+        .to_owned();
     assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
     assert!(
         body.starts_with(
