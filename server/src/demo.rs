@@ -345,6 +345,44 @@ pub fn load(
         "kod",
         &["polizei"],
     )?);
+    // What the partnership did in the months before (for the steering group's report): a joint
+    // operation on the Südstraße every four weeks, and citizen dialogues in three districts.
+    for k in 1..=6i64 {
+        let mut past = action(
+            "Schwerpunkteinsatz Südstraße",
+            ActionKind::JointOperation,
+            at(monday, -28 * k + 4, 22, 0)?,
+            4,
+            Some(sued),
+            None,
+            "polizei",
+            &["kod"],
+        )?;
+        past.status = ActionStatus::Done;
+        past.hotspots = vec![hotspot_ids[1]];
+        actions.push(past);
+    }
+    for (k, key) in [
+        DistrictKey::Mitte,
+        DistrictKey::Heessen,
+        DistrictKey::Uentrop,
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut held = action(
+            &format!("Bürgerdialog {}", key.short_name()),
+            ActionKind::CitizenDialogue,
+            at(monday, -35 * (k as i64 + 1) + 2, 18, 0)?,
+            2,
+            point_of(*key),
+            Some(*key),
+            "polizei",
+            &["kod"],
+        )?;
+        held.status = ActionStatus::Done;
+        actions.push(held);
+    }
     for a in actions {
         {
             let actor = system(a.owner());

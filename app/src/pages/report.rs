@@ -8,27 +8,17 @@ use model::{
 
 use crate::{api, components::AccountBar, format, text};
 
-/// The period in the URL (`von`, `bis`), else the last whole half year.
+/// The period in the URL (`von`, `bis`), else this calendar half year up to today.
 fn period(von: Option<String>, bis: Option<String>) -> (Date, Date) {
     let today = model::schedule::local(jiff::Timestamp::now()).date();
-    let (first, second) = (
-        jiff::civil::date(today.year(), 1, 1),
-        jiff::civil::date(today.year(), 7, 1),
-    );
-    let last_half = if today >= second {
-        (first, jiff::civil::date(today.year(), 6, 30))
-    } else {
-        (
-            jiff::civil::date(today.year() - 1, 7, 1),
-            jiff::civil::date(today.year() - 1, 12, 31),
-        )
-    };
+    let half = if today.month() >= 7 { 7 } else { 1 };
+    let this_half = (jiff::civil::date(today.year(), half, 1), today);
     match (
         von.and_then(|v| v.parse().ok()),
         bis.and_then(|b| b.parse().ok()),
     ) {
         (Some(f), Some(t)) if check_period(f, t).is_ok() => (f, t),
-        _ => last_half,
+        _ => this_half,
     }
 }
 
