@@ -8,7 +8,10 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use model::{ItemKind, api, event::ChangeEvent};
+use model::{
+    ItemKind, api,
+    event::{ALERT_EVENT, ChangeEvent},
+};
 use wasm_bindgen::{JsCast, prelude::*};
 use web_sys::EventSource;
 
@@ -59,9 +62,6 @@ fn about(event: &web_sys::MessageEvent) -> About {
         None => About::Everything,
     }
 }
-
-/// The event kind of a new alert.
-const ALERT_EVENT: &str = "alert";
 
 type Handlers = (
     EventSource,

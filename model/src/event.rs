@@ -8,6 +8,9 @@ string_enum! {
     ChangeOp { Created = "created", Updated = "updated", Deleted = "deleted", Imported = "imported" }
 }
 
+/// The `kind` of the change event that tells of a new alert (it changes no layer).
+pub const ALERT_EVENT: &str = "alert";
+
 /// One committed change. `seq` is the SSE event id; a client that reconnects with
 /// `Last-Event-ID: <seq>` receives every later event.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -11,7 +11,7 @@
 
 use std::{
     collections::{BTreeSet, HashMap},
-    sync::{Arc, Mutex},
+    sync::Arc,
     time::Duration,
 };
 
@@ -33,22 +33,6 @@ use crate::{
     state::AppState,
     store::{self, Published, StoreError},
 };
-
-/// The event kind of a new alert.
-pub const ALERT_EVENT: &str = "alert";
-
-/// When an agency's alerts were computed: the incidents' and hotspots' generations and the
-/// end of the recent week.
-type Stamp = (u64, u64, Timestamp);
-
-/// Each agency's alerts as last computed.
-#[derive(Default)]
-pub struct AlertCache {
-    latest: Mutex<HashMap<AgencyKey, (Stamp, Arc<AlertList>)>>,
-    /// One scan at a time: the requests that find the cache outdated wait for the first's
-    /// scan instead of each scanning (every open screen refetches after a change).
-    scanning: tokio::sync::Mutex<()>,
-}
 
 /// The detection's parameters (see [`model::detection`]).
 pub fn detection() -> Detection {
@@ -108,12 +92,6 @@ pub async fn current(state: &AppState, agency: &AgencyKey) -> Result<Arc<AlertLi
         .latest()
         .insert(agency.clone(), (stamp, Arc::clone(&list)));
     Ok(list)
-}
-
-impl AlertCache {
-    fn latest(&self) -> std::sync::MutexGuard<'_, HashMap<AgencyKey, (Stamp, Arc<AlertList>)>> {
-        self.latest.lock().unwrap_or_else(|p| p.into_inner())
-    }
 }
 
 /// `agency`'s acknowledgements that still hold at `now`, by alert key (the latest of each).
@@ -236,7 +214,7 @@ fn record_raised(
         // No id: the rows count across agencies, so gaps would tell of others' alerts.
         events.push(store::log_for(
             tx,
-            ALERT_EVENT,
+            model::event::ALERT_EVENT,
             0,
             ChangeOp::Created,
             vec![agency.clone()],
@@ -316,7 +294,7 @@ fn note(p: &Published, pending: &mut BTreeSet<AgencyKey>, everyone: &mut bool) {
         },
         Ok(_) => {}
         // Districts imported: every place may have moved.
-        Err(_) => *everyone = p.event.kind != ALERT_EVENT || *everyone,
+        Err(_) => *everyone = p.event.kind != model::event::ALERT_EVENT || *everyone,
     }
 }
 

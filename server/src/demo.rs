@@ -346,7 +346,7 @@ pub fn load(
         &["polizei"],
     )?);
     // What the partnership did in the months before (for the steering group's report): a joint
-    // operation on the Südstraße every four weeks, and citizen dialogues in three districts.
+    // operation on the Südstraße every four weeks, held.
     for k in 1..=6i64 {
         let mut past = action(
             "Schwerpunkteinsatz Südstraße",
@@ -361,27 +361,6 @@ pub fn load(
         past.status = ActionStatus::Done;
         past.hotspots = vec![hotspot_ids[1]];
         actions.push(past);
-    }
-    for (k, key) in [
-        DistrictKey::Mitte,
-        DistrictKey::Heessen,
-        DistrictKey::Uentrop,
-    ]
-    .iter()
-    .enumerate()
-    {
-        let mut held = action(
-            &format!("Bürgerdialog {}", key.short_name()),
-            ActionKind::CitizenDialogue,
-            at(monday, -35 * (k as i64 + 1) + 2, 18, 0)?,
-            2,
-            point_of(*key),
-            Some(*key),
-            "polizei",
-            &["kod"],
-        )?;
-        held.status = ActionStatus::Done;
-        actions.push(held);
     }
     for a in actions {
         {

@@ -20,6 +20,7 @@
 //! - every other path — the app's files, with `index.html` for client-side routes
 
 pub mod accounts;
+pub mod alert_cache;
 pub mod alerts;
 pub mod attachment;
 pub mod audit;

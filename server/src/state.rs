@@ -73,7 +73,7 @@ pub struct Shared {
     /// Analyses (coverage, conflicts, summaries) computed at once, off the async workers.
     pub analyses: Arc<Semaphore>,
     /// Each agency's alerts as last computed.
-    pub alert_cache: crate::alerts::AlertCache,
+    pub alert_cache: crate::alert_cache::AlertCache,
     /// Reports made at once (one: see `handlers::report`).
     pub reports: Semaphore,
     /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
@@ -144,7 +144,7 @@ impl AppState {
                 trusted_proxies: options.trusted_proxies,
                 passwords: Passwords::default(),
                 analyses: Arc::new(Semaphore::new(ANALYSES_AT_ONCE)),
-                alert_cache: crate::alerts::AlertCache::default(),
+                alert_cache: crate::alert_cache::AlertCache::default(),
                 reports: Semaphore::new(1),
                 shutdown: watch::channel(false).0,
             }),
@@ -203,7 +203,7 @@ impl AppState {
         match event.event.kind.parse::<model::ItemKind>() {
             Ok(kind) => self.layers.layer_changed(kind),
             // A new alert changes no layer.
-            Err(_) if event.event.kind == crate::alerts::ALERT_EVENT => {}
+            Err(_) if event.event.kind == model::event::ALERT_EVENT => {}
             // An import of districts (it may move items to other districts).
             Err(_) => self.layers.changed(),
         }
