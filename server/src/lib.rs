@@ -40,6 +40,8 @@ pub mod layer_cache;
 pub mod openapi;
 pub mod params;
 pub mod passwords;
+#[cfg(any(test, feature = "pg-cluster"))]
+pub mod pg_cluster;
 pub mod picture;
 pub mod rate_limit;
 pub mod retention;
