@@ -2,8 +2,9 @@
 //! cell without incidents before: the cluster is most of the city's week in its hours, so next
 //! to the background's own cell the permutation expectation would rise with it) gives
 //! the wall an "Auffälligkeiten" tile of 1, the cell outlined and Heessen first in the
-//! rotation; in planning, "Als Brennpunkt anlegen" opens the hotspot form filled from the
-//! alert, and saving it stores the hotspot and acknowledges the alert.
+//! rotation, and the officer's phone lists it on Heessen's page; in planning, "Als Brennpunkt
+//! anlegen" opens the hotspot form filled from the alert, and saving it stores the hotspot and
+//! acknowledges the alert.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 

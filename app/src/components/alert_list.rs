@@ -16,8 +16,8 @@ pub fn place_label(a: &Alert) -> String {
 }
 
 /// Early detection's alerts as a list: where, which group, observed against expected, since
-/// when and in which hours. Planners may acknowledge them (`can_acknowledge`) and make one
-/// into a hotspot (`on_hotspot`); `on_changed` is told after an acknowledgement.
+/// when and in which hours. Planners (`can_acknowledge`) may acknowledge them and, given
+/// `on_hotspot`, make one into a hotspot; `on_changed` is told after an acknowledgement.
 #[component]
 pub fn AlertList(
     #[prop(into)] alerts: Signal<Vec<Alert>>,
@@ -63,7 +63,7 @@ pub fn AlertList(
                 <span class="meta">{since}</span>
                 <span class="meta">{format::weekly(&a.hours)}</span>
                 {acked.map(|k| view! { <span class="ack" data-testid="alert-acknowledged">{text::ack_reason(k.reason)}</span> })}
-                {on_hotspot.map(|cb| view! {
+                {on_hotspot.filter(|_| can_acknowledge).map(|cb| view! {
                     <button type="button" data-testid="alert-to-hotspot" on:click=move |_| cb.run(for_hotspot.clone())>{text::alert_to_hotspot()}</button>
                 })}
                 {(can_acknowledge && a.acknowledged.is_none()).then(|| view! {

@@ -150,6 +150,8 @@ pub fn PlanningPage() -> impl IntoView {
             });
         }
     });
+    // Planners and admins acknowledge alerts and make hotspots of them.
+    let plans = crate::session::me().is_some_and(|m| m.role.plans());
     let start_new = move |kind: FormKind| {
         from_alert.set(None);
         form.set(kind);
@@ -213,7 +215,7 @@ pub fn PlanningPage() -> impl IntoView {
                 </div>
                 <ReviewDue due=review_due on_review=on_hotspot/>
                 <div class="no-print">
-                    <AlertList alerts=alerts can_acknowledge=crate::session::me().is_some_and(|m| m.role.plans()) on_hotspot=on_alert_hotspot
+                    <AlertList alerts=alerts can_acknowledge=plans on_hotspot=on_alert_hotspot
                         on_changed=Callback::new(move |()| set_alerts_changed.update(|n| *n += 1))/>
                 </div>
                 <Timeline view=shown actions=actions conflicts=conflicts selected=selected on_select=on_select/>
