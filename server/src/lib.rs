@@ -42,6 +42,7 @@ pub mod params;
 pub mod passwords;
 #[cfg(any(test, feature = "pg-cluster"))]
 pub mod pg_cluster;
+pub mod pg_schema;
 pub mod picture;
 pub mod rate_limit;
 pub mod retention;
