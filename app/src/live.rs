@@ -10,7 +10,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use model::{
     ItemKind, api,
-    event::{ALERT_EVENT, ChangeEvent},
+    event::{ChangeEvent, Subject},
 };
 use wasm_bindgen::{JsCast, prelude::*};
 use web_sys::EventSource;
@@ -42,25 +42,13 @@ impl Live {
     }
 }
 
-/// What an event is about.
-enum About {
-    Layer(ItemKind),
-    /// A new alert (it changes no layer).
-    Alert,
-    /// Districts or agencies, which may touch every layer.
-    Everything,
-}
-
-fn about(event: &web_sys::MessageEvent) -> About {
-    let change = event
+/// What an event is about; an unreadable one may be about anything.
+fn about(event: &web_sys::MessageEvent) -> Subject {
+    event
         .data()
         .as_string()
-        .and_then(|text| serde_json::from_str::<ChangeEvent>(&text).ok());
-    match change {
-        Some(c) if c.kind == ALERT_EVENT => About::Alert,
-        Some(c) => c.kind.parse().map_or(About::Everything, About::Layer),
-        None => About::Everything,
-    }
+        .and_then(|text| serde_json::from_str::<ChangeEvent>(&text).ok())
+        .map_or(Subject::Shared, |c| c.subject())
 }
 
 type Handlers = (
@@ -126,15 +114,15 @@ pub fn use_live() -> Live {
         let on_change =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 match about(&e) {
-                    About::Layer(kind) => {
+                    Subject::Layer(kind) => {
                         set_revision.update(|r| *r += 1);
                         set_kinds[kind.index()].update(|r| *r += 1);
                         if matches!(kind, ItemKind::Incident | ItemKind::Hotspot) {
                             set_alerts.update(|r| *r += 1);
                         }
                     }
-                    About::Alert => set_alerts.update(|r| *r += 1),
-                    About::Everything => bump_all(),
+                    Subject::Alert => set_alerts.update(|r| *r += 1),
+                    Subject::Shared => bump_all(),
                 }
             });
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));

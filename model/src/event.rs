@@ -37,7 +37,26 @@ impl ChangeEvent {
     }
 }
 
+/// What a change event is about: what the server's caches and the app's screens refresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// One layer's items.
+    Layer(ItemKind),
+    /// A new alert ([`ALERT_EVENT`]): no layer changed.
+    Alert,
+    /// Something every layer may rest on (districts imported, agencies).
+    Shared,
+}
+
 impl ChangeEvent {
+    pub fn subject(&self) -> Subject {
+        match self.kind.parse::<ItemKind>() {
+            Ok(kind) => Subject::Layer(kind),
+            Err(_) if self.kind == ALERT_EVENT => Subject::Alert,
+            Err(_) => Subject::Shared,
+        }
+    }
+
     /// The event as `role` may receive it: wall displays learn that a layer of aggregates
     /// changed (id and version 0), never which single item did.
     pub fn as_seen_by(&self, role: crate::access::Role) -> ChangeEvent {
@@ -62,6 +81,23 @@ impl ChangeEvent {
 mod tests {
     use super::*;
     use crate::access::Role;
+
+    #[test]
+    fn an_event_is_about_a_layer_an_alert_or_everything() {
+        let of = |kind: &str| {
+            ChangeEvent {
+                seq: 1,
+                kind: kind.into(),
+                id: 0,
+                op: ChangeOp::Created,
+                version: 0,
+            }
+            .subject()
+        };
+        assert_eq!(of("incident"), Subject::Layer(ItemKind::Incident));
+        assert_eq!(of("alert"), Subject::Alert);
+        assert_eq!(of("district"), Subject::Shared);
+    }
 
     #[test]
     fn a_wall_display_learns_that_incidents_changed_not_which() {

@@ -21,7 +21,7 @@ use model::{
     access::AuditOp,
     alert::{ACK_HOLDS, AckReason, Acknowledgement, AlertList},
     detection::Detection,
-    event::ChangeOp,
+    event::{ChangeOp, Subject},
     scan,
 };
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -287,14 +287,14 @@ pub fn spawn(state: AppState) {
 
 /// Notes whose alerts a published change may change.
 fn note(p: &Published, pending: &mut BTreeSet<AgencyKey>, everyone: &mut bool) {
-    match p.event.kind.parse::<ItemKind>() {
-        Ok(ItemKind::Incident | ItemKind::Hotspot) => match &p.audience {
+    match p.event.subject() {
+        Subject::Layer(ItemKind::Incident | ItemKind::Hotspot) => match &p.audience {
             Some(audience) => pending.extend(audience.iter().cloned()),
             None => *everyone = true,
         },
-        Ok(_) => {}
+        Subject::Layer(_) | Subject::Alert => {}
         // Districts imported: every place may have moved.
-        Err(_) => *everyone = p.event.kind != model::event::ALERT_EVENT || *everyone,
+        Subject::Shared => *everyone = true,
     }
 }
 

@@ -5,7 +5,7 @@ use std::{
     sync::{Arc, RwLock},
 };
 
-use model::{District, MapConfig};
+use model::{District, MapConfig, event::Subject};
 use rusqlite::{Transaction, TransactionBehavior};
 use tokio::sync::{Semaphore, broadcast, watch};
 
@@ -200,12 +200,11 @@ impl AppState {
 
     /// Tells connected screens about a committed change (and retires the cached layers).
     fn publish(&self, event: Published) {
-        match event.event.kind.parse::<model::ItemKind>() {
-            Ok(kind) => self.layers.layer_changed(kind),
-            // A new alert changes no layer.
-            Err(_) if event.event.kind == model::event::ALERT_EVENT => {}
+        match event.event.subject() {
+            Subject::Layer(kind) => self.layers.layer_changed(kind),
+            Subject::Alert => {}
             // An import of districts (it may move items to other districts).
-            Err(_) => self.layers.changed(),
+            Subject::Shared => self.layers.changed(),
         }
         // No receivers is fine: nobody is watching.
         let _ = self.events.send(event);

@@ -312,7 +312,7 @@ impl Published {
     pub fn reaches(&self, agency: &AgencyKey) -> bool {
         match &self.audience {
             Some(audience) => audience.contains(agency),
-            None => self.event.kind.parse::<ItemKind>().is_err(),
+            None => self.event.subject() == model::event::Subject::Shared,
         }
     }
 }
