@@ -21,7 +21,8 @@ use crate::{
 /// An axis-aligned box in metres: `[min x, min y, max x, max y]`.
 type Bounds = [f64; 4];
 
-fn bounds_of(points: impl IntoIterator<Item = [f64; 2]>) -> Bounds {
+/// The box around `points` (in whatever plane they are given).
+pub(crate) fn bounds_of(points: impl IntoIterator<Item = [f64; 2]>) -> Bounds {
     points.into_iter().fold(
         [
             f64::INFINITY,

@@ -15,8 +15,9 @@ use crate::{
     Action, AgencyKey, District, DistrictKey, Hotspot, Incident, PatrolRoute, Stored,
     action::{ActionKind, ActionStatus},
     analysis,
+    calendar::{date_range, midnight},
     scan::Area,
-    schedule::{berlin, local, monday_of},
+    schedule::{local, monday_of},
     validation::FieldError,
 };
 
@@ -39,13 +40,6 @@ pub fn check_period(from: Date, to: Date) -> Result<(), FieldError> {
         return Err(error("the period may be at most 366 days"));
     }
     Ok(())
-}
-
-/// Midnight in Hamm at the start of `d`.
-fn midnight(d: Date) -> Timestamp {
-    d.to_zoned_datetime(berlin())
-        .map(|z| z.timestamp())
-        .unwrap_or_default()
 }
 
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -179,6 +173,17 @@ fn one_decimal(x: f64) -> f64 {
     (x * 10.0).round() / 10.0 + 0.0
 }
 
+/// The hours and the distinct local days of the joint deployments (operations and
+/// inspections) among `actions`.
+fn deployed<'a>(actions: impl Iterator<Item = &'a Action>) -> (f64, u32) {
+    let (mut total, mut days) = (0.0, BTreeSet::new());
+    for a in actions.filter(|a| a.kind.is_operation()) {
+        total += hours(a.end - a.start);
+        days.insert(local(a.start).date());
+    }
+    (one_decimal(total), days.len() as u32)
+}
+
 /// Agencies taking part in an action: the lead and the others.
 fn taking_part(a: &Action) -> BTreeSet<&AgencyKey> {
     std::iter::once(&a.lead_agency).chain(&a.agencies).collect()
@@ -186,7 +191,7 @@ fn taking_part(a: &Action) -> BTreeSet<&AgencyKey> {
 
 /// A route's scheduled occurrences that start on the local days `from..=to`.
 fn occurrences(r: &PatrolRoute, from: Date, to: Date) -> Vec<(Timestamp, Timestamp)> {
-    let (start, end) = (midnight(from), midnight(to.tomorrow().unwrap_or(to)));
+    let (start, end) = date_range(from, to).unwrap_or_default();
     let mut out: Vec<(Timestamp, Timestamp)> = r
         .weekly
         .iter()
@@ -214,8 +219,8 @@ impl Report {
         let days = i64::from((to - from).get_days()) + 1;
         let previous_to = from.yesterday().unwrap_or(from);
         let previous_from = from.checked_sub(days.days()).unwrap_or(from);
-        let (start, end) = (midnight(from), midnight(to.tomorrow().unwrap_or(to)));
-        let (prev_start, prev_end) = (midnight(previous_from), start);
+        let (start, end) = date_range(from, to).unwrap_or_default();
+        let (prev_start, prev_end) = (midnight(previous_from).unwrap_or_default(), start);
         let in_period = |t: Timestamp| t >= start && t < end;
 
         // Joint actions held.
@@ -241,19 +246,7 @@ impl Report {
                 }
             })
             .collect();
-        let deployments: Vec<&Action> = joint
-            .iter()
-            .copied()
-            .filter(|a| a.kind.is_operation())
-            .collect();
-        let day_count = |acts: &mut dyn Iterator<Item = &&Action>| -> u32 {
-            acts.map(|a| local(a.start).date())
-                .collect::<BTreeSet<_>>()
-                .len() as u32
-        };
-        let deployment_hours =
-            one_decimal(deployments.iter().map(|a| hours(a.end - a.start)).sum());
-        let deployment_days = day_count(&mut deployments.iter());
+        let (deployment_hours, deployment_days) = deployed(joint.iter().copied());
         let count_kind = |kind| held.iter().filter(|a| a.kind == kind).count() as u32;
 
         // Joint patrols.
@@ -304,7 +297,9 @@ impl Report {
             .filter(|h| h.item.review_date < at)
             .count() as u32;
 
-        // Incidents per district, now and before.
+        // Incidents per district, now and before, counted by their start (not by overlap as
+        // `density::per_district` counts a window: one lasting across the periods' border
+        // would count in both, and the two periods are compared).
         let withhold = |n: u32| if n < withhold_below { 0 } else { n };
         let mut now_counts: BTreeMap<DistrictKey, u32> = BTreeMap::new();
         let mut prev_counts: BTreeMap<DistrictKey, u32> = BTreeMap::new();
@@ -322,13 +317,12 @@ impl Report {
             .map(|d| {
                 let key = d.properties.key;
                 let population = d.properties.population;
-                let here: Vec<&&Action> =
-                    joint.iter().filter(|a| a.district == Some(key)).collect();
-                let deploy: Vec<&&Action> = here
+                let here: Vec<&Action> = joint
                     .iter()
                     .copied()
-                    .filter(|a| a.kind.is_operation())
+                    .filter(|a| a.district == Some(key))
                     .collect();
+                let (deployment_hours, deployment_days) = deployed(here.iter().copied());
                 let (n, p) = (
                     withhold(now_counts.get(&key).copied().unwrap_or(0)),
                     withhold(prev_counts.get(&key).copied().unwrap_or(0)),
@@ -336,10 +330,8 @@ impl Report {
                 DistrictRow {
                     district: key,
                     joint_actions: here.len() as u32,
-                    deployment_hours: one_decimal(
-                        deploy.iter().map(|a| hours(a.end - a.start)).sum(),
-                    ),
-                    deployment_days: day_count(&mut deploy.iter().copied()),
+                    deployment_hours,
+                    deployment_days,
                     citizen_dialogues: held
                         .iter()
                         .filter(|a| {
@@ -362,22 +354,17 @@ impl Report {
         let agencies = agencies
             .into_iter()
             .map(|agency| {
-                let theirs: Vec<&&Action> = joint
-                    .iter()
-                    .filter(|a| taking_part(a).contains(agency))
-                    .collect();
-                let deploy: Vec<&&Action> = theirs
+                let theirs: Vec<&Action> = joint
                     .iter()
                     .copied()
-                    .filter(|a| a.kind.is_operation())
+                    .filter(|a| taking_part(a).contains(agency))
                     .collect();
+                let (deployment_hours, deployment_days) = deployed(theirs.iter().copied());
                 AgencyRow {
                     agency: agency.clone(),
                     joint_actions: theirs.len() as u32,
-                    deployment_hours: one_decimal(
-                        deploy.iter().map(|a| hours(a.end - a.start)).sum(),
-                    ),
-                    deployment_days: day_count(&mut deploy.iter().copied()),
+                    deployment_hours,
+                    deployment_days,
                     patrol_hours: patrol_hours_of(&|r| r.agencies.contains(agency)),
                 }
             })

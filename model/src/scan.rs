@@ -198,11 +198,7 @@ impl Area {
                 })
             }
             GeometryValue::Polygon { .. } | GeometryValue::MultiPolygon { .. } => {
-                let v = geometry::vertices(&value);
-                let bbox = v.iter().fold(
-                    [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
-                    |[w, s, e, n], [x, y]| [w.min(*x), s.min(*y), e.max(*x), n.max(*y)],
-                );
+                let bbox = crate::proximity::bounds_of(geometry::vertices(&value));
                 Some(Area {
                     value,
                     bbox,

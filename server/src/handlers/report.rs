@@ -57,15 +57,11 @@ pub async fn get(
         }
     };
     let now = Timestamp::now();
-    let span = |d: Date| {
-        d.to_zoned_datetime(model::schedule::berlin())
-            .map(|z| z.timestamp())
-            .map_err(|e| AppError::BadRequest {
-                field: "from".into(),
-                reason: e.to_string(),
-            })
-    };
-    let (start, end) = (span(from)?, span(to.tomorrow().unwrap_or(to))?);
+    let (start, end) =
+        model::calendar::date_range(from, to).ok_or_else(|| AppError::BadRequest {
+            field: "to".into(),
+            reason: "the period lies outside the dates this server can read".into(),
+        })?;
     let agency = viewer.agency.clone();
     let counted = agency.clone();
     let alert_counts = state
