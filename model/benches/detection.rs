@@ -323,6 +323,22 @@ fn slice(sorted: &[Incident], from: Timestamp, to: Timestamp) -> &[Incident] {
 /// Each evaluation's alerts: (time, (key, group, geometry)).
 type Raised = Vec<(Timestamp, Vec<(String, CategoryGroup, Geometry)>)>;
 
+/// The alerts `alerts_at` gives every six hours over `[from, to)`, as the server's watcher
+/// scans.
+fn every_six_hours(
+    from: Timestamp,
+    to: Timestamp,
+    mut alerts_at: impl FnMut(Timestamp) -> Vec<(String, CategoryGroup, Geometry)>,
+) -> Raised {
+    let mut out = vec![];
+    let mut t = from;
+    while t < to {
+        out.push((t, alerts_at(t)));
+        t += SignedDuration::from_hours(6);
+    }
+    out
+}
+
 /// The scan every six hours over `[from, to)`.
 fn scans(
     d: &Detection,
@@ -331,20 +347,24 @@ fn scans(
     from: Timestamp,
     to: Timestamp,
 ) -> Raised {
-    let mut out = vec![];
-    let mut t = from;
-    while t < to {
+    every_six_hours(from, to, |t| {
         let (base, _, end) = scan::windows(d, t);
         let part = slice(sorted, base.timestamp(), end.timestamp());
         let list: AlertList = scan::scan(d, part, districts, &[], t);
-        out.push((
-            t,
-            list.alerts
-                .into_iter()
-                .map(|a| (a.key, a.group, a.geometry))
-                .collect(),
-        ));
-        t += SignedDuration::from_hours(6);
+        list.alerts
+            .into_iter()
+            .map(|a| (a.key, a.group, a.geometry))
+            .collect()
+    })
+}
+
+/// Incidents per district and group.
+fn counted(incidents: &[Incident]) -> HashMap<(DistrictKey, CategoryGroup), f64> {
+    let mut out = HashMap::new();
+    for i in incidents {
+        if let Some(d) = i.district {
+            *out.entry((d, CategoryGroup::of(i.category))).or_default() += 1.0;
+        }
     }
     out
 }
@@ -378,12 +398,7 @@ impl Threshold {
         let mut counts: HashMap<(DistrictKey, CategoryGroup), Vec<f64>> = HashMap::new();
         for w in 0..weeks {
             let a = from + SignedDuration::from_hours(w * 168);
-            let mut week: HashMap<(DistrictKey, CategoryGroup), f64> = HashMap::new();
-            for i in slice(sorted, a, a + SignedDuration::from_hours(168)) {
-                if let Some(d) = i.district {
-                    *week.entry((d, CategoryGroup::of(i.category))).or_default() += 1.0;
-                }
-            }
+            let week = counted(slice(sorted, a, a + SignedDuration::from_hours(168)));
             for d in DistrictKey::ALL {
                 for g in CategoryGroup::ALL {
                     counts
@@ -412,16 +427,8 @@ impl Threshold {
         from: Timestamp,
         to: Timestamp,
     ) -> Raised {
-        let mut out = vec![];
-        let mut t = from;
-        while t < to {
-            let mut week: HashMap<(DistrictKey, CategoryGroup), f64> = HashMap::new();
-            for i in slice(sorted, t - SignedDuration::from_hours(168), t) {
-                if let Some(d) = i.district {
-                    *week.entry((d, CategoryGroup::of(i.category))).or_default() += 1.0;
-                }
-            }
-            let alerts = week
+        every_six_hours(from, to, |t| {
+            counted(slice(sorted, t - SignedDuration::from_hours(168), t))
                 .into_iter()
                 .filter(|(k, n)| *n > self.limit.get(k).copied().unwrap_or(f64::MAX))
                 .filter_map(|((d, g), _)| {
@@ -432,11 +439,8 @@ impl Threshold {
                         .clone();
                     Some((format!("district:{d}:{g}"), g, geometry))
                 })
-                .collect();
-            out.push((t, alerts));
-            t += SignedDuration::from_hours(6);
-        }
-        out
+                .collect()
+        })
     }
 }
 
