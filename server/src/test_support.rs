@@ -254,6 +254,11 @@ pub async fn follow(
     rx
 }
 
+/// Names as a set, for comparing what an agency sees with what is written by hand.
+pub fn set(names: &[&str]) -> std::collections::BTreeSet<String> {
+    names.iter().map(|s| (*s).to_owned()).collect()
+}
+
 /// What arrives on `rx` until a second passes without anything.
 pub async fn drain(rx: &mut mpsc::UnboundedReceiver<(String, i64)>) -> Vec<(String, i64)> {
     let mut got = Vec::new();

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::{
     sample_data::{HEESSEN, SUEDSTRASSE, background, cluster},
-    test_support::{Fixture, TestSession, fixture, follow, session},
+    test_support::{Fixture, TestSession, fixture, follow, session, set},
 };
 
 async fn import(f: &Fixture, who: &TestSession, query: &str, csv: String) {
@@ -37,10 +37,6 @@ fn keys(list: &Value) -> BTreeSet<String> {
         .flatten()
         .map(|a| a["key"].as_str().unwrap_or_default().to_owned())
         .collect()
-}
-
-fn set(names: &[&str]) -> BTreeSet<String> {
-    names.iter().map(|s| (*s).to_owned()).collect()
 }
 
 /// The events of `kind` that arrive within `seconds`.

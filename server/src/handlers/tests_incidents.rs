@@ -13,7 +13,9 @@ use axum::http::{Method, StatusCode};
 use model::{access::Role, api};
 use serde_json::{Value, json};
 
-use crate::test_support::{Fixture, TestSession, another_session, drain, fixture, follow, session};
+use crate::test_support::{
+    Fixture, TestSession, another_session, drain, fixture, follow, session, set,
+};
 
 /// Hamm's extent: `west,south,east,north`.
 const HAMM: &str = "west=7.65&south=51.57&east=8.05&north=51.76";
@@ -46,10 +48,6 @@ fn by_category(layer: &Value) -> Vec<(String, Value)> {
 
 fn categories(layer: &Value) -> BTreeSet<String> {
     by_category(layer).into_iter().map(|(c, _)| c).collect()
-}
-
-fn set(names: &[&str]) -> BTreeSet<String> {
-    names.iter().map(|s| (*s).to_owned()).collect()
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use axum::http::{Method, StatusCode};
 use model::{access::Role, api};
 use serde_json::{Value, json};
 
-use crate::test_support::{another_session, drain, fixture_with, follow, session};
+use crate::test_support::{another_session, drain, fixture_with, follow, session, set};
 
 const WHOLE_WEEK: &str = r#"[{"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "from": "00:00", "to": "00:00"}]"#;
 
@@ -143,10 +143,6 @@ impl Expected {
             .map(|t| (*t).to_owned())
             .collect()
     }
-}
-
-fn set(titles: &[&str]) -> BTreeSet<String> {
-    titles.iter().map(|t| (*t).to_owned()).collect()
 }
 
 fn titles_of(v: &Value) -> BTreeSet<String> {
