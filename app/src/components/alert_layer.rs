@@ -3,7 +3,8 @@ use model::alert::Alert;
 use serde::Serialize;
 
 use crate::map::{
-    bindings::{GeoJsonLayer, GeoJsonOptions, geo_json_layer},
+    bindings::{GeoJsonOptions, geo_json_layer},
+    item_shapes::Drawn,
     use_map,
 };
 
@@ -21,14 +22,7 @@ struct AlertStyle {
 #[component]
 pub fn AlertLayer(#[prop(into)] alerts: Signal<Vec<Alert>>) -> impl IntoView {
     let ctx = use_map();
-    let layer = StoredValue::new_local(None::<GeoJsonLayer>);
-    let clear = move || {
-        layer.update_value(|l| {
-            if let Some(l) = l.take() {
-                l.remove();
-            }
-        });
-    };
+    let drawn = Drawn::store();
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
         let features: Vec<geojson::Feature> = alerts.with(|list| {
@@ -39,7 +33,7 @@ pub fn AlertLayer(#[prop(into)] alerts: Signal<Vec<Alert>>) -> impl IntoView {
                 })
                 .collect()
         });
-        clear();
+        drawn.update_value(Drawn::clear);
         if features.is_empty() {
             return;
         }
@@ -61,7 +55,6 @@ pub fn AlertLayer(#[prop(into)] alerts: Signal<Vec<Alert>>) -> impl IntoView {
         };
         let l = geo_json_layer(&collection, &options);
         l.add_to(&map);
-        layer.set_value(Some(l));
+        drawn.update_value(|d| d.keep([l.into()]));
     });
-    on_cleanup(clear);
 }

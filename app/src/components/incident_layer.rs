@@ -17,7 +17,8 @@ use crate::{
     api,
     map::{
         LayerCanvas,
-        bindings::{GeoJsonLayer, geo_json, to_js},
+        bindings::{geo_json, to_js},
+        item_shapes::Drawn,
         style::{INCIDENT_COLOURS, incident_band},
         use_map, use_zoom,
     },
@@ -114,22 +115,15 @@ pub fn IncidentLayer(
         None => {}
     });
 
-    let drawn = StoredValue::new_local(Vec::<GeoJsonLayer>::new());
-    let clear = move || {
-        drawn.update_value(|layers| {
-            for l in layers.drain(..) {
-                l.remove();
-            }
-        });
-    };
+    let drawn = Drawn::store();
     let canvas = LayerCanvas::new();
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
-        clear();
+        drawn.update_value(Drawn::clear);
         let Some(d) = shown.get() else { return };
         let renderer = canvas.renderer();
         let renderer = Rc::new(renderer);
-        let layers: Vec<GeoJsonLayer> = band_shapes(&d)
+        let layers: Vec<leaflet::Layer> = band_shapes(&d)
             .iter()
             .zip(INCIDENT_COLOURS)
             .filter(|(band, _)| !band.features.is_empty())
@@ -141,15 +135,12 @@ pub fn IncidentLayer(
                 let _ = js_sys::Reflect::set(&options, &"renderer".into(), &renderer);
                 let layer = geo_json(&to_js(band), &options);
                 layer.add_to(&map);
-                layer
+                layer.into()
             })
             .collect();
-        drawn.set_value(layers);
+        drawn.update_value(|d| d.keep(layers));
     });
-    on_cleanup(move || {
-        clear();
-        canvas.remove();
-    });
+    on_cleanup(move || canvas.remove());
 
     // What the canvas shows, in words: for screen readers, and for the browser tests.
     let cells = move || shown.get().map_or(0, |d| d.cells.len());

@@ -14,6 +14,7 @@ use crate::{
     map::{
         LayerCanvas,
         bindings::{bind_tooltip_text, to_js},
+        item_shapes::Drawn,
         style::{INCIDENT_COLOURS, incident_band},
         use_map, use_zoom,
     },
@@ -68,20 +69,13 @@ pub fn IncidentPoints(
 ) -> impl IntoView {
     let ctx = use_map();
     let zoom = use_zoom();
-    let drawn = StoredValue::new_local(Vec::<Layer>::new());
+    let drawn = Drawn::store();
     // How many are on the map, in words for the tests (the canvas has no elements).
     let drawn_count = RwSignal::new(0usize);
-    let clear = move || {
-        drawn.update_value(|layers| {
-            for l in layers.drain(..) {
-                l.remove();
-            }
-        });
-    };
     let canvas = LayerCanvas::new();
     Effect::new(move |_| {
         let Some(map) = ctx.map() else { return };
-        clear();
+        drawn.update_value(Drawn::clear);
         if !points_shown(zoom.get()) {
             drawn_count.set(0);
             return;
@@ -114,12 +108,9 @@ pub fn IncidentPoints(
                 .collect()
         });
         drawn_count.set(layers.len());
-        drawn.set_value(layers);
+        drawn.update_value(|d| d.keep(layers));
     });
-    on_cleanup(move || {
-        clear();
-        canvas.remove();
-    });
+    on_cleanup(move || canvas.remove());
     let count = move || drawn_count.get();
     view! {
         <span class="incident-points" hidden=true data-testid="incident-points"

@@ -71,6 +71,11 @@ impl Drawn {
         }
     }
 
+    /// Keeps shapes without popups or clicks (drawn on the map already).
+    pub(crate) fn keep(&mut self, layers: impl IntoIterator<Item = Layer>) {
+        self.layers.extend(layers);
+    }
+
     /// Puts every kept shape on `map`.
     pub(crate) fn show(&self, map: &leaflet::Map) {
         for l in &self.layers {
