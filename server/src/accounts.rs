@@ -8,10 +8,9 @@ use model::{
     access::{Account, PairingCode, Role, check_login, check_password},
     validation::FieldError,
 };
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 
-use crate::db::DbError;
+use crate::{args, db::DbError, sql::Tx};
 
 /// How long a pairing code may be used.
 pub const PAIRING_VALID: SignedDuration = SignedDuration::from_mins(15);
@@ -34,12 +33,6 @@ pub enum AccountError {
     Random(String),
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-impl From<rusqlite::Error> for AccountError {
-    fn from(e: rusqlite::Error) -> Self {
-        AccountError::Db(DbError::Sqlite(e))
-    }
 }
 
 /// An account with what only the server reads.
@@ -95,14 +88,13 @@ pub fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("no account has this password").unwrap_or_default())
 }
 
-fn known_agency(conn: &Connection, agency: &AgencyKey) -> Result<bool, AccountError> {
+fn known_agency(conn: &Tx, agency: &AgencyKey) -> Result<bool, AccountError> {
     Ok(conn
-        .query_row(
+        .query_opt(
             "SELECT 1 FROM agencies WHERE key = ?1",
-            [agency.as_str()],
+            args![agency.as_str()],
             |_| Ok(()),
-        )
-        .optional()?
+        )?
         .is_some())
 }
 
@@ -123,7 +115,7 @@ pub fn check_new(login: &str, role: Role, password: Option<&str>) -> Result<(), 
 /// Adds an account, hashing its password here (the command line; the API hashes first, with
 /// a bound on how many hashes run at once, then calls [`insert`]).
 pub fn add(
-    conn: &Connection,
+    conn: &Tx,
     login: &str,
     role: Role,
     agency: &AgencyKey,
@@ -139,7 +131,7 @@ pub fn add(
 
 /// Stores a new account whose password (if any) is hashed already.
 pub fn insert(
-    conn: &Connection,
+    conn: &Tx,
     login: &str,
     role: Role,
     agency: &AgencyKey,
@@ -158,7 +150,7 @@ pub fn insert(
     conn.execute(
         "INSERT INTO accounts (login, role, agency, password_hash, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
+        args![
             login,
             role.as_str(),
             agency.as_str(),
@@ -178,22 +170,20 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> AccountError {
     AccountError::Db(DbError::Corrupt(format!("{what}: {e}")))
 }
 
-pub fn find(conn: &Connection, login: &str) -> Result<Option<StoredAccount>, AccountError> {
-    let row = conn
-        .query_row(
-            "SELECT login, role, agency, disabled, password_hash FROM accounts WHERE login = ?1",
-            [login],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, bool>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
-            },
-        )
-        .optional()?;
+pub fn find(conn: &Tx, login: &str) -> Result<Option<StoredAccount>, AccountError> {
+    let row = conn.query_opt(
+        "SELECT login, role, agency, disabled, password_hash FROM accounts WHERE login = ?1",
+        args![login],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<bool>(3)?,
+                r.get::<Option<String>>(4)?,
+            ))
+        },
+    )?;
     row.map(|(login, role, agency, disabled, password_hash)| {
         Ok(StoredAccount {
             account: Account {
@@ -208,11 +198,12 @@ pub fn find(conn: &Connection, login: &str) -> Result<Option<StoredAccount>, Acc
     .transpose()
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<Account>, AccountError> {
-    let mut stmt = conn.prepare("SELECT login FROM accounts ORDER BY agency, login")?;
-    let logins = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<Result<Vec<_>, _>>()?;
+pub fn list(conn: &Tx) -> Result<Vec<Account>, AccountError> {
+    let logins = conn.query(
+        "SELECT login FROM accounts ORDER BY agency, login",
+        args![],
+        |r| r.get::<String>(0),
+    )?;
     logins
         .iter()
         .filter_map(|l| find(conn, l).transpose())
@@ -222,13 +213,16 @@ pub fn list(conn: &Connection) -> Result<Vec<Account>, AccountError> {
 
 /// Disables an account (inside the caller's transaction) and ends all its sessions and
 /// pairing codes.
-pub fn disable(tx: &Connection, login: &str) -> Result<Account, AccountError> {
-    let changed = tx.execute("UPDATE accounts SET disabled = 1 WHERE login = ?1", [login])?;
+pub fn disable(tx: &Tx, login: &str) -> Result<Account, AccountError> {
+    let changed = tx.execute(
+        "UPDATE accounts SET disabled = ?2 WHERE login = ?1",
+        args![login, true],
+    )?;
     if changed == 0 {
         return Err(AccountError::NotFound(login.to_owned()));
     }
-    tx.execute("DELETE FROM sessions WHERE login = ?1", [login])?;
-    tx.execute("DELETE FROM pairing_codes WHERE login = ?1", [login])?;
+    tx.execute("DELETE FROM sessions WHERE login = ?1", args![login])?;
+    tx.execute("DELETE FROM pairing_codes WHERE login = ?1", args![login])?;
     find(tx, login)?
         .map(|a| a.account)
         .ok_or_else(|| AccountError::NotFound(login.to_owned()))
@@ -236,8 +230,11 @@ pub fn disable(tx: &Connection, login: &str) -> Result<Account, AccountError> {
 
 /// Enables a disabled account again (inside the caller's transaction). A wall display then
 /// needs a new pairing code; a person signs in with their password.
-pub fn enable(tx: &Connection, login: &str) -> Result<Account, AccountError> {
-    let changed = tx.execute("UPDATE accounts SET disabled = 0 WHERE login = ?1", [login])?;
+pub fn enable(tx: &Tx, login: &str) -> Result<Account, AccountError> {
+    let changed = tx.execute(
+        "UPDATE accounts SET disabled = ?2 WHERE login = ?1",
+        args![login, false],
+    )?;
     if changed == 0 {
         return Err(AccountError::NotFound(login.to_owned()));
     }
@@ -251,7 +248,7 @@ pub fn enable(tx: &Connection, login: &str) -> Result<Account, AccountError> {
 /// [`PAIRING_VALID`], stored only as a hash. The caller has checked that it may manage that
 /// display (an existing display keeps its agency: another agency's is refused).
 pub fn issue_pairing(
-    conn: &Connection,
+    conn: &Tx,
     login: &str,
     agency: &AgencyKey,
 ) -> Result<PairingCode, AccountError> {
@@ -269,12 +266,15 @@ pub fn issue_pairing(
             });
         }
         Some(a) if a.account.disabled => {
-            conn.execute("UPDATE accounts SET disabled = 0 WHERE login = ?1", [login])?;
+            conn.execute(
+                "UPDATE accounts SET disabled = ?2 WHERE login = ?1",
+                args![login, false],
+            )?;
         }
         Some(_) => {}
     }
     // One valid code per display: a new one replaces any earlier.
-    conn.execute("DELETE FROM pairing_codes WHERE login = ?1", [login])?;
+    conn.execute("DELETE FROM pairing_codes WHERE login = ?1", args![login])?;
     let n = u64::from_le_bytes(random_bytes::<8>()?) % 100_000_000;
     let code = format!("{:04}-{:04}", n / 10_000, n % 10_000);
     let expires_at = Timestamp::now()
@@ -282,7 +282,7 @@ pub fn issue_pairing(
         .map_err(|e| AccountError::Random(e.to_string()))?;
     conn.execute(
         "INSERT INTO pairing_codes (code_hash, login, expires_at) VALUES (?1, ?2, ?3)",
-        params![
+        args![
             digest(&normalise_code(&code)),
             login,
             expires_at.to_string()
@@ -306,19 +306,23 @@ fn normalise_code(code: &str) -> String {
 
 /// Uses up a pairing code (inside the caller's transaction): the display's login if the code
 /// is valid and unexpired.
-pub fn redeem_pairing(tx: &Connection, code: &str) -> Result<Option<String>, AccountError> {
+pub fn redeem_pairing(tx: &Tx, code: &str) -> Result<Option<String>, AccountError> {
     let now = Timestamp::now().to_string();
-    tx.execute("DELETE FROM pairing_codes WHERE expires_at < ?1", [&now])?;
+    tx.execute(
+        "DELETE FROM pairing_codes WHERE expires_at < ?1",
+        args![&now],
+    )?;
     let hash = digest(&normalise_code(code));
-    let login: Option<String> = tx
-        .query_row(
-            "SELECT p.login FROM pairing_codes p JOIN accounts a ON a.login = p.login
-             WHERE p.code_hash = ?1 AND a.disabled = 0",
-            [&hash],
-            |r| r.get(0),
-        )
-        .optional()?;
-    tx.execute("DELETE FROM pairing_codes WHERE code_hash = ?1", [&hash])?;
+    let login: Option<String> = tx.query_opt(
+        "SELECT p.login FROM pairing_codes p JOIN accounts a ON a.login = p.login
+         WHERE p.code_hash = ?1 AND NOT a.disabled",
+        args![&hash],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "DELETE FROM pairing_codes WHERE code_hash = ?1",
+        args![&hash],
+    )?;
     Ok(login)
 }
 
@@ -345,7 +349,7 @@ mod tests {
 
     async fn with<T: Send + 'static>(
         db: &Database,
-        f: impl FnOnce(&mut Connection) -> Result<T, AccountError> + Send + 'static,
+        f: impl FnOnce(&Tx) -> Result<T, AccountError> + Send + 'static,
     ) -> T {
         db.call(|c| {
             for a in model::agency::partnership_agencies() {

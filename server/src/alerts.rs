@@ -24,12 +24,13 @@ use model::{
     event::{ChangeOp, Subject},
     scan,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::{
+    args,
     audit::{self, Actor},
     error::AppError,
     picture::kept,
+    sql::Tx,
     state::AppState,
     store::{self, Published, StoreError},
 };
@@ -96,25 +97,25 @@ pub async fn current(state: &AppState, agency: &AgencyKey) -> Result<Arc<AlertLi
 
 /// `agency`'s acknowledgements that still hold at `now`, by alert key (the latest of each).
 pub fn acknowledgements(
-    conn: &Connection,
+    conn: &Tx,
     agency: &AgencyKey,
     now: Timestamp,
 ) -> Result<HashMap<String, Acknowledgement>, StoreError> {
     let since = (now - ACK_HOLDS).to_string();
-    let mut stmt = conn.prepare(
+    let rows = conn.query(
         "SELECT key, reason, at FROM alert_acknowledgements
          WHERE agency = ?1 AND at > ?2 ORDER BY at",
+        args![agency.as_str(), since],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+            ))
+        },
     )?;
-    let rows = stmt.query_map(params![agency.as_str(), since], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
     let mut out = HashMap::new();
-    for row in rows {
-        let (key, reason, at) = row?;
+    for (key, reason, at) in rows {
         let corrupt = |e: String| StoreError::Db(crate::db::DbError::Corrupt(e));
         let ack = Acknowledgement {
             reason: reason.parse().map_err(|e| corrupt(format!("{e}")))?,
@@ -127,26 +128,25 @@ pub fn acknowledgements(
 
 /// Was alert `key` raised for `agency` within the last week?
 pub fn raised_lately(
-    conn: &Connection,
+    conn: &Tx,
     agency: &AgencyKey,
     key: &str,
     now: Timestamp,
 ) -> Result<bool, StoreError> {
     let since = (now - ACK_HOLDS).to_string();
     Ok(conn
-        .query_row(
+        .query_opt(
             "SELECT 1 FROM alerts_raised WHERE agency = ?1 AND key = ?2 AND raised_at > ?3",
-            params![agency.as_str(), key, since],
+            args![agency.as_str(), key, since],
             |_| Ok(()),
-        )
-        .optional()?
+        )?
         .is_some())
 }
 
 /// Records `actor`'s acknowledgement of the alert `keys` (the first is the one acknowledged;
 /// audited once, in the same transaction).
 pub fn acknowledge(
-    tx: &Transaction,
+    tx: &Tx,
     actor: &Actor,
     keys: &[String],
     reason: AckReason,
@@ -157,12 +157,12 @@ pub fn acknowledge(
         tx.execute(
             "INSERT INTO alert_acknowledgements (agency, key, reason, at, login, continues)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
+            args![
                 actor.agency.as_str(),
                 key,
                 reason.as_str(),
                 now.to_string(),
-                actor.login,
+                &actor.login,
                 continues
             ],
         )?;
@@ -186,7 +186,7 @@ pub fn acknowledge(
 /// Records the alerts of `list` not raised for `agency` within the last week, each with one
 /// `alert` event for `agency` alone.
 fn record_raised(
-    tx: &Transaction,
+    tx: &Tx,
     agency: &AgencyKey,
     list: &AlertList,
     now: Timestamp,
@@ -194,22 +194,23 @@ fn record_raised(
     let since = (now - ACK_HOLDS).to_string();
     // Raised within the week, or the continuation of one (an alert made into a hotspot
     // continues under the hotspot's key): not new.
-    let known: BTreeSet<String> = {
-        let mut stmt = tx.prepare(
+    let known: BTreeSet<String> = tx
+        .query(
             "SELECT key FROM alerts_raised WHERE agency = ?1 AND raised_at > ?2
              UNION SELECT key FROM alert_acknowledgements
                    WHERE agency = ?1 AND at > ?2 AND continues IS NOT NULL",
-        )?;
-        stmt.query_map(params![agency.as_str(), since], |r| r.get::<_, String>(0))?
-            .collect::<Result<_, _>>()?
-    };
+            args![agency.as_str(), since],
+            |r| r.get::<String>(0),
+        )?
+        .into_iter()
+        .collect();
     let mut events = vec![];
     for alert in list.alerts.iter().filter(|a| !known.contains(&a.key)) {
         let body = serde_json::to_string(alert)
             .map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))?;
         tx.execute(
             "INSERT INTO alerts_raised (agency, key, raised_at, body) VALUES (?1, ?2, ?3, ?4)",
-            params![agency.as_str(), alert.key, now.to_string(), body],
+            args![agency.as_str(), &alert.key, now.to_string(), body],
         )?;
         // No id: the rows count across agencies, so gaps would tell of others' alerts.
         events.push(store::log_for(
@@ -253,7 +254,7 @@ pub fn spawn(state: AppState) {
                     note(&p, &mut pending, &mut everyone);
                 }
                 let agencies = if everyone {
-                    match state.db.call(|c| store::agencies(c)).await {
+                    match state.db.call(store::agencies).await {
                         Ok(all) => all.into_iter().map(|a| a.key).collect(),
                         Err(e) => {
                             tracing::error!(error = %e, "early detection cannot read the agencies");
@@ -307,26 +308,28 @@ fn next_block(now: Timestamp) -> Duration {
 
 /// How many alerts `agency` had raised, acknowledged and made into hotspots in `[from, to)`.
 pub fn raised_in(
-    conn: &Connection,
+    conn: &Tx,
     agency: &AgencyKey,
     (from, to): (Timestamp, Timestamp),
 ) -> Result<(u32, u32, u32), StoreError> {
     let (from, to) = (from.to_string(), to.to_string());
-    let raised: u32 = conn.query_row(
+    let raised: u32 = conn.query_one(
         "SELECT count(*) FROM alerts_raised WHERE agency = ?1 AND raised_at >= ?2 AND raised_at < ?3",
-        params![agency.as_str(), from, to],
+        args![agency.as_str(), &from, &to],
         |r| r.get(0),
     )?;
     let acked = |hotspot: bool| -> Result<u32, StoreError> {
-        let sql = format!(
+        let sql = if hotspot {
             "SELECT count(DISTINCT key) FROM alert_acknowledgements
              WHERE agency = ?1 AND at >= ?2 AND at < ?3 AND continues IS NULL
-             AND reason {} 'hotspot'",
-            if hotspot { "=" } else { "<>" }
-        );
+             AND reason = 'hotspot'"
+        } else {
+            "SELECT count(DISTINCT key) FROM alert_acknowledgements
+             WHERE agency = ?1 AND at >= ?2 AND at < ?3 AND continues IS NULL
+             AND reason <> 'hotspot'"
+        };
         Ok(conn
-            .query_row(&sql, params![agency.as_str(), from, to], |r| r.get(0))
-            .optional()?
+            .query_opt(sql, args![agency.as_str(), &from, &to], |r| r.get(0))?
             .unwrap_or(0))
     };
     Ok((raised, acked(false)?, acked(true)?))

@@ -10,10 +10,9 @@ use model::{
     access::{AuditEntry, AuditOp, Role},
     policy,
 };
-use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use crate::db::DbError;
+use crate::{args, db::DbError, sql::Tx};
 
 /// Who did it: an account, its agency and role (the policy decides by both).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,22 +70,22 @@ impl<'a> Record<'a> {
     }
 }
 
-pub fn append(conn: &Connection, actor: &Actor, record: Record) -> Result<(), DbError> {
-    append_as(conn, &actor.login, Some(&actor.agency), record)
+pub fn append(tx: &Tx, actor: &Actor, record: Record) -> Result<(), DbError> {
+    append_as(tx, &actor.login, Some(&actor.agency), record)
 }
 
 /// An entry by an account that may not exist (a failed sign-in): `login` as recorded (never
 /// what was typed for an unknown login), `agency` if the account is known.
 pub fn append_as(
-    conn: &Connection,
+    tx: &Tx,
     login: &str,
     agency: Option<&AgencyKey>,
     record: Record,
 ) -> Result<(), DbError> {
-    conn.execute(
+    tx.execute(
         "INSERT INTO audit (at, login, agency, op, subject, item_id, concerns, before, after)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
+        args![
             Timestamp::now().to_string(),
             login,
             agency.map(AgencyKey::as_str),
@@ -107,7 +106,7 @@ const PAGE: i64 = 500;
 /// The entries `role` of `agency` may read, as it may read them, newest first: at most `limit`,
 /// older than `before` if given.
 pub fn list_for(
-    conn: &Connection,
+    tx: &Tx,
     role: Role,
     agency: &AgencyKey,
     limit: i64,
@@ -117,7 +116,7 @@ pub fn list_for(
     let mut shown = Vec::new();
     let mut cursor = before;
     loop {
-        let page = list(conn, PAGE, cursor)?;
+        let page = list(tx, PAGE, cursor)?;
         let Some(last) = page.last() else {
             break;
         };
@@ -139,52 +138,51 @@ pub fn list_for(
 }
 
 /// Every entry, as stored, newest first: at most `limit`, older than `before` if given.
-pub fn list(
-    conn: &Connection,
-    limit: i64,
-    before: Option<i64>,
-) -> Result<Vec<AuditEntry>, DbError> {
-    let mut stmt = conn.prepare_cached(
+pub fn list(tx: &Tx, limit: i64, before: Option<i64>) -> Result<Vec<AuditEntry>, DbError> {
+    let rows = tx.query(
         "SELECT seq, at, login, agency, op, subject, item_id, concerns, before, after FROM audit
          WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+        args![before.unwrap_or(i64::MAX), limit],
+        |r| {
+            Ok((
+                r.get::<i64>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<Option<String>>(3)?,
+                r.get::<String>(4)?,
+                r.get::<String>(5)?,
+                r.get::<Option<i64>>(6)?,
+                r.get::<Option<String>>(7)?,
+                r.get::<Option<String>>(8)?,
+                r.get::<Option<String>>(9)?,
+            ))
+        },
     )?;
-    let rows = stmt.query_map(params![before.unwrap_or(i64::MAX), limit], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, Option<String>>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<i64>>(6)?,
-            r.get::<_, Option<String>>(7)?,
-            r.get::<_, Option<String>>(8)?,
-            r.get::<_, Option<String>>(9)?,
-        ))
-    })?;
     let corrupt = |e: &dyn std::fmt::Display| DbError::Corrupt(format!("audit: {e}"));
     let json = |v: Option<String>| v.and_then(|s| serde_json::from_str(&s).ok());
     let key = |k: Option<String>| {
         k.map(|k| AgencyKey::parse(&k).map_err(|e| corrupt(&e)))
             .transpose()
     };
-    rows.map(|row| {
-        let (seq, at, login, agency, op, subject, item_id, concerns, before, after) = row?;
-        Ok(AuditEntry {
-            seq,
-            at: at.parse().map_err(|e| corrupt(&e))?,
-            login,
-            agency: key(agency)?,
-            op: op.parse().map_err(|e| corrupt(&e))?,
-            subject,
-            item_id,
-            concerns: key(concerns)?,
-            before: json(before),
-            after: json(after),
-            withheld: false,
-        })
-    })
-    .collect()
+    rows.into_iter()
+        .map(
+            |(seq, at, login, agency, op, subject, item_id, concerns, before, after)| {
+                Ok(AuditEntry {
+                    seq,
+                    at: at.parse().map_err(|e| corrupt(&e))?,
+                    login,
+                    agency: key(agency)?,
+                    op: op.parse().map_err(|e| corrupt(&e))?,
+                    subject,
+                    item_id,
+                    concerns: key(concerns)?,
+                    before: json(before),
+                    after: json(after),
+                    withheld: false,
+                })
+            },
+        )
+        .collect()
 }
 
 /// The entries as CSV (RFC 4180), `before` and `after` as JSON text.
@@ -240,8 +238,8 @@ mod tests {
                     role: Role::Admin,
                 };
                 append(c, &actor, Record::new(AuditOp::Exported, "actions.csv"))?;
-                let update = c.execute("UPDATE audit SET login = 'niemand'", []);
-                let delete = c.execute("DELETE FROM audit", []);
+                let update = c.execute("UPDATE audit SET login = 'niemand'", args![]);
+                let delete = c.execute("DELETE FROM audit", args![]);
                 Ok::<_, DbError>((update.is_err(), delete.is_err(), list(c, 10, None)?))
             })
             .await

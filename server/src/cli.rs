@@ -14,7 +14,7 @@ use crate::{
     accounts::{self, AccountError},
     audit::{self, Actor},
     config::Config,
-    db::Database,
+    db::{Database, Storage},
     seed,
 };
 
@@ -47,6 +47,27 @@ pub enum Command {
     Openapi,
 }
 
+/// Where a command finds the data: the SQLite file in `--data-dir`, or the PostgreSQL database
+/// of `--database-url`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Place {
+    /// Directory of the SQLite database (when no `--database-url` is given).
+    #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
+    pub data_dir: std::path::PathBuf,
+    /// A PostgreSQL database (`postgres://user@host:port/name`) instead of the SQLite file.
+    #[arg(long, env = "LAGEBILD_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+impl Place {
+    pub fn storage(&self) -> Storage {
+        match &self.database_url {
+            Some(url) => Storage::Postgres(url.clone()),
+            None => Storage::Sqlite(self.data_dir.clone()),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum IncidentCommand {
     /// Import incidents from a CSV (semicolons, `TT.MM.JJJJ HH:MM`, WGS84 or EPSG:25832) or
@@ -61,8 +82,8 @@ pub enum IncidentCommand {
         /// Agencies that may see them besides the owner (repeatable).
         #[arg(long = "released-to")]
         released_to: Vec<String>,
-        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
-        data_dir: std::path::PathBuf,
+        #[command(flatten)]
+        place: Place,
     },
 }
 
@@ -84,26 +105,25 @@ pub enum UserCommand {
         /// Read the password from standard input instead of asking.
         #[arg(long)]
         password_stdin: bool,
-        /// Directory of the database.
-        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
-        data_dir: std::path::PathBuf,
+        #[command(flatten)]
+        place: Place,
     },
     /// Disable an account: it can no longer sign in and its sessions end at once.
     Disable {
         login: String,
-        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
-        data_dir: std::path::PathBuf,
+        #[command(flatten)]
+        place: Place,
     },
     /// Enable a disabled account again.
     Enable {
         login: String,
-        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
-        data_dir: std::path::PathBuf,
+        #[command(flatten)]
+        place: Place,
     },
     /// List the accounts.
     List {
-        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
-        data_dir: std::path::PathBuf,
+        #[command(flatten)]
+        place: Place,
     },
 }
 
@@ -117,8 +137,8 @@ pub enum DisplayCommand {
         /// The agency whose picture the display shows.
         #[arg(long)]
         agency: String,
-        #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
-        data_dir: std::path::PathBuf,
+        #[command(flatten)]
+        place: Place,
     },
 }
 
@@ -167,8 +187,11 @@ fn read_password(from_stdin: bool) -> Result<String, CliError> {
 
 /// The database with the agencies in place (accounts refer to them) and the districts
 /// (imported incidents are placed in them), as the server's first start leaves it.
-async fn open(data_dir: &std::path::Path) -> Result<Database, CliError> {
-    let db = Database::open(data_dir)?;
+async fn open(place: &Place) -> Result<Database, CliError> {
+    let storage = place.storage();
+    let db = tokio::task::spawn_blocking(move || Database::open_storage(&storage))
+        .await
+        .map_err(|e| crate::db::DbError::Task(e.to_string()))??;
     seed::districts_if_empty(&db).await?;
     seed::agencies(&db).await?;
     Ok(db)
@@ -185,22 +208,17 @@ fn command_line(agency: &AgencyKey) -> Actor {
 }
 
 /// Disables or enables `login`, recorded in the same transaction.
-async fn set_disabled(
-    data_dir: &std::path::Path,
-    login: String,
-    disable: bool,
-) -> Result<Account, CliError> {
-    let db = open(data_dir).await?;
-    db.call(move |c| {
-        let tx = c.transaction().map_err(crate::db::DbError::from)?;
-        let before = accounts::find(&tx, &login)?.map(|a| a.account);
+async fn set_disabled(place: &Place, login: String, disable: bool) -> Result<Account, CliError> {
+    let db = open(place).await?;
+    db.write(move |tx| {
+        let before = accounts::find(tx, &login)?.map(|a| a.account);
         let (account, op) = if disable {
-            (accounts::disable(&tx, &login)?, AuditOp::AccountDisabled)
+            (accounts::disable(tx, &login)?, AuditOp::AccountDisabled)
         } else {
-            (accounts::enable(&tx, &login)?, AuditOp::AccountEnabled)
+            (accounts::enable(tx, &login)?, AuditOp::AccountEnabled)
         };
         audit::append(
-            &tx,
+            tx,
             &command_line(&account.agency),
             audit::Record::new(op, "account")
                 .concerns(&account.agency)
@@ -209,7 +227,6 @@ async fn set_disabled(
                     serde_json::to_string(&account).ok(),
                 ),
         )?;
-        tx.commit().map_err(crate::db::DbError::from)?;
         Ok::<_, CliError>(account)
     })
     .await
@@ -223,26 +240,24 @@ pub async fn run(command: Command) -> Result<(), CliError> {
             role,
             agency: key,
             password_stdin,
-            data_dir,
+            place,
         }) => {
             if role == Role::Display {
                 return Err(CliError::DisplayUser);
             }
             let agency = agency(&key)?;
             let password = read_password(password_stdin)?;
-            let db = open(&data_dir).await?;
+            let db = open(&place).await?;
             let account = db
-                .call(move |c| {
-                    let tx = c.transaction().map_err(crate::db::DbError::from)?;
-                    let account = accounts::add(&tx, &login, role, &agency, Some(&password))?;
+                .write(move |tx| {
+                    let account = accounts::add(tx, &login, role, &agency, Some(&password))?;
                     audit::append(
-                        &tx,
+                        tx,
                         &command_line(&agency),
                         audit::Record::new(AuditOp::AccountAdded, "account")
                             .concerns(&agency)
                             .details(&account),
                     )?;
-                    tx.commit().map_err(crate::db::DbError::from)?;
                     Ok::<_, CliError>(account)
                 })
                 .await?;
@@ -251,17 +266,17 @@ pub async fn run(command: Command) -> Result<(), CliError> {
                 account.login, account.role, account.agency
             );
         }
-        Command::User(UserCommand::Disable { login, data_dir }) => {
-            let account = set_disabled(&data_dir, login, true).await?;
+        Command::User(UserCommand::Disable { login, place }) => {
+            let account = set_disabled(&place, login, true).await?;
             println!("disabled {}; its sessions have ended", account.login);
         }
-        Command::User(UserCommand::Enable { login, data_dir }) => {
-            let account = set_disabled(&data_dir, login, false).await?;
+        Command::User(UserCommand::Enable { login, place }) => {
+            let account = set_disabled(&place, login, false).await?;
             println!("enabled {}", account.login);
         }
-        Command::User(UserCommand::List { data_dir }) => {
-            let db = open(&data_dir).await?;
-            let list = db.call(|c| accounts::list(c)).await?;
+        Command::User(UserCommand::List { place }) => {
+            let db = open(&place).await?;
+            let list = db.call(accounts::list).await?;
             for a in list {
                 let state = if a.disabled { " (disabled)" } else { "" };
                 println!("{:<30} {:<8} {}{state}", a.login, a.role.as_str(), a.agency);
@@ -270,16 +285,15 @@ pub async fn run(command: Command) -> Result<(), CliError> {
         Command::Display(DisplayCommand::Pair {
             login,
             agency: key,
-            data_dir,
+            place,
         }) => {
             let agency = agency(&key)?;
-            let db = open(&data_dir).await?;
+            let db = open(&place).await?;
             let code = db
-                .call(move |c| {
-                    let tx = c.transaction().map_err(crate::db::DbError::from)?;
-                    let code = accounts::issue_pairing(&tx, &login, &agency)?;
+                .write(move |tx| {
+                    let code = accounts::issue_pairing(tx, &login, &agency)?;
                     audit::append(
-                        &tx,
+                        tx,
                         &command_line(&agency),
                         audit::Record::new(AuditOp::PairingCodeIssued, "account")
                             .concerns(&agency)
@@ -287,7 +301,6 @@ pub async fn run(command: Command) -> Result<(), CliError> {
                                 "login": code.login, "expires_at": code.expires_at
                             })),
                     )?;
-                    tx.commit().map_err(crate::db::DbError::from)?;
                     Ok::<_, CliError>(code)
                 })
                 .await?;
@@ -304,16 +317,16 @@ pub async fn run(command: Command) -> Result<(), CliError> {
             file,
             agency: key,
             released_to,
-            data_dir,
+            place,
         }) => {
             let owner = agency(&key)?;
             let released_to = released_to
                 .iter()
                 .map(|k| agency(k))
                 .collect::<Result<Vec<_>, _>>()?;
-            let db = open(&data_dir).await?;
+            let db = open(&place).await?;
             let outcome = db
-                .call(move |c| import_incidents(c, &file, &owner, &released_to))
+                .write(move |tx| import_incidents(tx, &file, &owner, &released_to))
                 .await?;
             println!(
                 "{} rows: {} incidents imported, {} stored already",
@@ -326,7 +339,7 @@ pub async fn run(command: Command) -> Result<(), CliError> {
 
 /// Imports `file` in one transaction, recorded as the command line's on behalf of `owner`.
 fn import_incidents(
-    c: &mut rusqlite::Connection,
+    tx: &crate::sql::Tx,
     file: &std::path::Path,
     owner: &AgencyKey,
     released_to: &[AgencyKey],
@@ -349,11 +362,10 @@ fn import_incidents(
                 _ => "text/csv",
             });
     let format = Format::detect(by_name, &start);
-    let districts = crate::db::districts(c)?;
-    let tx = c.transaction().map_err(crate::db::DbError::from)?;
+    let districts = crate::db::districts(tx)?;
     let actor = command_line(owner);
     let (outcome, _event) =
-        import(&tx, input, format, released_to, &districts, &actor).map_err(|e| match e {
+        import(tx, input, format, released_to, &districts, &actor).map_err(|e| match e {
             crate::store::StoreError::Invalid(problems) => CliError::Import(
                 problems
                     .iter()
@@ -363,6 +375,5 @@ fn import_incidents(
             ),
             other => CliError::Import(other.to_string()),
         })?;
-    tx.commit().map_err(crate::db::DbError::from)?;
     Ok(outcome)
 }

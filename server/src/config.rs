@@ -15,9 +15,15 @@ pub struct Config {
     #[arg(long, env = "LAGEBILD_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
-    /// Directory for the SQLite database file; created if missing.
+    /// Directory for the SQLite database file; created if missing (unused with
+    /// `--database-url`).
     #[arg(long, env = "LAGEBILD_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+
+    /// A PostgreSQL database (`postgres://user:password@host:port/name`) instead of the SQLite
+    /// file: several servers may share it (see README, "Running several servers").
+    #[arg(long, env = "LAGEBILD_DATABASE_URL")]
+    pub database_url: Option<String>,
 
     /// Directory with the built app (`trunk build --release` writes `dist/`).
     #[arg(long, env = "LAGEBILD_DIST_DIR", default_value = "dist")]
@@ -70,11 +76,20 @@ pub struct Config {
 }
 
 impl Config {
+    /// Where the data lives: PostgreSQL if a URL is given, else the SQLite file.
+    pub fn storage(&self) -> crate::db::Storage {
+        match &self.database_url {
+            Some(url) => crate::db::Storage::Postgres(url.clone()),
+            None => crate::db::Storage::Sqlite(self.data_dir.clone()),
+        }
+    }
+
     /// A configuration for tests: a free port on loopback and the given directories.
     pub fn for_tests(data_dir: PathBuf, dist_dir: PathBuf) -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir,
+            database_url: None,
             dist_dir,
             tile_url: None,
             tile_attribution: None,

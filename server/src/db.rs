@@ -1,203 +1,23 @@
-//! The embedded SQLite database: one file in the data directory, migrated on open.
+//! The database: the embedded SQLite file (the default, nothing to set up) or PostgreSQL
+//! (`--database-url`, for several servers sharing one picture). Both are migrated on open,
+//! and every call runs a [`Tx`] on Tokio's blocking pool, so a slow disk or network never
+//! stalls the async workers.
 //!
-//! Writes are durable once acknowledged: WAL journal with `synchronous=FULL`. Foreign keys are on.
-//! The connection sits behind a mutex and every call runs on Tokio's blocking pool, so a slow
-//! disk never stalls the async workers.
+//! SQLite: one connection behind a mutex, WAL journal with `synchronous=FULL`.
+//! PostgreSQL: a pool ([`r2d2`]) of rust-postgres connections; a commit is durable when the
+//! server's `synchronous_commit` is on (its default).
 
 use std::{
     path::{Path, PathBuf},
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use model::District;
-use rusqlite::{Connection, OptionalExtension, params};
 
-/// Name of the database file inside the data directory.
-pub const DB_FILE: &str = "lagebild.sqlite3";
+use crate::sql::{Mode, PgConnection, Tx};
 
-/// Schema versions, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[
-    // 1: districts. `properties` holds `model::DistrictProperties` as JSON, `geometry` an RFC
-    // 7946 geometry; `position` keeps the city's official order.
-    "CREATE TABLE districts (
-        key        TEXT PRIMARY KEY,
-        position   INTEGER NOT NULL,
-        properties TEXT NOT NULL,
-        geometry   TEXT NOT NULL
-    ) STRICT;",
-    // 2: agencies, items (hotspots, routes, actions as validated JSON with a version), and the
-    // change log that Server-Sent Events replay from.
-    "CREATE TABLE agencies (
-        key        TEXT PRIMARY KEY,
-        name       TEXT NOT NULL,
-        short_name TEXT NOT NULL,
-        role       TEXT NOT NULL
-    ) STRICT;
-    CREATE TABLE items (
-        id         INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind       TEXT NOT NULL CHECK (kind IN ('hotspot', 'route', 'action')),
-        version    INTEGER NOT NULL CHECK (version > 0),
-        updated_at TEXT NOT NULL,
-        body       TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX items_by_kind ON items (kind, id);
-    CREATE TABLE events (
-        seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind       TEXT NOT NULL,
-        item_id    INTEGER NOT NULL,
-        op         TEXT NOT NULL,
-        version    INTEGER NOT NULL,
-        at         TEXT NOT NULL
-    ) STRICT;",
-    // 3: who may do what. Accounts (wall displays have no password: they pair with a code),
-    // sessions and pairing codes (both stored as SHA-256 of the secret, never the secret),
-    // the append-only audit trail (triggers refuse every UPDATE and DELETE), and for each
-    // change event the agencies that may see it (JSON array; NULL: everyone).
-    "CREATE TABLE accounts (
-        login         TEXT PRIMARY KEY,
-        role          TEXT NOT NULL CHECK (role IN ('display', 'officer', 'planner', 'admin')),
-        agency        TEXT NOT NULL REFERENCES agencies (key),
-        password_hash TEXT,
-        disabled      INTEGER NOT NULL DEFAULT 0,
-        created_at    TEXT NOT NULL
-    ) STRICT;
-    CREATE TABLE sessions (
-        token_hash TEXT PRIMARY KEY,
-        login      TEXT NOT NULL REFERENCES accounts (login),
-        csrf       TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        last_seen  TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX sessions_by_login ON sessions (login);
-    CREATE TABLE pairing_codes (
-        code_hash  TEXT PRIMARY KEY,
-        login      TEXT NOT NULL REFERENCES accounts (login),
-        expires_at TEXT NOT NULL
-    ) STRICT;
-    CREATE TABLE audit (
-        seq     INTEGER PRIMARY KEY AUTOINCREMENT,
-        at      TEXT NOT NULL,
-        login   TEXT NOT NULL,
-        agency  TEXT NOT NULL,
-        op      TEXT NOT NULL,
-        subject TEXT NOT NULL,
-        item_id INTEGER,
-        before  TEXT,
-        after   TEXT
-    ) STRICT;
-    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-    ALTER TABLE events ADD COLUMN audience TEXT;",
-    // 4: the role `operator`, and an audit trail that can record a failed sign-in with an
-    // unknown login (no agency) and names the agency an account entry is about (`concerns`),
-    // which decides who may read it. SQLite cannot change a CHECK or drop a NOT NULL, so both
-    // tables are copied whole (the trail's seq kept) as SQLite's documentation describes, and
-    // the trail's triggers made again; `concerns` of earlier account entries comes from the
-    // account they recorded.
-    "CREATE TABLE accounts_v4 (
-        login         TEXT PRIMARY KEY,
-        role          TEXT NOT NULL
-                      CHECK (role IN ('display', 'officer', 'planner', 'admin', 'operator')),
-        agency        TEXT NOT NULL REFERENCES agencies (key),
-        password_hash TEXT,
-        disabled      INTEGER NOT NULL DEFAULT 0,
-        created_at    TEXT NOT NULL
-    ) STRICT;
-    INSERT INTO accounts_v4 SELECT login, role, agency, password_hash, disabled, created_at
-        FROM accounts;
-    DROP TABLE accounts;
-    ALTER TABLE accounts_v4 RENAME TO accounts;
-    CREATE TABLE audit_v4 (
-        seq      INTEGER PRIMARY KEY AUTOINCREMENT,
-        at       TEXT NOT NULL,
-        login    TEXT NOT NULL,
-        agency   TEXT,
-        op       TEXT NOT NULL,
-        subject  TEXT NOT NULL,
-        item_id  INTEGER,
-        concerns TEXT,
-        before   TEXT,
-        after    TEXT
-    ) STRICT;
-    INSERT INTO audit_v4 (seq, at, login, agency, op, subject, item_id, concerns, before, after)
-        SELECT seq, at, login, agency, op, subject, item_id,
-               CASE WHEN subject = 'account'
-                    THEN json_extract(COALESCE(after, before), '$.agency') END,
-               before, after
-        FROM audit;
-    DROP TABLE audit;
-    ALTER TABLE audit_v4 RENAME TO audit;
-    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
-    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;",
-    // 5: item kinds are the server's to know (`model::ItemKind`), not a list in SQL: the
-    // items table is copied without its CHECK on `kind`, keeping ids and the AUTOINCREMENT
-    // counter (an id is never used twice). Incidents are found by their source key (re-imports)
-    // and by their start (retention).
-    "CREATE TABLE items_v5 (
-        id         INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind       TEXT NOT NULL,
-        version    INTEGER NOT NULL CHECK (version > 0),
-        updated_at TEXT NOT NULL,
-        body       TEXT NOT NULL
-    ) STRICT;
-    INSERT INTO items_v5 (id, kind, version, updated_at, body)
-        SELECT id, kind, version, updated_at, body FROM items;
-    DELETE FROM sqlite_sequence WHERE name = 'items_v5';
-    INSERT INTO sqlite_sequence (name, seq) SELECT 'items_v5', seq FROM sqlite_sequence
-        WHERE name = 'items';
-    DROP TABLE items;
-    ALTER TABLE items_v5 RENAME TO items;
-    CREATE INDEX items_by_kind ON items (kind, id);
-    CREATE INDEX incidents_by_source ON items (json_extract(body, '$.source_key'))
-        WHERE kind = 'incident';
-    CREATE INDEX incidents_by_start ON items (json_extract(body, '$.start'))
-        WHERE kind = 'incident';",
-    // 6: a source key belongs to the agency that imported it: re-imports look it up within
-    // that agency only (another agency's import cannot learn whether a key exists), and keys
-    // are made with this installation's secret, so a key seen in an export cannot be turned
-    // back into a guessable case number. Keys made before are plain SHA-256 and are dropped:
-    // a re-import of an older file imports its rows again, rather than keep reversible keys.
-    "UPDATE items SET body = json_remove(body, '$.source_key') WHERE kind = 'incident';
-    DROP INDEX incidents_by_source;
-    CREATE INDEX incidents_by_source
-        ON items (json_extract(body, '$.agency'), json_extract(body, '$.source_key'))
-        WHERE kind = 'incident';
-    CREATE TABLE secrets (
-        name  TEXT PRIMARY KEY,
-        value BLOB NOT NULL
-    ) STRICT;",
-    // 7: incidents are no longer indexed by their start. The index parsed each incident's JSON
-    // once more on every insert: without it a million rows import at 52,300 rows/s instead of
-    // 37,600 (`cargo bench -p server --bench incidents`); the daily retention run reads the
-    // incidents JSON by a scan instead, once a day.
-    "DROP INDEX incidents_by_start;",
-    // 8: early detection. Each alert raised for an agency (once per key and week), and each
-    // agency's acknowledgements of its alerts (audited as well).
-    "CREATE TABLE alerts_raised (
-        id        INTEGER PRIMARY KEY,
-        agency    TEXT NOT NULL,
-        key       TEXT NOT NULL,
-        raised_at TEXT NOT NULL,
-        body      TEXT NOT NULL
-    ) STRICT;
-    CREATE INDEX alerts_raised_by_agency ON alerts_raised (agency, raised_at);
-    CREATE TABLE alert_acknowledgements (
-        id     INTEGER PRIMARY KEY,
-        agency TEXT NOT NULL,
-        key    TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        at     TEXT NOT NULL,
-        login  TEXT NOT NULL,
-        -- Set where the row continues another key's acknowledgement (an alert made into a
-        -- hotspot, acknowledged under the hotspot's key too): not counted again.
-        continues TEXT
-    ) STRICT;
-    CREATE INDEX alert_acknowledgements_by_agency ON alert_acknowledgements (agency, at);",
-];
+pub use crate::sqlite_schema::DB_FILE;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -208,6 +28,12 @@ pub enum DbError {
     },
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Postgres(postgres::Error),
+    /// The database cannot be reached (PostgreSQL down, or every connection busy for longer
+    /// than [`CHECKOUT_TIMEOUT`]); answered with 503 and `Retry-After`.
+    #[error("the database is unreachable: {0}")]
+    Unavailable(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("database is newer (schema {found}) than this server (schema {known})")]
@@ -216,126 +42,234 @@ pub enum DbError {
     Task(String),
 }
 
+impl From<postgres::Error> for DbError {
+    fn from(e: postgres::Error) -> Self {
+        // A closed connection or a failed socket is the database gone, not a fault in what was
+        // asked; so is a server shutting down (SQLSTATE class 57: operator intervention) or
+        // not yet accepting connections (08: connection exception).
+        let gone = e.is_closed()
+            || e.code().is_some_and(|c| {
+                let code = c.code();
+                code.starts_with("57") || code.starts_with("08")
+            })
+            || (e.as_db_error().is_none()
+                && std::error::Error::source(&e)
+                    .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some()));
+        if gone {
+            DbError::Unavailable(e.to_string())
+        } else {
+            DbError::Postgres(e)
+        }
+    }
+}
+
+impl DbError {
+    /// A uniqueness constraint refused the write.
+    pub fn is_unique_violation(&self) -> bool {
+        match self {
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                    || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+            }
+            DbError::Postgres(e) => e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION),
+            _ => false,
+        }
+    }
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone)]
+pub enum Storage {
+    /// The SQLite file in this directory.
+    Sqlite(PathBuf),
+    /// A PostgreSQL database (`postgres://user@host:port/name`).
+    Postgres(String),
+}
+
+/// How long a call waits for a free PostgreSQL connection (or a new one) before the request is
+/// answered 503.
+pub const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// Connections each server keeps to PostgreSQL at most.
+pub const POOL_SIZE: u32 = 16;
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
 pub struct Database {
-    conn: Arc<Mutex<Connection>>,
+    backend: Arc<Backend>,
+}
+
+enum Backend {
+    Sqlite(Mutex<rusqlite::Connection>),
+    Postgres(r2d2::Pool<PgManager>),
+}
+
+/// Makes and checks the pool's PostgreSQL connections.
+struct PgManager {
+    config: postgres::Config,
+}
+
+impl r2d2::ManageConnection for PgManager {
+    type Connection = PgConnection;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<PgConnection, postgres::Error> {
+        Ok(PgConnection::new(self.config.connect(postgres::NoTls)?))
+    }
+
+    fn is_valid(&self, conn: &mut PgConnection) -> Result<(), postgres::Error> {
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut PgConnection) -> bool {
+        conn.client.is_closed()
+    }
 }
 
 impl Database {
-    /// Opens (creating if needed) the database in `data_dir` and runs pending migrations.
+    /// Opens (creating if needed) the SQLite database in `data_dir` and migrates it.
     pub fn open(data_dir: &Path) -> Result<Self, DbError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| DbError::CreateDir {
-            path: data_dir.to_owned(),
-            source,
-        })?;
-        let mut conn = Connection::open(data_dir.join(DB_FILE))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        // 64 MiB of page cache (the default is 2 MiB): an import of a million incidents spent
-        // most of its time reading back index pages the small cache had let go (perf, 24,500
-        // rows/s before).
-        conn.pragma_update(None, "cache_size", -65_536)?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrate(&mut conn)?;
         Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
+            backend: Arc::new(Backend::Sqlite(Mutex::new(crate::sqlite_schema::open(
+                data_dir,
+            )?))),
         })
     }
 
-    /// Runs `f` with the connection on the blocking pool.
+    /// Connects to the PostgreSQL database at `url` and migrates it (one server at a time).
+    pub fn connect(url: &str) -> Result<Self, DbError> {
+        let config: postgres::Config = url
+            .parse()
+            .map_err(|e: postgres::Error| DbError::Unavailable(format!("{url}: {e}")))?;
+        let mut client = config.connect(postgres::NoTls)?;
+        crate::pg_schema::migrate(&mut client)?;
+        drop(client);
+        let pool = r2d2::Pool::builder()
+            .max_size(POOL_SIZE)
+            .min_idle(Some(1))
+            .connection_timeout(CHECKOUT_TIMEOUT)
+            .error_handler(Box::new(r2d2::LoggingErrorHandler))
+            .build_unchecked(PgManager { config });
+        Ok(Self {
+            backend: Arc::new(Backend::Postgres(pool)),
+        })
+    }
+
+    /// Opens what `storage` names.
+    pub fn open_storage(storage: &Storage) -> Result<Self, DbError> {
+        match storage {
+            Storage::Sqlite(dir) => Self::open(dir),
+            Storage::Postgres(url) => Self::connect(url),
+        }
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> crate::sql::Backend {
+        match *self.backend {
+            Backend::Sqlite(_) => crate::sql::Backend::Sqlite,
+            Backend::Postgres(_) => crate::sql::Backend::Postgres,
+        }
+    }
+
+    /// Runs `f` in one transaction on the blocking pool and commits it if `f` succeeds.
+    /// For reads, and for writes that publish no change event (see [`Mode`]).
     pub async fn call<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Tx) -> Result<T, E> + Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            // A panic while holding the lock poisons it; the connection itself is still sound
-            // (SQLite rolls back an unfinished transaction), so keep using it.
-            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| E::from(DbError::Task(e.to_string())))?
+        self.run(Mode::Plain, f).await
     }
-}
 
-/// Runs the migrations not yet applied, in one transaction. Foreign keys are off meanwhile
-/// (a table is copied and replaced while others refer to it, as SQLite's documentation on
-/// schema changes prescribes) and checked before the commit.
-fn migrate(conn: &mut Connection) -> Result<(), DbError> {
-    let known = MIGRATIONS.len() as i64;
-    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if found > known {
-        return Err(DbError::TooNew { found, known });
+    /// Runs `f` as a write that appends to the change log: one writer at a time (across all
+    /// servers on PostgreSQL), committed if `f` succeeds.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Tx) -> Result<T, E> + Send + 'static,
+    {
+        self.run(Mode::Write, f).await
     }
-    if found == known {
-        return Ok(());
+
+    async fn run<T, E, F>(&self, mode: Mode, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Tx) -> Result<T, E> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || db.blocking(mode, f))
+            .await
+            .map_err(|e| E::from(DbError::Task(e.to_string())))?
     }
-    conn.pragma_update(None, "foreign_keys", "OFF")?;
-    let migrated = (|| {
-        let tx = conn.transaction()?;
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", i as i64 + 1)?;
+
+    /// Runs `f` in a transaction of `mode` on this thread (which may block) and commits it if
+    /// `f` succeeds. For the blocking pool and the command line.
+    pub fn blocking<T, E: From<DbError>>(
+        &self,
+        mode: Mode,
+        f: impl FnOnce(&Tx) -> Result<T, E>,
+    ) -> Result<T, E> {
+        match &*self.backend {
+            Backend::Sqlite(conn) => {
+                // A panic while holding the lock poisons it; the connection itself is still
+                // sound (SQLite rolls back an unfinished transaction), so keep using it.
+                let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let tx = Tx::sqlite(&mut guard, mode)?;
+                let value = f(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            }
+            Backend::Postgres(pool) => {
+                let mut conn = pool
+                    .get()
+                    .map_err(|e| DbError::Unavailable(e.to_string()))?;
+                let tx = Tx::postgres(&mut conn, mode)?;
+                let value = f(&tx)?;
+                tx.commit()?;
+                Ok(value)
+            }
         }
-        let broken: Option<String> = tx
-            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
-            .optional()?;
-        if let Some(table) = broken {
-            return Err(DbError::Corrupt(format!(
-                "migration left a broken reference in {table}"
-            )));
-        }
-        tx.commit()?;
-        Ok(())
-    })();
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    migrated
+    }
 }
 
 /// All districts in official order.
-pub fn districts(conn: &Connection) -> Result<Vec<District>, DbError> {
-    let mut stmt = conn.prepare("SELECT properties, geometry FROM districts ORDER BY position")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    rows.map(|row| {
-        let (properties, geometry) = row?;
-        Ok(District {
-            properties: serde_json::from_str(&properties)
-                .map_err(|e| DbError::Corrupt(format!("district properties: {e}")))?,
-            geometry: geometry
-                .parse()
-                .map_err(|e| DbError::Corrupt(format!("district geometry: {e}")))?,
-        })
-    })
-    .collect()
+pub fn districts(tx: &Tx) -> Result<Vec<District>, DbError> {
+    tx.query(
+        "SELECT properties, geometry FROM districts ORDER BY position",
+        crate::args![],
+        |r| {
+            let properties: String = r.get(0)?;
+            let geometry: String = r.get(1)?;
+            Ok(District {
+                properties: serde_json::from_str(&properties)
+                    .map_err(|e| DbError::Corrupt(format!("district properties: {e}")))?,
+                geometry: geometry
+                    .parse()
+                    .map_err(|e| DbError::Corrupt(format!("district geometry: {e}")))?,
+            })
+        },
+    )
 }
 
 /// How many districts are stored.
-pub fn district_count(conn: &Connection) -> Result<u32, DbError> {
-    Ok(conn.query_row("SELECT count(*) FROM districts", [], |r| r.get(0))?)
-}
-
-/// Replaces all districts in one transaction.
-pub fn replace_districts(conn: &mut Connection, districts: &[District]) -> Result<(), DbError> {
-    let tx = conn.transaction()?;
-    write_districts(&tx, districts)?;
-    tx.commit()?;
-    Ok(())
+pub fn district_count(tx: &Tx) -> Result<u32, DbError> {
+    tx.query_one("SELECT count(*) FROM districts", crate::args![], |r| {
+        r.get(0)
+    })
 }
 
 /// Replaces all districts inside the caller's transaction.
-pub fn write_districts(tx: &rusqlite::Transaction, districts: &[District]) -> Result<(), DbError> {
-    tx.execute("DELETE FROM districts", [])?;
+pub fn write_districts(tx: &Tx, districts: &[District]) -> Result<(), DbError> {
+    tx.execute("DELETE FROM districts", crate::args![])?;
     for (position, d) in districts.iter().enumerate() {
         let properties = serde_json::to_string(&d.properties)
             .map_err(|e| DbError::Corrupt(format!("district properties: {e}")))?;
         tx.execute(
             "INSERT INTO districts (key, position, properties, geometry) VALUES (?1, ?2, ?3, ?4)",
-            params![
+            crate::args![
                 d.properties.key.as_str(),
                 position as i64,
                 properties,
@@ -344,186 +278,4 @@ pub fn write_districts(tx: &rusqlite::Transaction, districts: &[District]) -> Re
         )?;
     }
     Ok(())
-}
-
-/// The schema version the database is at.
-pub fn schema_version(conn: &Connection) -> Result<i64, DbError> {
-    Ok(conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn opening_creates_the_file_and_migrates_once() {
-        let dir = tempfile::tempdir().unwrap();
-        drop(Database::open(dir.path()).unwrap());
-        assert!(dir.path().join(DB_FILE).exists());
-        // A second open finds the schema current and changes nothing.
-        let db = Database::open(dir.path()).unwrap();
-        let conn = db.conn.lock().unwrap();
-        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as i64);
-        let mode: String = conn
-            .pragma_query_value(None, "journal_mode", |r| r.get(0))
-            .unwrap();
-        assert_eq!(mode, "wal");
-        let sync: i64 = conn
-            .pragma_query_value(None, "synchronous", |r| r.get(0))
-            .unwrap();
-        assert_eq!(sync, 2, "synchronous must be FULL");
-    }
-
-    /// A database of the third schema, with accounts, a session and audit entries, is migrated
-    /// without losing any of them: the trail keeps its numbers and stays append-only, account
-    /// entries learn whom they concern, and operators can be stored.
-    #[test]
-    fn schema_3_is_migrated_with_everything_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-            for sql in &MIGRATIONS[..3] {
-                conn.execute_batch(sql).unwrap();
-            }
-            conn.pragma_update(None, "user_version", 3).unwrap();
-            conn.execute_batch(
-                "INSERT INTO agencies VALUES ('kod', 'KOD', 'KOD', 'partner');
-                 INSERT INTO accounts VALUES ('kod-admin', 'admin', 'kod', 'x', 0, 't');
-                 INSERT INTO sessions VALUES ('h', 'kod-admin', 'c', 't', 't');
-                 INSERT INTO audit (at, login, agency, op, subject, item_id, before, after)
-                 VALUES ('t', 'kod-admin', 'kod', 'account_added', 'account', NULL, NULL,
-                         '{\"login\":\"kod-lage\",\"role\":\"officer\",\"agency\":\"kod\"}'),
-                        ('t', 'kod-admin', 'kod', 'created', 'hotspot', 7, NULL, '{}');",
-            )
-            .unwrap();
-        }
-        let db = Database::open(dir.path()).unwrap();
-        let conn = db.conn.lock().unwrap();
-        assert_eq!(schema_version(&conn).unwrap(), MIGRATIONS.len() as i64);
-        let rows: Vec<(i64, String, Option<String>)> = conn
-            .prepare("SELECT seq, op, concerns FROM audit ORDER BY seq")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(
-            rows,
-            [
-                (1, "account_added".to_owned(), Some("kod".to_owned())),
-                (2, "created".to_owned(), None)
-            ]
-        );
-        conn.execute(
-            "INSERT INTO audit (at, login, agency, op, subject) VALUES ('t', '(unknown login)', NULL, 'sign_in_failed', 'account')",
-            [],
-        )
-        .unwrap();
-        let seq: i64 = conn
-            .query_row("SELECT max(seq) FROM audit", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(seq, 3, "numbering goes on");
-        assert!(conn.execute("UPDATE audit SET login = 'x'", []).is_err());
-        assert!(conn.execute("DELETE FROM audit", []).is_err());
-        conn.execute(
-            "INSERT INTO accounts VALUES ('it', 'operator', 'kod', 'x', 0, 't')",
-            [],
-        )
-        .unwrap();
-        let sessions: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sessions s JOIN accounts a ON a.login = s.login",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(sessions, 1);
-        // Foreign keys are on again: a session of nobody is refused.
-        assert!(
-            conn.execute(
-                "INSERT INTO sessions VALUES ('h2', 'niemand', 'c', 't', 't')",
-                []
-            )
-            .is_err()
-        );
-    }
-
-    /// Schema 5 copies the items without the list of kinds: ids and bodies stay, a new item
-    /// never takes the id of a deleted one, and the incidents' indexes are there.
-    #[test]
-    fn schema_4_items_are_copied_with_their_ids_and_counter() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-            for sql in &MIGRATIONS[..4] {
-                conn.execute_batch(sql).unwrap();
-            }
-            conn.pragma_update(None, "user_version", 4).unwrap();
-            conn.execute_batch(
-                "INSERT INTO items (kind, version, updated_at, body) VALUES
-                     ('hotspot', 1, 't', '{\"a\":1}'), ('route', 2, 't', '{\"b\":2}'),
-                     ('action', 1, 't', '{}');
-                 DELETE FROM items WHERE id = 3;",
-            )
-            .unwrap();
-            assert!(
-                conn.execute(
-                    "INSERT INTO items (kind, version, updated_at, body) VALUES ('incident', 1, 't', '{}')",
-                    []
-                )
-                .is_err(),
-                "schema 4 still lists the kinds"
-            );
-        }
-        let db = Database::open(dir.path()).unwrap();
-        let conn = db.conn.lock().unwrap();
-        let rows: Vec<(i64, String, i64, String)> = conn
-            .prepare("SELECT id, kind, version, body FROM items ORDER BY id")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        assert_eq!(
-            rows,
-            [
-                (1, "hotspot".to_owned(), 1, "{\"a\":1}".to_owned()),
-                (2, "route".to_owned(), 2, "{\"b\":2}".to_owned())
-            ]
-        );
-        conn.execute(
-            "INSERT INTO items (kind, version, updated_at, body) VALUES ('incident', 1, 't', '{\"source_key\":\"k\"}')",
-            [],
-        )
-        .unwrap();
-        assert_eq!(
-            conn.last_insert_rowid(),
-            4,
-            "id 3 was used once and stays unused"
-        );
-        let plan: String = conn
-            .query_row(
-                "EXPLAIN QUERY PLAN SELECT 1 FROM items WHERE kind = 'incident' AND json_extract(body, '$.agency') = 'kod' AND json_extract(body, '$.source_key') = 'k'",
-                [],
-                |r| r.get(3),
-            )
-            .unwrap();
-        assert!(plan.contains("incidents_by_source"), "{plan}");
-    }
-
-    #[test]
-    fn a_database_from_a_newer_server_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-            conn.pragma_update(None, "user_version", 99).unwrap();
-        }
-        assert!(matches!(
-            Database::open(dir.path()),
-            Err(DbError::TooNew { found: 99, .. })
-        ));
-    }
 }

@@ -14,7 +14,6 @@ use model::{
     route::Occasion,
     schedule::{ClockTime, Period, Weekday, WeeklyWindow, berlin, local},
 };
-use rusqlite::Connection;
 
 use crate::{
     audit::Actor,
@@ -133,13 +132,13 @@ fn action(
 
 /// Loads the demo picture for the week of `now`.
 pub fn load(
-    conn: &mut Connection,
+    tx: &crate::sql::Tx,
     districts: &[model::District],
     now: Timestamp,
 ) -> Result<usize, StoreError> {
     use Weekday::*;
-    // All of it or none: a start interrupted half-way loads it again on the next start.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // All of it or none (the caller's transaction): a start interrupted half-way loads it
+    // again on the next start.
     let today = local(now).date();
     let monday = today
         .checked_sub(i64::from(today.weekday().to_monday_zero_offset()).days())
@@ -198,7 +197,7 @@ pub fn load(
     for h in hotspots {
         let (s, _) = {
             let actor = system(h.owner());
-            store::create(&tx, h, districts, &actor)
+            store::create(tx, h, districts, &actor)
         }?;
         hotspot_ids.push(s.id);
         count += 1;
@@ -260,7 +259,7 @@ pub fn load(
     for r in routes {
         let (s, _) = {
             let actor = system(r.owner());
-            store::create(&tx, r, districts, &actor)
+            store::create(tx, r, districts, &actor)
         }?;
         route_ids.push(s.id);
         count += 1;
@@ -365,18 +364,17 @@ pub fn load(
     for a in actions {
         {
             let actor = system(a.owner());
-            store::create(&tx, a, districts, &actor)
+            store::create(tx, a, districts, &actor)
         }?;
         count += 1;
     }
     for i in demo_incidents(now, &[westentor, sued, bahnhof], districts)? {
         {
             let actor = system(i.owner());
-            store::create(&tx, i, districts, &actor)
+            store::create(tx, i, districts, &actor)
         }?;
         count += 1;
     }
-    tx.commit()?;
     Ok(count)
 }
 
@@ -546,7 +544,7 @@ mod tests {
             "most around the centre: {in_mitte}"
         );
         // Early detection finds the emerging cluster, and nothing else.
-        let districts = db.call(|c| crate::db::districts(c)).await.unwrap();
+        let districts = db.call(crate::db::districts).await.unwrap();
         let list = model::scan::scan(
             &crate::alerts::detection(),
             incidents.iter().map(|s| &s.item),

@@ -5,11 +5,11 @@ use jiff::Timestamp;
 use model::{
     District, DistrictKey, Item, access::AuditOp, event::ChangeOp, geometry, validation::FieldError,
 };
-use rusqlite::Transaction;
 
 use crate::{
     audit::{self, Actor},
     db,
+    sql::Tx,
     store::{self, Known, Published, StoreError, Write},
 };
 
@@ -46,7 +46,7 @@ fn item_json<T: Item>(f: &Feature, owner: &model::AgencyKey) -> serde_json::Valu
 /// Hotspots or routes from a FeatureCollection, owned by the importer's agency: a feature
 /// without an owner gets it, one naming another agency is refused.
 pub fn items<T: Item>(
-    tx: &Transaction,
+    tx: &Tx,
     fc: &FeatureCollection,
     districts: &[District],
     actor: &Actor,
@@ -223,7 +223,7 @@ fn check_boundary(
 /// Official district boundaries replace the approximate ones; items get their districts
 /// derived again (each change is a new version with its event).
 pub fn districts(
-    tx: &Transaction,
+    tx: &Tx,
     fc: &FeatureCollection,
     current: &[District],
     actor: &Actor,
@@ -299,12 +299,8 @@ pub fn districts(
         actor,
         agencies: &known.agencies,
     };
-    struct Rederive<'a>(
-        &'a rusqlite::Transaction<'a>,
-        &'a model::Context<'a>,
-        &'a Write<'a>,
-    );
-    impl model::item::ForKind for Rederive<'_> {
+    struct Rederive<'a, 't>(&'a Tx<'t>, &'a model::Context<'a>, &'a Write<'a>);
+    impl model::item::ForKind for Rederive<'_, '_> {
         type Output = Result<Vec<Published>, StoreError>;
         fn visit<T: Item>(self) -> Self::Output {
             rederive::<T>(self.0, self.1, self.2)
@@ -318,7 +314,7 @@ pub fn districts(
 
 /// Derives each item's districts again; stores those that changed as a new version.
 fn rederive<T: Item>(
-    tx: &rusqlite::Transaction,
+    tx: &Tx,
     ctx: &model::Context,
     w: &Write,
 ) -> Result<Vec<Published>, StoreError> {

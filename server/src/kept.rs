@@ -23,7 +23,7 @@ pub struct Layer<T> {
 
 impl<T: Item> Layer<T> {
     /// Reads the layer and the agencies, and writes each item's feature.
-    pub fn read(conn: &mut rusqlite::Connection) -> Result<Layer<T>, StoreError> {
+    pub fn read(conn: &crate::sql::Tx) -> Result<Layer<T>, StoreError> {
         let agencies = store::agencies(conn)?.into_iter().map(|a| a.key).collect();
         let items = store::list::<T>(conn)?;
         let features = items

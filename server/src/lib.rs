@@ -1,5 +1,5 @@
-//! Lagebild Hamm's server: a thin axum API over an embedded SQLite database that also serves the
-//! built WebAssembly app.
+//! Lagebild Hamm's server: a thin axum API over an embedded SQLite database (or PostgreSQL,
+//! shared by several servers) that also serves the built WebAssembly app.
 //!
 //! Endpoints (paths are constants in [`model::api`]):
 //! - `GET /api/health` — liveness and what the database holds
@@ -51,6 +51,8 @@ pub mod sample_data;
 pub mod security;
 pub mod seed;
 pub mod sessions;
+pub mod sql;
+pub mod sqlite_schema;
 pub mod startup;
 pub mod state;
 pub mod static_files;

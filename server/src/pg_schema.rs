@@ -1,6 +1,5 @@
-//! The PostgreSQL schema, for several servers sharing one database (issue 20, in progress:
-//! nothing reads or writes through it yet). It holds the same tables the SQLite migrations in
-//! [`crate::db`] reach at their version 8, written the PostgreSQL way: identities instead of
+//! The PostgreSQL schema, for several servers sharing one database. It holds the same tables the SQLite migrations in
+//! [`crate::sqlite_schema`] reach at their version 9, written the PostgreSQL way: identities instead of
 //! AUTOINCREMENT (`BY DEFAULT`, so a migration from SQLite keeps ids), `jsonb` for the JSON
 //! columns (indexable with `->>`), `boolean` flags, and one trigger function that keeps the
 //! audit trail append-only (UPDATE, DELETE and TRUNCATE refused). Times stay RFC 3339 text in
@@ -8,6 +7,8 @@
 //!
 //! [`migrate`] applies what is missing in one transaction under an advisory lock, so servers
 //! starting at once migrate once.
+
+use crate::db::DbError;
 
 /// The migrations, in order; the database records how many it has applied.
 pub const MIGRATIONS: &[&str] = &[
@@ -19,6 +20,8 @@ pub const MIGRATIONS: &[&str] = &[
         geometry   jsonb NOT NULL
     );
     CREATE TABLE agencies (
+        -- The order agencies were added in (SQLite's rowid).
+        seq        bigint GENERATED ALWAYS AS IDENTITY,
         key        text PRIMARY KEY,
         name       text NOT NULL,
         short_name text NOT NULL,
@@ -53,6 +56,8 @@ pub const MIGRATIONS: &[&str] = &[
         created_at    text NOT NULL
     );
     CREATE TABLE sessions (
+        -- The order sessions began in (SQLite's rowid): an account's oldest end first.
+        seq        bigint GENERATED ALWAYS AS IDENTITY,
         token_hash text PRIMARY KEY,
         login      text NOT NULL REFERENCES accounts (login),
         csrf       text NOT NULL,
@@ -112,7 +117,7 @@ const MIGRATION_LOCK: i64 = 0x6c61_6765_6269_6c64;
 
 /// Applies the migrations the database lacks, in one transaction; returns the version now.
 /// Refuses a database newer than this server.
-pub fn migrate(client: &mut postgres::Client) -> Result<i64, MigrateError> {
+pub fn migrate(client: &mut postgres::Client) -> Result<i64, DbError> {
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
     tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_version (version bigint NOT NULL)")?;
@@ -125,7 +130,7 @@ pub fn migrate(client: &mut postgres::Client) -> Result<i64, MigrateError> {
     };
     let known = MIGRATIONS.len() as i64;
     if found > known {
-        return Err(MigrateError::TooNew { found, known });
+        return Err(DbError::TooNew { found, known });
     }
     for sql in MIGRATIONS.iter().skip(usize::try_from(found).unwrap_or(0)) {
         tx.batch_execute(sql)?;
@@ -133,14 +138,6 @@ pub fn migrate(client: &mut postgres::Client) -> Result<i64, MigrateError> {
     tx.execute("UPDATE schema_version SET version = $1", &[&known])?;
     tx.commit()?;
     Ok(known)
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum MigrateError {
-    #[error("database: {0}")]
-    Postgres(#[from] postgres::Error),
-    #[error("database is newer (schema {found}) than this server (schema {known})")]
-    TooNew { found: i64, known: i64 },
 }
 
 #[cfg(test)]
@@ -164,7 +161,8 @@ mod tests {
 
         client
             .batch_execute(
-                "INSERT INTO agencies VALUES ('kod', 'Stadt Hamm – KOD', 'KOD', 'partner');
+                "INSERT INTO agencies (key, name, short_name, role)
+                     VALUES ('kod', 'Stadt Hamm – KOD', 'KOD', 'partner');
                  INSERT INTO audit (at, login, agency, op, subject)
                      VALUES ('2026-12-06T10:00:00Z', 'kod-admin', 'kod', 'created', 'hotspot');",
             )
@@ -222,7 +220,7 @@ mod tests {
             .unwrap();
         assert!(matches!(
             migrate(&mut client),
-            Err(MigrateError::TooNew {
+            Err(DbError::TooNew {
                 found: 99,
                 known: 1
             })

@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use model::{AgencyKey, ItemKind, access::AuditOp, event::ChangeOp};
-use rusqlite::{Transaction, params};
 
 use crate::{
+    args,
     audit::{self, Actor},
     error::AppError,
+    sql::Tx,
     state::AppState,
     store::{self, Published, StoreError},
 };
@@ -33,18 +34,19 @@ pub struct Deleted {
 /// Deletes the incidents that began before `cutoff`, inside `tx`; the audit entries and
 /// events of the deletion.
 pub fn delete_before(
-    tx: &Transaction,
+    tx: &Tx,
     cutoff: Timestamp,
 ) -> Result<(Vec<Deleted>, Vec<Published>), StoreError> {
     let before = cutoff.to_string();
     let mut per_agency: Vec<(AgencyKey, u64, Vec<AgencyKey>)> = Vec::new();
     {
-        let mut stmt = tx.prepare(
-            "SELECT body FROM items WHERE kind = 'incident' AND json_extract(body, '$.start') < ?1",
+        let rows = tx.query(
+            "SELECT body FROM items WHERE kind = 'incident' AND body ->> 'start' < ?1",
+            args![&before],
+            |r| r.get::<String>(0),
         )?;
-        let rows = stmt.query_map([&before], |r| r.get::<_, String>(0))?;
         for body in rows {
-            let incident: model::Incident = serde_json::from_str(&body?)
+            let incident: model::Incident = serde_json::from_str(&body)
                 .map_err(|e| StoreError::Db(crate::db::DbError::Corrupt(e.to_string())))?;
             match per_agency
                 .iter_mut()
@@ -67,8 +69,8 @@ pub fn delete_before(
         }
     }
     tx.execute(
-        "DELETE FROM items WHERE kind = 'incident' AND json_extract(body, '$.start') < ?1",
-        params![before],
+        "DELETE FROM items WHERE kind = 'incident' AND body ->> 'start' < ?1",
+        args![&before],
     )?;
     let mut deleted = Vec::new();
     let mut events = Vec::new();

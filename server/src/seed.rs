@@ -15,28 +15,33 @@ pub enum SeedError {
 }
 
 /// Stores the approximate districts unless the database already holds districts (approximate or
-/// imported official ones, which are never overwritten).
+/// imported official ones, which are never overwritten). Servers starting at once on one
+/// PostgreSQL database store them once: the check and the write are one writer's transaction.
 pub async fn districts_if_empty(db: &Database) -> Result<(), SeedError> {
-    if db
-        .call(|c| db::district_count(c))
-        .await
-        .map_err(SeedError::Db)?
-        > 0
-    {
+    if db.call(db::district_count).await.map_err(SeedError::Db)? > 0 {
         return Ok(());
     }
     let districts = tokio::task::spawn_blocking(approximate_districts)
         .await
         .map_err(|e| DbError::Task(e.to_string()))??;
-    tracing::info!("derived {} approximate districts", districts.len());
-    db.call(move |c| db::replace_districts(c, &districts))
+    let stored = db
+        .write(move |tx| {
+            if db::district_count(tx)? > 0 {
+                return Ok(0);
+            }
+            db::write_districts(tx, &districts)?;
+            Ok::<_, DbError>(districts.len())
+        })
         .await?;
+    if stored > 0 {
+        tracing::info!("derived {stored} approximate districts");
+    }
     Ok(())
 }
 
 /// The partnership's agencies; reference data, added where missing on every start.
 pub async fn agencies(db: &Database) -> Result<(), SeedError> {
-    db.call(|c| {
+    db.write(|c| {
         for a in model::agency::partnership_agencies() {
             crate::store::insert_agency(c, &a)?;
         }
@@ -49,7 +54,7 @@ pub async fn agencies(db: &Database) -> Result<(), SeedError> {
 /// The demo picture, on a database that has never held any item (its change log is empty).
 pub async fn demo_if_new(db: &Database, districts: Vec<model::District>) -> Result<(), SeedError> {
     let loaded = db
-        .call(move |c| {
+        .write(move |c| {
             if crate::store::last_seq(c)? > 0 {
                 return Ok(0);
             }

@@ -10,11 +10,12 @@ use model::{
     AgencyKey,
     access::{Me, Role},
 };
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{
     accounts::{AccountError, digest, random_bytes},
+    args,
     audit::Actor,
+    sql::Tx,
 };
 
 /// A person's session ends after this long without a request.
@@ -134,7 +135,7 @@ fn token() -> Result<String, AccountError> {
 }
 
 /// Starts a session for `login` (which must exist and be enabled).
-pub fn create(conn: &Connection, login: &str) -> Result<NewSession, AccountError> {
+pub fn create(conn: &Tx, login: &str) -> Result<NewSession, AccountError> {
     let account = crate::accounts::find(conn, login)?
         .filter(|a| !a.account.disabled)
         .ok_or_else(|| AccountError::NotFound(login.to_owned()))?;
@@ -145,14 +146,16 @@ pub fn create(conn: &Connection, login: &str) -> Result<NewSession, AccountError
     conn.execute(
         "INSERT INTO sessions (token_hash, login, csrf, created_at, last_seen)
          VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![token_hash, login, csrf, now],
+        args![&token_hash, login, &csrf, &now],
     )?;
     // At most MAX_PER_ACCOUNT sessions an account: the oldest end.
-    conn.execute(
+    let oldest_end = conn.pick(
         "DELETE FROM sessions WHERE login = ?1 AND rowid NOT IN
            (SELECT rowid FROM sessions WHERE login = ?1 ORDER BY rowid DESC LIMIT ?2)",
-        params![login, MAX_PER_ACCOUNT],
-    )?;
+        "DELETE FROM sessions WHERE login = ?1 AND seq NOT IN
+           (SELECT seq FROM sessions WHERE login = ?1 ORDER BY seq DESC LIMIT ?2)",
+    );
+    conn.execute(oldest_end, args![login, MAX_PER_ACCOUNT])?;
     Ok(NewSession {
         token: secret,
         viewer: Viewer {
@@ -168,7 +171,7 @@ pub fn create(conn: &Connection, login: &str) -> Result<NewSession, AccountError
 /// The viewer of session `token` at `now`, if it is valid; an expired session is deleted.
 /// `touch` records the request as activity (an open event stream is not activity).
 pub fn resolve(
-    conn: &Connection,
+    conn: &Tx,
     token: &str,
     now: Timestamp,
     touch: bool,
@@ -178,30 +181,28 @@ pub fn resolve(
 
 /// [`resolve`] for a session known by its hash (e.g. an open event stream's).
 pub fn resolve_hash(
-    conn: &Connection,
+    conn: &Tx,
     token_hash: &str,
     now: Timestamp,
     touch: bool,
 ) -> Result<Option<Viewer>, AccountError> {
     let token_hash = token_hash.to_owned();
-    let row = conn
-        .query_row(
-            "SELECT a.login, a.role, a.agency, s.csrf, s.created_at, s.last_seen
-             FROM sessions s JOIN accounts a ON a.login = s.login
-             WHERE s.token_hash = ?1 AND a.disabled = 0",
-            [&token_hash],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ))
-            },
-        )
-        .optional()?;
+    let row = conn.query_opt(
+        "SELECT a.login, a.role, a.agency, s.csrf, s.created_at, s.last_seen
+         FROM sessions s JOIN accounts a ON a.login = s.login
+         WHERE s.token_hash = ?1 AND NOT a.disabled",
+        args![&token_hash],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<String>(3)?,
+                r.get::<String>(4)?,
+                r.get::<String>(5)?,
+            ))
+        },
+    )?;
     let Some((login, role, agency, csrf, created, seen)) = row else {
         return Ok(None);
     };
@@ -220,7 +221,7 @@ pub fn resolve_hash(
     if touch && now.duration_since(seen) > TOUCH_EVERY {
         conn.execute(
             "UPDATE sessions SET last_seen = ?1 WHERE token_hash = ?2",
-            params![now.to_string(), token_hash],
+            args![now.to_string(), &token_hash],
         )?;
     }
     Ok(Some(Viewer {
@@ -233,8 +234,11 @@ pub fn resolve_hash(
 }
 
 /// Ends one session.
-pub fn end(conn: &Connection, token_hash: &str) -> Result<(), AccountError> {
-    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+pub fn end(conn: &Tx, token_hash: &str) -> Result<(), AccountError> {
+    conn.execute(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        args![token_hash],
+    )?;
     Ok(())
 }
 

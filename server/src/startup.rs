@@ -104,10 +104,13 @@ pub fn outline_feature() -> Result<String, StartupError> {
 /// Opens and migrates the database, loads first-start data, and builds the shared state.
 pub async fn state(config: &Config) -> Result<AppState, StartupError> {
     let map_config = map_config(config)?;
-    let db = Database::open(&config.data_dir)?;
+    let storage = config.storage();
+    let db = tokio::task::spawn_blocking(move || Database::open_storage(&storage))
+        .await
+        .map_err(|e| crate::db::DbError::Task(e.to_string()))??;
     seed::districts_if_empty(&db).await?;
     seed::agencies(&db).await?;
-    let districts = db.call(|c| crate::db::districts(c)).await?;
+    let districts = db.call(crate::db::districts).await?;
     if !config.empty {
         seed::demo_if_new(&db, districts.clone()).await?;
     }
@@ -172,8 +175,9 @@ impl Application {
         self.state
             .db
             .call(|c| {
-                c.query_row("SELECT count(*) FROM accounts", [], |r| r.get::<_, i64>(0))
-                    .map_err(crate::db::DbError::from)
+                c.query_one("SELECT count(*) FROM accounts", crate::args![], |r| {
+                    r.get::<i64>(0)
+                })
             })
             .await
             .is_ok_and(|n| n == 0)

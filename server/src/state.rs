@@ -6,7 +6,6 @@ use std::{
 };
 
 use model::{District, MapConfig, event::Subject};
-use rusqlite::{Transaction, TransactionBehavior};
 use tokio::sync::{Semaphore, broadcast, watch};
 
 use crate::{
@@ -16,6 +15,7 @@ use crate::{
     passwords::Passwords,
     rate_limit::LoginLimiter,
     sessions::SessionCache,
+    sql::Tx,
     store::Published,
 };
 
@@ -165,21 +165,18 @@ impl AppState {
     pub async fn commit<T, F>(&self, write: F) -> Result<T, AppError>
     where
         T: Send + 'static,
-        F: FnOnce(&Transaction, &mut Changes) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&Tx, &mut Changes) -> Result<T, AppError> + Send + 'static,
     {
         let state = self.clone();
-        self.db
-            .call(move |c| {
-                let tx = c
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(DbError::from)?;
-                let mut changes = Changes::default();
-                let value = write(&tx, &mut changes)?;
-                tx.commit().map_err(DbError::from)?;
-                state.committed(changes);
-                Ok(value)
-            })
-            .await
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut changes = Changes::default();
+            let value = db.blocking(crate::sql::Mode::Write, |tx| write(tx, &mut changes))?;
+            state.committed(changes);
+            Ok(value)
+        })
+        .await
+        .map_err(|e| AppError::Db(DbError::Task(e.to_string())))?
     }
 
     fn committed(&self, changes: Changes) {

@@ -10,11 +10,12 @@ use model::{
     policy::{self, Denied},
     validation::FieldError,
 };
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use crate::{
+    args,
     audit::{self, Actor},
     db::{self, DbError},
+    sql::Tx,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -39,47 +40,45 @@ pub enum StoreError {
     Db(#[from] DbError),
 }
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError::Db(DbError::Sqlite(e))
-    }
-}
-
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Db(DbError::Corrupt(format!("{what}: {e}")))
 }
 
-pub fn agencies(conn: &Connection) -> Result<Vec<Agency>, StoreError> {
-    let mut stmt =
-        conn.prepare("SELECT key, name, short_name, role FROM agencies ORDER BY rowid")?;
-    let rows = stmt.query_map([], |r| {
+/// The agencies, in the order they were added.
+pub fn agencies(tx: &Tx) -> Result<Vec<Agency>, StoreError> {
+    let sql = tx.pick(
+        "SELECT key, name, short_name, role FROM agencies ORDER BY rowid",
+        "SELECT key, name, short_name, role FROM agencies ORDER BY seq",
+    );
+    let rows = tx.query(sql, args![], |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
+            r.get::<String>(0)?,
+            r.get::<String>(1)?,
+            r.get::<String>(2)?,
+            r.get::<String>(3)?,
         ))
     })?;
-    rows.map(|row| {
-        let (key, name, short_name, role) = row?;
-        Ok(Agency {
-            key: AgencyKey::parse(&key).map_err(|e| corrupt("agency key", e))?,
-            name,
-            short_name,
-            role: serde_json::from_value(role.into()).map_err(|e| corrupt("agency role", e))?,
+    rows.into_iter()
+        .map(|(key, name, short_name, role)| {
+            Ok(Agency {
+                key: AgencyKey::parse(&key).map_err(|e| corrupt("agency key", e))?,
+                name,
+                short_name,
+                role: serde_json::from_value(role.into()).map_err(|e| corrupt("agency role", e))?,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
-pub fn insert_agency(conn: &Connection, a: &Agency) -> Result<(), StoreError> {
+pub fn insert_agency(tx: &Tx, a: &Agency) -> Result<(), StoreError> {
     let role = serde_json::to_value(a.role).map_err(|e| corrupt("agency role", e))?;
-    conn.execute(
-        "INSERT OR IGNORE INTO agencies (key, name, short_name, role) VALUES (?1, ?2, ?3, ?4)",
-        params![
+    tx.execute(
+        "INSERT INTO agencies (key, name, short_name, role) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (key) DO NOTHING",
+        args![
             a.key.as_str(),
-            a.name,
-            a.short_name,
+            &a.name,
+            &a.short_name,
             role.as_str().unwrap_or("guest")
         ],
     )?;
@@ -101,49 +100,37 @@ fn read<T: Item>(
 }
 
 /// Every item of one kind, oldest first.
-pub fn list<T: Item>(conn: &Connection) -> Result<Vec<Stored<T>>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+pub fn list<T: Item>(tx: &Tx) -> Result<Vec<Stored<T>>, StoreError> {
+    let mut items = Vec::new();
+    tx.for_each(
         "SELECT id, version, updated_at, body FROM items WHERE kind = ?1 ORDER BY id",
+        args![T::KIND.as_str()],
+        |r| {
+            let at: String = r.get(2)?;
+            let body: String = r.get(3)?;
+            items.push(read(r.get(0)?, r.get(1)?, &at, &body).map_err(|e| match e {
+                StoreError::Db(db) => db,
+                other => DbError::Corrupt(other.to_string()),
+            })?);
+            Ok(())
+        },
     )?;
-    let rows = stmt.query_map([T::KIND.as_str()], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (id, version, at, body) = row?;
-        read(id, version, &at, &body)
-    })
-    .collect()
+    Ok(items)
 }
 
 /// Every item of one kind that `agency` may see (see [`Item::visible_to`]), oldest first.
-pub fn list_for<T: Item>(
-    conn: &Connection,
-    agency: &AgencyKey,
-) -> Result<Vec<Stored<T>>, StoreError> {
-    let mut items = list::<T>(conn)?;
+pub fn list_for<T: Item>(tx: &Tx, agency: &AgencyKey) -> Result<Vec<Stored<T>>, StoreError> {
+    let mut items = list::<T>(tx)?;
     items.retain(|s| s.item.visible_to(agency));
     Ok(items)
 }
 
-pub fn get<T: Item>(conn: &Connection, id: i64) -> Result<Stored<T>, StoreError> {
-    let row = conn
-        .query_row(
-            "SELECT version, updated_at, body FROM items WHERE kind = ?1 AND id = ?2",
-            params![T::KIND.as_str(), id],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            },
-        )
-        .optional()?;
+pub fn get<T: Item>(tx: &Tx, id: i64) -> Result<Stored<T>, StoreError> {
+    let row = tx.query_opt(
+        "SELECT version, updated_at, body FROM items WHERE kind = ?1 AND id = ?2",
+        args![T::KIND.as_str(), id],
+        |r| Ok((r.get::<i64>(0)?, r.get::<String>(1)?, r.get::<String>(2)?)),
+    )?;
     match row {
         Some((version, at, body)) => read(id, version, &at, &body),
         None => Err(StoreError::NotFound { kind: T::KIND, id }),
@@ -153,7 +140,7 @@ pub fn get<T: Item>(conn: &Connection, id: i64) -> Result<Stored<T>, StoreError>
 /// Of the ids `item` links to, those `agency` may link: the items of that kind it may see, and
 /// those `current` links already (a participant keeps the links the owner made). Sorted.
 fn linkable<T: Item>(
-    tx: &Transaction,
+    tx: &Tx,
     item: &T,
     current: Option<&T>,
     kind: ItemKind,
@@ -173,13 +160,13 @@ fn linkable<T: Item>(
 
 /// Item `id` of `kind`: `None` if it does not exist, else whether `agency` may see it.
 fn link_target(
-    tx: &Transaction,
+    tx: &Tx,
     kind: ItemKind,
     id: i64,
     agency: &AgencyKey,
 ) -> Result<Option<bool>, StoreError> {
-    struct Seen<'a>(&'a Transaction<'a>, i64, &'a AgencyKey);
-    impl model::item::ForKind for Seen<'_> {
+    struct Seen<'a, 't>(&'a Tx<'t>, i64, &'a AgencyKey);
+    impl model::item::ForKind for Seen<'_, '_> {
         type Output = Result<Option<bool>, StoreError>;
         fn visit<T: Item>(self) -> Self::Output {
             let Seen(tx, id, agency) = self;
@@ -196,7 +183,7 @@ fn link_target(
 /// Keeps in `item` the links of `current` to items that exist and `agency` cannot see: the
 /// writer could neither have meant to drop them nor add them back.
 fn keep_hidden_links<T: Item>(
-    tx: &Transaction,
+    tx: &Tx,
     item: &mut T,
     current: &T,
     agency: &AgencyKey,
@@ -223,7 +210,7 @@ pub struct Known {
 
 impl Known {
     /// For items that link to nothing (and imports of them).
-    pub fn read(tx: &Transaction) -> Result<Known, StoreError> {
+    pub fn read(tx: &Tx) -> Result<Known, StoreError> {
         Ok(Known {
             agencies: agencies(tx)?.into_iter().map(|a| a.key).collect(),
             hotspot_ids: vec![],
@@ -233,13 +220,13 @@ impl Known {
 
     /// For the server's own re-derivation of stored items (after a district import): every
     /// id that exists.
-    pub fn everything(tx: &Transaction) -> Result<Known, StoreError> {
+    pub fn everything(tx: &Tx) -> Result<Known, StoreError> {
         let ids = |kind: ItemKind| -> Result<Vec<i64>, StoreError> {
-            let mut stmt = tx.prepare_cached("SELECT id FROM items WHERE kind = ?1 ORDER BY id")?;
-            let ids = stmt
-                .query_map([kind.as_str()], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            Ok(ids)
+            Ok(tx.query(
+                "SELECT id FROM items WHERE kind = ?1 ORDER BY id",
+                args![kind.as_str()],
+                |r| r.get(0),
+            )?)
         };
         Ok(Known {
             agencies: agencies(tx)?.into_iter().map(|a| a.key).collect(),
@@ -250,7 +237,7 @@ impl Known {
 
     /// For `item`, written by `agency` over `current` (if it exists).
     pub fn for_item<T: Item>(
-        tx: &Transaction,
+        tx: &Tx,
         item: &T,
         current: Option<&T>,
         agency: &AgencyKey,
@@ -275,7 +262,7 @@ impl Known {
 /// Validates `item`, written by `actor` over `current`, against the picture as the
 /// transaction sees it.
 fn prepare<T: Item>(
-    tx: &Transaction,
+    tx: &Tx,
     item: &mut T,
     current: Option<&T>,
     districts: &[District],
@@ -336,17 +323,17 @@ fn union(a: Vec<AgencyKey>, b: Vec<AgencyKey>) -> Vec<AgencyKey> {
 
 /// Inserts an item that has been prepared, with its change event and audit entry.
 pub fn insert_prepared<T: Item>(
-    tx: &Transaction,
+    tx: &Tx,
     item: &T,
     w: &Write,
     op: AuditOp,
 ) -> Result<(i64, Published), StoreError> {
     let text = body(item)?;
-    tx.execute(
-        "INSERT INTO items (kind, version, updated_at, body) VALUES (?1, 1, ?2, ?3)",
-        params![T::KIND.as_str(), w.now.to_string(), text],
+    let id: i64 = tx.query_one(
+        "INSERT INTO items (kind, version, updated_at, body) VALUES (?1, 1, ?2, ?3) RETURNING id",
+        args![T::KIND.as_str(), w.now.to_string(), &text],
+        |r| r.get(0),
     )?;
-    let id = tx.last_insert_rowid();
     audit::append(
         tx,
         w.actor,
@@ -367,7 +354,7 @@ pub fn insert_prepared<T: Item>(
 /// Writes a new body for an item at `version` (already checked), with its change event and
 /// audit entry.
 pub fn write_version<T: Item>(
-    tx: &Transaction,
+    tx: &Tx,
     id: i64,
     version: i64,
     before: &T,
@@ -378,7 +365,7 @@ pub fn write_version<T: Item>(
     let text = body(item)?;
     tx.execute(
         "UPDATE items SET version = ?1, updated_at = ?2, body = ?3 WHERE id = ?4",
-        params![version, w.now.to_string(), text, id],
+        args![version, w.now.to_string(), &text, id],
     )?;
     audit::append(
         tx,
@@ -400,14 +387,16 @@ pub fn write_version<T: Item>(
 }
 
 /// Appends a change event that is not about one item (e.g. an import of districts).
-pub fn log_other(tx: &Transaction, kind: &str, op: ChangeOp) -> Result<Published, StoreError> {
-    tx.execute(
-        "INSERT INTO events (kind, item_id, op, version, at) VALUES (?1, 0, ?2, 0, ?3)",
-        params![kind, op.as_str(), Timestamp::now().to_string()],
+pub fn log_other(tx: &Tx, kind: &str, op: ChangeOp) -> Result<Published, StoreError> {
+    let seq = tx.query_one(
+        "INSERT INTO events (kind, item_id, op, version, at) VALUES (?1, 0, ?2, 0, ?3)
+         RETURNING seq",
+        args![kind, op.as_str(), Timestamp::now().to_string()],
+        |r| r.get(0),
     )?;
     Ok(Published {
         event: ChangeEvent {
-            seq: tx.last_insert_rowid(),
+            seq,
             kind: kind.to_owned(),
             id: 0,
             op,
@@ -419,27 +408,28 @@ pub fn log_other(tx: &Transaction, kind: &str, op: ChangeOp) -> Result<Published
 
 /// A change event that is not about an item (`kind`, e.g. an alert), for `audience` alone.
 pub fn log_for(
-    tx: &Transaction,
+    tx: &Tx,
     kind: &str,
     id: i64,
     op: ChangeOp,
     audience: Vec<AgencyKey>,
 ) -> Result<Published, StoreError> {
     let audience_json = serde_json::to_string(&audience).map_err(|e| corrupt("audience", e))?;
-    tx.execute(
+    let seq = tx.query_one(
         "INSERT INTO events (kind, item_id, op, version, at, audience)
-         VALUES (?1, ?2, ?3, 0, ?4, ?5)",
-        params![
+         VALUES (?1, ?2, ?3, 0, ?4, ?5) RETURNING seq",
+        args![
             kind,
             id,
             op.as_str(),
             Timestamp::now().to_string(),
             audience_json
         ],
+        |r| r.get(0),
     )?;
     Ok(Published {
         event: ChangeEvent {
-            seq: tx.last_insert_rowid(),
+            seq,
             kind: kind.to_owned(),
             id,
             op,
@@ -452,7 +442,7 @@ pub fn log_for(
 /// The change event of a bulk change to `kind` (an import, a retention run: no single item,
 /// id 0), for `audience`.
 pub fn log_bulk(
-    tx: &Transaction,
+    tx: &Tx,
     kind: ItemKind,
     op: ChangeOp,
     audience: Vec<AgencyKey>,
@@ -461,7 +451,7 @@ pub fn log_bulk(
 }
 
 fn log(
-    tx: &Transaction,
+    tx: &Tx,
     kind: ItemKind,
     id: i64,
     op: ChangeOp,
@@ -473,10 +463,10 @@ fn log(
         .as_ref()
         .map(|a| serde_json::to_string(a).map_err(|e| corrupt("audience", e)))
         .transpose()?;
-    tx.execute(
+    let seq = tx.query_one(
         "INSERT INTO events (kind, item_id, op, version, at, audience)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING seq",
+        args![
             kind.as_str(),
             id,
             op.as_str(),
@@ -484,9 +474,10 @@ fn log(
             now.to_string(),
             audience_json
         ],
+        |r| r.get(0),
     )?;
     Ok(Published {
-        event: ChangeEvent::for_item(tx.last_insert_rowid(), kind, id, op, version),
+        event: ChangeEvent::for_item(seq, kind, id, op, version),
         audience,
     })
 }
@@ -496,12 +487,8 @@ fn body<T: Item>(item: &T) -> Result<String, StoreError> {
 }
 
 /// Item `id` if it is released to `agency`: one they may not see does not exist for them.
-pub fn get_for<T: Item>(
-    conn: &Connection,
-    id: i64,
-    agency: &AgencyKey,
-) -> Result<Stored<T>, StoreError> {
-    let stored = get::<T>(conn, id)?;
+pub fn get_for<T: Item>(tx: &Tx, id: i64, agency: &AgencyKey) -> Result<Stored<T>, StoreError> {
+    let stored = get::<T>(tx, id)?;
     if stored.item.visible_to(agency) {
         Ok(stored)
     } else {
@@ -513,7 +500,7 @@ pub fn get_for<T: Item>(
 /// how much of it: unseen items do not exist (404), then the right to change (403), then
 /// staleness (412), so a refusal never tells what the actor may not see.
 fn changeable_at<T: Item>(
-    tx: &Transaction,
+    tx: &Tx,
     id: i64,
     expected: i64,
     actor: &Actor,
@@ -525,14 +512,14 @@ fn changeable_at<T: Item>(
     Ok((current, edit))
 }
 
-fn agency_keys(tx: &Transaction) -> Result<Vec<AgencyKey>, StoreError> {
+fn agency_keys(tx: &Tx) -> Result<Vec<AgencyKey>, StoreError> {
     Ok(agencies(tx)?.into_iter().map(|a| a.key).collect())
 }
 
 /// Creates `item` for `actor`: only planners and admins, and only items their agency owns
 /// (403, before anything else is checked); then validation (422).
 pub fn create<T: Item>(
-    tx: &Transaction,
+    tx: &Tx,
     mut item: T,
     districts: &[District],
     actor: &Actor,
@@ -561,7 +548,7 @@ pub fn create<T: Item>(
 /// Replaces item `id` if it is still at `expected` version and `actor` may make this change:
 /// see [`policy::may_change`] and [`policy::check_change`].
 pub fn update<T: Item>(
-    tx: &Transaction,
+    tx: &Tx,
     id: i64,
     expected: i64,
     mut item: T,
@@ -595,7 +582,7 @@ pub fn update<T: Item>(
 /// Deletes item `id` if it is still at `expected` version and `actor` may delete it (its
 /// owner's planners and admins).
 pub fn delete<T: Item>(
-    tx: &Transaction,
+    tx: &Tx,
     id: i64,
     expected: i64,
     actor: &Actor,
@@ -604,7 +591,7 @@ pub fn delete<T: Item>(
     policy::may_delete(actor.role, &actor.agency, &current.item)
         .map_err(|d| StoreError::denied(d, T::KIND, id))?;
     check_version::<T>(id, current.version, expected)?;
-    tx.execute("DELETE FROM items WHERE id = ?1", [id])?;
+    tx.execute("DELETE FROM items WHERE id = ?1", args![id])?;
     let agencies = agency_keys(tx)?;
     let w = Write {
         now: Timestamp::now(),
@@ -623,47 +610,52 @@ pub fn delete<T: Item>(
 }
 
 /// Change events after `seq`, oldest first (at most `limit`), with their audiences.
-pub fn events_after(conn: &Connection, seq: i64, limit: i64) -> Result<Vec<Published>, StoreError> {
-    let mut stmt = conn.prepare_cached(
+pub fn events_after(tx: &Tx, seq: i64, limit: i64) -> Result<Vec<Published>, StoreError> {
+    let rows = tx.query(
         "SELECT seq, kind, item_id, op, version, audience FROM events
          WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+        args![seq, limit],
+        |r| {
+            Ok((
+                r.get::<i64>(0)?,
+                r.get::<String>(1)?,
+                r.get::<i64>(2)?,
+                r.get::<String>(3)?,
+                r.get::<i64>(4)?,
+                r.get::<Option<String>>(5)?,
+            ))
+        },
     )?;
-    let rows = stmt.query_map(params![seq, limit], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, i64>(4)?,
-            r.get::<_, Option<String>>(5)?,
-        ))
-    })?;
-    rows.map(|row| {
-        let (seq, kind, id, op, version, audience) = row?;
-        Ok(Published {
-            event: ChangeEvent {
-                seq,
-                kind,
-                id,
-                op: op.parse().map_err(|e| corrupt("event op", e))?,
-                version,
-            },
-            audience: audience
-                .map(|a| serde_json::from_str(&a).map_err(|e| corrupt("event audience", e)))
-                .transpose()?,
+    rows.into_iter()
+        .map(|(seq, kind, id, op, version, audience)| {
+            Ok(Published {
+                event: ChangeEvent {
+                    seq,
+                    kind,
+                    id,
+                    op: op.parse().map_err(|e| corrupt("event op", e))?,
+                    version,
+                },
+                audience: audience
+                    .map(|a| serde_json::from_str(&a).map_err(|e| corrupt("event audience", e)))
+                    .transpose()?,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// The districts, for validation (kept in memory by the server).
-pub fn districts(conn: &Connection) -> Result<Vec<District>, StoreError> {
-    Ok(db::districts(conn)?)
+pub fn districts(tx: &Tx) -> Result<Vec<District>, StoreError> {
+    Ok(db::districts(tx)?)
 }
 
 /// The newest change-log sequence number (0 when empty).
-pub fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM events", [], |r| r.get(0))?)
+pub fn last_seq(tx: &Tx) -> Result<i64, StoreError> {
+    Ok(
+        tx.query_one("SELECT COALESCE(MAX(seq), 0) FROM events", args![], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// Refuses a change made against another version than the stored one.

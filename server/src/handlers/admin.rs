@@ -10,6 +10,7 @@
 //! Reading and exporting the trail are recorded in it; every change is recorded in the same
 //! transaction as the change.
 
+use crate::sql::Tx;
 use axum::{
     Json,
     extract::{Path, RawQuery, State},
@@ -21,7 +22,6 @@ use model::{
     access::{Account, AuditEntry, AuditOp, NewAccount, NewDisplay, PairingCode, Role},
     policy,
 };
-use rusqlite::Connection;
 
 use crate::{
     accounts, attachment::attachment, audit, error::AppError, json::ApiJson, params::Params,
@@ -47,7 +47,7 @@ fn manages(viewer: &Viewer, agency: &AgencyKey, role: Role) -> Result<(), AppErr
 
 /// Account `login`, if the viewer may manage it (404 if there is none, 403 if it is not
 /// theirs).
-fn managed(conn: &Connection, viewer: &Viewer, login: &str) -> Result<Account, AppError> {
+fn managed(conn: &Tx, viewer: &Viewer, login: &str) -> Result<Account, AppError> {
     let account = accounts::find(conn, login)?
         .map(|a| a.account)
         .ok_or_else(|| AppError::NotFound(format!("account '{login}'")))?;
@@ -60,7 +60,7 @@ pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Json<Vec<Account>>, AppError> {
-    let all = state.db.call(|c| accounts::list(c)).await?;
+    let all = state.db.call(accounts::list).await?;
     Ok(Json(
         all.into_iter()
             .filter(|a| policy::may_manage_account(viewer.role, &viewer.agency, &a.agency, a.role))

@@ -11,7 +11,7 @@ use model::{
 use crate::{audit, error::AppError, json::ApiJson, sessions::Viewer, state::AppState, store};
 
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Agency>>, AppError> {
-    Ok(Json(state.db.call(|c| store::agencies(c)).await?))
+    Ok(Json(state.db.call(store::agencies).await?))
 }
 
 pub async fn create(

@@ -11,11 +11,7 @@ pub const GEO_JSON: &str = "application/geo+json";
 /// The same for every reader, so kept finished in the layer cache between imports.
 pub async fn list(State(state): State<AppState>, encoding: Encoding) -> Result<Response, AppError> {
     let build = async {
-        let districts = state
-            .db
-            .call(|c| db::districts(c))
-            .await
-            .map_err(AppError::Db)?;
+        let districts = state.db.call(db::districts).await.map_err(AppError::Db)?;
         Ok(to_feature_collection(&districts).to_string())
     };
     let key = (crate::layer_cache::Answer::Districts, String::new());

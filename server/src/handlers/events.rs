@@ -83,7 +83,7 @@ pub async fn stream(
     let rx = state.events.subscribe();
     let last = match resume {
         Some(seq) => seq,
-        None => state.db.call(|c| store::last_seq(c)).await?,
+        None => state.db.call(store::last_seq).await?,
     };
     let feed = Feed {
         rx,

@@ -8,7 +8,7 @@ use crate::{db, error::AppError, state::AppState};
 pub async fn get(State(state): State<AppState>) -> Result<Json<Health>, AppError> {
     let districts = state
         .db
-        .call(|c| db::district_count(c))
+        .call(db::district_count)
         .await
         .map_err(AppError::Db)?;
     Ok(Json(Health {

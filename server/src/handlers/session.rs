@@ -9,6 +9,7 @@
 
 use std::time::Instant;
 
+use crate::sql::Tx;
 use axum::{
     Json,
     extract::State,
@@ -19,7 +20,6 @@ use model::{
     AgencyKey,
     access::{AuditOp, Login, Me, Pair, check_sign_in},
 };
-use rusqlite::Connection;
 use serde_json::json;
 
 use crate::{
@@ -52,7 +52,7 @@ fn signed_in(state: &AppState, session: NewSession) -> Response {
 
 /// Records a failed sign-in (and the lock-out it caused) of `account` (`None`: unknown).
 fn record_failure(
-    conn: &Connection,
+    conn: &Tx,
     account: Option<&(String, AgencyKey)>,
     address: Option<&str>,
     locked: Option<LockedOut>,

@@ -276,7 +276,16 @@ async fn each_agency_reads_exactly_its_incidents_on_every_path() {
         let d = density_total(&f, who).await;
         assert_eq!(d["total"].as_u64(), Some(want.len() as u64), "{d}");
         assert_eq!(d["withheld_below"], Value::Null);
-        let rows = f.get(who, api::SUMMARY).await;
+        // The incidents began yesterday and two hours ago: the window is given, since the
+        // default (this week) leaves them out on a Monday.
+        let now = jiff::Timestamp::now();
+        let window = format!(
+            "{}?from={}&to={}",
+            api::SUMMARY,
+            now - jiff::SignedDuration::from_hours(72),
+            now + jiff::SignedDuration::from_hours(1)
+        );
+        let rows = f.get(who, &window).await;
         assert_eq!(summary_incidents(&rows), want.len() as u64, "{rows}");
     }
     // Single items: the owner's, a released one, and one not released (as if it did not exist).

@@ -431,12 +431,11 @@ async fn items_are_created_only_by_planners_and_admins_and_only_for_their_own_ag
                 f.state
                     .db
                     .call(move |c| {
-                        c.query_row(
-                            "SELECT count(*) FROM items WHERE json_extract(body, '$.title') = ?1",
-                            [title],
-                            |r| r.get::<_, i64>(0),
+                        c.query_one(
+                            "SELECT count(*) FROM items WHERE body ->> 'title' = ?1",
+                            crate::args![title],
+                            |r| r.get::<i64>(0),
                         )
-                        .map_err(crate::db::DbError::from)
                     })
                     .await
                     .expect("count")
