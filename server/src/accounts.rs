@@ -341,10 +341,10 @@ mod tests {
         );
     }
 
-    fn conn() -> (tempfile::TempDir, Database) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(dir.path()).unwrap();
-        (dir, db)
+    async fn conn() -> (crate::test_support::TestDb, Database) {
+        let place = crate::test_support::TestDb::new();
+        let db = place.open().await;
+        (place, db)
     }
 
     async fn with<T: Send + 'static>(
@@ -374,7 +374,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_account_needs_a_known_agency_a_good_login_and_a_long_password() {
-        let (_dir, db) = conn();
+        let (_dir, db) = conn().await;
         let err = |login: &'static str, agency: &'static str, pw: Option<&'static str>| {
             let db = db.clone();
             async move {
@@ -424,7 +424,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_pairing_code_works_once() {
-        let (_dir, db) = conn();
+        let (_dir, db) = conn().await;
         let code = with(&db, |c| {
             issue_pairing(c, "wand-1", &AgencyKey::parse("polizei").unwrap())
         })

@@ -228,25 +228,29 @@ mod tests {
 
     #[tokio::test]
     async fn the_trail_cannot_be_changed_or_deleted_even_with_sql() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::db::Database::open(dir.path()).unwrap();
-        let result = db
-            .call(|c| {
-                let actor = Actor {
-                    login: "pol-admin".into(),
-                    agency: AgencyKey::parse("polizei").unwrap(),
-                    role: Role::Admin,
-                };
-                append(c, &actor, Record::new(AuditOp::Exported, "actions.csv"))?;
-                let update = c.execute("UPDATE audit SET login = 'niemand'", args![]);
-                let delete = c.execute("DELETE FROM audit", args![]);
-                Ok::<_, DbError>((update.is_err(), delete.is_err(), list(c, 10, None)?))
-            })
-            .await
-            .unwrap();
-        assert_eq!((result.0, result.1), (true, true));
-        assert_eq!(result.2.len(), 1);
-        assert_eq!(result.2[0].login, "pol-admin");
+        let place = crate::test_support::TestDb::new();
+        let db = place.open().await;
+        db.call(|c| {
+            let actor = Actor {
+                login: "pol-admin".into(),
+                agency: AgencyKey::parse("polizei").unwrap(),
+                role: Role::Admin,
+            };
+            append(c, &actor, Record::new(AuditOp::Exported, "actions.csv"))
+        })
+        .await
+        .unwrap();
+        // Each in a transaction of its own (PostgreSQL ends a transaction at its first error).
+        for refused in ["UPDATE audit SET login = 'niemand'", "DELETE FROM audit"] {
+            let e = db
+                .call(move |c| c.execute(refused, args![]))
+                .await
+                .unwrap_err();
+            assert!(e.to_string().contains("append-only"), "{refused}: {e}");
+        }
+        let entries = db.call(|c| list(c, 10, None)).await.unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].login, "pol-admin");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub enum DbError {
     },
     #[error("database: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("database: {0}")]
+    #[error("database: {}", pg_message(.0))]
     Postgres(postgres::Error),
     /// The database cannot be reached (PostgreSQL down, or every connection busy for longer
     /// than [`CHECKOUT_TIMEOUT`]); answered with 503 and `Retry-After`.
@@ -60,6 +60,14 @@ impl From<postgres::Error> for DbError {
         } else {
             DbError::Postgres(e)
         }
+    }
+}
+
+/// What PostgreSQL said (its `Display` says only "db error").
+fn pg_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => e.to_string(),
     }
 }
 
@@ -101,7 +109,20 @@ pub struct Database {
 
 enum Backend {
     Sqlite(Mutex<rusqlite::Connection>),
-    Postgres(r2d2::Pool<PgManager>),
+    Postgres(PgPool),
+}
+
+/// The pool of PostgreSQL connections. Closing a connection blocks (rust-postgres runs its own
+/// small runtime for it), which panics on an async worker: the last handle's drop (a server
+/// shutting down, a test ending) closes them on a thread of its own.
+struct PgPool(Option<r2d2::Pool<PgManager>>);
+
+impl Drop for PgPool {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0.take() {
+            let _ = std::thread::spawn(move || drop(pool)).join();
+        }
+    }
 }
 
 /// Makes and checks the pool's PostgreSQL connections.
@@ -151,7 +172,7 @@ impl Database {
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
             .build_unchecked(PgManager { config });
         Ok(Self {
-            backend: Arc::new(Backend::Postgres(pool)),
+            backend: Arc::new(Backend::Postgres(PgPool(Some(pool)))),
         })
     }
 
@@ -222,8 +243,10 @@ impl Database {
                 tx.commit()?;
                 Ok(value)
             }
-            Backend::Postgres(pool) => {
+            Backend::Postgres(PgPool(pool)) => {
                 let mut conn = pool
+                    .as_ref()
+                    .ok_or_else(|| DbError::Unavailable("the pool is closed".to_owned()))?
                     .get()
                     .map_err(|e| DbError::Unavailable(e.to_string()))?;
                 let tx = Tx::postgres(&mut conn, mode)?;

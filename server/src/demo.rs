@@ -517,8 +517,8 @@ mod tests {
     /// district and marked as demo data.
     #[tokio::test]
     async fn the_demo_loads_with_its_incidents_in_the_districts() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::db::Database::open(dir.path()).unwrap();
+        let place = crate::test_support::TestDb::new();
+        let db = place.open().await;
         crate::seed::districts_if_empty(&db).await.unwrap();
         crate::seed::agencies(&db).await.unwrap();
         let incidents = db

@@ -275,10 +275,10 @@ mod tests {
     use super::*;
     use crate::db::Database;
 
-    fn setup(_role: Role) -> (tempfile::TempDir, Database) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(dir.path()).unwrap();
-        (dir, db)
+    async fn setup(_role: Role) -> (crate::test_support::TestDb, Database) {
+        let place = crate::test_support::TestDb::new();
+        let db = place.open().await;
+        (place, db)
     }
 
     async fn session(db: &Database, role: Role) -> NewSession {
@@ -303,7 +303,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_persons_session_ends_after_30_idle_minutes() {
-        let (_dir, db) = setup(Role::Planner);
+        let (_dir, db) = setup(Role::Planner).await;
         let s = session(&db, Role::Planner).await;
         let start = Timestamp::now();
         let v = at(&db, &s.token, start + SignedDuration::from_mins(29), true).await;
@@ -329,7 +329,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_persons_session_ends_after_12_hours_however_busy() {
-        let (_dir, db) = setup(Role::Officer);
+        let (_dir, db) = setup(Role::Officer).await;
         let s = session(&db, Role::Officer).await;
         let start = Timestamp::now();
         let mut t = start;
@@ -351,7 +351,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_account_keeps_its_newest_twenty_sessions() {
-        let (_dir, db) = setup(Role::Officer);
+        let (_dir, db) = setup(Role::Officer).await;
         let first = session(&db, Role::Officer).await;
         let mut tokens = vec![first.token];
         for _ in 0..24 {
@@ -369,7 +369,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_wall_displays_session_does_not_time_out() {
-        let (_dir, db) = setup(Role::Display);
+        let (_dir, db) = setup(Role::Display).await;
         let s = session(&db, Role::Display).await;
         let later = Timestamp::now() + SignedDuration::from_hours(24 * 30);
         assert!(at(&db, &s.token, later, false).await.is_some());

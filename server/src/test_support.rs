@@ -18,7 +18,95 @@ use crate::{Config, accounts, sessions, startup, state::AppState};
 pub struct Fixture {
     pub router: axum::Router,
     pub state: AppState,
-    _data: tempfile::TempDir,
+    _data: TestDb,
+}
+
+/// Names the PostgreSQL cluster the tests run on instead of SQLite (`script/with-postgres`
+/// sets it; `script/test` runs the server's tests once on each backend).
+pub const POSTGRES_ENV: &str = "LAGEBILD_TEST_POSTGRES";
+
+/// A fresh, empty place for one test's data: a temporary directory for SQLite, or, when
+/// [`POSTGRES_ENV`] names a cluster, a new database in it as well (dropped afterwards).
+pub struct TestDb {
+    pub dir: tempfile::TempDir,
+    /// The database's URL, and the cluster's maintenance URL and the database's name.
+    postgres: Option<(String, String, String)>,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let postgres = std::env::var(POSTGRES_ENV).ok().map(|admin| {
+            let name = format!(
+                "t_{}",
+                crate::accounts::digest(&format!(
+                    "{:?}{:?}",
+                    dir.path(),
+                    std::time::Instant::now()
+                ))[..16]
+                    .to_owned()
+            );
+            let statement = format!("CREATE DATABASE {name}");
+            on_a_thread(&admin, &statement);
+            let url = match admin.rsplit_once('/') {
+                Some((cluster, _)) => format!("{cluster}/{name}"),
+                None => panic!("{POSTGRES_ENV} is no URL: {admin}"),
+            };
+            (url, admin, name)
+        });
+        TestDb { dir, postgres }
+    }
+
+    /// Where the test's data lives.
+    pub fn storage(&self) -> crate::db::Storage {
+        match &self.postgres {
+            Some((url, _, _)) => crate::db::Storage::Postgres(url.clone()),
+            None => crate::db::Storage::Sqlite(self.dir.path().to_owned()),
+        }
+    }
+
+    /// The database, opened (and migrated).
+    pub async fn open(&self) -> crate::db::Database {
+        let storage = self.storage();
+        tokio::task::spawn_blocking(move || crate::db::Database::open_storage(&storage))
+            .await
+            .expect("open task")
+            .expect("database")
+    }
+
+    /// Is this test running on PostgreSQL?
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Default for TestDb {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((_, admin, name)) = &self.postgres {
+            on_a_thread(
+                admin,
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            );
+        }
+    }
+}
+
+/// Runs `statement` on the cluster at `admin` from a thread of its own (the blocking client
+/// must not run on an async worker).
+fn on_a_thread(admin: &str, statement: &str) {
+    let (admin, statement) = (admin.to_owned(), statement.to_owned());
+    std::thread::spawn(move || {
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("test cluster");
+        client.batch_execute(&statement).expect(&statement);
+    })
+    .join()
+    .expect("test cluster thread");
 }
 
 /// A fixture with the default state.
@@ -28,8 +116,11 @@ pub async fn fixture() -> Fixture {
 
 /// A fixture whose state `adjust` sets up before the router is built.
 pub async fn fixture_with(adjust: impl FnOnce(&mut AppState)) -> Fixture {
-    let data = tempfile::tempdir().expect("temp dir");
-    let config = Config::for_tests(data.path().to_owned(), "no-dist".into());
+    let data = TestDb::new();
+    let mut config = Config::for_tests(data.dir.path().to_owned(), "no-dist".into());
+    if let crate::db::Storage::Postgres(url) = data.storage() {
+        config.database_url = Some(url);
+    }
     let mut state = startup::state(&config).await.expect("state");
     adjust(&mut state);
     Fixture {

@@ -349,7 +349,9 @@ async fn a_write_whose_request_is_cancelled_after_the_commit_is_still_published(
     let busy = {
         let db = f.state.db.clone();
         tokio::spawn(async move {
-            db.call(|_| {
+            // A writer holding the write lock (SQLite's one connection, PostgreSQL's
+            // advisory lock).
+            db.write(|_| {
                 std::thread::sleep(Duration::from_millis(900));
                 Ok::<_, crate::db::DbError>(())
             })
