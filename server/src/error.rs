@@ -103,6 +103,9 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// How long a client is asked to wait while the database cannot be reached.
+pub const DATABASE_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Most problems one error answer lists (the first ones found).
 pub const MAX_DETAILS: usize = 20;
 
@@ -146,6 +149,9 @@ impl AppError {
             }
             AppError::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             AppError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
+            AppError::Db(DbError::Unavailable(_)) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable")
+            }
             AppError::Db(_) | AppError::Encode(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal")
             }
@@ -163,6 +169,11 @@ impl IntoResponse for AppError {
             details: vec![],
         };
         match &self {
+            AppError::Db(DbError::Unavailable(err)) => {
+                tracing::warn!(error = %err, "database unreachable");
+                detail.message =
+                    "the database cannot be reached just now: try again shortly".to_owned();
+            }
             AppError::Db(err) => {
                 tracing::error!(error = %err, "database fault");
                 detail.message = "internal server error".to_owned();
@@ -191,7 +202,12 @@ impl IntoResponse for AppError {
         {
             response.headers_mut().insert(header::ETAG, v);
         }
-        if let AppError::TooManyRequests(wait) | AppError::Busy(wait) = self
+        let wait = match self {
+            AppError::TooManyRequests(wait) | AppError::Busy(wait) => Some(wait),
+            AppError::Db(DbError::Unavailable(_)) => Some(DATABASE_RETRY),
+            _ => None,
+        };
+        if let Some(wait) = wait
             && let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

@@ -421,6 +421,10 @@ pub struct LayerCache {
     budget: usize,
     /// Bytes the answers hold now (the sum of the slots' `bytes`).
     bytes: AtomicUsize,
+    /// Whether changes are known as they commit. Not while a server on PostgreSQL has lost its
+    /// listening connection (see [`crate::change_feed`]): then nothing is kept or answered
+    /// from here.
+    trusted: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for LayerCache {
@@ -443,7 +447,22 @@ impl LayerCache {
             answers: Default::default(),
             budget,
             bytes: AtomicUsize::default(),
+            trusted: std::sync::atomic::AtomicBool::new(true),
         }
+    }
+
+    /// Are changes known as they commit (may kept answers be used)?
+    pub fn trusted(&self) -> bool {
+        self.trusted.load(Ordering::Acquire)
+    }
+
+    /// Trusts the cache again (after catching up: everything kept before is retired), or no
+    /// longer.
+    pub fn set_trusted(&self, trusted: bool) {
+        if trusted {
+            self.changed();
+        }
+        self.trusted.store(trusted, Ordering::Release);
     }
 
     /// The generation now of what `key`'s answer is built from; read it *before* reading that.
@@ -485,6 +504,9 @@ impl LayerCache {
 
     /// The answer for `key`, if one of the current generation is ready, and that generation.
     pub fn get(&self, key: &Key) -> Option<(Arc<Encoded>, u64)> {
+        if !self.trusted() {
+            return None;
+        }
         let now = self.generation(key);
         self.answers[key.0.source().slot()]
             .get(key, now)
@@ -525,7 +547,7 @@ impl LayerCache {
     /// twice and [`ENTRY_OVERHEAD`].
     pub fn put(&self, key: Key, generation: u64, encoded: Arc<Encoded>) {
         let bytes = encoded.bytes() + 2 * key.1.len() + ENTRY_OVERHEAD;
-        if bytes > self.budget {
+        if bytes > self.budget || !self.trusted() {
             return;
         }
         let slot = key.0.source().slot();

@@ -24,6 +24,7 @@ pub mod alert_cache;
 pub mod alerts;
 pub mod attachment;
 pub mod audit;
+pub mod change_feed;
 pub mod cli;
 pub mod config;
 pub mod db;

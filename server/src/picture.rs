@@ -53,6 +53,10 @@ pub async fn filtered_text<T: KeptKind>(
 /// kept under a newer generation than its data.
 pub async fn kept<T: KeptKind>(state: &AppState) -> Result<Arc<Layer<T>>, AppError> {
     let generation = state.layers.layer_generation(T::KIND);
+    if !state.layers.trusted() {
+        // Changes may be going unannounced (see `crate::change_feed`): read afresh.
+        return Ok(Arc::new(state.db.call(Layer::<T>::read).await?));
+    }
     let mut current = T::slot(&state.kept).lock().await;
     if let Some((g, layer)) = current.as_ref()
         && *g == generation

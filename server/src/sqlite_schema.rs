@@ -198,6 +198,12 @@ pub const MIGRATIONS: &[&str] = &[
     "DROP INDEX incidents_by_source;
     CREATE INDEX incidents_by_source ON items (body ->> 'agency', body ->> 'source_key')
         WHERE kind = 'incident';",
+    // 10: when each periodic job last ran (see `crate::jobs`), so servers sharing a database
+    // run it once; SQLite has one server, and the same rule.
+    "CREATE TABLE job_runs (
+        name TEXT PRIMARY KEY,
+        at   TEXT NOT NULL
+    ) STRICT;",
 ];
 
 /// Opens (creating if needed) the database file in `data_dir` and runs pending migrations.

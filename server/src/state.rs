@@ -15,7 +15,7 @@ use crate::{
     passwords::Passwords,
     rate_limit::LoginLimiter,
     sessions::SessionCache,
-    sql::Tx,
+    sql::{Backend, Tx},
     store::Published,
 };
 
@@ -76,6 +76,9 @@ pub struct Shared {
     pub alert_cache: crate::alert_cache::AlertCache,
     /// Reports made at once (one: see `handlers::report`).
     pub reports: Semaphore,
+    /// The number of the last change event this server published (PostgreSQL: see
+    /// [`crate::change_feed`]); held while publishing, so events go out once and in order.
+    pub published: std::sync::Mutex<i64>,
     /// Becomes `true` when the server shuts down, so endless responses (SSE) end and the
     /// graceful shutdown can finish.
     pub shutdown: watch::Sender<bool>,
@@ -146,6 +149,7 @@ impl AppState {
                 analyses: Arc::new(Semaphore::new(ANALYSES_AT_ONCE)),
                 alert_cache: crate::alert_cache::AlertCache::default(),
                 reports: Semaphore::new(1),
+                published: std::sync::Mutex::new(0),
                 shutdown: watch::channel(false).0,
             }),
             tls: false,
@@ -171,7 +175,11 @@ impl AppState {
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || {
             let mut changes = Changes::default();
-            let value = db.blocking(crate::sql::Mode::Write, |tx| write(tx, &mut changes))?;
+            let value = db.blocking(crate::sql::Mode::Write, |tx| {
+                let value = write(tx, &mut changes)?;
+                changes.announce(tx)?;
+                Ok::<_, AppError>(value)
+            })?;
             state.committed(changes);
             Ok(value)
         })
@@ -179,24 +187,42 @@ impl AppState {
         .map_err(|e| AppError::Db(DbError::Task(e.to_string())))?
     }
 
+    /// Makes a committed write known here (on a blocking thread). On PostgreSQL its events
+    /// are published by catching up with the change log, in order with other servers' (see
+    /// [`crate::change_feed`]); should that read fail, the listener catches up later.
     fn committed(&self, changes: Changes) {
         if let Some(districts) = changes.districts {
-            *self.districts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(districts);
-            self.layers.changed();
+            self.set_districts(districts);
         }
         if changes.agencies {
             self.layers.changed();
         }
-        for event in changes.events {
-            self.publish(event);
+        match self.db.backend() {
+            Backend::Sqlite => {
+                for event in changes.events {
+                    self.publish(event);
+                }
+            }
+            Backend::Postgres if changes.events.is_empty() => {}
+            Backend::Postgres => {
+                if let Err(e) = crate::change_feed::catch_up(self) {
+                    tracing::warn!(error = %e, "committed, but not yet published here");
+                }
+            }
         }
         if changes.sessions_ended {
             self.sessions_ended();
         }
     }
 
+    /// New district boundaries: validation uses them, and every answer is out of date.
+    pub fn set_districts(&self, districts: Vec<District>) {
+        *self.districts.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(districts);
+        self.layers.changed();
+    }
+
     /// Tells connected screens about a committed change (and retires the cached layers).
-    fn publish(&self, event: Published) {
+    pub fn publish(&self, event: Published) {
         match event.event.subject() {
             Subject::Layer(kind) => self.layers.layer_changed(kind),
             Subject::Alert => {}
@@ -205,6 +231,24 @@ impl AppState {
         }
         // No receivers is fine: nobody is watching.
         let _ = self.events.send(event);
+    }
+}
+
+impl Changes {
+    /// Announces to the other servers what is not in the change log (on PostgreSQL, in the
+    /// write's transaction).
+    fn announce(&self, tx: &Tx) -> Result<(), DbError> {
+        use crate::change_feed::{StateChange, announce};
+        if self.districts.is_some() {
+            announce(tx, StateChange::Districts)?;
+        }
+        if self.agencies {
+            announce(tx, StateChange::Agencies)?;
+        }
+        if self.sessions_ended {
+            announce(tx, StateChange::Sessions)?;
+        }
+        Ok(())
     }
 }
 

@@ -18,7 +18,7 @@ use crate::{Config, accounts, sessions, startup, state::AppState};
 pub struct Fixture {
     pub router: axum::Router,
     pub state: AppState,
-    _data: TestDb,
+    _data: Option<TestDb>,
 }
 
 /// Names the PostgreSQL cluster the tests run on instead of SQLite (`script/with-postgres`
@@ -31,12 +31,30 @@ pub struct TestDb {
     pub dir: tempfile::TempDir,
     /// The database's URL, and the cluster's maintenance URL and the database's name.
     postgres: Option<(String, String, String)>,
+    /// A cluster of the test's own, where none was named (dropped last).
+    _cluster: Option<crate::pg_cluster::Cluster>,
 }
 
 impl TestDb {
     pub fn new() -> TestDb {
+        Self::in_cluster(std::env::var(POSTGRES_ENV).ok(), None)
+    }
+
+    /// A database on PostgreSQL whatever the pass: in the cluster [`POSTGRES_ENV`] names, or
+    /// in a throwaway cluster of its own (for tests of several servers on one database).
+    pub fn postgres() -> TestDb {
+        match std::env::var(POSTGRES_ENV) {
+            Ok(admin) => Self::in_cluster(Some(admin), None),
+            Err(_) => {
+                let cluster = crate::pg_cluster::Cluster::start().expect("PostgreSQL cluster");
+                Self::in_cluster(Some(cluster.url("postgres")), Some(cluster))
+            }
+        }
+    }
+
+    fn in_cluster(admin: Option<String>, cluster: Option<crate::pg_cluster::Cluster>) -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
-        let postgres = std::env::var(POSTGRES_ENV).ok().map(|admin| {
+        let postgres = admin.map(|admin| {
             let name = format!(
                 "t_{}",
                 crate::accounts::digest(&format!(
@@ -54,7 +72,11 @@ impl TestDb {
             };
             (url, admin, name)
         });
-        TestDb { dir, postgres }
+        TestDb {
+            dir,
+            postgres,
+            _cluster: cluster,
+        }
     }
 
     /// Where the test's data lives.
@@ -117,6 +139,13 @@ pub async fn fixture() -> Fixture {
 /// A fixture whose state `adjust` sets up before the router is built.
 pub async fn fixture_with(adjust: impl FnOnce(&mut AppState)) -> Fixture {
     let data = TestDb::new();
+    let mut f = fixture_on(&data, adjust).await;
+    f._data = Some(data);
+    f
+}
+
+/// A server on `data`, which another fixture (another server) may share.
+pub async fn fixture_on(data: &TestDb, adjust: impl FnOnce(&mut AppState)) -> Fixture {
     let mut config = Config::for_tests(data.dir.path().to_owned(), "no-dist".into());
     if let crate::db::Storage::Postgres(url) = data.storage() {
         config.database_url = Some(url);
@@ -126,7 +155,7 @@ pub async fn fixture_with(adjust: impl FnOnce(&mut AppState)) -> Fixture {
     Fixture {
         router: startup::app(state.clone(), std::path::Path::new("no-dist"), None),
         state,
-        _data: data,
+        _data: None,
     }
 }
 

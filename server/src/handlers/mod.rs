@@ -359,3 +359,5 @@ mod tests_policy;
 mod tests_releasability;
 #[cfg(test)]
 mod tests_report;
+#[cfg(test)]
+mod tests_servers;

@@ -1,0 +1,229 @@
+//! Changes committed by any server, made known on this one (PostgreSQL only; one SQLite file
+//! has one server, which publishes its own commits directly).
+//!
+//! - Every change event is announced by the database itself: a trigger on the change log
+//!   sends `NOTIFY lagebild_changes` with the event's number when its transaction commits
+//!   (writes from the command line included).
+//! - What is not in the change log (ended sessions, added agencies, new district boundaries)
+//!   is announced on `lagebild_state` by the write that made it, in its transaction.
+//! - Each server listens on a connection of its own. On an announcement it reads the change
+//!   log from the last event it published and publishes what follows, in order
+//!   ([`catch_up`]): its kept layers retire, its event streams hear of it. Its own commits take
+//!   the same way, so events are published once and in order whichever server wrote them.
+//! - While the listening connection is lost, announcements may be missed: the layer cache is
+//!   not trusted ([`crate::layer_cache::LayerCache::set_trusted`]); every answer is read
+//!   afresh until the server has listened again and caught up from the change log.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use crate::{sql::Tx, state::AppState, store};
+
+/// The channel change events are announced on (by the trigger of `pg_schema` migration 2).
+pub const CHANGES: &str = "lagebild_changes";
+/// The channel other committed state is announced on.
+pub const STATE: &str = "lagebild_state";
+
+/// What a write changed besides the change log, as announced to the other servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateChange {
+    /// Sessions ended (an account disabled, a sign-out).
+    Sessions,
+    /// An agency was added.
+    Agencies,
+    /// District boundaries were imported.
+    Districts,
+}
+
+impl StateChange {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StateChange::Sessions => "sessions",
+            StateChange::Agencies => "agencies",
+            StateChange::Districts => "districts",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StateChange> {
+        [
+            StateChange::Sessions,
+            StateChange::Agencies,
+            StateChange::Districts,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+    }
+}
+
+/// Announces `change` to every server when `tx` commits (PostgreSQL; nothing on SQLite).
+pub fn announce(tx: &Tx, change: StateChange) -> Result<(), crate::db::DbError> {
+    if tx.backend() == crate::sql::Backend::Postgres {
+        tx.execute(
+            "SELECT pg_notify(?1, ?2)",
+            crate::args![STATE, change.as_str()],
+        )?;
+    }
+    Ok(())
+}
+
+/// Most events read from the log per round trip while catching up.
+const PAGE: i64 = 1000;
+
+/// Publishes the change events committed after the last one this server published, in their
+/// order (on a blocking thread: it reads the database).
+pub fn catch_up(state: &AppState) -> Result<usize, crate::db::DbError> {
+    let mut published = state.published.lock().unwrap_or_else(|p| p.into_inner());
+    let mut count = 0;
+    loop {
+        let after = *published;
+        let page = state
+            .db
+            .blocking(crate::sql::Mode::Plain, |tx| {
+                store::events_after(tx, after, PAGE)
+            })
+            .map_err(|e| match e {
+                store::StoreError::Db(db) => db,
+                other => crate::db::DbError::Corrupt(other.to_string()),
+            })?;
+        let full = page.len() as i64 == PAGE;
+        for event in page {
+            *published = event.event.seq;
+            state.publish(event);
+            count += 1;
+        }
+        if !full {
+            return Ok(count);
+        }
+    }
+}
+
+/// What the listening connection received.
+enum Heard {
+    Change,
+    State(StateChange),
+}
+
+/// How long the listener waits before connecting again.
+const RECONNECT: Duration = Duration::from_secs(1);
+
+/// Starts listening (PostgreSQL at `url`) until the server stops.
+pub fn spawn(state: AppState, url: String) {
+    tokio::spawn(async move {
+        let mut stop = state.shutdown.subscribe();
+        loop {
+            tokio::select! {
+                result = listen(&state, &url) => {
+                    if let Err(e) = result {
+                        tracing::warn!(error = %e, "lost the change announcements; answers are read afresh until they are back");
+                    }
+                }
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            state.layers.set_trusted(false);
+            tokio::select! {
+                () = tokio::time::sleep(RECONNECT) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
+    });
+}
+
+#[derive(Debug, thiserror::Error)]
+enum ListenError {
+    #[error("{0}")]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("{0}")]
+    Db(#[from] crate::db::DbError),
+    #[error("the listening connection closed")]
+    Closed,
+}
+
+/// Listens on one connection until it fails.
+async fn listen(state: &AppState, url: &str) -> Result<(), ListenError> {
+    let mut config: tokio_postgres::Config = url.parse()?;
+    // A database host that vanished without closing the connection is noticed within a
+    // minute, not after the system's two hours.
+    config
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(20))
+        .connect_timeout(Duration::from_secs(5));
+    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
+    let (heard, mut hear) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+        while let Some(Ok(message)) = messages.next().await {
+            if let tokio_postgres::AsyncMessage::Notification(n) = message {
+                let what = if n.channel() == CHANGES {
+                    Some(Heard::Change)
+                } else {
+                    StateChange::parse(n.payload()).map(Heard::State)
+                };
+                if let Some(what) = what
+                    && heard.send(what).is_err()
+                {
+                    return;
+                }
+            }
+        }
+        // Dropping `heard` tells the listener the connection is gone.
+    });
+    client
+        .batch_execute(&format!("LISTEN {CHANGES}; LISTEN {STATE}"))
+        .await?;
+    // Listening now: whatever was committed before is in the log and the tables.
+    resync(state).await?;
+    state.layers.set_trusted(true);
+    tracing::info!("listening for changes committed by any server");
+    while let Some(first) = hear.recv().await {
+        let mut change = false;
+        let mut stated = vec![];
+        let mut note = |h: Heard| match h {
+            Heard::Change => change = true,
+            Heard::State(s) => stated.push(s),
+        };
+        note(first);
+        // Many announcements at once are one catch-up.
+        while let Ok(more) = hear.try_recv() {
+            note(more);
+        }
+        for s in stated {
+            apply(state, s).await?;
+        }
+        if change {
+            let state = state.clone();
+            tokio::task::spawn_blocking(move || catch_up(&state))
+                .await
+                .map_err(|e| crate::db::DbError::Task(e.to_string()))??;
+        }
+    }
+    drop(client);
+    Err(ListenError::Closed)
+}
+
+/// After (re)connecting: everything that may have been missed is read again.
+async fn resync(state: &AppState) -> Result<(), ListenError> {
+    for s in [StateChange::Districts, StateChange::Sessions] {
+        apply(state, s).await?;
+    }
+    let s = state.clone();
+    tokio::task::spawn_blocking(move || catch_up(&s))
+        .await
+        .map_err(|e| crate::db::DbError::Task(e.to_string()))??;
+    state.layers.changed();
+    Ok(())
+}
+
+/// Takes in a change another server announced.
+async fn apply(state: &AppState, change: StateChange) -> Result<(), ListenError> {
+    match change {
+        StateChange::Sessions => state.sessions_ended(),
+        StateChange::Agencies => state.layers.changed(),
+        StateChange::Districts => {
+            let districts = state.db.call(crate::db::districts).await?;
+            state.set_districts(districts);
+        }
+    }
+    Ok(())
+}
