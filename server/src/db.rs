@@ -147,6 +147,14 @@ impl r2d2::ManageConnection for PgManager {
     }
 }
 
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend())
+            .finish_non_exhaustive()
+    }
+}
+
 impl Database {
     /// Opens (creating if needed) the SQLite database in `data_dir` and migrates it.
     pub fn open(data_dir: &Path) -> Result<Self, DbError> {

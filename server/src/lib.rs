@@ -35,6 +35,7 @@ pub mod guard;
 pub mod handlers;
 pub mod import;
 pub mod incident_import;
+pub mod jobs;
 pub mod json;
 pub mod kept;
 pub mod layer_cache;

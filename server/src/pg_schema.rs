@@ -120,6 +120,16 @@ pub const MIGRATIONS: &[&str] = &[
         name text PRIMARY KEY,
         at   text NOT NULL
     );",
+    // 3: sign-in and pairing attempts of the last quarter hour, counted across all servers
+    // (see `crate::rate_limit`).
+    "CREATE TABLE sign_in_marks (
+        key    text NOT NULL,
+        id     bigint NOT NULL,
+        at     text NOT NULL,
+        counts boolean NOT NULL
+    );
+    CREATE INDEX sign_in_marks_by_key ON sign_in_marks (key);
+    CREATE INDEX sign_in_marks_by_at ON sign_in_marks (at);",
 ];
 
 /// The advisory lock key under which servers migrate one at a time ("lagebild" in ASCII).

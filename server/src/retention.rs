@@ -1,5 +1,6 @@
 //! Incidents are kept for a limited time (`--incident-retention-days`, default 730): once a day
-//! (and at start) those that began before the cut-off are deleted, one audit entry per owning
+//! (at start if a day has passed; once across all servers sharing a database, see
+//! [`crate::jobs`]) those that began before the cut-off are deleted, one audit entry per owning
 //! agency saying how many and before when, and one change event for those who could see them.
 
 use std::time::Duration;
@@ -20,7 +21,13 @@ use crate::{
 pub const DEFAULT_RETENTION_DAYS: u32 = 730;
 
 /// How often retention runs.
-const EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+const EVERY: SignedDuration = SignedDuration::from_hours(24);
+
+/// How often a server asks whether retention is due.
+const CHECK: Duration = Duration::from_secs(60 * 60);
+
+/// The job's name in `job_runs`.
+const JOB: &str = "incident-retention";
 
 /// How many were deleted, per owning agency.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -114,13 +121,30 @@ pub async fn run(state: &AppState, days: u32) -> Result<Vec<Deleted>, AppError> 
         .await
 }
 
-/// Runs retention now and then once a day until the server stops.
+/// Runs retention if no server has run it within a day; `None` if it was not due.
+pub async fn run_if_due(state: &AppState, days: u32) -> Result<Option<Vec<Deleted>>, AppError> {
+    let now = Timestamp::now();
+    let cutoff = now - SignedDuration::from_hours(24 * i64::from(days));
+    state
+        .commit(move |tx, changes| {
+            if !crate::jobs::claim(tx, JOB, EVERY, now)? {
+                return Ok(None);
+            }
+            let (deleted, events) = delete_before(tx, cutoff)?;
+            changes.events = events;
+            Ok(Some(deleted))
+        })
+        .await
+}
+
+/// Runs retention when it is due (now, if a day has passed) until the server stops.
 pub fn spawn(state: AppState, days: u32) {
     let mut stop = state.shutdown.subscribe();
     tokio::spawn(async move {
         loop {
-            match run(&state, days).await {
-                Ok(deleted) => {
+            match run_if_due(&state, days).await {
+                Ok(None) => {}
+                Ok(Some(deleted)) => {
                     for d in deleted {
                         tracing::info!(agency = %d.agency, deleted = d.deleted, before = %d.before, "incidents past retention deleted");
                     }
@@ -128,7 +152,7 @@ pub fn spawn(state: AppState, days: u32) {
                 Err(e) => tracing::error!(error = %e, "incident retention failed"),
             }
             tokio::select! {
-                () = tokio::time::sleep(EVERY) => {}
+                () = tokio::time::sleep(CHECK) => {}
                 _ = stop.wait_for(|s| *s) => return,
             }
         }

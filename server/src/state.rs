@@ -132,6 +132,11 @@ impl AppState {
         districts: Vec<District>,
         options: Options,
     ) -> Self {
+        // Several servers on PostgreSQL count sign-in attempts together.
+        let login_limiter = Arc::new(match db.backend() {
+            Backend::Sqlite => LoginLimiter::default(),
+            Backend::Postgres => LoginLimiter::shared(db.clone()),
+        });
         AppState {
             shared: Arc::new(Shared {
                 db,
@@ -142,7 +147,7 @@ impl AppState {
                 kept: crate::kept::Kept::default(),
                 events: broadcast::channel(EVENT_BUFFER).0,
                 sessions_ended: watch::channel(0).0,
-                login_limiter: Arc::default(),
+                login_limiter,
                 session_cache: Arc::default(),
                 trusted_proxies: options.trusted_proxies,
                 passwords: Passwords::default(),

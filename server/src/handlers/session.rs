@@ -7,7 +7,7 @@
 //! Sign-ins, failed sign-ins, lock-outs and pairings are recorded in the audit trail (login,
 //! address, time; never a password, never an unknown login as typed).
 
-use std::time::Instant;
+use jiff::Timestamp;
 
 use crate::sql::Tx;
 use axum::{
@@ -100,13 +100,13 @@ pub async fn login(
     check_sign_in(&body).map_err(|e| AppError::Invalid(vec![e]))?;
     let limiter = &state.login_limiter;
     let attempt = limiter
-        .begin_sign_in(&body.login, addr.as_deref(), Instant::now())
-        .map_err(AppError::TooManyRequests)?;
+        .begin_sign_in(&body.login, addr.as_deref(), Timestamp::now())
+        .await?;
     let login = body.login.clone();
     let stored = match state.db.call(move |c| accounts::find(c, &login)).await {
         Ok(stored) => stored,
         Err(e) => {
-            attempt.cancelled();
+            attempt.cancelled().await?;
             return Err(e.into());
         }
     };
@@ -122,18 +122,18 @@ pub async fn login(
     let matches = match state.passwords.verify(hash, body.password).await {
         Ok(matches) => matches,
         Err(busy) => {
-            attempt.cancelled();
+            attempt.cancelled().await?;
             return Err(busy);
         }
     };
     let Some(account) = found.filter(|a| matches && a.password_hash.is_some()) else {
-        let locked = attempt.failed();
+        let locked = attempt.failed().await?;
         state
             .commit(move |tx, _| record_failure(tx, known.as_ref(), addr.as_deref(), locked))
             .await?;
         return Err(AppError::BadCredentials);
     };
-    attempt.succeeded();
+    attempt.succeeded().await?;
     let (login, agency) = (account.account.login, account.account.agency);
     let session = state
         .commit(move |tx, _| {
@@ -165,8 +165,8 @@ pub async fn pair(
     }
     let limiter = &state.login_limiter;
     let attempt = limiter
-        .begin_pairing(addr.as_deref(), Instant::now())
-        .map_err(AppError::TooManyRequests)?;
+        .begin_pairing(addr.as_deref(), Timestamp::now())
+        .await?;
     let address = addr.clone();
     let addr_for_trail = addr.clone();
     let session = state
@@ -187,11 +187,11 @@ pub async fn pair(
         .await;
     match session {
         Ok(Some(s)) => {
-            attempt.succeeded();
+            attempt.succeeded().await?;
             Ok(signed_in(&state, s))
         }
         Ok(None) => {
-            let locked = attempt.failed();
+            let locked = attempt.failed().await?;
             state
                 .commit(move |tx, _| {
                     let record = |op| audit::Record::new(op, "account");
@@ -219,7 +219,7 @@ pub async fn pair(
             )]))
         }
         Err(e) => {
-            attempt.cancelled();
+            attempt.cancelled().await?;
             Err(e)
         }
     }

@@ -147,3 +147,36 @@ async fn a_server_that_lost_its_listening_connection_catches_up() {
     let id = created["id"].as_i64().unwrap_or(0);
     assert_eq!(drain(&mut on_b).await, [("hotspot".to_owned(), id)]);
 }
+
+#[tokio::test]
+async fn the_sign_in_limit_counts_across_servers() {
+    let data = TestDb::postgres();
+    let (a, b) = two_servers(&data).await;
+    let _ = session(&a.state, "kod-plan", Role::Planner, "kod").await;
+    let wrong = serde_json::json!({"login": "kod-plan", "password": "nicht das Passwort"});
+    // Five wrong passwords, alternating between the servers: each server saw fewer than five.
+    for i in 0..crate::rate_limit::PER_ACCOUNT {
+        let f = if i % 2 == 0 { &a } else { &b };
+        let (status, _, body) = f.send(None, Method::POST, api::SESSION, Some(&wrong)).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "attempt {i}: {body}");
+    }
+    // The sixth is refused on both, even with the right password.
+    let right = serde_json::json!({"login": "kod-plan", "password": "ein langes Testpasswort"});
+    for f in [&a, &b] {
+        let (status, headers, body) = f.send(None, Method::POST, api::SESSION, Some(&right)).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        assert!(headers.contains_key("retry-after"));
+    }
+}
+
+#[tokio::test]
+async fn a_periodic_job_runs_once_across_the_servers() {
+    let data = TestDb::postgres();
+    let (a, b) = two_servers(&data).await;
+    let first = crate::retention::run_if_due(&a.state, 730).await;
+    assert_eq!(first.expect("retention").map(|d| d.len()), Some(0));
+    for f in [&b, &a] {
+        let again = crate::retention::run_if_due(&f.state, 730).await;
+        assert_eq!(again.expect("retention"), None, "already run today");
+    }
+}
