@@ -45,6 +45,17 @@ pub enum Command {
     Incidents(IncidentCommand),
     /// Print the API's OpenAPI 3.1 document (what `GET /api/openapi.json` answers).
     Openapi,
+    /// Copy an installation's SQLite database into an empty PostgreSQL database (items with
+    /// their ids and versions, the change log, the audit trail, accounts, agencies, districts,
+    /// everything), checking every table's count; all or nothing. Stop the server first.
+    Migrate {
+        /// The SQLite file, e.g. `data/lagebild.sqlite3`.
+        #[arg(long)]
+        from_sqlite: std::path::PathBuf,
+        /// The PostgreSQL database, e.g. `postgres://lagebild@db.example/lagebild`.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// Where a command finds the data: the SQLite file in `--data-dir`, or the PostgreSQL database
@@ -162,6 +173,8 @@ pub enum CliError {
     File(std::path::PathBuf, std::io::Error),
     #[error("{0}")]
     Import(String),
+    #[error(transparent)]
+    Copy(#[from] crate::copy_to_postgres::CopyError),
 }
 
 fn agency(key: &str) -> Result<AgencyKey, CliError> {
@@ -312,6 +325,17 @@ pub async fn run(command: Command) -> Result<(), CliError> {
         }
         Command::Openapi => {
             println!("{}", crate::handlers::openapi_text());
+        }
+        Command::Migrate { from_sqlite, to } => {
+            let counts = tokio::task::spawn_blocking(move || {
+                crate::copy_to_postgres::copy(&from_sqlite, &to)
+            })
+            .await
+            .map_err(|e| crate::db::DbError::Task(e.to_string()))??;
+            for (table, rows) in counts {
+                println!("{table:<24} {rows:>10} rows copied and counted");
+            }
+            println!("done: start the servers with --database-url");
         }
         Command::Incidents(IncidentCommand::Import {
             file,

@@ -27,6 +27,7 @@ pub mod audit;
 pub mod change_feed;
 pub mod cli;
 pub mod config;
+pub mod copy_to_postgres;
 pub mod db;
 pub mod demo;
 pub mod endpoint;

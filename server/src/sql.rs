@@ -30,6 +30,7 @@ pub enum Value<'a> {
     Text(&'a str),
     OwnedText(String),
     Bytes(&'a [u8]),
+    OwnedBytes(Vec<u8>),
 }
 
 impl From<i64> for Value<'_> {
@@ -95,6 +96,7 @@ impl rusqlite::ToSql for Value<'_> {
             Value::Text(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
             Value::OwnedText(v) => ToSqlOutput::Borrowed(ValueRef::Text(v.as_bytes())),
             Value::Bytes(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
+            Value::OwnedBytes(v) => ToSqlOutput::Borrowed(ValueRef::Blob(v)),
         })
     }
 }
@@ -129,6 +131,7 @@ impl ToSql for Value<'_> {
             Value::Text(s) => text(s, out),
             Value::OwnedText(s) => text(s, out),
             Value::Bytes(v) => v.to_sql(ty, out),
+            Value::OwnedBytes(v) => v.as_slice().to_sql(ty, out),
         }
     }
 

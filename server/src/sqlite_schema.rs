@@ -215,7 +215,12 @@ pub fn open(data_dir: &Path) -> Result<Connection, DbError> {
         path: data_dir.to_owned(),
         source,
     })?;
-    let mut conn = Connection::open(data_dir.join(DB_FILE))?;
+    open_file(&data_dir.join(DB_FILE))
+}
+
+/// Opens the database file at `path` (created if missing) and runs pending migrations.
+pub fn open_file(path: &Path) -> Result<Connection, DbError> {
+    let mut conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     // 64 MiB of page cache (the default is 2 MiB): an import of a million incidents spent
