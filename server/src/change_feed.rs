@@ -122,6 +122,9 @@ pub fn spawn(state: AppState, url: String) {
                 _ = stop.wait_for(|s| *s) => return,
             }
             state.layers.set_trusted(false);
+            // Open event streams check their sessions now: if the database is gone they end,
+            // and the screens show that they are no longer live until it is back.
+            state.sessions_ended();
             tokio::select! {
                 () = tokio::time::sleep(RECONNECT) => {}
                 _ = stop.wait_for(|s| *s) => return,

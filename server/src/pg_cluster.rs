@@ -100,21 +100,30 @@ impl Cluster {
                 "--no-instructions",
             ],
         )?;
-        let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={}",
-            dir.path().display()
-        );
-        let log = dir.path().join("log").to_string_lossy().into_owned();
-        run(
-            as_postgres,
-            &bin.join("pg_ctl"),
-            &["-D", &data_s, "-o", &options, "-l", &log, "-w", "start"],
-        )?;
-        Ok(Cluster {
+        let cluster = Cluster {
             dir,
             port,
             as_postgres,
-        })
+        };
+        cluster.start_again()?;
+        Ok(cluster)
+    }
+
+    /// Starts the cluster's server (again, after [`Cluster::stop`]) on the same port.
+    pub fn start_again(&self) -> Result<(), ClusterError> {
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {} -c unix_socket_directories={}",
+            self.port,
+            self.dir.path().display()
+        );
+        let data = self.dir.path().join("data").to_string_lossy().into_owned();
+        let log = self.dir.path().join("log").to_string_lossy().into_owned();
+        run(
+            self.as_postgres,
+            &PathBuf::from(BIN).join("pg_ctl"),
+            &["-D", &data, "-o", &options, "-l", &log, "-w", "start"],
+        )
+        .map(|_| ())
     }
 
     pub fn port(&self) -> u16 {
@@ -148,7 +157,8 @@ impl Cluster {
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
     }
 
-    fn stop(&self) -> Result<(), ClusterError> {
+    /// Stops the cluster's server ("fast": open connections are ended), as an outage would.
+    pub fn stop(&self) -> Result<(), ClusterError> {
         let data = self.dir.path().join("data").to_string_lossy().into_owned();
         run(
             self.as_postgres,
@@ -161,7 +171,10 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        if let Err(e) = self.stop() {
+        // Already stopped (an outage a test made) is fine.
+        if let Err(e) = self.stop()
+            && self.dir.path().join("data/postmaster.pid").exists()
+        {
             eprintln!("stopping the throwaway PostgreSQL cluster: {e}");
         }
     }

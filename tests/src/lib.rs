@@ -113,6 +113,20 @@ impl TestServer {
         if let Some(addr) = addr {
             config.addr = addr;
         }
+        TestServer::from_config(data, config).await
+    }
+
+    /// Starts a server with the built app and the demo data on the PostgreSQL database at
+    /// `url`.
+    pub async fn with_app_and_demo_on(url: &str) -> TestServer {
+        let data = tempfile::tempdir().expect("temp dir");
+        let mut config = server::Config::for_tests(data.path().to_owned(), dist_dir());
+        config.empty = false;
+        config.database_url = Some(url.to_owned());
+        TestServer::from_config(data, config).await
+    }
+
+    async fn from_config(data: tempfile::TempDir, config: server::Config) -> TestServer {
         let app = server::Application::build(config)
             .await
             .expect("server starts");

@@ -148,6 +148,70 @@ async fn the_wall_shows_when_the_connection_is_lost_and_recovers_by_itself() {
     server.stop().await;
 }
 
+/// On PostgreSQL: the database goes away while the server stays up; the wall shows that it is
+/// no longer live (its stream ends and reconnecting is answered 503), keeps its last data, and
+/// is live again by itself once the database is back, without the server restarting.
+#[tokio::test]
+async fn the_wall_shows_a_database_outage_and_recovers_by_itself() {
+    use std::sync::Arc;
+    let cluster = tokio::task::spawn_blocking(|| {
+        let c = server::pg_cluster::Cluster::start().expect("PostgreSQL cluster");
+        c.psql("CREATE DATABASE lagebild").expect("database");
+        Arc::new(c)
+    })
+    .await
+    .unwrap();
+    let server = TestServer::with_app_and_demo_on(&cluster.url("lagebild")).await;
+    let browser = Browser::start(1920, 1080).await;
+    browser.open(&format!("{}/wand", server.url), READY).await;
+    let banner = "return !!document.querySelector('[data-testid=connection-banner]');";
+    assert_eq!(browser.eval(banner, vec![]).await, Value::Bool(false));
+    let week = tile(&browser, "actions-week").await;
+
+    let c = Arc::clone(&cluster);
+    tokio::task::spawn_blocking(move || c.stop().expect("stop"))
+        .await
+        .unwrap();
+    browser
+        .wait_until("the connection banner", banner, Duration::from_secs(15))
+        .await;
+    assert_eq!(
+        tile(&browser, "actions-week").await,
+        week,
+        "the last data stays on screen"
+    );
+
+    let c = Arc::clone(&cluster);
+    tokio::task::spawn_blocking(move || c.start_again().expect("start"))
+        .await
+        .unwrap();
+    browser
+        .wait_until(
+            "the banner to go",
+            "return !document.querySelector('[data-testid=connection-banner]');",
+            Duration::from_secs(20),
+        )
+        .await;
+    let (start, end) = around_now();
+    let action = json!({"title": "Nach dem Ausfall", "kind": "other", "start": start, "end": end, "district": "heessen", "lead_agency": "polizei", "status": "planned"});
+    let created = server
+        .client()
+        .post(format!("{}{}", server.url, api::ACTIONS))
+        .json(&action)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    browser
+        .wait_until(
+            "the change after the outage",
+            &format!("return document.querySelector('[data-testid=tile-actions-week] .tile-value').textContent === '{}';", week + 1),
+            Duration::from_secs(3),
+        )
+        .await;
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn the_wall_scales_from_full_hd_to_4k() {
     let server = TestServer::with_app().await;
