@@ -16,10 +16,14 @@
 
 mod support;
 
-use support::{percentile, status_kib};
+use support::{
+    percentile,
+    session::{Session, add_account, client, sign_in},
+    status_kib,
+    wrk::{NEW_QUERY_EACH_TIME, Run, median, wrk},
+};
 
 use std::{
-    path::Path,
     process::Stdio,
     sync::Arc,
     time::{Duration, Instant},
@@ -33,138 +37,6 @@ use tokio::{
 
 const SSE_CLIENTS: usize = 1000;
 const WRITES: usize = 20;
-
-/// The session every benchmark request carries: its `Cookie` header and CSRF token.
-#[derive(Clone)]
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-/// Signs in as the benchmark's planner.
-async fn sign_in(base: &str) -> Session {
-    let r = reqwest::Client::new()
-        .post(format!("{base}/api/session"))
-        .json(&serde_json::json!({"login": "bench-plan", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200, "the benchmark account signs in");
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let me: serde_json::Value = r.json().await.unwrap();
-    Session {
-        cookie,
-        csrf: me["csrf_token"].as_str().unwrap().to_owned(),
-    }
-}
-
-fn client(session: &Session, pool: usize) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::COOKIE, session.cookie.parse().unwrap());
-    headers.insert("x-csrf-token", session.csrf.parse().unwrap());
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .pool_max_idle_per_host(pool)
-        .build()
-        .unwrap()
-}
-
-const PASSWORD: &str = "ein langes Benchmark-Passwort";
-
-/// One `wrk` run: requests per second, p50 and p99 latency in ms.
-#[derive(Debug, Clone, Copy)]
-struct Run {
-    rps: f64,
-    p50: f64,
-    p99: f64,
-}
-
-/// A `wrk` latency such as `812.00us`, `1.25ms` or `1.02s`, in milliseconds.
-fn wrk_ms(value: &str) -> Option<f64> {
-    let (number, factor) = if let Some(v) = value.strip_suffix("us") {
-        (v, 0.001)
-    } else if let Some(v) = value.strip_suffix("ms") {
-        (v, 1.0)
-    } else if let Some(v) = value.strip_suffix('s') {
-        (v, 1000.0)
-    } else {
-        (value, 1.0)
-    };
-    number.parse::<f64>().ok().map(|n| n * factor)
-}
-
-/// A `wrk` script that asks a new question with every request: the filter's `from` moves on by
-/// a second each time (and each thread starts elsewhere), so no answer comes from a cache.
-const NEW_QUERY_EACH_TIME: &str = r#"
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("offset", threads * 10000000)
-end
-local n = 0
-function request()
-  n = n + 1
-  local at = os.date("!%Y-%m-%dT%H:%M:%SZ", 1767225600 + offset + n)
-  return wrk.format("GET", "/api/actions?district=mitte&from=" .. at .. "&to=2099-01-01T00:00:00Z")
-end
-"#;
-
-/// Runs `wrk` against `url` with `connections` connections and `headers` (and `script`).
-async fn wrk(url: &str, connections: usize, headers: &[String], script: Option<&Path>) -> Run {
-    let seconds = std::env::var("LOAD_SECONDS").unwrap_or_else(|_| "4".into());
-    let mut cmd = Command::new("wrk");
-    cmd.args([
-        "-t2",
-        &format!("-c{connections}"),
-        &format!("-d{seconds}s"),
-        "--latency",
-    ]);
-    for h in headers {
-        cmd.args(["-H", h]);
-    }
-    if let Some(script) = script {
-        cmd.arg("-s").arg(script);
-    }
-    let out = cmd
-        .arg(url)
-        .output()
-        .await
-        .expect("wrk runs (script/bootstrap --bench installs it)");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        !text.contains("Non-2xx"),
-        "{url}: wrk saw error answers:\n{text}"
-    );
-    let field = |prefix: &str| {
-        text.lines()
-            .map(str::trim)
-            .find_map(|l| l.strip_prefix(prefix))
-            .and_then(|v| v.split_whitespace().next())
-            .unwrap_or_else(|| panic!("{url}: no '{prefix}' in wrk's output:\n{text}"))
-            .to_owned()
-    };
-    Run {
-        rps: field("Requests/sec:").parse().expect("a number"),
-        p50: wrk_ms(&field("50%")).expect("a latency"),
-        p99: wrk_ms(&field("99%")).expect("a latency"),
-    }
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
-}
 
 /// nginx on a free port serving `root`, with its configuration, logs and temp files in `dir`.
 struct Nginx {
@@ -419,39 +291,10 @@ async fn sse_fan_out(
     )
 }
 
-/// Adds the benchmark's planner with the real `server user add`.
-async fn add_account(data: &std::path::Path) {
-    use tokio::io::AsyncWriteExt;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args([
-            "user",
-            "add",
-            "bench-plan",
-            "--role",
-            "planner",
-            "--agency",
-            "polizei",
-        ])
-        .arg("--password-stdin")
-        .arg("--data-dir")
-        .arg(data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(format!("{PASSWORD}\n").as_bytes())
-        .await
-        .unwrap();
-    drop(stdin);
-    assert!(child.wait().await.unwrap().success(), "server user add");
-}
-
 #[tokio::main]
 async fn main() {
     let data = tempfile::tempdir().unwrap();
-    add_account(data.path()).await;
+    add_account(&["--data-dir".into(), data.path().into()]).await;
     let mut server = Command::new(env!("CARGO_BIN_EXE_server"))
         .args([
             "--addr",

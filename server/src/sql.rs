@@ -487,7 +487,8 @@ impl<'c> Tx<'c> {
     }
 
     /// Rows through `f` one at a time, without collecting them (large reads on SQLite; on
-    /// PostgreSQL the rows arrive as a portal of 10,000 at a time).
+    /// PostgreSQL the rows arrive as a portal of 10,000 at a time). `f` must not use this
+    /// transaction: on PostgreSQL it is busy with the portal (a nested use panics).
     pub fn for_each(
         &self,
         sql: &str,

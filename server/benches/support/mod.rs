@@ -2,6 +2,9 @@
 
 use std::time::Duration;
 
+pub mod session;
+pub mod wrk;
+
 /// The `p` quantile (0..=1) of sorted durations; zero for none.
 pub fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {

@@ -1,0 +1,384 @@
+//! Several servers on PostgreSQL against one server on SQLite, with the release binary on
+//! loopback, all in one run (so the ratios compare like with like):
+//! 1. layer answers per second and p99 with `wrk` at 16 connections — `/api/hotspots` (a kept
+//!    answer) and a new filter each request (nothing cached) — from one server on SQLite (the
+//!    baseline), one on PostgreSQL, and two on PostgreSQL behind nginx;
+//! 2. writes per second: 8 clients creating actions for `LOAD_SECONDS`, on each of the three;
+//! 3. a write through server A until each of 1,000 event-stream clients on server B has it
+//!    (p50 and p99 over all deliveries of 20 writes, and the worst write's last client).
+//!
+//! PostgreSQL is a throwaway cluster of its own (Debian's `postgresql-15`, durable: fsync and
+//! `synchronous_commit` on, as in production). Needs `wrk` and `nginx` (`script/bootstrap
+//! --bench`) and `ulimit -n` of at least 4096 (`script/bench` sets it). Run with
+//! `cargo bench -p server --features pg-cluster --bench servers`. Prints Markdown tables.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark that cannot run should stop loudly
+
+mod support;
+
+use std::{
+    ffi::OsString,
+    process::Stdio,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use support::{
+    percentile,
+    session::{Session, add_account, client, sign_in},
+    status_kib,
+    wrk::{NEW_QUERY_EACH_TIME, Run, median, wrk},
+};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, Command},
+    sync::Barrier,
+};
+
+const SSE_CLIENTS: usize = 1000;
+const WRITES: usize = 20;
+
+fn runs() -> usize {
+    std::env::var("LOAD_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+}
+
+fn seconds() -> u64 {
+    std::env::var("LOAD_SECONDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4)
+}
+
+/// The server binary on `place` (with the demo data), and its base URL.
+async fn spawn_server(place: &[OsString]) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["--addr", "127.0.0.1:0", "--dist-dir", "no-dist"])
+        .args(["--trusted-proxy", "127.0.0.1"])
+        .args(place)
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("server starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines
+            .next_line()
+            .await
+            .unwrap()
+            .expect("server prints its URL");
+        if let Some(url) = line.strip_prefix("Lagebild Hamm is running at ") {
+            break url.to_owned();
+        }
+    };
+    (child, base)
+}
+
+/// nginx balancing `upstreams` (as README, "Running several servers"), on a free port.
+struct Balancer {
+    _dir: tempfile::TempDir,
+    child: Child,
+    base: String,
+}
+
+impl Balancer {
+    async fn start(upstreams: &[&str]) -> Balancer {
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let d = dir.path().display();
+        let servers: String = upstreams
+            .iter()
+            .map(|u| {
+                format!(
+                    "server {} max_fails=1 fail_timeout=30s;\n",
+                    u.trim_start_matches("http://")
+                )
+            })
+            .collect();
+        let conf = format!(
+            "daemon off; master_process off; worker_processes 1; error_log {d}/error.log error;
+             pid {d}/nginx.pid; events {{ worker_connections 4096; }}
+             http {{ access_log off; client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;
+               fastcgi_temp_path {d}/fastcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
+               upstream lagebild {{ {servers} keepalive 64; }}
+               server {{ listen 127.0.0.1:{port};
+                 location / {{ proxy_pass http://lagebild; proxy_http_version 1.1;
+                   proxy_set_header Connection \"\"; proxy_set_header Host $host;
+                   proxy_set_header X-Forwarded-For $remote_addr; proxy_buffering off;
+                   proxy_read_timeout 1h; proxy_next_upstream error timeout http_502; }} }} }}"
+        );
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(&path, conf).unwrap();
+        let child = Command::new("/usr/sbin/nginx")
+            .arg("-p")
+            .arg(dir.path())
+            .arg("-c")
+            .arg(&path)
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("nginx (script/bootstrap --bench installs it)");
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Balancer {
+            _dir: dir,
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for Balancer {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+/// Layer answers per second and p99 at 16 connections through `base`: a kept answer, and a
+/// new filter each request.
+async fn layer_runs(session: &Session, base: &str, script: &std::path::Path) -> (Run, Run) {
+    let headers = vec![
+        format!("Cookie: {}", session.cookie),
+        "Accept-Encoding: gzip".to_owned(),
+    ];
+    let (mut kept, mut fresh) = (Vec::new(), Vec::new());
+    for _ in 0..runs() {
+        kept.push(wrk(&format!("{base}/api/hotspots"), 16, &headers, None).await);
+        fresh.push(wrk(base, 16, &headers, Some(script)).await);
+    }
+    let m = |runs: &[Run]| Run {
+        rps: median(runs.iter().map(|r| r.rps).collect()),
+        p50: median(runs.iter().map(|r| r.p50).collect()),
+        p99: median(runs.iter().map(|r| r.p99).collect()),
+    };
+    (m(&kept), m(&fresh))
+}
+
+/// Actions created per second by 8 clients through `base` for `LOAD_SECONDS`.
+async fn writes_per_second(session: &Session, base: &str) -> f64 {
+    let client = client(session, 8);
+    let done = Arc::new(AtomicUsize::new(0));
+    let until = Instant::now() + Duration::from_secs(seconds());
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (client, base, done) = (client.clone(), base.to_owned(), Arc::clone(&done));
+            tokio::spawn(async move {
+                let body = serde_json::json!({
+                    "title": "Lasttest", "kind": "other", "start": "2027-01-04T10:00:00Z",
+                    "end": "2027-01-04T11:00:00Z", "district": "mitte", "lead_agency": "polizei",
+                    "status": "planned"
+                });
+                while Instant::now() < until {
+                    let r = client
+                        .post(format!("{base}/api/actions"))
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(r.status(), 201);
+                    done.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
+}
+
+/// 1,000 event-stream clients on `b`; `WRITES` writes through `a`: p50 and p99 of all
+/// deliveries, and the worst write's last client.
+async fn fan_out(
+    session: &Session,
+    a: &str,
+    b: &str,
+    b_pid: u32,
+) -> (Duration, Duration, Duration, u64) {
+    let client = client(session, SSE_CLIENTS);
+    let ready = Arc::new(Barrier::new(SSE_CLIENTS + 1));
+    let mut clients = Vec::new();
+    for _ in 0..SSE_CLIENTS {
+        let (client, url, ready) = (
+            client.clone(),
+            format!("{b}/api/events"),
+            Arc::clone(&ready),
+        );
+        clients.push(tokio::spawn(async move {
+            let mut r = client.get(url).send().await.unwrap();
+            ready.wait().await;
+            let mut arrivals = Vec::new();
+            let mut buffer = String::new();
+            while arrivals.len() < WRITES {
+                match tokio::time::timeout(Duration::from_secs(30), r.chunk()).await {
+                    Ok(Ok(Some(chunk))) => {
+                        buffer.push_str(&String::from_utf8_lossy(&chunk));
+                        while let Some(i) = buffer.find("event: change") {
+                            arrivals.push(Instant::now());
+                            buffer.drain(..i + 13);
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            arrivals
+        }));
+    }
+    ready.wait().await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rss = status_kib(b_pid, "VmRSS");
+    let body = serde_json::json!({
+        "title": "Lasttest", "kind": "other", "start": "2027-01-04T10:00:00Z",
+        "end": "2027-01-04T11:00:00Z", "district": "mitte", "lead_agency": "polizei",
+        "status": "planned"
+    });
+    let mut sent = Vec::new();
+    for _ in 0..WRITES {
+        sent.push(Instant::now());
+        let r = client
+            .post(format!("{a}/api/actions"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut last = vec![Duration::ZERO; WRITES];
+    let mut all = Vec::new();
+    for c in clients {
+        let arrivals = c.await.unwrap();
+        assert_eq!(arrivals.len(), WRITES, "a client on B missed events");
+        for (i, at) in arrivals.into_iter().enumerate() {
+            let d = at.saturating_duration_since(sent[i]);
+            all.push(d);
+            last[i] = last[i].max(d);
+        }
+    }
+    all.sort();
+    last.sort();
+    (
+        percentile(&all, 0.5),
+        percentile(&all, 0.99),
+        *last.last().unwrap(),
+        rss,
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    let cluster = server::pg_cluster::Cluster::start().expect("PostgreSQL 15 cluster");
+    let script_dir = tempfile::tempdir().unwrap();
+    let script = script_dir.path().join("new-query-each-time.lua");
+    std::fs::write(&script, NEW_QUERY_EACH_TIME).unwrap();
+
+    // The baseline: one server on SQLite.
+    let data = tempfile::tempdir().unwrap();
+    let sqlite: Vec<OsString> = vec!["--data-dir".into(), data.path().into()];
+    add_account(&sqlite).await;
+    let (sqlite_server, sqlite_base) = spawn_server(&sqlite).await;
+    let session = sign_in(&sqlite_base).await;
+    let sqlite_layers = layer_runs(&session, &sqlite_base, &script).await;
+    let sqlite_writes = writes_per_second(&session, &sqlite_base).await;
+    drop(sqlite_server);
+
+    // PostgreSQL: one server, then two behind nginx.
+    cluster.psql("CREATE DATABASE lagebild").unwrap();
+    let pg: Vec<OsString> = vec!["--database-url".into(), cluster.url("lagebild").into()];
+    add_account(&pg).await;
+    let (_one, one_base) = spawn_server(&pg).await;
+    let session = sign_in(&one_base).await;
+    let one_layers = layer_runs(&session, &one_base, &script).await;
+    let one_writes = writes_per_second(&session, &one_base).await;
+    let (two, two_base) = spawn_server(&pg).await;
+    let two_pid = two.id().unwrap();
+    let balancer = Balancer::start(&[&one_base, &two_base]).await;
+    let two_layers = layer_runs(&session, &balancer.base, &script).await;
+    let two_writes = writes_per_second(&session, &balancer.base).await;
+    let mut fan_outs = Vec::new();
+    for _ in 0..runs() {
+        fan_outs.push(fan_out(&session, &one_base, &two_base, two_pid).await);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+
+    let runs = runs();
+    println!(
+        "| setup | `/api/hotspots` (kept) req/s | ratio | p99 ms | new filter each request req/s | ratio | p99 ms | writes/s | ratio |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (label, (kept, fresh), writes) in [
+        (
+            "one server, SQLite (baseline)",
+            sqlite_layers,
+            sqlite_writes,
+        ),
+        ("one server, PostgreSQL", one_layers, one_writes),
+        (
+            "two servers, PostgreSQL, behind nginx",
+            two_layers,
+            two_writes,
+        ),
+    ] {
+        println!(
+            "| {label} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} | {:.2} | {:.0} | {:.2} |",
+            kept.rps,
+            kept.rps / sqlite_layers.0.rps,
+            kept.p99,
+            fresh.rps,
+            fresh.rps / sqlite_layers.1.rps,
+            fresh.p99,
+            writes,
+            writes / sqlite_writes,
+        );
+    }
+    let med = |f: fn(&(Duration, Duration, Duration, u64)) -> Duration| {
+        median(
+            fan_outs
+                .iter()
+                .map(|r| f(r).as_secs_f64() * 1000.0)
+                .collect(),
+        )
+    };
+    println!();
+    println!(
+        "| write through server A → {SSE_CLIENTS} event-stream clients on server B ({runs} runs of {WRITES} writes) | ms |"
+    );
+    println!("|---|---:|");
+    println!(
+        "| p50 over all deliveries (median of runs) | {:.1} |",
+        med(|r| r.0)
+    );
+    println!(
+        "| p99 over all deliveries (median of runs) | {:.1} |",
+        med(|r| r.1)
+    );
+    println!(
+        "| worst write's last client (median of runs) | {:.1} |",
+        med(|r| r.2)
+    );
+    println!(
+        "\nServer B's memory with {SSE_CLIENTS} streams open: {:.1} MiB (largest of runs).",
+        fan_outs.iter().map(|r| r.3).max().unwrap_or(0) as f64 / 1024.0
+    );
+    println!(
+        "\nMedians of {runs} `wrk -t2 -c16 --latency` runs of {} s per cell; writes: 8 clients \
+         for {} s. Everything (wrk, nginx, the servers, PostgreSQL) shares this machine's cores.",
+        seconds(),
+        seconds()
+    );
+}
