@@ -210,6 +210,7 @@ async fn fan_out(
     b: &str,
     b_pid: u32,
 ) -> (Duration, Duration, Duration, u64) {
+    let rss_before = status_kib(b_pid, "VmRSS");
     let client = client(session, SSE_CLIENTS);
     let ready = Arc::new(Barrier::new(SSE_CLIENTS + 1));
     let mut clients = Vec::new();
@@ -241,7 +242,7 @@ async fn fan_out(
     }
     ready.wait().await;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss = status_kib(b_pid, "VmRSS");
+    let rss = status_kib(b_pid, "VmRSS").saturating_sub(rss_before);
     let body = serde_json::json!({
         "title": "Lasttest", "kind": "other", "start": "2027-01-04T10:00:00Z",
         "end": "2027-01-04T11:00:00Z", "district": "mitte", "lead_agency": "polizei",
@@ -297,24 +298,32 @@ async fn main() {
     let sqlite_writes = writes_per_second(&session, &sqlite_base).await;
     drop(sqlite_server);
 
-    // PostgreSQL: one server, then two behind nginx.
+    // PostgreSQL: one server, the same behind nginx, two behind nginx (all reads before any
+    // of the writes below, so every setup reads the same picture).
     cluster.psql("CREATE DATABASE lagebild").unwrap();
     let pg: Vec<OsString> = vec!["--database-url".into(), cluster.url("lagebild").into()];
     add_account(&pg).await;
     let (_one, one_base) = spawn_server(&pg).await;
     let session = sign_in(&one_base).await;
     let one_layers = layer_runs(&session, &one_base, &script).await;
-    let one_writes = writes_per_second(&session, &one_base).await;
     let (two, two_base) = spawn_server(&pg).await;
     let two_pid = two.id().unwrap();
-    let balancer = Balancer::start(&[&one_base, &two_base]).await;
-    let two_layers = layer_runs(&session, &balancer.base, &script).await;
-    let two_writes = writes_per_second(&session, &balancer.base).await;
+    // The fan-out first on server B, while its caches are empty.
     let mut fan_outs = Vec::new();
     for _ in 0..runs() {
         fan_outs.push(fan_out(&session, &one_base, &two_base, two_pid).await);
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
+    let proxied = Balancer::start(&[&one_base]).await;
+    let proxied_layers = layer_runs(&session, &proxied.base, &script).await;
+    drop(proxied);
+    let balancer = Balancer::start(&[&one_base, &two_base]).await;
+    let two_layers = layer_runs(&session, &balancer.base, &script).await;
+    let one_writes = writes_per_second(&session, &one_base).await;
+    let proxied = Balancer::start(&[&one_base]).await;
+    let proxied_writes = writes_per_second(&session, &proxied.base).await;
+    drop(proxied);
+    let two_writes = writes_per_second(&session, &balancer.base).await;
 
     let runs = runs();
     println!(
@@ -328,6 +337,11 @@ async fn main() {
             sqlite_writes,
         ),
         ("one server, PostgreSQL", one_layers, one_writes),
+        (
+            "one server, PostgreSQL, behind nginx",
+            proxied_layers,
+            proxied_writes,
+        ),
         (
             "two servers, PostgreSQL, behind nginx",
             two_layers,
@@ -372,7 +386,7 @@ async fn main() {
         med(|r| r.2)
     );
     println!(
-        "\nServer B's memory with {SSE_CLIENTS} streams open: {:.1} MiB (largest of runs).",
+        "\nServer B's memory for {SSE_CLIENTS} open streams: {:.1} MiB more than before they connected (largest of runs).",
         fan_outs.iter().map(|r| r.3).max().unwrap_or(0) as f64 / 1024.0
     );
     println!(
