@@ -52,8 +52,9 @@ pub enum Command {
         /// The SQLite file, e.g. `data/lagebild.sqlite3`.
         #[arg(long)]
         from_sqlite: std::path::PathBuf,
-        /// The PostgreSQL database, e.g. `postgres://lagebild@db.example/lagebild`.
-        #[arg(long)]
+        /// The PostgreSQL database, e.g. `postgres://lagebild@db.example/lagebild` (from the
+        /// environment, its password stays out of the process list).
+        #[arg(long, env = "LAGEBILD_DATABASE_URL")]
         to: String,
     },
 }

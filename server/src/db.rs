@@ -169,7 +169,8 @@ impl Database {
     pub fn connect(url: &str) -> Result<Self, DbError> {
         let config: postgres::Config = url
             .parse()
-            .map_err(|e: postgres::Error| DbError::Unavailable(format!("{url}: {e}")))?;
+            // Not the URL itself in the message: it may hold a password.
+            .map_err(|e: postgres::Error| DbError::Unavailable(format!("the database URL: {e}")))?;
         let mut client = config.connect(postgres::NoTls)?;
         crate::pg_schema::migrate(&mut client)?;
         drop(client);
