@@ -8,8 +8,9 @@
 //!   is announced on `lagebild_state` by the write that made it, in its transaction.
 //! - Each server listens on a connection of its own. On an announcement it reads the change
 //!   log from the last event it published and publishes what follows, in order
-//!   ([`catch_up`]): its kept layers retire, its event streams hear of it. Its own commits take
-//!   the same way, so events are published once and in order whichever server wrote them.
+//!   ([`AppState::catch_up`]): its kept layers retire, its event streams hear of it. Its own
+//!   commits take the same way, so events are published once and in order whichever server
+//!   wrote them (see [`crate::announcement`] for what is announced).
 //! - While the listening connection is lost, announcements may be missed: the layer cache is
 //!   not trusted ([`crate::layer_cache::LayerCache::set_trusted`]); every answer is read
 //!   afresh until the server has listened again and caught up from the change log.
@@ -19,85 +20,10 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-use crate::{sql::Tx, state::AppState, store};
-
-/// The channel change events are announced on (by the trigger of `pg_schema` migration 2).
-pub const CHANGES: &str = "lagebild_changes";
-/// The channel other committed state is announced on.
-pub const STATE: &str = "lagebild_state";
-
-/// What a write changed besides the change log, as announced to the other servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StateChange {
-    /// Sessions ended (an account disabled, a sign-out).
-    Sessions,
-    /// An agency was added.
-    Agencies,
-    /// District boundaries were imported.
-    Districts,
-}
-
-impl StateChange {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StateChange::Sessions => "sessions",
-            StateChange::Agencies => "agencies",
-            StateChange::Districts => "districts",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<StateChange> {
-        [
-            StateChange::Sessions,
-            StateChange::Agencies,
-            StateChange::Districts,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-    }
-}
-
-/// Announces `change` to every server when `tx` commits (PostgreSQL; nothing on SQLite).
-pub fn announce(tx: &Tx, change: StateChange) -> Result<(), crate::db::DbError> {
-    if tx.backend() == crate::sql::Backend::Postgres {
-        tx.execute(
-            "SELECT pg_notify(?1, ?2)",
-            crate::args![STATE, change.as_str()],
-        )?;
-    }
-    Ok(())
-}
-
-/// Most events read from the log per round trip while catching up.
-const PAGE: i64 = 1000;
-
-/// Publishes the change events committed after the last one this server published, in their
-/// order (on a blocking thread: it reads the database).
-pub fn catch_up(state: &AppState) -> Result<usize, crate::db::DbError> {
-    let mut published = state.published.lock().unwrap_or_else(|p| p.into_inner());
-    let mut count = 0;
-    loop {
-        let after = *published;
-        let page = state
-            .db
-            .blocking(crate::sql::Mode::Plain, |tx| {
-                store::events_after(tx, after, PAGE)
-            })
-            .map_err(|e| match e {
-                store::StoreError::Db(db) => db,
-                other => crate::db::DbError::Corrupt(other.to_string()),
-            })?;
-        let full = page.len() as i64 == PAGE;
-        for event in page {
-            *published = event.event.seq;
-            state.publish(event);
-            count += 1;
-        }
-        if !full {
-            return Ok(count);
-        }
-    }
-}
+use crate::{
+    announcement::{CHANGES, STATE, StateChange},
+    state::AppState,
+};
 
 /// What the listening connection received.
 enum Heard {
@@ -196,7 +122,7 @@ async fn listen(state: &AppState, url: &str) -> Result<(), ListenError> {
         }
         if change {
             let state = state.clone();
-            tokio::task::spawn_blocking(move || catch_up(&state))
+            tokio::task::spawn_blocking(move || state.catch_up())
                 .await
                 .map_err(|e| crate::db::DbError::Task(e.to_string()))??;
         }
@@ -211,7 +137,7 @@ async fn resync(state: &AppState) -> Result<(), ListenError> {
         apply(state, s).await?;
     }
     let s = state.clone();
-    tokio::task::spawn_blocking(move || catch_up(&s))
+    tokio::task::spawn_blocking(move || s.catch_up())
         .await
         .map_err(|e| crate::db::DbError::Task(e.to_string()))??;
     state.layers.changed();

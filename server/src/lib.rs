@@ -22,6 +22,7 @@
 pub mod accounts;
 pub mod alert_cache;
 pub mod alerts;
+pub mod announcement;
 pub mod attachment;
 pub mod audit;
 pub mod change_feed;
@@ -29,6 +30,7 @@ pub mod cli;
 pub mod config;
 pub mod copy_to_postgres;
 pub mod db;
+pub mod db_error;
 pub mod demo;
 pub mod endpoint;
 pub mod error;

@@ -8,7 +8,7 @@
 //! [`migrate`] applies what is missing in one transaction under an advisory lock, so servers
 //! starting at once migrate once.
 
-use crate::db::DbError;
+use crate::db_error::DbError;
 
 /// The migrations, in order; the database records how many it has applied.
 pub const MIGRATIONS: &[&str] = &[

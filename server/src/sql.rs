@@ -12,7 +12,7 @@ use std::{cell::RefCell, collections::HashMap, error::Error as StdError};
 use bytes::BytesMut;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 
-use crate::db::DbError;
+use crate::db_error::DbError;
 
 /// Which database a transaction runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::db::DbError;
+use crate::db_error::DbError;
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE: &str = "lagebild.sqlite3";

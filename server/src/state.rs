@@ -98,6 +98,9 @@ pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 /// District counts below this are shown as "< 5" by default.
 pub const DEFAULT_SMALL_COUNT: u32 = 5;
 
+/// Most events read from the log per round trip while catching up.
+const CATCH_UP_PAGE: i64 = 1000;
+
 /// How many events a slow SSE client may fall behind before it re-reads the log.
 pub const EVENT_BUFFER: usize = 1024;
 
@@ -210,13 +213,43 @@ impl AppState {
             }
             Backend::Postgres if changes.events.is_empty() => {}
             Backend::Postgres => {
-                if let Err(e) = crate::change_feed::catch_up(self) {
+                if let Err(e) = self.catch_up() {
                     tracing::warn!(error = %e, "committed, but not yet published here");
                 }
             }
         }
         if changes.sessions_ended {
             self.sessions_ended();
+        }
+    }
+
+    /// Publishes the change events committed after the last one this server published, in
+    /// their order (PostgreSQL; on a blocking thread: it reads the database). A write's own
+    /// events take this way too, so events are published once and in order whichever server
+    /// wrote them (see [`crate::change_feed`]).
+    pub fn catch_up(&self) -> Result<usize, DbError> {
+        let mut published = self.published.lock().unwrap_or_else(|p| p.into_inner());
+        let mut count = 0;
+        loop {
+            let after = *published;
+            let page = self
+                .db
+                .blocking(crate::sql::Mode::Plain, |tx| {
+                    crate::store::events_after(tx, after, CATCH_UP_PAGE)
+                })
+                .map_err(|e| match e {
+                    crate::store::StoreError::Db(db) => db,
+                    other => DbError::Corrupt(other.to_string()),
+                })?;
+            let full = page.len() as i64 == CATCH_UP_PAGE;
+            for event in page {
+                *published = event.event.seq;
+                self.publish(event);
+                count += 1;
+            }
+            if !full {
+                return Ok(count);
+            }
         }
     }
 
@@ -243,7 +276,7 @@ impl Changes {
     /// Announces to the other servers what is not in the change log (on PostgreSQL, in the
     /// write's transaction).
     fn announce(&self, tx: &Tx) -> Result<(), DbError> {
-        use crate::change_feed::{StateChange, announce};
+        use crate::announcement::{StateChange, announce};
         if self.districts.is_some() {
             announce(tx, StateChange::Districts)?;
         }
