@@ -225,6 +225,13 @@ pub fn check_sign_in(login: &Login) -> Result<(), FieldError> {
             format!("must be at most {MAX_LOGIN} characters"),
         ));
     }
+    // No account has one (see `check_login`), and PostgreSQL refuses a NUL in text.
+    if login.login.chars().any(char::is_control) {
+        return Err(FieldError::new(
+            "login",
+            "must not contain control characters",
+        ));
+    }
     if login.password.chars().count() > MAX_PASSWORD {
         return Err(FieldError::new(
             "password",
@@ -385,5 +392,19 @@ mod tests {
         assert!(check_password("elf zeichen").is_err());
         assert!(check_password("zwölf zeiche").is_ok());
         assert!(check_password(&"x".repeat(1001)).is_err());
+    }
+
+    #[test]
+    fn a_sign_in_with_a_control_character_in_its_login_is_refused_by_field() {
+        let sign_in = |login: &str| {
+            check_sign_in(&Login {
+                login: login.to_owned(),
+                password: "irgendein Passwort".to_owned(),
+            })
+            .map_err(|e| e.field)
+        };
+        assert_eq!(sign_in("kod-plan"), Ok(()));
+        assert_eq!(sign_in("kod\0plan"), Err("login".to_owned()));
+        assert_eq!(sign_in("kod\nplan"), Err("login".to_owned()));
     }
 }

@@ -157,7 +157,15 @@ pub fn insert(
             hash,
             Timestamp::now().to_string()
         ],
-    )?;
+    )
+    // Added at the same moment through another server.
+    .map_err(|e| {
+        if e.is_unique_violation() {
+            AccountError::Exists(login.to_owned())
+        } else {
+            AccountError::Db(e)
+        }
+    })?;
     Ok(Account {
         login: login.to_owned(),
         role,

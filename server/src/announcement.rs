@@ -8,6 +8,8 @@ use crate::sql::Tx;
 pub const CHANGES: &str = "lagebild_changes";
 /// The channel other committed state is announced on.
 pub const STATE: &str = "lagebild_state";
+/// The channel each server's listener expects its own heartbeat on (sent through the pool).
+pub const HEARTBEAT: &str = "lagebild_heartbeat";
 
 /// What a write changed besides the change log, as announced to the other servers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,5 +50,11 @@ pub fn announce(tx: &Tx, change: StateChange) -> Result<(), crate::db::DbError> 
             crate::args![STATE, change.as_str()],
         )?;
     }
+    Ok(())
+}
+
+/// Sends `nonce` on [`HEARTBEAT`] when `tx` commits: the listener that sent it expects it back.
+pub fn heartbeat(tx: &Tx, nonce: &str) -> Result<(), crate::db_error::DbError> {
+    tx.execute("SELECT pg_notify(?1, ?2)", crate::args![HEARTBEAT, nonce])?;
     Ok(())
 }

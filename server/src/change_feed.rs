@@ -21,7 +21,7 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
 use crate::{
-    announcement::{CHANGES, STATE, StateChange},
+    announcement::{CHANGES, HEARTBEAT, STATE, StateChange},
     state::AppState,
 };
 
@@ -29,7 +29,15 @@ use crate::{
 enum Heard {
     Change,
     State(StateChange),
+    Heartbeat(String),
 }
+
+/// How often the listener proves that it still hears: a heartbeat sent through the pool (the
+/// connections requests use) must come back on the listening connection before the next one
+/// is due. A listener that no longer hears (a half-open connection, or still attached to a
+/// database that has since stopped being the primary) is dropped, and the cache is not trusted
+/// until a new one has caught up.
+const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
 
 /// How long the listener waits before connecting again.
 const RECONNECT: Duration = Duration::from_secs(1);
@@ -67,27 +75,23 @@ enum ListenError {
     Db(#[from] crate::db::DbError),
     #[error("the listening connection closed")]
     Closed,
+    #[error("the listening connection did not hear its heartbeat within {0:?}")]
+    Silent(Duration),
 }
 
 /// Listens on one connection until it fails.
 async fn listen(state: &AppState, url: &str) -> Result<(), ListenError> {
-    let mut config: tokio_postgres::Config = url.parse()?;
-    // A database host that vanished without closing the connection is noticed within a
-    // minute, not after the system's two hours.
-    config
-        .keepalives(true)
-        .keepalives_idle(Duration::from_secs(20))
-        .connect_timeout(Duration::from_secs(5));
+    let config = crate::db::pg_config(url)?;
     let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
     let (heard, mut hear) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
         while let Some(Ok(message)) = messages.next().await {
             if let tokio_postgres::AsyncMessage::Notification(n) = message {
-                let what = if n.channel() == CHANGES {
-                    Some(Heard::Change)
-                } else {
-                    StateChange::parse(n.payload()).map(Heard::State)
+                let what = match n.channel() {
+                    CHANGES => Some(Heard::Change),
+                    HEARTBEAT => Some(Heard::Heartbeat(n.payload().to_owned())),
+                    _ => StateChange::parse(n.payload()).map(Heard::State),
                 };
                 if let Some(what) = what
                     && heard.send(what).is_err()
@@ -99,18 +103,51 @@ async fn listen(state: &AppState, url: &str) -> Result<(), ListenError> {
         // Dropping `heard` tells the listener the connection is gone.
     });
     client
-        .batch_execute(&format!("LISTEN {CHANGES}; LISTEN {STATE}"))
+        .batch_execute(&format!(
+            "LISTEN {CHANGES}; LISTEN {STATE}; LISTEN {HEARTBEAT}"
+        ))
         .await?;
     // Listening now: whatever was committed before is in the log and the tables.
     resync(state).await?;
     state.layers.set_trusted(true);
     tracing::info!("listening for changes committed by any server");
-    while let Some(first) = hear.recv().await {
+    let nonce: String = crate::accounts::random_bytes::<8>()
+        .map_err(|e| crate::db::DbError::Task(e.to_string()))?
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut beat = tokio::time::interval(HEARTBEAT_EVERY);
+    beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut unanswered = false;
+    loop {
+        let first = tokio::select! {
+            heard = hear.recv() => match heard {
+                Some(h) => h,
+                None => break,
+            },
+            _ = beat.tick() => {
+                if unanswered {
+                    return Err(ListenError::Silent(HEARTBEAT_EVERY));
+                }
+                let nonce = nonce.clone();
+                state
+                    .db
+                    .call(move |tx| crate::announcement::heartbeat(tx, &nonce))
+                    .await?;
+                unanswered = true;
+                continue;
+            }
+        };
         let mut change = false;
         let mut stated = vec![];
         let mut note = |h: Heard| match h {
             Heard::Change => change = true,
             Heard::State(s) => stated.push(s),
+            Heard::Heartbeat(n) => {
+                if n == nonce {
+                    unanswered = false;
+                }
+            }
         };
         note(first);
         // Many announcements at once are one catch-up.

@@ -227,6 +227,8 @@ async fn set_disabled(place: &Place, login: String, disable: bool) -> Result<Acc
     db.write(move |tx| {
         let before = accounts::find(tx, &login)?.map(|a| a.account);
         let (account, op) = if disable {
+            // Every server sharing a PostgreSQL database forgets the account's sessions now.
+            crate::announcement::announce(tx, crate::announcement::StateChange::Sessions)?;
             (accounts::disable(tx, &login)?, AuditOp::AccountDisabled)
         } else {
             (accounts::enable(tx, &login)?, AuditOp::AccountEnabled)

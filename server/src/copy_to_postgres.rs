@@ -152,7 +152,10 @@ pub fn copy(from: &Path, to: &str) -> Result<Vec<(&'static str, i64)>, CopyError
         return Err(CopyError::NoSource(from.to_owned()));
     }
     // Opening migrates the file to this server's schema first (as starting a server would).
-    let source = crate::sqlite_schema::open_file(from)?;
+    let mut source = crate::sqlite_schema::open_file(from)?;
+    // One snapshot of the whole file: a server still writing to it cannot leave the change log
+    // and the items out of step in the copy.
+    let source = source.transaction()?;
     let target = Database::connect(to)?;
     target.blocking(Mode::Write, |tx| {
         for t in TABLES {
@@ -214,7 +217,11 @@ fn copy_table(source: &rusqlite::Connection, tx: &Tx, t: &Table) -> Result<i64, 
                 ValueRef::Null => Value::Null,
                 ValueRef::Integer(v) if t.booleans.contains(column) => Value::Bool(v != 0),
                 ValueRef::Integer(v) => Value::Int(v),
-                ValueRef::Text(v) => Value::OwnedText(String::from_utf8_lossy(v).into_owned()),
+                ValueRef::Text(v) => {
+                    Value::OwnedText(String::from_utf8(v.to_vec()).map_err(|e| {
+                        DbError::Corrupt(format!("{}.{column}: not UTF-8: {e}", t.name))
+                    })?)
+                }
                 ValueRef::Blob(v) => Value::OwnedBytes(v.to_vec()),
                 ValueRef::Real(v) => {
                     return Err(DbError::Corrupt(format!(

@@ -30,10 +30,16 @@ impl From<postgres::Error> for DbError {
         // A closed connection or a failed socket is the database gone, not a fault in what was
         // asked; so is a server shutting down (SQLSTATE class 57: operator intervention) or
         // not yet accepting connections (08: connection exception).
+        // So are a deadlock or serialization failure (40: the transaction was rolled back and
+        // may be tried again), a read-only database (25006: a failover under way) and a server
+        // out of resources (53): all answered 503, to be retried.
         let gone = e.is_closed()
             || e.code().is_some_and(|c| {
                 let code = c.code();
-                code.starts_with("57") || code.starts_with("08")
+                ["57", "08", "40", "53"]
+                    .iter()
+                    .any(|class| code.starts_with(class))
+                    || code == "25006"
             })
             || (e.as_db_error().is_none()
                 && std::error::Error::source(&e)

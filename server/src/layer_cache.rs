@@ -468,7 +468,13 @@ impl LayerCache {
     /// The generation now of what `key`'s answer is built from; read it *before* reading that.
     /// (A sum of counters that only rise: it rises whenever one of them does.)
     pub fn generation(&self, key: &Key) -> u64 {
-        let everything = self.everything.load(Ordering::Acquire);
+        // Untrusted, every reading is a new generation: nothing kept under a generation (layers,
+        // alerts, answers) is found again until the cache is trusted.
+        let everything = if self.trusted() {
+            self.everything.load(Ordering::Acquire)
+        } else {
+            self.everything.fetch_add(1, Ordering::AcqRel) + 1
+        };
         match key.0.source() {
             layer @ Source::Layer(_) => {
                 everything + self.layers[layer.slot()].load(Ordering::Acquire)

@@ -234,6 +234,19 @@ impl Marks {
     }
 }
 
+/// Deletes the marks older than the window (daily, with retention; PostgreSQL only): those of
+/// keys never tried again would stay otherwise. Takes no key's lock, and no sign-in waits on
+/// the writers' lock it runs under, so neither can wait for the other in a circle.
+pub fn sweep(tx: &Tx, now: Timestamp) -> Result<(), DbError> {
+    if tx.backend() == crate::sql::Backend::Postgres {
+        tx.execute(
+            "DELETE FROM sign_in_marks WHERE at < ?1",
+            args![(now - WINDOW).to_string()],
+        )?;
+    }
+    Ok(())
+}
+
 impl LoginLimiter {
     /// A limiter whose counts all servers on `db` share.
     pub fn shared(db: Database) -> LoginLimiter {
@@ -257,12 +270,6 @@ impl LoginLimiter {
             }
             Some(db) => {
                 db.call(move |tx| {
-                    // Attempts of keys never tried again leave with the next attempt.
-                    let cutoff = Timestamp::now() - WINDOW;
-                    tx.execute(
-                        "DELETE FROM sign_in_marks WHERE at < ?1",
-                        args![cutoff.to_string()],
-                    )?;
                     let mut marks = Marks::read(tx, &keys)?;
                     let out = f(&mut marks);
                     marks.write(tx, &keys)?;

@@ -130,6 +130,7 @@ pub async fn run_if_due(state: &AppState, days: u32) -> Result<Option<Vec<Delete
             if !crate::jobs::claim(tx, JOB, EVERY, now)? {
                 return Ok(None);
             }
+            crate::rate_limit::sweep(tx, now)?;
             let (deleted, events) = delete_before(tx, cutoff)?;
             changes.events = events;
             Ok(Some(deleted))

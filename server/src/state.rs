@@ -173,8 +173,28 @@ impl AppState {
     /// Runs `write` in one transaction on the blocking pool, commits it, and makes known what
     /// it changed — in the same blocking task, so a write that committed is always published
     /// (its events sent, the answers it outdates retired, ended sessions closed), even when
-    /// its request was cancelled meanwhile: a timeout, or a client that went away.
+    /// its request was cancelled meanwhile: a timeout, or a client that went away. Writes that
+    /// append to the change log are one at a time (across all servers on PostgreSQL).
     pub async fn commit<T, F>(&self, write: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Tx, &mut Changes) -> Result<T, AppError> + Send + 'static,
+    {
+        self.write_in(crate::sql::Mode::Write, write).await
+    }
+
+    /// [`AppState::commit`] for a write that appends **no change event** (sessions, sign-in
+    /// failures, accounts, audit entries alone): it does not wait for the writers' lock, so a
+    /// long import elsewhere does not hold up signing in.
+    pub async fn record<T, F>(&self, write: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Tx, &mut Changes) -> Result<T, AppError> + Send + 'static,
+    {
+        self.write_in(crate::sql::Mode::Plain, write).await
+    }
+
+    async fn write_in<T, F>(&self, mode: crate::sql::Mode, write: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&Tx, &mut Changes) -> Result<T, AppError> + Send + 'static,
@@ -183,7 +203,7 @@ impl AppState {
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || {
             let mut changes = Changes::default();
-            let value = db.blocking(crate::sql::Mode::Write, |tx| {
+            let value = db.blocking(mode, |tx| {
                 let value = write(tx, &mut changes)?;
                 changes.announce(tx)?;
                 Ok::<_, AppError>(value)

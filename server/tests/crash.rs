@@ -292,14 +292,13 @@ http {{
 {servers}    }}
     server {{
         listen 127.0.0.1:{port};
-        client_max_body_size 200m;
+        client_max_body_size 600m;
         location / {{
             proxy_pass http://lagebild;
             proxy_http_version 1.1;
             proxy_set_header Connection \"\";
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto $scheme;
             # The event stream: no buffering, and no time limit while it is open.
             proxy_buffering off;
             proxy_read_timeout 1h;

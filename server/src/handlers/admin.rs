@@ -81,7 +81,7 @@ pub async fn add(
     };
     let actor = viewer.actor();
     let account = state
-        .commit(move |tx, _| {
+        .record(move |tx, _| {
             let account = accounts::insert(tx, &new.login, new.role, &new.agency, hash)?;
             audit::append(
                 tx,
@@ -105,7 +105,7 @@ async fn set_disabled(
 ) -> Result<Json<Account>, AppError> {
     let (viewer, actor) = (viewer.clone(), viewer.actor());
     let account = state
-        .commit(move |tx, changes| {
+        .record(move |tx, changes| {
             let before = managed(tx, &viewer, &login)?;
             let (account, op) = if disable {
                 changes.sessions_ended = true;
@@ -158,7 +158,7 @@ pub async fn pairing_code(
     model::access::check_login(&new.login).map_err(|e| AppError::Invalid(vec![e]))?;
     let actor = viewer.actor();
     let code = state
-        .commit(move |tx, _| {
+        .record(move |tx, _| {
             // An existing display keeps its agency: the viewer must manage that one.
             if let Some(existing) = accounts::find(tx, &new.login)? {
                 manages(&viewer, &existing.account.agency, existing.account.role)?;
@@ -191,7 +191,7 @@ pub async fn trail(
     let before = params.number("before", 1, i64::MAX)?;
     let actor = viewer.actor();
     let entries = state
-        .commit(move |tx, _| {
+        .record(move |tx, _| {
             let entries = audit::list_for(tx, viewer.role, &viewer.agency, limit, before)?;
             audit::append(
                 tx,
@@ -210,7 +210,7 @@ pub async fn trail(
 pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
     let actor = viewer.actor();
     let entries = state
-        .commit(move |tx, _| {
+        .record(move |tx, _| {
             let entries = audit::list_for(tx, viewer.role, &viewer.agency, i64::MAX, None)?;
             audit::append(
                 tx,

@@ -129,14 +129,14 @@ pub async fn login(
     let Some(account) = found.filter(|a| matches && a.password_hash.is_some()) else {
         let locked = attempt.failed().await?;
         state
-            .commit(move |tx, _| record_failure(tx, known.as_ref(), addr.as_deref(), locked))
+            .record(move |tx, _| record_failure(tx, known.as_ref(), addr.as_deref(), locked))
             .await?;
         return Err(AppError::BadCredentials);
     };
     attempt.succeeded().await?;
     let (login, agency) = (account.account.login, account.account.agency);
     let session = state
-        .commit(move |tx, _| {
+        .record(move |tx, _| {
             let session = sessions::create(tx, &login)?;
             audit::append(
                 tx,
@@ -170,7 +170,7 @@ pub async fn pair(
     let address = addr.clone();
     let addr_for_trail = addr.clone();
     let session = state
-        .commit(move |tx, _| {
+        .record(move |tx, _| {
             let Some(login) = accounts::redeem_pairing(tx, &body.code)? else {
                 return Ok(None);
             };
@@ -193,7 +193,7 @@ pub async fn pair(
         Ok(None) => {
             let locked = attempt.failed().await?;
             state
-                .commit(move |tx, _| {
+                .record(move |tx, _| {
                     let record = |op| audit::Record::new(op, "account");
                     let address = json!({"address": addr_for_trail});
                     audit::append_as(
@@ -228,7 +228,7 @@ pub async fn pair(
 pub async fn logout(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
     let hash = viewer.token_hash.clone();
     state
-        .commit(move |tx, changes| {
+        .record(move |tx, changes| {
             sessions::end(tx, &hash)?;
             changes.sessions_ended = true;
             Ok(())

@@ -121,7 +121,8 @@ async fn a_server_that_lost_its_listening_connection_catches_up() {
         .call(|tx| {
             tx.query_one(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                 WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()",
+                 WHERE query LIKE 'LISTEN%' AND datname = current_database()
+                 AND pid <> pg_backend_pid()",
                 crate::args![],
                 |r| r.get(0),
             )
