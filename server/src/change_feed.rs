@@ -43,12 +43,12 @@ const HEARTBEAT_EVERY: Duration = Duration::from_secs(5);
 const RECONNECT: Duration = Duration::from_secs(1);
 
 /// Starts listening (PostgreSQL at `url`) until the server stops.
-pub fn spawn(state: AppState, url: String) {
+pub fn spawn(state: AppState, target: crate::db::Postgres) {
     tokio::spawn(async move {
         let mut stop = state.shutdown.subscribe();
         loop {
             tokio::select! {
-                result = listen(&state, &url) => {
+                result = listen(&state, &target) => {
                     if let Err(e) = result {
                         tracing::warn!(error = %e, "lost the change announcements; answers are read afresh until they are back");
                     }
@@ -80,9 +80,10 @@ enum ListenError {
 }
 
 /// Listens on one connection until it fails.
-async fn listen(state: &AppState, url: &str) -> Result<(), ListenError> {
-    let config = crate::db::pg_config(url)?;
-    let (client, mut connection) = config.connect(tokio_postgres::NoTls).await?;
+async fn listen(state: &AppState, target: &crate::db::Postgres) -> Result<(), ListenError> {
+    let config = crate::db::pg_config(&target.url)?;
+    let tls = crate::db::pg_tls(target.ca.as_deref())?;
+    let (client, mut connection) = config.connect(tls).await?;
     let (heard, mut hear) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));

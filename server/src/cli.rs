@@ -56,6 +56,9 @@ pub enum Command {
         /// environment, its password stays out of the process list).
         #[arg(long, env = "LAGEBILD_DATABASE_URL")]
         to: String,
+        /// A CA certificate (PEM) to trust for PostgreSQL's TLS besides the system's.
+        #[arg(long, env = "LAGEBILD_DATABASE_CA")]
+        database_ca: Option<std::path::PathBuf>,
     },
 }
 
@@ -69,12 +72,18 @@ pub struct Place {
     /// A PostgreSQL database (`postgres://user@host:port/name`) instead of the SQLite file.
     #[arg(long, env = "LAGEBILD_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// A CA certificate (PEM) to trust for PostgreSQL's TLS besides the system's.
+    #[arg(long, env = "LAGEBILD_DATABASE_CA")]
+    pub database_ca: Option<std::path::PathBuf>,
 }
 
 impl Place {
     pub fn storage(&self) -> Storage {
         match &self.database_url {
-            Some(url) => Storage::Postgres(url.clone()),
+            Some(url) => Storage::Postgres(crate::db::Postgres {
+                url: url.clone(),
+                ca: self.database_ca.clone(),
+            }),
             None => Storage::Sqlite(self.data_dir.clone()),
         }
     }
@@ -329,7 +338,15 @@ pub async fn run(command: Command) -> Result<(), CliError> {
         Command::Openapi => {
             println!("{}", crate::handlers::openapi_text());
         }
-        Command::Migrate { from_sqlite, to } => {
+        Command::Migrate {
+            from_sqlite,
+            to,
+            database_ca,
+        } => {
+            let to = crate::db::Postgres {
+                url: to,
+                ca: database_ca,
+            };
             let counts = tokio::task::spawn_blocking(move || {
                 crate::copy_to_postgres::copy(&from_sqlite, &to)
             })

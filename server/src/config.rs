@@ -25,6 +25,11 @@ pub struct Config {
     #[arg(long, env = "LAGEBILD_DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// A CA certificate (PEM) to trust for PostgreSQL's TLS besides the system's. A database
+    /// on another machine is reached over TLS only, unless its URL says `sslmode=disable`.
+    #[arg(long, env = "LAGEBILD_DATABASE_CA")]
+    pub database_ca: Option<PathBuf>,
+
     /// Directory with the built app (`trunk build --release` writes `dist/`).
     #[arg(long, env = "LAGEBILD_DIST_DIR", default_value = "dist")]
     pub dist_dir: PathBuf,
@@ -79,7 +84,10 @@ impl Config {
     /// Where the data lives: PostgreSQL if a URL is given, else the SQLite file.
     pub fn storage(&self) -> crate::db::Storage {
         match &self.database_url {
-            Some(url) => crate::db::Storage::Postgres(url.clone()),
+            Some(url) => crate::db::Storage::Postgres(crate::db::Postgres {
+                url: url.clone(),
+                ca: self.database_ca.clone(),
+            }),
             None => crate::db::Storage::Sqlite(self.data_dir.clone()),
         }
     }
@@ -90,6 +98,7 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir,
             database_url: None,
+            database_ca: None,
             dist_dir,
             tile_url: None,
             tile_attribution: None,

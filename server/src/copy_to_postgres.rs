@@ -147,7 +147,7 @@ impl From<rusqlite::Error> for CopyError {
 
 /// Copies the SQLite database at `from` into the empty PostgreSQL database at `to` (migrated
 /// first); returns each table's row count. On any error nothing is committed.
-pub fn copy(from: &Path, to: &str) -> Result<Vec<(&'static str, i64)>, CopyError> {
+pub fn copy(from: &Path, to: &crate::db::Postgres) -> Result<Vec<(&'static str, i64)>, CopyError> {
     if !from.is_file() {
         return Err(CopyError::NoSource(from.to_owned()));
     }

@@ -30,6 +30,21 @@ pub fn pg_config(url: &str) -> Result<tokio_postgres::Config, DbError> {
         .map_err(|e: tokio_postgres::Error| {
             DbError::Unavailable(format!("the database URL: {e}"))
         })?;
+    // A database on another machine is spoken to over TLS with a verified certificate, or not
+    // at all, unless the URL says `sslmode=disable` itself ("prefer", the default, would fall
+    // back to plain text unseen).
+    let local = config.get_hosts().iter().all(|h| match h {
+        tokio_postgres::config::Host::Unix(_) => true,
+        tokio_postgres::config::Host::Tcp(name) => {
+            name == "localhost"
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+    });
+    if !local && config.get_ssl_mode() == tokio_postgres::config::SslMode::Prefer {
+        config.ssl_mode(tokio_postgres::config::SslMode::Require);
+    }
     config
         .connect_timeout(Duration::from_secs(5))
         .tcp_user_timeout(Duration::from_secs(15))
@@ -45,8 +60,54 @@ pub fn pg_config(url: &str) -> Result<tokio_postgres::Config, DbError> {
 pub enum Storage {
     /// The SQLite file in this directory.
     Sqlite(PathBuf),
-    /// A PostgreSQL database (`postgres://user@host:port/name`).
-    Postgres(String),
+    Postgres(Postgres),
+}
+
+/// A PostgreSQL database: its URL (`postgres://user:password@host:port/name`) and a CA
+/// certificate (PEM) to trust besides the system's, for a database whose certificate an
+/// internal CA signed.
+#[derive(Debug, Clone)]
+pub struct Postgres {
+    pub url: String,
+    pub ca: Option<PathBuf>,
+}
+
+impl Postgres {
+    /// A database at `url`, trusting the system's CAs.
+    pub fn at(url: impl Into<String>) -> Postgres {
+        Postgres {
+            url: url.into(),
+            ca: None,
+        }
+    }
+}
+
+/// TLS for PostgreSQL connections (rustls): the system's CA certificates and `ca`'s.
+pub fn pg_tls(ca: Option<&Path>) -> Result<tokio_postgres_rustls::MakeRustlsConnect, DbError> {
+    use rustls::pki_types::{CertificateDer, pem::PemObject};
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    if let Some(path) = ca {
+        let bad = |e: &dyn std::fmt::Display| {
+            DbError::Unavailable(format!("the database CA {}: {e}", path.display()))
+        };
+        let mut added = 0;
+        for cert in CertificateDer::pem_file_iter(path).map_err(|e| bad(&e))? {
+            roots.add(cert.map_err(|e| bad(&e))?).map_err(|e| bad(&e))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(bad(&"no certificate in the file"));
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| DbError::Unavailable(format!("TLS: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 /// How long a call waits for a free PostgreSQL connection (or a new one) before the request is
@@ -83,6 +144,7 @@ impl Drop for PgPool {
 /// Makes and checks the pool's PostgreSQL connections.
 struct PgManager {
     config: postgres::Config,
+    tls: tokio_postgres_rustls::MakeRustlsConnect,
 }
 
 impl r2d2::ManageConnection for PgManager {
@@ -90,7 +152,7 @@ impl r2d2::ManageConnection for PgManager {
     type Error = postgres::Error;
 
     fn connect(&self) -> Result<PgConnection, postgres::Error> {
-        Ok(PgConnection::new(self.config.connect(postgres::NoTls)?))
+        Ok(PgConnection::new(self.config.connect(self.tls.clone())?))
     }
 
     fn is_valid(&self, conn: &mut PgConnection) -> Result<(), postgres::Error> {
@@ -120,10 +182,11 @@ impl Database {
         })
     }
 
-    /// Connects to the PostgreSQL database at `url` and migrates it (one server at a time).
-    pub fn connect(url: &str) -> Result<Self, DbError> {
-        let config = postgres::Config::from(pg_config(url)?);
-        let mut client = config.connect(postgres::NoTls)?;
+    /// Connects to the PostgreSQL database `target` and migrates it (one server at a time).
+    pub fn connect(target: &Postgres) -> Result<Self, DbError> {
+        let config = postgres::Config::from(pg_config(&target.url)?);
+        let tls = pg_tls(target.ca.as_deref())?;
+        let mut client = config.connect(tls.clone())?;
         crate::pg_schema::migrate(&mut client)?;
         drop(client);
         let pool = r2d2::Pool::builder()
@@ -131,7 +194,7 @@ impl Database {
             .min_idle(Some(1))
             .connection_timeout(CHECKOUT_TIMEOUT)
             .error_handler(Box::new(r2d2::LoggingErrorHandler))
-            .build_unchecked(PgManager { config });
+            .build_unchecked(PgManager { config, tls });
         Ok(Self {
             backend: Arc::new(Backend::Postgres(PgPool(Some(pool)))),
         })
@@ -141,7 +204,7 @@ impl Database {
     pub fn open_storage(storage: &Storage) -> Result<Self, DbError> {
         match storage {
             Storage::Sqlite(dir) => Self::open(dir),
-            Storage::Postgres(url) => Self::connect(url),
+            Storage::Postgres(target) => Self::connect(target),
         }
     }
 
@@ -262,4 +325,98 @@ pub fn write_districts(tx: &Tx, districts: &[District]) -> Result<(), DbError> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_database_on_another_machine_is_reached_over_tls_only() {
+        use tokio_postgres::config::SslMode;
+        let mode = |url: &str| pg_config(url).unwrap().get_ssl_mode();
+        assert_eq!(
+            mode("postgres://lagebild@db.example/lagebild"),
+            SslMode::Require
+        );
+        assert_eq!(
+            mode("postgres://lagebild@10.0.0.5/lagebild"),
+            SslMode::Require
+        );
+        // Said so in the URL: the operator's choice.
+        assert_eq!(
+            mode("postgres://lagebild@db.example/lagebild?sslmode=disable"),
+            SslMode::Disable
+        );
+        // On this machine, as PostgreSQL's own default has it.
+        assert_eq!(
+            mode("postgres://lagebild@127.0.0.1/lagebild"),
+            SslMode::Prefer
+        );
+        assert_eq!(
+            mode("postgres://lagebild@localhost/lagebild"),
+            SslMode::Prefer
+        );
+        // The URL (and its password) never appears in an error.
+        let e = pg_config("postgres://lagebild:geheim@db.example:notaport/x").unwrap_err();
+        assert!(!e.to_string().contains("geheim"), "{e}");
+    }
+
+    /// A PostgreSQL that speaks TLS with a certificate of an internal CA: trusted with
+    /// `--database-ca` the connection is encrypted; without it, refused.
+    #[tokio::test]
+    async fn postgresql_is_spoken_to_over_verified_tls() {
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()])
+            .unwrap()
+            .signed_by(&key, &ca, &ca_key)
+            .unwrap();
+        let (cert_pem, key_pem) = (cert.pem(), key.serialize_pem());
+        let cluster = tokio::task::spawn_blocking(move || {
+            crate::pg_cluster::Cluster::start_tls(&cert_pem, &key_pem).unwrap()
+        })
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ca_file = dir.path().join("ca.pem");
+        std::fs::write(&ca_file, ca.pem()).unwrap();
+        let url = format!("{}?sslmode=require", cluster.url("postgres"));
+
+        let trusted = Postgres {
+            url: url.clone(),
+            ca: Some(ca_file),
+        };
+        let db = tokio::task::spawn_blocking(move || Database::connect(&trusted))
+            .await
+            .unwrap()
+            .unwrap();
+        let encrypted: bool = db
+            .call(|tx| {
+                tx.query_one(
+                    "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                    crate::args![],
+                    |r| r.get(0),
+                )
+            })
+            .await
+            .unwrap();
+        assert!(encrypted);
+        drop(db);
+
+        let unknown_ca = Postgres::at(url);
+        let refused = tokio::task::spawn_blocking(move || Database::connect(&unknown_ca))
+            .await
+            .unwrap();
+        assert!(
+            matches!(refused, Err(DbError::Unavailable(_))),
+            "{:?}",
+            refused.err()
+        );
+        drop(cluster);
+    }
 }

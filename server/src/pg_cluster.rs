@@ -32,6 +32,8 @@ pub struct Cluster {
     dir: tempfile::TempDir,
     port: u16,
     as_postgres: bool,
+    /// Server options besides the address (TLS).
+    options: String,
 }
 
 /// Runs `program` with `args`, as the `postgres` account if `as_postgres`.
@@ -65,6 +67,15 @@ fn is_root() -> bool {
 impl Cluster {
     /// Makes and starts a cluster; waits until it accepts connections.
     pub fn start() -> Result<Cluster, ClusterError> {
+        Self::start_with(None)
+    }
+
+    /// A cluster that also speaks TLS, with this certificate chain and key (PEM).
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> Result<Cluster, ClusterError> {
+        Self::start_with(Some((cert_pem, key_pem)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Result<Cluster, ClusterError> {
         let bin = PathBuf::from(BIN);
         if !bin.join("initdb").is_file() {
             return Err(ClusterError::NotInstalled);
@@ -100,10 +111,39 @@ impl Cluster {
                 "--no-instructions",
             ],
         )?;
+        let mut options = String::new();
+        if let Some((cert, key)) = tls {
+            let (cert_file, key_file) =
+                (dir.path().join("server.crt"), dir.path().join("server.key"));
+            std::fs::write(&cert_file, cert)?;
+            std::fs::write(&key_file, key)?;
+            std::fs::set_permissions(
+                &key_file,
+                std::os::unix::fs::PermissionsExt::from_mode(0o600),
+            )?;
+            if as_postgres {
+                for f in [&cert_file, &key_file] {
+                    let path = f.to_string_lossy().into_owned();
+                    let out = Command::new("chown").args(["postgres:", &path]).output()?;
+                    if !out.status.success() {
+                        return Err(ClusterError::Command {
+                            what: format!("chown postgres: {path}"),
+                            detail: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+                        });
+                    }
+                }
+            }
+            options = format!(
+                " -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+                cert_file.display(),
+                key_file.display()
+            );
+        }
         let cluster = Cluster {
             dir,
             port,
             as_postgres,
+            options,
         };
         cluster.start_again()?;
         Ok(cluster)
@@ -112,9 +152,10 @@ impl Cluster {
     /// Starts the cluster's server (again, after [`Cluster::stop`]) on the same port.
     pub fn start_again(&self) -> Result<(), ClusterError> {
         let options = format!(
-            "-c listen_addresses=127.0.0.1 -p {} -c unix_socket_directories={}",
+            "-c listen_addresses=127.0.0.1 -p {} -c unix_socket_directories={}{}",
             self.port,
-            self.dir.path().display()
+            self.dir.path().display(),
+            self.options
         );
         let data = self.dir.path().join("data").to_string_lossy().into_owned();
         let log = self.dir.path().join("log").to_string_lossy().into_owned();

@@ -121,7 +121,7 @@ pub async fn state(config: &Config) -> Result<AppState, StartupError> {
     let mut state = AppState::new(db, map_config, outline_feature()?, districts, options);
     state.tls = config.tls_cert.is_some();
     state.small_count = config.small_count;
-    if let Some(url) = &config.database_url {
+    if let crate::db::Storage::Postgres(target) = config.storage() {
         // Published from here on: what is in the log already is history.
         let last = state
             .db
@@ -134,7 +134,7 @@ pub async fn state(config: &Config) -> Result<AppState, StartupError> {
         *state.published.lock().unwrap_or_else(|p| p.into_inner()) = last;
         // Nothing is kept until the server listens for other servers' changes.
         state.layers.set_trusted(false);
-        crate::change_feed::spawn(state.clone(), url.clone());
+        crate::change_feed::spawn(state.clone(), target);
     }
     crate::alerts::spawn(state.clone());
     Ok(state)

@@ -82,7 +82,7 @@ impl TestDb {
     /// Where the test's data lives.
     pub fn storage(&self) -> crate::db::Storage {
         match &self.postgres {
-            Some((url, _, _)) => crate::db::Storage::Postgres(url.clone()),
+            Some((url, _, _)) => crate::db::Storage::Postgres(crate::db::Postgres::at(url.clone())),
             None => crate::db::Storage::Sqlite(self.dir.path().to_owned()),
         }
     }
@@ -147,8 +147,8 @@ pub async fn fixture_with(adjust: impl FnOnce(&mut AppState)) -> Fixture {
 /// A server on `data`, which another fixture (another server) may share.
 pub async fn fixture_on(data: &TestDb, adjust: impl FnOnce(&mut AppState)) -> Fixture {
     let mut config = Config::for_tests(data.dir.path().to_owned(), "no-dist".into());
-    if let crate::db::Storage::Postgres(url) = data.storage() {
-        config.database_url = Some(url);
+    if let crate::db::Storage::Postgres(target) = data.storage() {
+        config.database_url = Some(target.url);
     }
     let mut state = startup::state(&config).await.expect("state");
     adjust(&mut state);
