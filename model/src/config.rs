@@ -31,6 +31,80 @@ pub struct MapConfig {
     pub tile_attribution: Option<String>,
     /// Attribution for the district and outline geometry, always shown.
     pub data_attribution: String,
+    /// The base maps this server carries itself (`--basemap`), in the order given.
+    #[serde(default)]
+    pub basemaps: Vec<Basemap>,
+}
+
+crate::string_enum! {
+    /// How a base map's tiles are encoded.
+    TileFormat {
+        Png = "png",
+        Jpeg = "jpeg",
+        Webp = "webp",
+        /// Mapbox vector tiles (drawn in the browser with a style).
+        Mvt = "mvt",
+    }
+}
+
+impl TileFormat {
+    /// The tiles' media type.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            TileFormat::Png => "image/png",
+            TileFormat::Jpeg => "image/jpeg",
+            TileFormat::Webp => "image/webp",
+            TileFormat::Mvt => "application/vnd.mapbox-vector-tile",
+        }
+    }
+
+    /// Raster tiles are pictures; vector tiles need a style to be drawn.
+    pub fn is_raster(self) -> bool {
+        self != TileFormat::Mvt
+    }
+
+    /// The format an MBTiles file names in its `format` metadata (`png`, `jpg`, `webp`, `pbf`).
+    pub fn from_mbtiles(name: &str) -> Option<TileFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "png" => Some(TileFormat::Png),
+            "jpg" | "jpeg" => Some(TileFormat::Jpeg),
+            "webp" => Some(TileFormat::Webp),
+            "pbf" | "mvt" => Some(TileFormat::Mvt),
+            _ => None,
+        }
+    }
+}
+
+/// A base map the server carries itself, served at [`Basemap::tiles`].
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Basemap {
+    /// Its name in tile paths and in the base-map switch (`stadtplan`).
+    pub name: String,
+    pub format: TileFormat,
+    pub min_zoom: u8,
+    pub max_zoom: u8,
+    /// Where it has tiles, if the file says.
+    pub bounds: Option<Bounds>,
+    /// Who made it and under which licence, as the file says (shown on the map).
+    pub attribution: Option<String>,
+    /// The tile path template: `/tiles/{name}/{z}/{x}/{y}`.
+    pub tiles: String,
+}
+
+/// A base map's name: 1–32 lowercase letters, digits and `-`.
+pub fn check_basemap_name(name: &str) -> Result<(), String> {
+    let ok = (1..=32).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "base map name '{name}': 1 to 32 lowercase letters, digits or '-'"
+        ))
+    }
 }
 
 /// A tile URL template that Leaflet cannot use.

@@ -39,6 +39,12 @@ pub struct Config {
     #[arg(long, env = "LAGEBILD_TILE_URL")]
     pub tile_url: Option<String>,
 
+    /// A base map the server carries itself: `NAME=FILE` (or just `FILE`), an MBTiles file
+    /// (raster or vector tiles) or a PMTiles v3 file (`.pmtiles`); repeat the flag, or separate
+    /// with commas. Served at `/tiles/NAME/{z}/{x}/{y}` and listed in `/api/config`.
+    #[arg(long = "basemap", env = "LAGEBILD_BASEMAP", value_delimiter = ',')]
+    pub basemaps: Vec<String>,
+
     /// Attribution for the tile server (shown on the map when `--tile-url` is set).
     #[arg(long, env = "LAGEBILD_TILE_ATTRIBUTION")]
     pub tile_attribution: Option<String>,
@@ -99,6 +105,7 @@ impl Config {
             data_dir,
             database_url: None,
             database_ca: None,
+            basemaps: vec![],
             dist_dir,
             tile_url: None,
             tile_attribution: None,

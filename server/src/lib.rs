@@ -25,6 +25,7 @@ pub mod alerts;
 pub mod announcement;
 pub mod attachment;
 pub mod audit;
+pub mod basemap;
 pub mod change_feed;
 pub mod cli;
 pub mod config;

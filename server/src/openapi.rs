@@ -8,7 +8,7 @@ use model::{
     agency::{AgencyKey, AgencyRole},
     analysis::{Conflict, Coverage, DistrictSummary, Gap},
     api::{ErrorBody, ErrorDetail, Health},
-    config::{Bounds, LatLng},
+    config::{Basemap, Bounds, LatLng, TileFormat},
     district::DistrictKey,
     event::{ChangeEvent, ChangeOp},
     hotspot::{HotspotCategory, Severity},
@@ -36,6 +36,8 @@ fn components() -> utoipa::openapi::Components {
         .schema_from::<ErrorDetail>()
         .schema_from::<FieldError>()
         .schema_from::<MapConfig>()
+        .schema_from::<Basemap>()
+        .schema_from::<TileFormat>()
         .schema_from::<LatLng>()
         .schema_from::<Bounds>()
         .schema_from::<DistrictKey>()
@@ -270,7 +272,7 @@ fn operation(path: &str, op: &Op) -> utoipa::openapi::path::Operation {
             op.method.as_str().to_lowercase(),
             path.replace(['/', '{', '}', '.'], "_")
         )));
-    for name in ["id", "file", "login", "key"] {
+    for name in ["id", "file", "login", "key", "name", "z", "x", "y"] {
         if path.contains(&format!("{{{name}}}")) {
             b = b.parameter(
                 ParameterBuilder::new()

@@ -125,11 +125,17 @@ impl SecurityHeaders {
     }
 }
 
+/// How long a browser keeps a base-map tile (the ETag revalidates it after).
+pub const TILE_CACHING: &str = "private, max-age=86400";
+
 /// `/api/…` is never stored; files whose names carry Trunk's content hash never change and
-/// are cached for a year; everything else (index.html, Leaflet's files) is revalidated.
+/// are cached for a year; base-map tiles (for signed-in viewers) for a day, by the browser
+/// only; everything else (index.html, Leaflet's files) is revalidated.
 fn cache_control(path: &str) -> HeaderValue {
     if path == "/api" || path.starts_with("/api/") {
         HeaderValue::from_static("no-store")
+    } else if path.starts_with("/tiles/") {
+        HeaderValue::from_static(TILE_CACHING)
     } else if has_content_hash(path) {
         HeaderValue::from_static("public, max-age=31536000, immutable")
     } else {
@@ -273,5 +279,6 @@ import init from '/app.js';
         assert!(!has_content_hash("/bezirk/bockum-hoevel"));
         assert_eq!(cache_control("/api/hotspots"), "no-store");
         assert_eq!(cache_control("/"), "no-cache");
+        assert_eq!(cache_control("/tiles/stadtplan/12/2136/1364"), TILE_CACHING);
     }
 }

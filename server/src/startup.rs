@@ -33,6 +33,8 @@ pub enum StartupError {
     Seed(#[from] seed::SeedError),
     #[error("reference data: {0}")]
     ReferenceData(#[from] hamm::ReferenceDataError),
+    #[error(transparent)]
+    Basemap(#[from] crate::basemap::BasemapError),
     #[error("TLS certificate or key ({cert}, {key}): {source}")]
     Tls {
         cert: std::path::PathBuf,
@@ -84,6 +86,7 @@ pub fn map_config(config: &Config) -> Result<MapConfig, StartupError> {
         tile_url: config.tile_url.clone(),
         tile_attribution: config.tile_attribution.clone(),
         data_attribution: hamm::DATA_ATTRIBUTION.to_owned(),
+        basemaps: vec![],
     })
 }
 
@@ -114,9 +117,13 @@ pub async fn state(config: &Config) -> Result<AppState, StartupError> {
     if !config.empty {
         seed::demo_if_new(&db, districts.clone()).await?;
     }
+    let basemaps = crate::basemap::Basemaps::open(&config.basemaps).await?;
+    let mut map_config = map_config;
+    map_config.basemaps = basemaps.infos();
     let options = crate::state::Options {
         trusted_proxies: config.trusted_proxies.clone(),
         layer_cache_bytes: config.layer_cache_mb.saturating_mul(1 << 20),
+        basemaps,
     };
     let mut state = AppState::new(db, map_config, outline_feature()?, districts, options);
     state.tls = config.tls_cert.is_some();

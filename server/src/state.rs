@@ -72,6 +72,8 @@ pub struct Shared {
     pub passwords: Passwords,
     /// Analyses (coverage, conflicts, summaries) computed at once, off the async workers.
     pub analyses: Arc<Semaphore>,
+    /// The base maps this server carries (`--basemap`).
+    pub basemaps: crate::basemap::Basemaps,
     /// Each agency's alerts as last computed.
     pub alert_cache: crate::alert_cache::AlertCache,
     /// Reports made at once (one: see `handlers::report`).
@@ -105,11 +107,12 @@ const CATCH_UP_PAGE: i64 = 1000;
 pub const EVENT_BUFFER: usize = 1024;
 
 /// What the command line sets besides storage and listening.
-#[derive(Debug, Clone)]
 pub struct Options {
     pub trusted_proxies: Vec<IpAddr>,
     /// Most bytes the layer cache keeps (answers in every encoding it made).
     pub layer_cache_bytes: usize,
+    /// The base maps (opened).
+    pub basemaps: crate::basemap::Basemaps,
 }
 
 impl Default for Options {
@@ -117,6 +120,7 @@ impl Default for Options {
         Options {
             trusted_proxies: vec![],
             layer_cache_bytes: DEFAULT_LAYER_CACHE_MB << 20,
+            basemaps: crate::basemap::Basemaps::default(),
         }
     }
 }
@@ -156,6 +160,7 @@ impl AppState {
                 passwords: Passwords::default(),
                 analyses: Arc::new(Semaphore::new(ANALYSES_AT_ONCE)),
                 alert_cache: crate::alert_cache::AlertCache::default(),
+                basemaps: options.basemaps,
                 reports: Semaphore::new(1),
                 published: std::sync::Mutex::new(0),
                 shutdown: watch::channel(false).0,

@@ -144,6 +144,22 @@ pub async fn fixture_with(adjust: impl FnOnce(&mut AppState)) -> Fixture {
     f
 }
 
+/// A fixture on a fresh database whose configuration `configure` sets.
+pub async fn fixture_configured(configure: impl FnOnce(&mut Config)) -> Fixture {
+    let data = TestDb::new();
+    let mut config = Config::for_tests(data.dir.path().to_owned(), "no-dist".into());
+    if let crate::db::Storage::Postgres(target) = data.storage() {
+        config.database_url = Some(target.url);
+    }
+    configure(&mut config);
+    let state = startup::state(&config).await.expect("state");
+    Fixture {
+        router: startup::app(state.clone(), std::path::Path::new("no-dist"), None),
+        state,
+        _data: Some(data),
+    }
+}
+
 /// A server on `data`, which another fixture (another server) may share.
 pub async fn fixture_on(data: &TestDb, adjust: impl FnOnce(&mut AppState)) -> Fixture {
     let mut config = Config::for_tests(data.dir.path().to_owned(), "no-dist".into());

@@ -13,6 +13,7 @@ pub mod map_config;
 pub mod outline;
 pub mod report;
 pub mod session;
+pub mod tiles;
 pub mod transfer;
 
 use std::sync::{Arc, OnceLock};
@@ -236,6 +237,11 @@ pub fn endpoints() -> Vec<Endpoint> {
                 .headers(&["Last-Event-ID"])],
         ),
         e(
+            "/tiles/{name}/{z}/{x}/{y}",
+            get(tiles::get),
+            vec![Op::get(Read, "A tile of a base map the server carries (--basemap): PNG, JPEG, WebP or a vector tile; 204 where the map has none", Body::Other("application/octet-stream")).headers(&["If-None-Match"])],
+        ),
+        e(
             "/api/export/{file}",
             get(transfer::export),
             vec![Op::get(Person, "Export (recorded in the audit trail): hotspots.geojson, routes.geojson, actions.geojson, incidents.geojson, actions.csv, actions.ics, districts.csv", Body::Other("application/octet-stream")).query(LAYER_FILTERS)],
@@ -361,3 +367,5 @@ mod tests_releasability;
 mod tests_report;
 #[cfg(test)]
 mod tests_servers;
+#[cfg(test)]
+mod tests_tiles;

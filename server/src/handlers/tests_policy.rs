@@ -67,6 +67,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("POST", "/api/alerts/{key}/acknowledgement", "UFFPPF"),
     ("GET", "/api/events", "UPPPPP"),
     ("GET", "/api/export/{file}", "UFPPPP"),
+    ("GET", "/tiles/{name}/{z}/{x}/{y}", "UPPPPP"),
     ("POST", "/api/import/districts", "UFFFFP"),
     ("POST", "/api/import/hotspots", "UFFFPF"),
     ("POST", "/api/import/routes", "UFFFPF"),
@@ -110,7 +111,8 @@ async fn every_route_answers_each_role_as_the_hand_written_table_says() {
         let uri = path
             .replace("{id}", "999999")
             .replace("{login}", "niemand")
-            .replace("{file}", "actions.csv");
+            .replace("{file}", "actions.csv")
+            .replace("{name}/{z}/{x}/{y}", "stadtplan/0/0/0");
         // An event stream never ends; a bad resume id answers at once.
         let uri = if *path == api::EVENTS {
             format!("{uri}?since=x")
