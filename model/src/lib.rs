@@ -29,6 +29,7 @@ pub mod item;
 pub mod layer_text;
 #[cfg(feature = "partition")]
 pub mod partition;
+pub mod place_search;
 pub mod policy;
 pub mod projection;
 pub mod proximity;
