@@ -95,6 +95,8 @@ pub fn version_of_etag(value: &str) -> Option<i64> {
 
 /// `GET`: how the map starts (centre, bounds, optional tile server).
 pub const CONFIG: &str = "/api/config";
+/// Place search: `?q=` (and `limit=`).
+pub const PLACES: &str = "/api/places";
 
 /// Body of [`HEALTH`].
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -3,6 +3,33 @@
 //! a house number may carry a suffix (`12a`, `12 a`), and a word may have a small typo. Pure
 //! logic: the server keeps the places and asks [`Query::score`] of each.
 
+crate::string_enum! {
+    /// What a search result is.
+    PlaceKind {
+        District = "district",
+        /// A named place of the city (station, square, building).
+        Place = "place",
+        Address = "address",
+        Hotspot = "hotspot",
+        Route = "route",
+        Action = "action",
+    }
+}
+
+/// One answer of `GET /api/places`: a name to show, what it is, and where (`[lon, lat]`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PlaceHit {
+    pub name: String,
+    pub kind: PlaceKind,
+    pub point: [f64; 2],
+    /// The item's id, for hotspots, routes and actions.
+    pub id: Option<i64>,
+}
+
+/// Results of one search: at most this many.
+pub const MAX_HITS: usize = 50;
+
 /// Text folded for comparing: lower case, umlauts as their base letter, `ß` as `ss`,
 /// punctuation as space, a street word's `strasse`/`str` ending as `str`, single spaces.
 pub fn fold(text: &str) -> String {

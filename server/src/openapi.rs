@@ -37,6 +37,8 @@ fn components() -> utoipa::openapi::Components {
         .schema_from::<FieldError>()
         .schema_from::<MapConfig>()
         .schema_from::<Basemap>()
+        .schema_from::<model::place_search::PlaceHit>()
+        .schema_from::<model::place_search::PlaceKind>()
         .schema_from::<TileFormat>()
         .schema_from::<LatLng>()
         .schema_from::<Bounds>()

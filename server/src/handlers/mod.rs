@@ -11,6 +11,7 @@ pub mod incidents;
 pub mod items;
 pub mod map_config;
 pub mod outline;
+pub mod places;
 pub mod report;
 pub mod session;
 pub mod tiles;
@@ -237,6 +238,11 @@ pub fn endpoints() -> Vec<Endpoint> {
                 .headers(&["Last-Event-ID"])],
         ),
         e(
+            api::PLACES,
+            get(places::get),
+            vec![Op::get(Person, "Place search: districts, named places, and the hotspots, routes and actions released to your agency, by name (forgiving case, umlauts, Str./Straße, small typos)", Body::JsonList("PlaceHit")).query(&["q", "limit"])],
+        ),
+        e(
             "/tiles/{name}/{z}/{x}/{y}",
             get(tiles::get),
             vec![Op::get(Read, "A tile of a base map the server carries (--basemap): PNG, JPEG, WebP or a vector tile; 204 where the map has none", Body::Other("application/octet-stream")).headers(&["If-None-Match"])],
@@ -359,6 +365,8 @@ mod tests_fuzz;
 mod tests_headers;
 #[cfg(test)]
 mod tests_incidents;
+#[cfg(test)]
+mod tests_places;
 #[cfg(test)]
 mod tests_policy;
 #[cfg(test)]

@@ -68,6 +68,7 @@ const ROUTES: &[(&str, &str, &str)] = &[
     ("GET", "/api/events", "UPPPPP"),
     ("GET", "/api/export/{file}", "UFPPPP"),
     ("GET", "/tiles/{name}/{z}/{x}/{y}", "UPPPPP"),
+    ("GET", "/api/places", "UFPPPP"),
     ("POST", "/api/import/districts", "UFFFFP"),
     ("POST", "/api/import/hotspots", "UFFFPF"),
     ("POST", "/api/import/routes", "UFFFPF"),
