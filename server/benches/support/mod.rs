@@ -1,4 +1,5 @@
 //! What the server's benchmarks share: percentiles and the server process's memory.
+#![allow(dead_code)] // not every benchmark uses every helper
 
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
 //! `GET /tiles/{name}/{z}/{x}/{y}`: a tile of a base map the server carries (see
-//! [`crate::basemap`]), with its media type and an ETag of its bytes (a day's caching is the
+//! [`crate::basemap`]), with its media type and an ETag (a day's caching is the
 //! security layer's, [`crate::security::TILE_CACHING`]); `204`
 //! where the map has no tile in its range (a map library draws nothing there), `404` for an
 //! unknown map, `400` naming the coordinate that is out of range.
@@ -10,7 +10,6 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use sha2::{Digest, Sha256};
 
 use crate::{error::AppError, state::AppState};
 
@@ -55,14 +54,7 @@ pub async fn get(
     let Some(tile) = tile else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
-    let digest = Sha256::digest(&tile.bytes);
-    let etag = format!(
-        "\"{}\"",
-        digest[..12]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let etag = tile.etag.clone();
     if headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
