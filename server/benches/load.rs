@@ -17,26 +17,17 @@
 mod support;
 
 use support::{
-    percentile,
+    fan_out::{SSE_CLIENTS, WRITES, fan_out},
     session::{Session, add_account, client, sign_in},
-    status_kib,
     wrk::{NEW_QUERY_EACH_TIME, Run, median, wrk},
 };
 
 use std::{
     process::Stdio,
-    sync::Arc,
     time::{Duration, Instant},
 };
 
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    process::Command,
-    sync::Barrier,
-};
-
-const SSE_CLIENTS: usize = 1000;
-const WRITES: usize = 20;
+use tokio::process::Command;
 
 /// nginx on a free port serving `root`, with its configuration, logs and temp files in `dir`.
 struct Nginx {
@@ -213,114 +204,13 @@ async fn layers(session: &Session, base: &str) {
     drop(nginx);
 }
 
-async fn sse_fan_out(
-    session: &Session,
-    base: &str,
-    pid: u32,
-) -> (Duration, Duration, Duration, u64, u64) {
-    let rss_before = status_kib(pid, "VmRSS");
-    let client = client(session, SSE_CLIENTS);
-    let ready = Arc::new(Barrier::new(SSE_CLIENTS + 1));
-    let mut clients = Vec::new();
-    for _ in 0..SSE_CLIENTS {
-        let (client, url, ready) = (
-            client.clone(),
-            format!("{base}/api/events"),
-            Arc::clone(&ready),
-        );
-        clients.push(tokio::spawn(async move {
-            let mut r = client.get(url).send().await.unwrap();
-            ready.wait().await;
-            let mut arrivals = Vec::new();
-            let mut buffer = String::new();
-            while arrivals.len() < WRITES {
-                match tokio::time::timeout(Duration::from_secs(30), r.chunk()).await {
-                    Ok(Ok(Some(chunk))) => {
-                        buffer.push_str(&String::from_utf8_lossy(&chunk));
-                        while let Some(i) = buffer.find("event: change") {
-                            arrivals.push(Instant::now());
-                            buffer.drain(..i + 13);
-                        }
-                    }
-                    _ => break,
-                }
-            }
-            arrivals
-        }));
-    }
-    ready.wait().await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss_connected = status_kib(pid, "VmRSS");
-    let body = serde_json::json!({
-        "title": "Lasttest", "kind": "other", "start": "2027-01-04T10:00:00Z", "end": "2027-01-04T11:00:00Z",
-        "district": "mitte", "lead_agency": "polizei", "status": "planned"
-    });
-    // From the moment each write is sent: the server publishes a change when it commits,
-    // before the write's answer leaves, so clients may hear of it before the writer does.
-    let mut sent = Vec::new();
-    for _ in 0..WRITES {
-        sent.push(Instant::now());
-        let r = client
-            .post(format!("{base}/api/actions"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let mut per_write_last = vec![Duration::ZERO; WRITES];
-    let mut all = Vec::new();
-    for c in clients {
-        let arrivals = c.await.unwrap();
-        assert_eq!(arrivals.len(), WRITES, "a client missed events");
-        for (i, at) in arrivals.into_iter().enumerate() {
-            let d = at.saturating_duration_since(sent[i]);
-            all.push(d);
-            per_write_last[i] = per_write_last[i].max(d);
-        }
-    }
-    all.sort();
-    per_write_last.sort();
-    (
-        percentile(&all, 0.5),
-        percentile(&all, 0.99),
-        *per_write_last.last().unwrap(),
-        rss_before,
-        rss_connected,
-    )
-}
-
 #[tokio::main]
 async fn main() {
     let data = tempfile::tempdir().unwrap();
     add_account(&["--data-dir".into(), data.path().into()]).await;
-    let mut server = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args([
-            "--addr",
-            "127.0.0.1:0",
-            "--dist-dir",
-            "no-dist",
-            "--data-dir",
-        ])
-        .arg(data.path())
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("server starts");
+    let (mut server, base) =
+        support::server::spawn(&["--data-dir".into(), data.path().into()]).await;
     let pid = server.id().unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("server prints its URL");
-        if let Some(url) = line.strip_prefix("Lagebild Hamm is running at ") {
-            break url.to_owned();
-        }
-    };
 
     let session = sign_in(&base).await;
     // Live updates first, on the fresh server (the layer runs below fill the layer cache, up to
@@ -332,7 +222,7 @@ async fn main() {
         .unwrap_or(3);
     let mut fan_outs = Vec::new();
     for _ in 0..runs {
-        fan_outs.push(sse_fan_out(&session, &base, pid).await);
+        fan_outs.push(fan_out(&session, &base, &base, pid).await);
         // Let the closed streams go before the next run connects its clients.
         tokio::time::sleep(Duration::from_secs(1)).await;
     }

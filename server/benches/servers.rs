@@ -27,19 +27,11 @@ use std::{
 };
 
 use support::{
-    percentile,
+    fan_out::{SSE_CLIENTS, WRITES, fan_out},
     session::{Session, add_account, client, sign_in},
-    status_kib,
     wrk::{NEW_QUERY_EACH_TIME, Run, median, wrk},
 };
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    process::{Child, Command},
-    sync::Barrier,
-};
-
-const SSE_CLIENTS: usize = 1000;
-const WRITES: usize = 20;
+use tokio::process::{Child, Command};
 
 fn runs() -> usize {
     std::env::var("LOAD_RUNS")
@@ -55,29 +47,11 @@ fn seconds() -> u64 {
         .unwrap_or(4)
 }
 
-/// The server binary on `place` (with the demo data), and its base URL.
+/// The server binary on `place` (with the demo data), behind a proxy on loopback.
 async fn spawn_server(place: &[OsString]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["--addr", "127.0.0.1:0", "--dist-dir", "no-dist"])
-        .args(["--trusted-proxy", "127.0.0.1"])
-        .args(place)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("server starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines
-            .next_line()
-            .await
-            .unwrap()
-            .expect("server prints its URL");
-        if let Some(url) = line.strip_prefix("Lagebild Hamm is running at ") {
-            break url.to_owned();
-        }
-    };
-    (child, base)
+    let mut args = place.to_vec();
+    args.extend(["--trusted-proxy".into(), "127.0.0.1".into()]);
+    support::server::spawn(&args).await
 }
 
 /// nginx balancing `upstreams` (as README, "Running several servers"), on a free port.
@@ -202,85 +176,6 @@ async fn writes_per_second(session: &Session, base: &str) -> f64 {
     done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
 }
 
-/// 1,000 event-stream clients on `b`; `WRITES` writes through `a`: p50 and p99 of all
-/// deliveries, and the worst write's last client.
-async fn fan_out(
-    session: &Session,
-    a: &str,
-    b: &str,
-    b_pid: u32,
-) -> (Duration, Duration, Duration, u64) {
-    let rss_before = status_kib(b_pid, "VmRSS");
-    let client = client(session, SSE_CLIENTS);
-    let ready = Arc::new(Barrier::new(SSE_CLIENTS + 1));
-    let mut clients = Vec::new();
-    for _ in 0..SSE_CLIENTS {
-        let (client, url, ready) = (
-            client.clone(),
-            format!("{b}/api/events"),
-            Arc::clone(&ready),
-        );
-        clients.push(tokio::spawn(async move {
-            let mut r = client.get(url).send().await.unwrap();
-            ready.wait().await;
-            let mut arrivals = Vec::new();
-            let mut buffer = String::new();
-            while arrivals.len() < WRITES {
-                match tokio::time::timeout(Duration::from_secs(30), r.chunk()).await {
-                    Ok(Ok(Some(chunk))) => {
-                        buffer.push_str(&String::from_utf8_lossy(&chunk));
-                        while let Some(i) = buffer.find("event: change") {
-                            arrivals.push(Instant::now());
-                            buffer.drain(..i + 13);
-                        }
-                    }
-                    _ => break,
-                }
-            }
-            arrivals
-        }));
-    }
-    ready.wait().await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let rss = status_kib(b_pid, "VmRSS").saturating_sub(rss_before);
-    let body = serde_json::json!({
-        "title": "Lasttest", "kind": "other", "start": "2027-01-04T10:00:00Z",
-        "end": "2027-01-04T11:00:00Z", "district": "mitte", "lead_agency": "polizei",
-        "status": "planned"
-    });
-    let mut sent = Vec::new();
-    for _ in 0..WRITES {
-        sent.push(Instant::now());
-        let r = client
-            .post(format!("{a}/api/actions"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let mut last = vec![Duration::ZERO; WRITES];
-    let mut all = Vec::new();
-    for c in clients {
-        let arrivals = c.await.unwrap();
-        assert_eq!(arrivals.len(), WRITES, "a client on B missed events");
-        for (i, at) in arrivals.into_iter().enumerate() {
-            let d = at.saturating_duration_since(sent[i]);
-            all.push(d);
-            last[i] = last[i].max(d);
-        }
-    }
-    all.sort();
-    last.sort();
-    (
-        percentile(&all, 0.5),
-        percentile(&all, 0.99),
-        *last.last().unwrap(),
-        rss,
-    )
-}
-
 #[tokio::main]
 async fn main() {
     let cluster = server::pg_cluster::Cluster::start().expect("PostgreSQL 15 cluster");
@@ -311,6 +206,7 @@ async fn main() {
     // The fan-out first on server B, while its caches are empty.
     let mut fan_outs = Vec::new();
     for _ in 0..runs() {
+        // Written through server A, streamed from server B.
         fan_outs.push(fan_out(&session, &one_base, &two_base, two_pid).await);
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
@@ -360,7 +256,7 @@ async fn main() {
             writes / sqlite_writes,
         );
     }
-    let med = |f: fn(&(Duration, Duration, Duration, u64)) -> Duration| {
+    let med = |f: fn(&(Duration, Duration, Duration, u64, u64)) -> Duration| {
         median(
             fan_outs
                 .iter()
@@ -387,7 +283,12 @@ async fn main() {
     );
     println!(
         "\nServer B's memory for {SSE_CLIENTS} open streams: {:.1} MiB more than before they connected (largest of runs).",
-        fan_outs.iter().map(|r| r.3).max().unwrap_or(0) as f64 / 1024.0
+        fan_outs
+            .iter()
+            .map(|r| r.4.saturating_sub(r.3))
+            .max()
+            .unwrap_or(0) as f64
+            / 1024.0
     );
     println!(
         "\nMedians of {runs} `wrk -t2 -c16 --latency` runs of {} s per cell; writes: 8 clients \

@@ -16,10 +16,7 @@ use support::{
     session::{add_account, sign_in},
     wrk::{Run, median, wrk},
 };
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    process::{Child, Command},
-};
+use tokio::process::{Child, Command};
 
 /// Tiles: place (zoom, column, row from the north) and bytes.
 type Tiles = Vec<((u8, u32, u32), Vec<u8>)>;
@@ -91,25 +88,6 @@ fn random_tiles(paths: &[String]) -> String {
     )
 }
 
-async fn spawn_server(args: &[OsString]) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["--addr", "127.0.0.1:0", "--dist-dir", "no-dist", "--empty"])
-        .args(args)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("server starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next_line().await.unwrap().expect("its URL");
-        if let Some(url) = line.strip_prefix("Lagebild Hamm is running at ") {
-            break url.to_owned();
-        }
-    };
-    (child, base)
-}
-
 /// nginx serving `root` as files on a free port.
 async fn nginx(dir: &Path, root: &Path) -> (Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -173,10 +151,11 @@ async fn main() {
     add_account(&place).await;
     let mut args = place.clone();
     args.extend([
+        "--empty".into(),
         "--basemap".into(),
         format!("mb={},pm={}", mb.display(), pm.display()).into(),
     ]);
-    let (_server, base) = spawn_server(&args).await;
+    let (_server, base) = support::server::spawn(&args).await;
     let session = sign_in(&base).await;
     let (_nginx, files) = nginx(dir.path(), &root).await;
 

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+pub mod fan_out;
+pub mod server;
 pub mod session;
 pub mod wrk;
 
