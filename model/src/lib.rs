@@ -6,6 +6,7 @@ pub mod names;
 
 pub mod access;
 pub mod action;
+pub mod address_index;
 pub mod agency;
 pub mod alert;
 pub mod analysis;

@@ -9,6 +9,9 @@ crate::string_enum! {
         District = "district",
         /// A named place of the city (station, square, building).
         Place = "place",
+        /// A street (at the address nearest its middle).
+        Street = "street",
+        /// An address with its house number.
         Address = "address",
         Hotspot = "hotspot",
         Route = "route",
@@ -54,6 +57,11 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
+/// A house number as compared: folded, without spaces (`12 A` → `12a`).
+pub fn fold_number(number: &str) -> String {
+    fold(number).replace(' ', "")
+}
+
 /// What was typed: its words and, if it names one, a house number (`12a`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
@@ -89,7 +97,13 @@ impl Query {
     /// not; else lower is better. Every typed word must match a word of the name, exactly, as
     /// its beginning, or with a small typo; a typed house number must be the place's.
     pub fn score(&self, name: &str, number: Option<&str>) -> Option<u32> {
-        let folded = fold(name);
+        let number = number.map(fold_number);
+        self.score_folded(&fold(name), number.as_deref())
+    }
+
+    /// [`Query::score`] of a name folded already (by [`fold`]) and a house number folded with
+    /// its spaces taken out ([`fold_number`]): an index folds its names once, not per query.
+    pub fn score_folded(&self, folded: &str, number: Option<&str>) -> Option<u32> {
         let name_words: Vec<&str> = folded.split(' ').collect();
         let mut score = 0u32;
         for word in &self.words {
@@ -100,7 +114,7 @@ impl Query {
             score += best;
         }
         match (&self.number, number) {
-            (Some(typed), Some(n)) if fold(n).replace(' ', "") == *typed => {}
+            (Some(typed), Some(n)) if n == typed => {}
             (Some(_), _) => return None,
             // A street's addresses come after the street and places of that name.
             (None, Some(_)) => score += 1,

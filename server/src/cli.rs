@@ -43,6 +43,9 @@ pub enum Command {
     /// Incident reports (Lagemeldungen).
     #[command(subcommand)]
     Incidents(IncidentCommand),
+    /// The address list of the place search.
+    #[command(subcommand)]
+    Places(PlaceCommand),
     /// Print the API's OpenAPI 3.1 document (what `GET /api/openapi.json` answers).
     Openapi,
     /// Copy an installation's SQLite database into an empty PostgreSQL database (items with
@@ -103,6 +106,21 @@ pub enum IncidentCommand {
         /// Agencies that may see them besides the owner (repeatable).
         #[arg(long = "released-to")]
         released_to: Vec<String>,
+        #[command(flatten)]
+        place: Place,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaceCommand {
+    /// Import addresses for the place search, replacing the previous import, all or nothing:
+    /// the state's building-address CSV (semicolons; street, house number, suffix, postcode,
+    /// EPSG:25832 easting/northing) or an OpenStreetMap GeoJSON export (`addr:street`,
+    /// `addr:housenumber`, `addr:postcode`, `name`). Running servers search it from their next
+    /// request on.
+    Import {
+        /// The file (`.csv`, `.txt`, `.geojson`).
+        file: std::path::PathBuf,
         #[command(flatten)]
         place: Place,
     },
@@ -357,6 +375,32 @@ pub async fn run(command: Command) -> Result<(), CliError> {
             }
             println!("done: start the servers with --database-url");
         }
+        Command::Places(PlaceCommand::Import { file, place }) => {
+            let list = read_addresses(&file)?;
+            let skipped = list.skipped;
+            let source = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let db = open(&place).await?;
+            let import = db
+                .write(move |tx| {
+                    let import = crate::addresses::replace(tx, &list.addresses, &source)?;
+                    // Shared reference data, imported by whoever runs the binary: no agency.
+                    audit::append_as(
+                        tx,
+                        "(command line)",
+                        None,
+                        audit::Record::new(AuditOp::Imported, "addresses").details(&import),
+                    )?;
+                    Ok::<_, CliError>(import)
+                })
+                .await?;
+            println!(
+                "{} addresses imported from {} (import {}; {skipped} left out: listed twice, or neither an address nor a name); the previous import is replaced",
+                import.addresses, import.source, import.id
+            );
+        }
         Command::Incidents(IncidentCommand::Import {
             file,
             agency: key,
@@ -379,6 +423,26 @@ pub async fn run(command: Command) -> Result<(), CliError> {
         }
     }
     Ok(())
+}
+
+/// Reads the address list in `file`, naming every problem by line and column.
+fn read_addresses(file: &std::path::Path) -> Result<crate::address_import::AddressList, CliError> {
+    use crate::address_import::{Format, read};
+    let bytes = std::fs::File::open(file).map_err(|e| CliError::File(file.to_owned(), e))?;
+    let mut input = std::io::BufReader::with_capacity(1 << 16, bytes);
+    let start = std::io::BufRead::fill_buf(&mut input)
+        .map_err(|e| CliError::File(file.to_owned(), e))?
+        .to_vec();
+    let format = Format::detect(&file.to_string_lossy(), &start);
+    read(input, format).map_err(|problems| {
+        CliError::Import(
+            problems
+                .iter()
+                .map(|p| format!("{}: {}", p.field, p.reason))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    })
 }
 
 /// Imports `file` in one transaction, recorded as the command line's on behalf of `owner`.

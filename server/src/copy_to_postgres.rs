@@ -119,6 +119,20 @@ const TABLES: &[Table] = &[
         booleans: &[],
         identity: None,
     },
+    Table {
+        name: "addresses",
+        columns: &["street", "number", "postcode", "lon_e7", "lat_e7"],
+        order: "rowid",
+        booleans: &[],
+        identity: None,
+    },
+    Table {
+        name: "address_imports",
+        columns: &["id", "at", "source", "address_count"],
+        order: "id",
+        booleans: &[],
+        identity: Some("id"),
+    },
 ];
 
 #[derive(Debug, thiserror::Error)]

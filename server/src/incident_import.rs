@@ -257,12 +257,26 @@ impl Default for Utm32 {
 }
 
 /// `x`, `y` as a place: WGS84 when they read as longitude/latitude, EPSG:25832 when they read
-/// as UTM 32N easting/northing (eastings 100–900 km, northings 5,000–7,000 km).
-fn place(x: f64, y: f64, utm: &Utm32) -> Result<[f64; 2], &'static str> {
+/// as UTM 32N easting/northing (eastings 100–900 km, northings 5,000–7,000 km). Surveyors'
+/// files often prefix the easting with its zone (`32412345.6`) and, in the German geodetic
+/// convention, call the northing X and the easting Y: both are understood, told by the values.
+pub fn place(x: f64, y: f64, utm: &Utm32) -> Result<[f64; 2], &'static str> {
+    let easting = |v: f64| {
+        let v = if (32_100_000.0..=32_900_000.0).contains(&v) {
+            v - 32_000_000.0
+        } else {
+            v
+        };
+        (100_000.0..=900_000.0).contains(&v).then_some(v)
+    };
+    let northing = |v: f64| (5_000_000.0..=7_000_000.0).contains(&v).then_some(v);
     if (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y) {
         Ok([x, y])
-    } else if (100_000.0..=900_000.0).contains(&x) && (5_000_000.0..=7_000_000.0).contains(&y) {
-        utm.to_wgs84(x, y).ok_or("cannot convert from EPSG:25832")
+    } else if let Some((e, n)) = easting(x)
+        .zip(northing(y))
+        .or_else(|| easting(y).zip(northing(x)))
+    {
+        utm.to_wgs84(e, n).ok_or("cannot convert from EPSG:25832")
     } else {
         Err("neither WGS84 longitude/latitude nor EPSG:25832 easting/northing")
     }
@@ -799,6 +813,19 @@ mod tests {
         );
         assert_eq!(place(7.8077, 51.6784, &Utm32::new()), Ok([7.8077, 51.6784]));
         assert!(place(51.6784, 7.8077e6, &Utm32::new()).is_err());
+        // The same station zone-prefixed, and as X = northing, Y = easting.
+        let near = |p: [f64; 2]| (p[0] - 7.8077).abs() < 1e-8 && (p[1] - 51.6784).abs() < 1e-8;
+        let utm = Utm32::new();
+        assert!(near(
+            place(32_417_564.079_481, 5_725_942.895_190, &utm).unwrap()
+        ));
+        assert!(near(
+            place(5_725_942.895_190, 417_564.079_481, &utm).unwrap()
+        ));
+        assert!(near(
+            place(5_725_942.895_190, 32_417_564.079_481, &utm).unwrap()
+        ));
+        assert!(place(33_417_564.0, 5_725_942.0, &utm).is_err(), "zone 33");
     }
 
     #[test]

@@ -20,6 +20,8 @@
 //! - every other path — the app's files, with `index.html` for client-side routes
 
 pub mod accounts;
+pub mod address_import;
+pub mod addresses;
 pub mod alert_cache;
 pub mod alerts;
 pub mod announcement;

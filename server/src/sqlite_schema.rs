@@ -204,6 +204,21 @@ pub const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         at   TEXT NOT NULL
     ) STRICT;",
+    // 11: the address list for the place search (`crate::addresses`), replaced whole by each
+    // import; coordinates in 10^-7 degrees.
+    "CREATE TABLE addresses (
+        street   TEXT NOT NULL,
+        number   TEXT NOT NULL,
+        postcode TEXT,
+        lon_e7   INTEGER NOT NULL,
+        lat_e7   INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE address_imports (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        at            TEXT NOT NULL,
+        source        TEXT NOT NULL,
+        address_count INTEGER NOT NULL
+    ) STRICT;",
 ];
 
 /// Opens (creating if needed) the database file in `data_dir` and runs pending migrations.

@@ -74,6 +74,8 @@ pub struct Shared {
     pub analyses: Arc<Semaphore>,
     /// The base maps this server carries (`--basemap`).
     pub basemaps: crate::basemap::Basemaps,
+    /// The imported address list, as the place search last loaded it.
+    pub addresses: crate::addresses::AddressBook,
     /// Each agency's alerts as last computed.
     pub alert_cache: crate::alert_cache::AlertCache,
     /// Reports made at once (one: see `handlers::report`).
@@ -161,6 +163,7 @@ impl AppState {
                 analyses: Arc::new(Semaphore::new(ANALYSES_AT_ONCE)),
                 alert_cache: crate::alert_cache::AlertCache::default(),
                 basemaps: options.basemaps,
+                addresses: crate::addresses::AddressBook::default(),
                 reports: Semaphore::new(1),
                 published: std::sync::Mutex::new(0),
                 shutdown: watch::channel(false).0,

@@ -1,5 +1,6 @@
 //! `GET /api/places?q=…&limit=…`: place search for people (not wall displays). It knows the
-//! districts, the city's named places (the embedded reference data) and the hotspots, patrol
+//! districts, the city's named places (the embedded reference data), the streets and
+//! addresses imported with `server places import` ([`crate::addresses`]), and the hotspots, patrol
 //! routes and actions by title — the items only as far as they are released to the viewer's
 //! agency, read from the layers kept for it. Matching: [`model::place_search`].
 
@@ -95,6 +96,8 @@ pub async fn get(
             Some(s.id),
         );
     }
+    let addresses = state.addresses.index(&state.db).await?;
+    scored.extend(addresses.search(&query));
     scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
     Ok(Json(
         scored.into_iter().take(limit).map(|(_, hit)| hit).collect(),

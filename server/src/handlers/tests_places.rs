@@ -111,3 +111,113 @@ async fn each_agency_finds_places_and_only_the_items_released_to_it() {
         assert_eq!(body["error"]["field"], field, "{uri}");
     }
 }
+
+/// The command line's import into a database two servers share: both search it from their
+/// next request, a second import replaces the first, and a bad file changes nothing.
+#[tokio::test]
+async fn imported_addresses_are_found_on_every_server_and_replaced_by_the_next_import() {
+    let data = crate::test_support::TestDb::new();
+    let a = crate::test_support::fixture_on(&data, |_| {}).await;
+    let b = crate::test_support::fixture_on(&data, |_| {}).await;
+    let on_a = session(&a.state, "kod-plan", Role::Planner, "kod").await;
+    let on_b = session(&b.state, "pol-plan", Role::Planner, "polizei").await;
+    let search = |q: &str| format!("{}?q={q}", api::PLACES);
+    // Nothing imported yet: the city's own places only.
+    assert_eq!(
+        found(&a.get(&on_a, &search("sudstr%2012a")).await),
+        pairs(&[])
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let import = |name: &str, text: &[u8]| {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).expect("write");
+        let (data_dir, database_url) = match data.storage() {
+            crate::db::Storage::Sqlite(dir) => (dir, None),
+            crate::db::Storage::Postgres(p) => (data.dir.path().to_owned(), Some(p.url)),
+        };
+        crate::cli::run(crate::cli::Command::Places(
+            crate::cli::PlaceCommand::Import {
+                file,
+                place: crate::cli::Place {
+                    data_dir,
+                    database_url,
+                    database_ca: None,
+                },
+            },
+        ))
+    };
+    // The state's layout: Hamm Hbf is at 417564.08 / 5725942.90 (EPSG:25832); eastings with
+    // and without the zone prefix; a suffix in its own column; ISO 8859-1 would do as well.
+    let first = "NBA;STN;HNR;ADZ;PLZ;OSTWERT;NORDWERT\n\
+                 E;Südstraße;12;a;59065;417564,08;5725942,90\n\
+                 E;Südstraße;12;;59065;32417574,08;5725942,90\n\
+                 E;Willy-Brandt-Platz;1;;59065;417600,00;5725900,00\n\
+                 E;Große Weststraße;7;b;59075;416000,00;5727000,00\n";
+    import("gebref.csv", first.as_bytes())
+        .await
+        .expect("import");
+
+    assert_eq!(
+        found(&a.get(&on_a, &search("sudstr%2012a")).await),
+        pairs(&[("Südstraße 12a, 59065", "address")])
+    );
+    let hit = b.get(&on_b, &search("S%C3%BCdstr.%2012%20A")).await;
+    assert_eq!(found(&hit), pairs(&[("Südstraße 12a, 59065", "address")]));
+    let [lon, lat] = [hit[0]["point"][0].as_f64(), hit[0]["point"][1].as_f64()];
+    assert!(
+        (lon.unwrap_or(0.0) - 7.8077).abs() < 1e-6 && (lat.unwrap_or(0.0) - 51.6784).abs() < 1e-6,
+        "{hit}"
+    );
+    assert_eq!(
+        found(&b.get(&on_b, &search("grosse%20weststrasse")).await),
+        pairs(&[("Große Weststraße, 59075", "street")])
+    );
+    assert_eq!(
+        found(&a.get(&on_a, &search("sudstr")).await),
+        pairs(&[
+            ("Südstraße, 59065", "street"),
+            ("Südstraße (\"Meile\")", "place"),
+        ]),
+        "the street's name is the word alone: before the place with a longer name"
+    );
+
+    // A bad file: refused with its line and column, the import before stays.
+    let err = import(
+        "kaputt.csv",
+        "STN;HNR;OSTWERT;NORDWERT\nSüdstraße;;417564;5725942\n".as_bytes(),
+    )
+    .await
+    .expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "line 2, HNR: empty: an address needs its house number"
+    );
+    assert_eq!(
+        found(&b.get(&on_b, &search("sudstr%2012a")).await),
+        pairs(&[("Südstraße 12a, 59065", "address")])
+    );
+
+    // An OpenStreetMap export replaces it.
+    let osm = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","properties":{"addr:street":"Nordstraße","addr:housenumber":"3","addr:postcode":"59065"},
+       "geometry":{"type":"Point","coordinates":[7.815,51.682]}},
+      {"type":"Feature","properties":{"name":"Maximilianpark"},
+       "geometry":{"type":"Polygon","coordinates":[[[7.86,51.68],[7.87,51.68],[7.87,51.69],[7.86,51.68]]]}}
+    ]}"#;
+    import("hamm.geojson", osm.as_bytes())
+        .await
+        .expect("import");
+    assert_eq!(
+        found(&a.get(&on_a, &search("sudstr%2012a")).await),
+        pairs(&[])
+    );
+    assert_eq!(
+        found(&b.get(&on_b, &search("nordstr%203")).await),
+        pairs(&[("Nordstraße 3, 59065", "address")])
+    );
+    assert_eq!(
+        found(&a.get(&on_a, &search("maximilianpark")).await),
+        pairs(&[("Maximilianpark", "place")])
+    );
+}
