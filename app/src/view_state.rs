@@ -104,8 +104,35 @@ pub enum Theme {
     Dark,
 }
 
+/// Which base map is drawn (`?grundkarte=`): the server's first unless the URL names another
+/// or `aus`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum BasemapChoice {
+    #[default]
+    First,
+    Off,
+    /// A base map by its name in `/api/config` (or [`WMS`] for the map service).
+    Named(String),
+}
+
+/// The intranet map service's name in the base-map switch.
+pub const WMS: &str = "wms";
+
+impl BasemapChoice {
+    /// Which of `names` (the configured base maps, in order) is drawn; `None`: none.
+    pub fn pick<'a>(&self, names: &[&'a str]) -> Option<&'a str> {
+        match self {
+            BasemapChoice::First => names.first().copied(),
+            BasemapChoice::Off => None,
+            BasemapChoice::Named(n) => names.iter().find(|m| **m == n.as_str()).copied(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewState {
+    /// The base map under the layers.
+    pub basemap: BasemapChoice,
     /// Only items in this district.
     pub district: Option<model::DistrictKey>,
     pub theme: Option<Theme>,
@@ -126,6 +153,7 @@ pub struct ViewState {
 impl Default for ViewState {
     fn default() -> Self {
         ViewState {
+            basemap: BasemapChoice::First,
             layers: Layers::ALL,
             colour_by: None,
             district: None,
@@ -154,6 +182,13 @@ impl ViewState {
                 .collect();
             v.layers = Layers::only(&kinds);
         }
+        v.basemap = match get("grundkarte").as_deref() {
+            Some("aus") => BasemapChoice::Off,
+            Some(name) if model::config::check_basemap_name(name).is_ok() => {
+                BasemapChoice::Named(name.to_owned())
+            }
+            _ => BasemapChoice::First,
+        };
         v.colour_by = get("faerbung").and_then(|m| Metric::from_name(&m));
         v.district = get("bezirk").and_then(|d| d.parse().ok());
         v.theme = match get("thema").as_deref() {
@@ -212,6 +247,11 @@ impl ViewState {
                 .map(|k| layer_name(*k))
                 .collect();
             parts.push(format!("ebenen={}", on.join(",")));
+        }
+        match &self.basemap {
+            BasemapChoice::First => {}
+            BasemapChoice::Off => parts.push("grundkarte=aus".into()),
+            BasemapChoice::Named(name) => parts.push(format!("grundkarte={name}")),
         }
         if let Some(m) = self.colour_by {
             parts.push(format!("faerbung={}", m.name()));
@@ -466,6 +506,24 @@ mod tests {
         assert_eq!(reversed.time, TimeFilter::All);
         let half = from(&[("zeit", "zeitraum"), ("von", "2026-12-05")]);
         assert_eq!(half.time, TimeFilter::All);
+    }
+
+    #[test]
+    fn the_base_map_is_chosen_in_the_url() {
+        let names = ["stadtplan", "luftbild", WMS];
+        assert_eq!(from(&[]).basemap.pick(&names), Some("stadtplan"));
+        let aerial = from(&[("grundkarte", "luftbild")]);
+        assert_eq!(aerial.basemap.pick(&names), Some("luftbild"));
+        assert_eq!(aerial.to_query(), "grundkarte=luftbild");
+        assert_eq!(round_trip(&aerial), aerial);
+        let off = from(&[("grundkarte", "aus")]);
+        assert_eq!(off.basemap.pick(&names), None);
+        assert_eq!(off.to_query(), "grundkarte=aus");
+        assert_eq!(round_trip(&off), off);
+        // A name the server does not carry (any more) draws none; a malformed one is ignored.
+        assert_eq!(from(&[("grundkarte", "alt")]).basemap.pick(&names), None);
+        assert_eq!(from(&[("grundkarte", "<b>")]).basemap, BasemapChoice::First);
+        assert_eq!(from(&[]).basemap.pick(&[]), None);
     }
 
     fn round_trip(v: &ViewState) -> ViewState {

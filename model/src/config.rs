@@ -34,6 +34,97 @@ pub struct MapConfig {
     /// The base maps this server carries itself (`--basemap`), in the order given.
     #[serde(default)]
     pub basemaps: Vec<Basemap>,
+    /// An intranet map service (WMS) to draw as a base map (`--wms-url`).
+    #[serde(default)]
+    pub wms: Option<MapService>,
+}
+
+/// A WMS (OGC Web Map Service 1.3.0) drawn as tiles in Web Mercator (EPSG:3857).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapService {
+    /// The service's address, without the request's parameters.
+    pub url: String,
+    /// Its layers, comma-separated as `GetMap` takes them.
+    pub layers: String,
+    /// The image format asked for (`image/png`, `image/jpeg`).
+    pub format: String,
+    pub attribution: Option<String>,
+}
+
+/// A map service's settings that cannot work, naming the flag.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MapServiceError {
+    #[error("--wms-url must start with http:// or https:// and carry no spaces or quotes")]
+    Url,
+    #[error("--wms-layers is needed with --wms-url: the service's layer names, comma-separated")]
+    NoLayers,
+    #[error("--wms-layers: layer names are letters, digits and _ - . : (comma-separated)")]
+    Layers,
+    #[error("--wms-format must be image/png or image/jpeg")]
+    Format,
+}
+
+impl MapService {
+    pub fn new(
+        url: &str,
+        layers: Option<&str>,
+        format: &str,
+        attribution: Option<&str>,
+    ) -> Result<MapService, MapServiceError> {
+        let url_ok = (url.starts_with("http://") || url.starts_with("https://"))
+            && url.len() > "https://".len()
+            && !url.contains(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ';');
+        if !url_ok {
+            return Err(MapServiceError::Url);
+        }
+        let layers = layers
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .ok_or(MapServiceError::NoLayers)?;
+        if !layers
+            .split(',')
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || "_-.:".contains(c)))
+        {
+            return Err(MapServiceError::Layers);
+        }
+        if !["image/png", "image/jpeg"].contains(&format) {
+            return Err(MapServiceError::Format);
+        }
+        Ok(MapService {
+            url: url.to_owned(),
+            layers: layers.to_owned(),
+            format: format.to_owned(),
+            attribution: attribution.map(str::to_owned),
+        })
+    }
+}
+
+/// The origin (`scheme://host[:port]`) of a URL or URL template.
+pub fn origin_of(url: &str) -> Option<&str> {
+    let scheme_end = url.find("://")? + 3;
+    let host_end = url[scheme_end..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| scheme_end + i);
+    Some(&url[..host_end])
+}
+
+impl MapConfig {
+    /// The origins besides its own that the map loads images from: the tile server's (a `{s}`
+    /// subdomain as `*`) and the map service's. The Content-Security-Policy allows exactly these.
+    pub fn image_origins(&self) -> Vec<String> {
+        let tiles = self
+            .tile_url
+            .as_deref()
+            .and_then(origin_of)
+            .map(|o| o.replace("{s}.", "*."));
+        let wms = self
+            .wms
+            .as_ref()
+            .and_then(|w| origin_of(&w.url))
+            .map(str::to_owned);
+        tiles.into_iter().chain(wms).collect()
+    }
 }
 
 crate::string_enum! {
@@ -125,6 +216,64 @@ pub fn validate_tile_url(url: &str) -> Result<(), TileUrlError> {
         return Err(TileUrlError::Placeholders);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod service_tests {
+    use super::*;
+
+    #[test]
+    fn a_map_service_is_checked_flag_by_flag_and_its_origin_allowed() {
+        let wms = MapService::new(
+            "https://geo.intranet.hamm.de:8443/wms/stadtplan?SERVICE=WMS",
+            Some("stadtplan,gebaeude"),
+            "image/png",
+            None,
+        );
+        assert!(wms.is_ok());
+        let bad = |url: &str, layers: Option<&str>, format: &str| {
+            MapService::new(url, layers, format, None).err()
+        };
+        assert_eq!(
+            bad("ftp://x", Some("a"), "image/png"),
+            Some(MapServiceError::Url)
+        );
+        assert_eq!(
+            bad("https://x/\"; img-src *", Some("a"), "image/png"),
+            Some(MapServiceError::Url)
+        );
+        assert_eq!(
+            bad("https://x/wms", None, "image/png"),
+            Some(MapServiceError::NoLayers)
+        );
+        assert_eq!(
+            bad("https://x/wms", Some("a b"), "image/png"),
+            Some(MapServiceError::Layers)
+        );
+        assert_eq!(
+            bad("https://x/wms", Some("a"), "image/gif"),
+            Some(MapServiceError::Format)
+        );
+        let config = MapConfig {
+            center: LatLng { lat: 0.0, lng: 0.0 },
+            bounds: Bounds {
+                south_west: LatLng { lat: 0.0, lng: 0.0 },
+                north_east: LatLng { lat: 1.0, lng: 1.0 },
+            },
+            tile_url: Some("https://{s}.tiles.example/{z}/{x}/{y}.png".into()),
+            tile_attribution: None,
+            data_attribution: String::new(),
+            basemaps: vec![],
+            wms: wms.ok(),
+        };
+        assert_eq!(
+            config.image_origins(),
+            [
+                "https://*.tiles.example",
+                "https://geo.intranet.hamm.de:8443"
+            ]
+        );
+    }
 }
 
 /// The smallest bounds around a ring of `[lon, lat]` positions.

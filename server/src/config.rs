@@ -45,6 +45,24 @@ pub struct Config {
     #[arg(long = "basemap", env = "LAGEBILD_BASEMAP", value_delimiter = ',')]
     pub basemaps: Vec<String>,
 
+    /// An intranet map service (OGC WMS 1.3.0) to offer as a base map, e.g.
+    /// `https://geo.intranet/wms/stadtplan`; asked for tiles in EPSG:3857. The page may load
+    /// images from its origin and no other.
+    #[arg(long, env = "LAGEBILD_WMS_URL", requires = "wms_layers")]
+    pub wms_url: Option<String>,
+
+    /// The map service's layers, comma-separated (`--wms-url`).
+    #[arg(long, env = "LAGEBILD_WMS_LAYERS")]
+    pub wms_layers: Option<String>,
+
+    /// The image format asked of the map service: image/png or image/jpeg.
+    #[arg(long, env = "LAGEBILD_WMS_FORMAT", default_value = "image/png")]
+    pub wms_format: String,
+
+    /// Attribution for the map service (shown on the map).
+    #[arg(long, env = "LAGEBILD_WMS_ATTRIBUTION")]
+    pub wms_attribution: Option<String>,
+
     /// Attribution for the tile server (shown on the map when `--tile-url` is set).
     #[arg(long, env = "LAGEBILD_TILE_ATTRIBUTION")]
     pub tile_attribution: Option<String>,
@@ -109,6 +127,10 @@ impl Config {
             dist_dir,
             tile_url: None,
             tile_attribution: None,
+            wms_url: None,
+            wms_layers: None,
+            wms_format: "image/png".into(),
+            wms_attribution: None,
             tls_cert: None,
             tls_key: None,
             small_count: crate::state::DEFAULT_SMALL_COUNT,

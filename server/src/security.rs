@@ -42,27 +42,14 @@ pub fn inline_script_hashes(html: &str) -> Vec<String> {
     hashes
 }
 
-/// The origin (`scheme://host[:port]`) of a tile URL template, for `img-src`.
-fn origin_of(url: &str) -> Option<&str> {
-    let scheme_end = url.find("://")? + 3;
-    let host_end = url[scheme_end..]
-        .find('/')
-        .map_or(url.len(), |i| scheme_end + i);
-    Some(&url[..host_end])
-}
-
-/// The Content-Security-Policy for the app built in `dist_dir`, with tiles from `tile_url`.
-pub fn content_security_policy(dist_dir: &Path, tile_url: Option<&str>) -> String {
+/// The Content-Security-Policy for the app built in `dist_dir`, with images (tiles) also from
+/// `image_origins` (see [`model::MapConfig::image_origins`]).
+pub fn content_security_policy(dist_dir: &Path, image_origins: &[String]) -> String {
     let index = std::fs::read_to_string(dist_dir.join("index.html")).unwrap_or_default();
     let mut script = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
     script.extend(inline_script_hashes(&index));
     let mut img = vec!["'self'".to_owned(), "data:".to_owned()];
-    // A template may put `{s}` in the host (`https://{s}.tile.example`): allow its subdomains.
-    img.extend(
-        tile_url
-            .and_then(origin_of)
-            .map(|o| o.replace("{s}.", "*.")),
-    );
+    img.extend(image_origins.iter().cloned());
     [
         "default-src 'self'".to_owned(),
         format!("script-src {}", script.join(" ")),
@@ -91,8 +78,8 @@ pub struct SecurityHeaders {
 pub const HSTS: &str = "max-age=63072000";
 
 impl SecurityHeaders {
-    pub fn new(dist_dir: &Path, tile_url: Option<&str>, tls: bool) -> SecurityHeaders {
-        let policy = content_security_policy(dist_dir, tile_url);
+    pub fn new(dist_dir: &Path, image_origins: &[String], tls: bool) -> SecurityHeaders {
+        let policy = content_security_policy(dist_dir, image_origins);
         SecurityHeaders {
             // Built from hashes and a validated tile URL: always a valid header value.
             csp: HeaderValue::from_str(&policy)
@@ -246,7 +233,10 @@ import init from '/app.js';
         std::fs::write(dir.path().join("index.html"), "<script>boot()</script>").unwrap();
         let csp = content_security_policy(
             dir.path(),
-            Some("https://{s}.tiles.example/{z}/{x}/{y}.png"),
+            &[
+                "https://*.tiles.example".to_owned(),
+                "https://geo.intranet:8443".to_owned(),
+            ],
         );
         assert!(
             !csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"),
@@ -257,11 +247,11 @@ import init from '/app.js';
             "object-src 'none'",
             "base-uri 'none'",
             "frame-ancestors 'none'",
-            "img-src 'self' data: https://*.tiles.example;",
+            "img-src 'self' data: https://*.tiles.example https://geo.intranet:8443;",
         ] {
             assert!(csp.contains(part), "{part} missing from {csp}");
         }
-        let none = content_security_policy(dir.path(), None);
+        let none = content_security_policy(dir.path(), &[]);
         assert!(none.contains("img-src 'self' data:;"), "{none}");
     }
 

@@ -27,6 +27,8 @@ pub enum StartupError {
     },
     #[error("--tile-url: {0}")]
     TileUrl(#[from] model::config::TileUrlError),
+    #[error("{0}")]
+    MapService(#[from] model::config::MapServiceError),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]
@@ -62,8 +64,8 @@ async fn tls_config(config: &Config) -> Result<Option<RustlsConfig>, StartupErro
 
 /// The whole HTTP surface: the API and the app's files, every response with the security
 /// headers (see [`security`]) and compressed where the client accepts it.
-pub fn app(state: AppState, dist_dir: &Path, tile_url: Option<&str>) -> Router {
-    let security = SecurityHeaders::new(dist_dir, tile_url, state.tls);
+pub fn app(state: AppState, dist_dir: &Path) -> Router {
+    let security = SecurityHeaders::new(dist_dir, &state.map_config.image_origins(), state.tls);
     handlers::api(&state)
         .with_state(state)
         .merge(static_files::router(dist_dir).layer(handlers::compression()))
@@ -87,6 +89,15 @@ pub fn map_config(config: &Config) -> Result<MapConfig, StartupError> {
         tile_attribution: config.tile_attribution.clone(),
         data_attribution: hamm::DATA_ATTRIBUTION.to_owned(),
         basemaps: vec![],
+        wms: match &config.wms_url {
+            Some(url) => Some(model::config::MapService::new(
+                url,
+                config.wms_layers.as_deref(),
+                &config.wms_format,
+                config.wms_attribution.as_deref(),
+            )?),
+            None => None,
+        },
     })
 }
 
@@ -180,7 +191,7 @@ impl Application {
         Ok(Self {
             tls,
             listener,
-            router: app(state.clone(), &config.dist_dir, config.tile_url.as_deref()),
+            router: app(state.clone(), &config.dist_dir),
             state,
             addr,
             shutdown,

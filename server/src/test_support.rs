@@ -154,7 +154,7 @@ pub async fn fixture_configured(configure: impl FnOnce(&mut Config)) -> Fixture 
     configure(&mut config);
     let state = startup::state(&config).await.expect("state");
     Fixture {
-        router: startup::app(state.clone(), std::path::Path::new("no-dist"), None),
+        router: startup::app(state.clone(), std::path::Path::new("no-dist")),
         state,
         _data: Some(data),
     }
@@ -169,7 +169,7 @@ pub async fn fixture_on(data: &TestDb, adjust: impl FnOnce(&mut AppState)) -> Fi
     let mut state = startup::state(&config).await.expect("state");
     adjust(&mut state);
     Fixture {
-        router: startup::app(state.clone(), std::path::Path::new("no-dist"), None),
+        router: startup::app(state.clone(), std::path::Path::new("no-dist")),
         state,
         _data: None,
     }

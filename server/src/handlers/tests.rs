@@ -33,7 +33,7 @@ async fn test_app(dist: &std::path::Path) -> TestApp {
     let state = startup::state(&config).await.expect("state");
     let session = session(&state, "pol-admin", Role::Admin, "polizei").await;
     TestApp {
-        router: startup::app(state, dist, None),
+        router: startup::app(state, dist),
         session,
         _data: data,
     }
@@ -153,7 +153,7 @@ async fn a_request_whose_body_stalls_is_answered_408_with_a_json_error() {
     let mut state = startup::state(&config).await.expect("state");
     state.request_timeout = std::time::Duration::from_millis(300);
     let s = session(&state, "pol-plan", Role::Planner, "polizei").await;
-    let router = startup::app(state, std::path::Path::new("no-dist"), None);
+    let router = startup::app(state, std::path::Path::new("no-dist"));
     // The first bytes of a body, then nothing more: a slow or stuck client.
     let stalled = futures_util::stream::iter([Ok::<_, std::io::Error>(
         axum::body::Bytes::from_static(b"{\"title\": "),

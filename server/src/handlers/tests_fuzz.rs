@@ -39,7 +39,7 @@ fn fixture() -> Fixture {
     Fixture {
         runtime,
         session,
-        router: startup::app(state, std::path::Path::new("no-dist"), None),
+        router: startup::app(state, std::path::Path::new("no-dist")),
         _data: data,
     }
 }

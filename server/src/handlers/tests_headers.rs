@@ -45,7 +45,7 @@ async fn app_with_dist_and_session() -> (
     let config = Config::for_tests(data.path().to_owned(), dist.path().to_owned());
     let state = startup::state(&config).await.expect("state");
     let session = session(&state, "kod-lage", Role::Officer, "kod").await;
-    (startup::app(state, dist.path(), None), dist, data, session)
+    (startup::app(state, dist.path()), dist, data, session)
 }
 
 async fn headers_of(

@@ -276,3 +276,55 @@ async fn a_base_map_that_cannot_be_read_stops_the_start_with_its_reason() {
         .unwrap_or_default();
     assert_eq!(twice, "--basemap two base maps named 'a'");
 }
+
+/// An intranet map service: described in the map's configuration, and the page may load
+/// images from its origin and from no other.
+#[tokio::test]
+async fn a_map_service_is_offered_and_its_origin_alone_allowed() {
+    let f = fixture_configured(|c| {
+        c.wms_url = Some("https://geo.intranet.hamm.de:8443/wms/dtk?map=dtk".into());
+        c.wms_layers = Some("dtk10,gebaeude".into());
+        c.wms_attribution = Some("© Stadt Hamm, Vermessungs- und Katasteramt".into());
+    })
+    .await;
+    let planner = session(&f.state, "kod-plan", Role::Planner, "kod").await;
+    let config = f.get(&planner, api::CONFIG).await;
+    assert_eq!(
+        config["wms"],
+        json!({"url": "https://geo.intranet.hamm.de:8443/wms/dtk?map=dtk",
+               "layers": "dtk10,gebaeude", "format": "image/png",
+               "attribution": "© Stadt Hamm, Vermessungs- und Katasteramt"})
+    );
+    let (_, h, _) = raw(&f, Some(&planner), api::CONFIG, &[]).await;
+    let csp = h[header::CONTENT_SECURITY_POLICY].to_str().expect("csp");
+    assert!(
+        csp.contains("img-src 'self' data: https://geo.intranet.hamm.de:8443;"),
+        "{csp}"
+    );
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+
+    // Without one, none.
+    let plain = fixture_configured(|_| {}).await;
+    let planner = session(&plain.state, "kod-plan", Role::Planner, "kod").await;
+    assert_eq!(
+        plain.get(&planner, api::CONFIG).await["wms"],
+        serde_json::Value::Null
+    );
+    let (_, h, _) = raw(&plain, Some(&planner), api::CONFIG, &[]).await;
+    assert!(
+        h[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("csp")
+            .contains("img-src 'self' data:;")
+    );
+
+    // A bad setting stops the start, naming the flag.
+    let mut config = crate::Config::for_tests("d".into(), "dist".into());
+    config.wms_url = Some("https://geo.intranet/wms".into());
+    config.wms_layers = Some("a b".into());
+    let err = crate::startup::map_config(&config).expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        "--wms-layers: layer names are letters, digits and _ - . : (comma-separated)"
+    );
+}
