@@ -384,6 +384,12 @@ pub async fn alerts(district: Option<DistrictKey>) -> Result<model::alert::Alert
     }
 }
 
+/// Places matching what was typed (`GET /api/places`), best first.
+pub async fn places(typed: &str) -> Result<Vec<model::place_search::PlaceHit>, ApiError> {
+    let q = String::from(js_sys::encode_uri_component(typed));
+    get_json(&format!("{}?q={q}&limit=8", api::PLACES)).await
+}
+
 /// Acknowledges alert `key` for the user's agency.
 pub async fn acknowledge(
     key: &str,

@@ -219,6 +219,17 @@ words! {
     colour_district = "Bezirk", "District";
     as_table = "Als Tabelle", "As a table";
     appearance = "Darstellung", "Appearance";
+    basemap = "Grundkarte", "Base map";
+    basemap_off = "aus", "off";
+    map_service = "Kartendienst (WMS)", "Map service (WMS)";
+    tile_server = "Kacheldienst", "Tile server";
+    place_search = "Ort suchen", "Find a place";
+    place_search_hint = "Straße, Hausnummer, Platz, Bezirk, Brennpunkt …", "Street, house number, square, district, hotspot …";
+    place_search_none = "Nichts gefunden", "Nothing found";
+    take_search_result = "Suchergebnis übernehmen", "Use the search result";
+    basemap_admin = "Grundkarte und Adressen", "Base map and addresses";
+    basemap_none = "Keine Grundkarte geladen: die Karte zeigt die Bezirke ohne Hintergrund.", "No base map loaded: the map shows the districts without a background.";
+    basemap_how = "Eine Grundkarte lädt der Server beim Start: --basemap NAME=DATEI (MBTiles oder PMTiles) oder --wms-url mit --wms-layers; Adressen mit server places import DATEI (siehe README).", "The server loads a base map at start: --basemap NAME=FILE (MBTiles or PMTiles) or --wms-url with --wms-layers; addresses with server places import FILE (see README).";
     theme_device = "wie das Gerät", "like the device";
     theme_light = "hell", "light";
     theme_dark = "dunkel", "dark";
@@ -299,6 +310,20 @@ pub fn category(c: HotspotCategory) -> &'static str {
         }
         HotspotCategory::RoadSafety => pick("Verkehrssicherheit", "Road safety"),
         HotspotCategory::Other => pick("Sonstiges", "Other"),
+    }
+}
+
+/// What a search result is, on screen.
+pub fn place_kind(kind: model::place_search::PlaceKind) -> &'static str {
+    use model::place_search::PlaceKind;
+    match kind {
+        PlaceKind::District => pick("Stadtbezirk", "District"),
+        PlaceKind::Place => pick("Ort", "Place"),
+        PlaceKind::Street => pick("Straße", "Street"),
+        PlaceKind::Address => pick("Adresse", "Address"),
+        PlaceKind::Hotspot => pick("Brennpunkt", "Hotspot"),
+        PlaceKind::Route => pick("Streife", "Patrol"),
+        PlaceKind::Action => pick("Maßnahme", "Action"),
     }
 }
 

@@ -8,7 +8,7 @@ use model::{
     agency::{AgencyKey, AgencyRole},
     analysis::{Conflict, Coverage, DistrictSummary, Gap},
     api::{ErrorBody, ErrorDetail, Health},
-    config::{Basemap, Bounds, LatLng, TileFormat},
+    config::{Basemap, Bounds, LatLng, MapService, TileFormat},
     district::DistrictKey,
     event::{ChangeEvent, ChangeOp},
     hotspot::{HotspotCategory, Severity},
@@ -37,6 +37,7 @@ fn components() -> utoipa::openapi::Components {
         .schema_from::<FieldError>()
         .schema_from::<MapConfig>()
         .schema_from::<Basemap>()
+        .schema_from::<MapService>()
         .schema_from::<model::place_search::PlaceHit>()
         .schema_from::<model::place_search::PlaceKind>()
         .schema_from::<TileFormat>()

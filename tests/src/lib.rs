@@ -116,6 +116,18 @@ impl TestServer {
         TestServer::from_config(data, config).await
     }
 
+    /// Starts a server with the built app and the demo data, configured by `configure` (base
+    /// maps, a map service).
+    pub async fn with_app_and_demo_configured(
+        configure: impl FnOnce(&mut server::Config),
+    ) -> TestServer {
+        let data = tempfile::tempdir().expect("temp dir");
+        let mut config = server::Config::for_tests(data.path().to_owned(), dist_dir());
+        config.empty = false;
+        configure(&mut config);
+        TestServer::from_config(data, config).await
+    }
+
     /// Starts a server with the built app and the demo data on the PostgreSQL database at
     /// `url`.
     pub async fn with_app_and_demo_on(url: &str) -> TestServer {

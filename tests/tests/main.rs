@@ -7,6 +7,7 @@ mod access;
 mod alerts;
 mod analysis;
 mod api;
+mod basemap;
 mod browser;
 mod calendar;
 mod clusters;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 
 use crate::{
+    components::PickedPlace,
     map::{
         draw::{self, Shape},
         use_map,
@@ -150,6 +151,21 @@ pub fn GeometryEditor(
             }
         })
         .collect_view();
+    // A place found in the search (planning screen): one click makes it this field's point.
+    let picked = use_context::<PickedPlace>()
+        .filter(|_| shapes.contains(&Shape::Point))
+        .map(|p| p.0);
+    let take = move || {
+        picked.and_then(|p| p.get()).map(|hit| {
+            let title = format!("{}: {}", text::take_search_result(), hit.name);
+            view! {
+                <button type="button" data-testid="take-search-result" title=title.clone()
+                    on:click=move |_| {
+                        geometry.set(Some(Geometry::new(GeometryValue::new_point(hit.point))));
+                    }>{title.clone()}</button>
+            }
+        })
+    };
     view! {
         <fieldset class="field geometry-editor" data-testid="geometry-editor">
             <legend>{label}</legend>
@@ -159,6 +175,7 @@ pub fn GeometryEditor(
                 <Show when=move || drawing.get().is_some()>
                     <button type="button" data-testid="draw-cancel" on:click=cancel>{text::draw_cancel()}</button>
                 </Show>
+                {take}
                 <Show when=move || geometry.get().is_some() && drawing.get().is_none()>
                     <button type="button" data-testid="draw-clear" on:click=move |_| geometry.set(None)>{text::draw_clear()}</button>
                 </Show>

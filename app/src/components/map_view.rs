@@ -1,24 +1,33 @@
-use leaflet::{LatLng, LatLngBounds, Map, MapOptions, TileLayer, TileLayerOptions};
+use leaflet::{LatLng, LatLngBounds, Map, MapOptions};
 use leptos::{html::Div, prelude::*};
 use model::{MapConfig, config::Bounds};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use crate::{
+    components::BasemapLayer,
     map::{bindings::to_js, use_map},
     text,
+    view_state::BasemapChoice,
 };
 
 /// The Leaflet map filling its container; layers given as children draw onto it.
 #[component]
 pub fn MapView(
-    /// Start view and optional tile server.
+    /// Start view and the base maps on offer.
     config: MapConfig,
     /// Zoom buttons, dragging and keyboard; off for the wall, which nobody touches.
     #[prop(default = true)]
     controls: bool,
+    /// Which base map is drawn (the view's `?grundkarte=`).
+    #[prop(optional, into)]
+    basemap: Signal<BasemapChoice>,
+    /// A dark base map (the wall, a dark screen).
+    #[prop(optional, into)]
+    dark: Signal<bool>,
     children: Children,
 ) -> impl IntoView {
+    let start = config.clone();
     let ctx = use_map();
     let node = NodeRef::<Div>::new();
     // Leaflet measures its container once; a layout change (a wider calendar, a rotated
@@ -31,7 +40,7 @@ pub fn MapView(
             return;
         }
         let options = MapOptions::new();
-        options.set_center(LatLng::new(config.center.lat, config.center.lng));
+        options.set_center(LatLng::new(start.center.lat, start.center.lng));
         options.set_zoom(11.0);
         options.set_zoom_snap(0.25);
         if !controls {
@@ -52,14 +61,7 @@ pub fn MapView(
         // At once, not animated: layers read the view as soon as the map exists, and a dense
         // layer would otherwise cluster its points for the start zoom and again when the
         // animation ends (at 100,000 points each pass takes the better part of 0.2 s).
-        fit_bounds(&map, &config.bounds, false);
-        if let Some(url) = &config.tile_url {
-            let tile_options = TileLayerOptions::new();
-            if let Some(attribution) = &config.tile_attribution {
-                tile_options.set_attribution(attribution.clone());
-            }
-            TileLayer::new_options(url, &tile_options).add_to(&map);
-        }
+        fit_bounds(&map, &start.bounds, false);
         let observed = map.clone();
         let on_resize = Closure::<dyn FnMut()>::new(move || {
             observed.invalidate_size(false);
@@ -85,6 +87,7 @@ pub fn MapView(
 
     view! {
         <div class="map" node_ref=node role="region" aria-label=text::map_label() data-testid="map"></div>
+        <BasemapLayer config=config choice=basemap dark=dark/>
         {children()}
     }
 }

@@ -145,35 +145,5 @@ pub fn editable_layer(geometry: &geojson::Geometry) -> Option<Layer> {
 
 /// Loads Geoman's script and style once; resolves when the script has run.
 pub async fn load() -> Result<(), String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let loaded = js_sys::Reflect::get(&window, &"L".into())
-        .and_then(|l| js_sys::Reflect::get(&l, &"PM".into()))
-        .is_ok_and(|pm| !pm.is_undefined());
-    if loaded {
-        return Ok(());
-    }
-    let document = window.document().ok_or("no document")?;
-    let head = document.head().ok_or("no head")?;
-    let link: web_sys::HtmlLinkElement = document
-        .create_element("link")
-        .map_err(|_| "cannot create <link>")?
-        .unchecked_into();
-    link.set_rel("stylesheet");
-    link.set_href(STYLE);
-    let _ = head.append_child(&link);
-    let script: web_sys::HtmlScriptElement = document
-        .create_element("script")
-        .map_err(|_| "cannot create <script>")?
-        .unchecked_into();
-    script.set_src(SCRIPT);
-    let done = js_sys::Promise::new(&mut |resolve, reject| {
-        script.set_onload(Some(&resolve));
-        script.set_onerror(Some(&reject));
-    });
-    head.append_child(&script)
-        .map_err(|_| "cannot add the drawing script")?;
-    wasm_bindgen_futures::JsFuture::from(done)
-        .await
-        .map(|_| ())
-        .map_err(|_| format!("{SCRIPT} did not load"))
+    super::script::load(SCRIPT, Some(STYLE), &["L", "PM"]).await
 }

@@ -2,12 +2,14 @@ use leptos::prelude::*;
 
 use crate::{
     api,
-    components::{AccountAdmin, AccountBar, AuditTable, DisplayPairing, LanguageSwitch},
+    components::{
+        AccountAdmin, AccountBar, AuditTable, BasemapInfo, DisplayPairing, LanguageSwitch,
+    },
     session, text,
 };
 
 /// The administration page (admins and operators; the server refuses everyone else and decides
-/// whose accounts each may see): accounts, wall display pairing, the audit trail.
+/// whose accounts each may see): accounts, wall display pairing, the base maps loaded, the audit trail.
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let agencies = LocalResource::new(api::agencies);
@@ -22,6 +24,7 @@ pub fn AdminPage() -> impl IntoView {
                 view! {
                     <AccountAdmin agencies=agencies/>
                     <DisplayPairing agencies=agencies/>
+                    <BasemapInfo/>
                     <AuditTable/>
                 }.into_any()
             } else {

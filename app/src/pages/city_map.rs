@@ -16,10 +16,10 @@ use crate::{
     city_path::CityPath,
     components::AccountBar,
     components::{
-        ApproximateNotice, ConnectionBanner, DistrictAlerts, DistrictFacts, DistrictLayer,
-        DistrictList, DistrictToday, IncidentLayer, IncidentPoints, IncidentReport, ItemLayers,
-        LanguageSwitch, LayerControls, LayerTables, Legend, LoadError, MapView, OutlineLayer,
-        incident_points::points_shown,
+        ApproximateNotice, BasemapSwitch, ConnectionBanner, DistrictAlerts, DistrictFacts,
+        DistrictLayer, DistrictList, DistrictToday, IncidentLayer, IncidentPoints, IncidentReport,
+        ItemLayers, LanguageSwitch, LayerControls, LayerTables, Legend, LoadError, MapView,
+        OutlineLayer, PlaceSearch, incident_points::points_shown,
     },
     device,
     live::{Items, LivePicture, live_list, use_live},
@@ -217,11 +217,23 @@ pub fn CityMap() -> impl IntoView {
         }),
     };
 
+    let basemap_names = Signal::derive(move || {
+        config
+            .get()
+            .and_then(Result::ok)
+            .map_or_else(Vec::new, |c| {
+                crate::map::basemap::names(&c)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
+    });
     let map = move || {
         let results = (config.get(), districts.get(), outline.get());
         match results {
             (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline))) => {
                 let layers = MapLayers {
+                    view: shown,
                     hotspots: hotspot_map,
                     routes: picture.routes,
                     actions: picture.actions,
@@ -264,6 +276,7 @@ pub fn CityMap() -> impl IntoView {
                 {facts}
                 <DistrictList/>
                 <LayerControls view=shown agencies=agencies/>
+                <BasemapSwitch view=shown names=basemap_names/>
                 <Legend colour_by=colour_by/>
                 <Show when=move || shown.get().table>
                     <LayerTables hotspots=picture.hotspots routes=picture.routes actions=picture.actions incidents=incidents/>
@@ -279,6 +292,8 @@ pub fn CityMap() -> impl IntoView {
 
 /// What the city map draws.
 struct MapLayers {
+    /// The view in the URL (for the base map and its theme).
+    view: Memo<ViewState>,
     hotspots: Signal<Arc<HotspotMap>>,
     routes: Signal<Items<PatrolRoute>>,
     actions: Signal<Items<Action>>,
@@ -299,7 +314,10 @@ fn map_with_layers(
     let city_bounds = config.bounds;
     let attribution = config.data_attribution.clone();
     view! {
-        <MapView config=config>
+        <MapView config=config
+            basemap=Signal::derive(move || picture.view.get().basemap)
+            dark=Signal::derive(move || crate::map::basemap::dark_screen(picture.view.get().theme))>
+            <PlaceSearch/>
             <OutlineLayer outline=outline/>
             <DistrictLayer
                 districts=districts

@@ -10,9 +10,9 @@ use model::{
 use crate::{
     api,
     components::{
-        AccountBar, ActionForm, AlertLayer, AlertList, ConnectionBanner, CoverageList,
-        DistrictLayer, Filters, HotspotForm, ItemLayers, LanguageSwitch, Legend, MapView,
-        OutlineLayer, ReviewDue, RouteForm, Timeline,
+        AccountBar, ActionForm, AlertLayer, AlertList, BasemapSwitch, ConnectionBanner,
+        CoverageList, DistrictLayer, Filters, HotspotForm, ItemLayers, LanguageSwitch, Legend,
+        MapView, OutlineLayer, PickedPlace, PlaceSearch, ReviewDue, RouteForm, Timeline,
     },
     live::{Items, live_list, use_live, use_picture},
     map::{MapContext, draw},
@@ -34,6 +34,8 @@ enum FormKind {
 #[component]
 pub fn PlanningPage() -> impl IntoView {
     provide_context(MapContext::new());
+    // A place found in the search may become the place of the action or hotspot in the form.
+    provide_context(PickedPlace::new());
     let live = use_live();
     let all = use_picture(live);
     // Filters and the calendar page live in the URL, as on the city map.
@@ -165,12 +167,26 @@ pub fn PlanningPage() -> impl IntoView {
         }
     };
 
+    let basemap_names = Signal::derive(move || {
+        config
+            .get()
+            .and_then(Result::ok)
+            .map_or_else(Vec::new, |c| {
+                crate::map::basemap::names(&c)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
+    });
     let map = move || match (config.get(), districts.get(), outline.get(), drawing.get()) {
         (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline)), Some(_)) => {
             let city_bounds = config.bounds;
             let attribution = config.data_attribution.clone();
             Some(view! {
-                <MapView config=config>
+                <MapView config=config
+                    basemap=Signal::derive(move || shown.get().basemap)
+                    dark=Signal::derive(move || crate::map::basemap::dark_screen(shown.get().theme))>
+                    <PlaceSearch/>
                     <OutlineLayer outline=outline/>
                     <DistrictLayer districts=districts selected=Signal::derive(|| None) on_select=Callback::new(|_| ()) city_bounds=city_bounds attribution=attribution/>
                     <ItemLayers hotspots=hotspot_map routes=routes actions=actions selected_action=selected on_action=on_select on_route=on_route on_hotspot=on_hotspot/>
@@ -212,6 +228,7 @@ pub fn PlanningPage() -> impl IntoView {
                 <h2>{text::actions()}</h2>
                 <div class="no-print">
                     <Filters view=shown agencies=agencies kinds=&[ItemKind::Action]/>
+                    <BasemapSwitch view=shown names=basemap_names/>
                 </div>
                 <ReviewDue due=review_due on_review=on_hotspot/>
                 <div class="no-print">

@@ -157,7 +157,8 @@ pub fn WallPage() -> impl IntoView {
             let city_bounds = config.bounds;
             let attribution = config.data_attribution.clone();
             view! {
-                <MapView config=config controls=false>
+                <MapView config=config controls=false
+                    basemap=Signal::derive(move || shown.get().basemap) dark=true>
                     <OutlineLayer outline=outline/>
                     <DistrictLayer
                         districts=districts
