@@ -226,6 +226,7 @@ words! {
     place_search = "Ort suchen", "Find a place";
     place_search_hint = "Straße, Hausnummer, Platz, Bezirk, Brennpunkt …", "Street, house number, square, district, hotspot …";
     place_search_none = "Nichts gefunden", "Nothing found";
+    place_search_failed = "Suche gerade nicht möglich", "Search is not available just now";
     take_search_result = "Suchergebnis übernehmen", "Use the search result";
     basemap_admin = "Grundkarte und Adressen", "Base map and addresses";
     basemap_none = "Keine Grundkarte geladen: die Karte zeigt die Bezirke ohne Hintergrund.", "No base map loaded: the map shows the districts without a background.";

@@ -111,12 +111,10 @@ pub enum BasemapChoice {
     #[default]
     First,
     Off,
-    /// A base map by its name in `/api/config` (or [`WMS`] for the map service).
+    /// A base map by its name in `/api/config` (or `model::config::WMS_NAME` for the map
+    /// service, `TILE_SERVER_NAME` for the tile server).
     Named(String),
 }
-
-/// The intranet map service's name in the base-map switch.
-pub const WMS: &str = "wms";
 
 impl BasemapChoice {
     /// Which of `names` (the configured base maps, in order) is drawn; `None`: none.
@@ -510,7 +508,7 @@ mod tests {
 
     #[test]
     fn the_base_map_is_chosen_in_the_url() {
-        let names = ["stadtplan", "luftbild", WMS];
+        let names = ["stadtplan", "luftbild", model::config::WMS_NAME];
         assert_eq!(from(&[]).basemap.pick(&names), Some("stadtplan"));
         let aerial = from(&[("grundkarte", "luftbild")]);
         assert_eq!(aerial.basemap.pick(&names), Some("luftbild"));

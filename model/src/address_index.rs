@@ -105,54 +105,75 @@ impl AddressIndex {
         self.streets.len()
     }
 
-    /// The streets and addresses matching `query`, scored as [`Query::score`] does: a query
-    /// with a house number finds that address of each matching street, one without finds the
-    /// streets.
-    pub fn search(&self, query: &Query) -> Vec<(u32, PlaceHit)> {
-        let mut hits = Vec::new();
+    /// The best `limit` streets and addresses matching `query`, scored as [`Query::score`]
+    /// does (ties by name): a query with a house number finds that address of each matching
+    /// street, one without finds the streets. Names are written for those kept only: a short
+    /// prefix may match most of the city's streets.
+    pub fn search(&self, query: &Query, limit: usize) -> Vec<(u32, PlaceHit)> {
         // The street's name is matched by the words alone.
         let street_query = Query {
             words: query.words.clone(),
             number: None,
         };
-        for s in &self.streets {
+        let mut found: Vec<(u32, usize, Option<usize>)> = Vec::new();
+        for (i, s) in self.streets.iter().enumerate() {
             let Some(score) = street_query.score_folded(&s.folded, None) else {
                 continue;
             };
-            let postcode = s.postcode.as_deref().map(|p| format!(", {p}"));
-            let postcode = postcode.as_deref().unwrap_or("");
             match &query.number {
-                None => hits.push((
-                    score,
-                    PlaceHit {
-                        name: format!("{}{postcode}", s.name),
-                        kind: if s.houses.is_empty() {
-                            PlaceKind::Place
-                        } else {
-                            PlaceKind::Street
-                        },
-                        point: s.point,
-                        id: None,
-                    },
-                )),
+                None => found.push((score, i, None)),
                 Some(number) => {
-                    for h in s.houses.iter().filter(|h| &h.folded == number) {
-                        if let Some(score) = query.score_folded(&s.folded, Some(&h.folded)) {
-                            hits.push((
-                                score,
-                                PlaceHit {
-                                    name: format!("{} {}{postcode}", s.name, h.number),
-                                    kind: PlaceKind::Address,
-                                    point: h.point,
-                                    id: None,
-                                },
-                            ));
+                    for (h, house) in s.houses.iter().enumerate() {
+                        if &house.folded == number
+                            && let Some(score) = query.score_folded(&s.folded, Some(&house.folded))
+                        {
+                            found.push((score, i, Some(h)));
                         }
                     }
                 }
             }
         }
-        hits
+        let order = |a: &(u32, usize, Option<usize>), b: &(u32, usize, Option<usize>)| {
+            let (sa, sb) = (&self.streets[a.1], &self.streets[b.1]);
+            (a.0, &sa.name, &sa.postcode, a.2).cmp(&(b.0, &sb.name, &sb.postcode, b.2))
+        };
+        if limit == 0 {
+            return Vec::new();
+        }
+        if found.len() > limit {
+            found.select_nth_unstable_by(limit - 1, order);
+            found.truncate(limit);
+        }
+        found.sort_by(order);
+        found
+            .into_iter()
+            .map(|(score, i, house)| (score, self.hit(i, house)))
+            .collect()
+    }
+
+    /// The search result for street `i` (or its house `house`).
+    fn hit(&self, i: usize, house: Option<usize>) -> PlaceHit {
+        let s = &self.streets[i];
+        let postcode = s.postcode.as_deref().map(|p| format!(", {p}"));
+        let postcode = postcode.as_deref().unwrap_or("");
+        match house.and_then(|h| s.houses.get(h)) {
+            Some(h) => PlaceHit {
+                name: format!("{} {}{postcode}", s.name, h.number),
+                kind: PlaceKind::Address,
+                point: h.point,
+                id: None,
+            },
+            None => PlaceHit {
+                name: format!("{}{postcode}", s.name),
+                kind: if s.houses.is_empty() {
+                    PlaceKind::Place
+                } else {
+                    PlaceKind::Street
+                },
+                point: s.point,
+                id: None,
+            },
+        }
     }
 }
 
@@ -198,6 +219,27 @@ mod tests {
         ])
     }
 
+    impl AddressIndex {
+        fn search_all(&self, query: &Query) -> Vec<(u32, PlaceHit)> {
+            self.search(query, 50)
+        }
+    }
+
+    #[test]
+    fn only_the_best_are_kept_in_the_order_of_score_and_name() {
+        let idx = index();
+        let q = Query::parse("str").expect("query");
+        // A typed word matches a word's beginning: "str" ends "sudstr" and finds nothing.
+        assert!(idx.search(&q, 10).is_empty());
+        let q = Query::parse("ki").expect("query");
+        let two = idx.search(&q, 2);
+        let one = idx.search(&q, 1);
+        assert_eq!(two.len(), 2);
+        assert_eq!(one, two[..1]);
+        assert_eq!(one[0].1.name, "Kirchstraße, 59069");
+        assert!(idx.search(&q, 0).is_empty());
+    }
+
     fn names(hits: Vec<(u32, PlaceHit)>) -> Vec<(String, PlaceKind, [f64; 2])> {
         let mut hits = hits;
         hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
@@ -217,7 +259,7 @@ mod tests {
         );
         let q = |t: &str| Query::parse(t).expect("query");
         assert_eq!(
-            names(idx.search(&q("sudstr 12a"))),
+            names(idx.search_all(&q("sudstr 12a"))),
             [(
                 "Südstraße 12a, 59065".to_owned(),
                 PlaceKind::Address,
@@ -225,12 +267,12 @@ mod tests {
             )]
         );
         assert_eq!(
-            names(idx.search(&q("Südstr. 12 A"))),
-            names(idx.search(&q("sudstr 12a")))
+            names(idx.search_all(&q("Südstr. 12 A"))),
+            names(idx.search_all(&q("sudstr 12a")))
         );
         // The street's point is its address nearest the mean (of 7.8194, 51.6784): 12.
         assert_eq!(
-            names(idx.search(&q("südstrasse"))),
+            names(idx.search_all(&q("südstrasse"))),
             [(
                 "Südstraße, 59065".to_owned(),
                 PlaceKind::Street,
@@ -238,7 +280,7 @@ mod tests {
             )]
         );
         assert_eq!(
-            names(idx.search(&q("kirchstr 1"))),
+            names(idx.search_all(&q("kirchstr 1"))),
             [
                 (
                     "Kirchstraße 1, 59069".to_owned(),
@@ -253,16 +295,16 @@ mod tests {
             ]
         );
         assert_eq!(
-            names(idx.search(&q("kurhaus"))),
+            names(idx.search_all(&q("kurhaus"))),
             [(
                 "Kurhaus Bad Hamm".to_owned(),
                 PlaceKind::Place,
                 [7.8400, 51.6800]
             )]
         );
-        assert!(idx.search(&q("kurhaus 1")).is_empty());
-        assert!(idx.search(&q("sudstr 13")).is_empty());
-        assert!(idx.search(&q("nordstr")).is_empty());
+        assert!(idx.search_all(&q("kurhaus 1")).is_empty());
+        assert!(idx.search_all(&q("sudstr 13")).is_empty());
+        assert!(idx.search_all(&q("nordstr")).is_empty());
     }
 
     #[test]

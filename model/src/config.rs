@@ -55,7 +55,9 @@ pub struct MapService {
 /// A map service's settings that cannot work, naming the flag.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MapServiceError {
-    #[error("--wms-url must start with http:// or https:// and carry no spaces or quotes")]
+    #[error(
+        "--wms-url: http:// or https://, a host name and optional port, no user name, no spaces, quotes, ';', ',' or '#'"
+    )]
     Url,
     #[error("--wms-layers is needed with --wms-url: the service's layer names, comma-separated")]
     NoLayers,
@@ -72,10 +74,7 @@ impl MapService {
         format: &str,
         attribution: Option<&str>,
     ) -> Result<MapService, MapServiceError> {
-        let url_ok = (url.starts_with("http://") || url.starts_with("https://"))
-            && url.len() > "https://".len()
-            && !url.contains(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == ';');
-        if !url_ok {
+        if !plain_origin(url) || url.contains("{s}") {
             return Err(MapServiceError::Url);
         }
         let layers = layers
@@ -100,13 +99,14 @@ impl MapService {
     }
 }
 
-/// The origin (`scheme://host[:port]`) of a URL or URL template.
-pub fn origin_of(url: &str) -> Option<&str> {
+/// The origin (`scheme://host[:port]`, lower case) of a URL or URL template that
+/// [`plain_origin`] accepted.
+pub fn origin_of(url: &str) -> Option<String> {
     let scheme_end = url.find("://")? + 3;
     let host_end = url[scheme_end..]
         .find(['/', '?'])
         .map_or(url.len(), |i| scheme_end + i);
-    Some(&url[..host_end])
+    Some(url[..host_end].to_ascii_lowercase())
 }
 
 impl MapConfig {
@@ -116,13 +116,14 @@ impl MapConfig {
         let tiles = self
             .tile_url
             .as_deref()
+            .filter(|u| plain_origin(u))
             .and_then(origin_of)
             .map(|o| o.replace("{s}.", "*."));
         let wms = self
             .wms
             .as_ref()
-            .and_then(|w| origin_of(&w.url))
-            .map(str::to_owned);
+            .filter(|w| plain_origin(&w.url))
+            .and_then(|w| origin_of(&w.url));
         tiles.into_iter().chain(wms).collect()
     }
 }
@@ -183,6 +184,11 @@ pub struct Basemap {
     pub tiles: String,
 }
 
+/// The base-map switch's name for the map service (`--wms-url`).
+pub const WMS_NAME: &str = "wms";
+/// The base-map switch's name for the tile server (`--tile-url`).
+pub const TILE_SERVER_NAME: &str = "kacheldienst";
+
 /// A base map's name: 1–32 lowercase letters, digits and `-`.
 pub fn check_basemap_name(name: &str) -> Result<(), String> {
     let ok = (1..=32).contains(&name.len())
@@ -205,6 +211,36 @@ pub enum TileUrlError {
     Scheme,
     #[error("tile URL must contain the placeholders {{z}}, {{x}} and {{y}}")]
     Placeholders,
+    #[error(
+        "tile URL: a host name (or {{s}}.host), an optional port, no user name, no spaces, quotes, ';', ',' or '#'"
+    )]
+    Characters,
+}
+
+/// Whether `url` (`http(s)://host[:port]/…`) is safe to name in the Content-Security-Policy:
+/// no character that would end its source or directive (spaces, quotes, `;`, `,`), no user
+/// name or password, no fragment, and a plain host — letters, digits, `.`, `-`, a port, an
+/// IPv6 address in brackets, or (for a tile template) a leading `{s}.`.
+fn plain_origin(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"'\\;,#`<>".contains(c))
+    {
+        return false;
+    }
+    let host = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
+    let host = host.strip_prefix("{s}.").unwrap_or(host);
+    !host.is_empty()
+        && !host.starts_with(['.', '-', ':'])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
 }
 
 /// Checks a `{z}/{x}/{y}` tile URL template.
@@ -214,6 +250,9 @@ pub fn validate_tile_url(url: &str) -> Result<(), TileUrlError> {
     }
     if !["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p)) {
         return Err(TileUrlError::Placeholders);
+    }
+    if !plain_origin(url) {
+        return Err(TileUrlError::Characters);
     }
     Ok(())
 }
@@ -225,7 +264,7 @@ mod service_tests {
     #[test]
     fn a_map_service_is_checked_flag_by_flag_and_its_origin_allowed() {
         let wms = MapService::new(
-            "https://geo.intranet.hamm.de:8443/wms/stadtplan?SERVICE=WMS",
+            "https://Geo.Intranet.Hamm.de:8443/wms/stadtplan?map=plan",
             Some("stadtplan,gebaeude"),
             "image/png",
             None,
@@ -253,6 +292,18 @@ mod service_tests {
         assert_eq!(
             bad("https://x/wms", Some("a"), "image/gif"),
             Some(MapServiceError::Format)
+        );
+        assert_eq!(
+            validate_tile_url("https://t.example;connect-src *;/{z}/{x}/{y}"),
+            Err(TileUrlError::Characters)
+        );
+        assert_eq!(
+            validate_tile_url("https://me@t.example/{z}/{x}/{y}"),
+            Err(TileUrlError::Characters)
+        );
+        assert_eq!(
+            validate_tile_url("https://{s}.t.example:8443/{z}/{x}/{y}.png?key=1"),
+            Ok(())
         );
         let config = MapConfig {
             center: LatLng { lat: 0.0, lng: 0.0 },

@@ -69,6 +69,9 @@ pub struct Query {
     pub number: Option<String>,
 }
 
+/// Most words of a query looked at.
+pub const MAX_WORDS: usize = 6;
+
 /// Most characters of a query looked at.
 pub const MAX_QUERY: usize = 100;
 
@@ -90,6 +93,7 @@ impl Query {
                 words.push(token.to_owned());
             }
         }
+        words.truncate(MAX_WORDS);
         (!words.is_empty()).then_some(Query { words, number })
     }
 
@@ -134,17 +138,20 @@ fn word_score(typed: &str, word: &str) -> Option<u32> {
     if typed.chars().count() >= 2 && word.starts_with(typed) {
         return Some(1);
     }
-    let allowed = match typed.chars().count() {
+    let typed_len = typed.chars().count();
+    let allowed = match typed_len {
         0..=3 => 0,
         4..=7 => 1,
         _ => 2,
     };
-    if allowed == 0 {
+    // A word shorter than what was typed by more than the allowed edits cannot be within them
+    // (whole or as a beginning): no edit distance needed, which is most words.
+    if allowed == 0 || word.chars().count() + allowed < typed_len {
         return None;
     }
     // A typo in what was typed so far: compare with the word's beginning of that length too
     // (the same edit distance's last row holds it: the distance to each beginning of `word`).
-    let d = distances(typed, word, typed.chars().count());
+    let d = distances(typed, word, typed_len);
     (d <= allowed).then_some(1 + d as u32)
 }
 

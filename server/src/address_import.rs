@@ -27,6 +27,10 @@ use crate::incident_import::{MAX_GEOJSON_BYTES, Utm32, decimal, place};
 /// Most problems one import reports.
 const MAX_PROBLEMS: usize = 20;
 
+/// Largest address file (the CSV of a city's million addresses is far below; a single line
+/// cannot grow beyond it either).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// What a file held.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AddressList {
@@ -93,6 +97,7 @@ const SUFFIX: &[&str] = &[
     "adz",
     "zusatz",
     "hausnummerzusatz",
+    "hausnummernzusatz",
     "adresszusatz",
     "hnrzusatz",
     "hsnrzus",
@@ -213,7 +218,12 @@ impl Reader {
 
     /// Takes `address` unless it is listed already; `false` once the import is too long.
     fn take(&mut self, at: &str, address: Address) -> bool {
-        for (what, value) in [("street", &address.street), ("number", &address.number)] {
+        let postcode = address.postcode.clone().unwrap_or_default();
+        for (what, value) in [
+            ("street", &address.street),
+            ("number", &address.number),
+            ("postcode", &postcode),
+        ] {
             if value.chars().count() > MAX_FIELD {
                 self.problem(
                     format!("{at}, {what}"),

@@ -121,20 +121,34 @@ pub fn load(tx: &Tx) -> Result<Vec<Address>, DbError> {
 /// The addresses as last loaded, and the import they came from (0: none).
 #[derive(Default)]
 pub struct AddressBook {
-    loaded: tokio::sync::Mutex<(i64, Arc<AddressIndex>)>,
+    loaded: Arc<tokio::sync::Mutex<(i64, Arc<AddressIndex>)>>,
 }
 
 impl AddressBook {
-    /// The index of the latest import, loaded again if another import came since. One load
-    /// at a time: searches meanwhile wait for it rather than each loading the list.
+    /// The index of the latest import, loaded again if a newer import came. One load at a
+    /// time, in a task of its own: searches meanwhile wait for it rather than each loading
+    /// the list, and a search that gives up (a timeout, a client gone) does not throw the
+    /// load away.
     pub async fn index(&self, db: &crate::db::Database) -> Result<Arc<AddressIndex>, DbError> {
         let newest = db
             .call(|tx| latest(tx).map(|i| i.map_or(0, |i| i.id)))
             .await?;
-        let mut loaded = self.loaded.lock().await;
-        if loaded.0 != newest {
-            // Read in one transaction with its number: an import committed in between is
-            // loaded by the next search.
+        {
+            let loaded = self.loaded.lock().await;
+            if loaded.0 >= newest {
+                return Ok(Arc::clone(&loaded.1));
+            }
+        }
+        let slot = Arc::clone(&self.loaded);
+        let db = db.clone();
+        tokio::spawn(async move {
+            let mut loaded = slot.lock().await;
+            if loaded.0 >= newest {
+                return Ok(Arc::clone(&loaded.1));
+            }
+            // The import's number is read before its rows (on PostgreSQL they are separate
+            // snapshots): an import committed in between is at worst loaded twice, never
+            // mistaken for the one before.
             let (id, list) = db
                 .call(|tx| {
                     let id = latest(tx)?.map_or(0, |i| i.id);
@@ -145,7 +159,9 @@ impl AddressBook {
                 .await
                 .map_err(|e| DbError::Task(e.to_string()))?;
             *loaded = (id, Arc::new(index));
-        }
-        Ok(Arc::clone(&loaded.1))
+            Ok(Arc::clone(&loaded.1))
+        })
+        .await
+        .map_err(|e| DbError::Task(e.to_string()))?
     }
 }

@@ -13,7 +13,9 @@ use std::{
 };
 
 use bytes::Bytes;
-use model::config::{Basemap, Bounds, LatLng, TileFormat, check_basemap_name};
+use model::config::{
+    Basemap, Bounds, LatLng, TILE_SERVER_NAME, TileFormat, WMS_NAME, check_basemap_name,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BasemapError {
@@ -93,7 +95,28 @@ pub fn parse_spec(spec: &str) -> Result<(String, PathBuf), BasemapError> {
         }
     };
     check_basemap_name(&name).map_err(BasemapError::Spec)?;
+    if [WMS_NAME, TILE_SERVER_NAME].contains(&name.as_str()) {
+        return Err(BasemapError::Spec(format!(
+            "base map name '{name}' is the switch's name for --wms-url or --tile-url: choose another"
+        )));
+    }
     Ok((name, path))
+}
+
+/// A file's attribution as text: Leaflet shows attributions as HTML, and a downloaded file's
+/// metadata is not the operator's to vouch for (a link elsewhere, a `<meta>` refresh). At most
+/// 300 characters.
+fn attribution_text(raw: &str) -> String {
+    raw.chars()
+        .take(300)
+        .map(|c| match c {
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '&' => "&amp;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 fn file_error(path: &Path, reason: impl std::fmt::Display) -> BasemapError {
@@ -180,7 +203,7 @@ fn open_mbtiles(name: &str, path: &Path) -> Result<Entry, BasemapError> {
             min_zoom,
             max_zoom,
             bounds,
-            attribution: meta.get("attribution").cloned(),
+            attribution: meta.get("attribution").map(|a| attribution_text(a)),
             tiles: template(name),
         },
         source: Source::MbTiles(std::sync::Arc::new(MbTiles {
@@ -230,7 +253,7 @@ async fn open_pmtiles(name: &str, path: &Path) -> Result<Entry, BasemapError> {
         .await
         .ok()
         .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
-        .and_then(|m| m["attribution"].as_str().map(str::to_owned));
+        .and_then(|m| m["attribution"].as_str().map(attribution_text));
     Ok(Entry {
         info: Basemap {
             name: name.to_owned(),

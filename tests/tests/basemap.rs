@@ -492,6 +492,19 @@ async fn the_search_finds_places_and_addresses_moves_the_map_and_gives_an_action
         )
         .await;
     assert_eq!(value, json!("Südstraße 12a, 59065"));
+    // Enter right after typing, before the new suggestions came, waits for them: it takes
+    // Südstraße 14, not the 12a still listed.
+    browser
+        .set_value("[data-testid=place-search-input]", "sudstr 14")
+        .await;
+    browser.press(fantoccini::key::Key::Enter).await;
+    browser
+        .wait_until(
+            "Südstraße 14 taken",
+            "return document.querySelector('[data-testid=place-search-input]').value === 'Südstraße 14, 59065';",
+            Duration::from_secs(5),
+        )
+        .await;
     assert!(browser.csp_violations().await.is_empty());
 
     // Planning: a result becomes the new action's place.

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::{api, map::basemap, text};
+use crate::{api, text};
 
 /// The admin screen's word on base maps: which the server carries (format, zooms,
 /// attribution), the map service and tile server if set, and how to add one.
@@ -29,7 +29,7 @@ pub fn BasemapInfo() -> impl IntoView {
         }
         if let Some(url) = &config.tile_url {
             rows.push((
-                basemap::TILE_SERVER.to_owned(),
+                model::config::TILE_SERVER_NAME.to_owned(),
                 url.clone(),
                 config.tile_attribution.clone().unwrap_or_default(),
             ));

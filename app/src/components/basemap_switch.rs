@@ -1,9 +1,9 @@
 use leptos::prelude::*;
+use model::config::{TILE_SERVER_NAME, WMS_NAME};
 
 use crate::{
-    map::basemap::TILE_SERVER,
     text,
-    view_state::{BasemapChoice, ViewState, WMS},
+    view_state::{BasemapChoice, ViewState},
     view_url::{apply, use_view_update},
 };
 
@@ -54,8 +54,8 @@ pub fn BasemapSwitch(
 /// are, the server's own by their name with a capital (`stadtplan` → `Stadtplan`).
 fn label(name: &str) -> String {
     match name {
-        WMS => text::map_service().to_owned(),
-        TILE_SERVER => text::tile_server().to_owned(),
+        WMS_NAME => text::map_service().to_owned(),
+        TILE_SERVER_NAME => text::tile_server().to_owned(),
         _ => {
             let mut c = name.chars();
             c.next()

@@ -59,34 +59,13 @@ pub fn PlaceSearch() -> impl IntoView {
     let asked = StoredValue::new(0u64);
     let pending = StoredValue::new(None::<TimeoutHandle>);
     let mark = StoredValue::new_local(None::<Layer>);
+    // The suggestions shown are for an earlier text while an answer is due: Enter then waits
+    // for it rather than taking an old suggestion.
+    let stale = RwSignal::new(false);
+    let enter_waiting = RwSignal::new(false);
+    let failed = RwSignal::new(false);
 
-    let ask = move |q: String| {
-        if let Some(h) = pending.try_update_value(Option::take).flatten() {
-            h.clear();
-        }
-        asked.update_value(|n| *n += 1);
-        let ticket = asked.get_value();
-        if q.trim().chars().count() < 2 {
-            hits.set(Vec::new());
-            return;
-        }
-        let handle = set_timeout_with_handle(
-            move || {
-                leptos::task::spawn_local(async move {
-                    let found = api::places(&q).await.unwrap_or_default();
-                    if asked.try_get_value() == Some(ticket) {
-                        active.set(0);
-                        hits.set(found);
-                        open.set(true);
-                    }
-                });
-            },
-            DEBOUNCE,
-        );
-        pending.set_value(handle.ok());
-    };
-
-    let go = move |hit: PlaceHit| {
+    let go = StoredValue::new_local(move |hit: PlaceHit| {
         open.set(false);
         set_typed.set(hit.name.clone());
         let Some(map) = ctx.map_untracked() else {
@@ -121,6 +100,46 @@ pub fn PlaceSearch() -> impl IntoView {
         if let Some(p) = picked {
             p.0.set(Some(hit));
         }
+    });
+
+    let ask = move |q: String| {
+        if let Some(h) = pending.try_update_value(Option::take).flatten() {
+            h.clear();
+        }
+        asked.update_value(|n| *n += 1);
+        let ticket = asked.get_value();
+        enter_waiting.set(false);
+        if q.trim().chars().count() < 2 {
+            hits.set(Vec::new());
+            stale.set(false);
+            return;
+        }
+        stale.set(true);
+        let handle = set_timeout_with_handle(
+            move || {
+                leptos::task::spawn_local(async move {
+                    let answer = api::places(&q).await;
+                    if asked.try_get_value() != Some(ticket) {
+                        return;
+                    }
+                    failed.set(answer.is_err());
+                    let found = answer.unwrap_or_default();
+                    active.set(0);
+                    stale.set(false);
+                    let first = found.first().cloned();
+                    hits.set(found);
+                    open.set(true);
+                    if enter_waiting.get_untracked() {
+                        enter_waiting.set(false);
+                        if let Some(hit) = first {
+                            go.with_value(|go| go(hit));
+                        }
+                    }
+                });
+            },
+            DEBOUNCE,
+        );
+        pending.set_value(handle.ok());
     };
 
     on_cleanup(move || {
@@ -145,9 +164,13 @@ pub fn PlaceSearch() -> impl IntoView {
             }
             "Enter" => {
                 ev.prevent_default();
+                if stale.get_untracked() {
+                    enter_waiting.set(true);
+                    return;
+                }
                 let choice = hits.with_untracked(|h| h.get(active.get_untracked()).cloned());
                 if let Some(hit) = choice {
-                    go(hit);
+                    go.with_value(|go| go(hit));
                 }
             }
             "Escape" => open.set(false),
@@ -168,6 +191,9 @@ pub fn PlaceSearch() -> impl IntoView {
                 <ul id="place-suggestions" role="listbox" data-testid="place-suggestions">
                     {move || {
                         let list = hits.get();
+                        if failed.get() {
+                            return view! { <li class="none" role="alert">{text::place_search_failed()}</li> }.into_any();
+                        }
                         if list.is_empty() {
                             return view! { <li class="none">{text::place_search_none()}</li> }.into_any();
                         }
@@ -177,7 +203,7 @@ pub fn PlaceSearch() -> impl IntoView {
                             view! {
                                 <li role="option" data-testid="place-suggestion"
                                     aria-selected=move || (active.get() == i).to_string()
-                                    on:mousedown=move |ev| { ev.prevent_default(); go(hit.clone()); }>
+                                    on:mousedown=move |ev| { ev.prevent_default(); let hit = hit.clone(); go.with_value(|go| go(hit)); }>
                                     <span class="name">{name}</span>
                                     <span class="kind">{kind}</span>
                                 </li>

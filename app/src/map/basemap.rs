@@ -3,17 +3,16 @@
 //! demand) in its light or dark flavour. Every one carries the class `basemap`, which the wall
 //! dims and print turns grey (app.css).
 
-use model::{MapConfig, config::Basemap};
+use model::{
+    MapConfig,
+    config::{Basemap, TILE_SERVER_NAME, WMS_NAME},
+};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::bindings::to_js;
-use crate::view_state::WMS;
 
 const VECTOR_SCRIPT: &str = "/protomaps/protomaps-leaflet.js";
-
-/// The name the switch and the URL give the tile server (`--tile-url`).
-pub const TILE_SERVER: &str = "kacheldienst";
 
 #[wasm_bindgen]
 extern "C" {
@@ -32,10 +31,10 @@ extern "C" {
 pub fn names(config: &MapConfig) -> Vec<&str> {
     let mut names: Vec<&str> = config.basemaps.iter().map(|b| b.name.as_str()).collect();
     if config.wms.is_some() {
-        names.push(WMS);
+        names.push(WMS_NAME);
     }
     if config.tile_url.is_some() {
-        names.push(TILE_SERVER);
+        names.push(TILE_SERVER_NAME);
     }
     names
 }
@@ -96,7 +95,7 @@ const MAX_ZOOM: u8 = 19;
 
 /// The layer for the base map `name` of `config`, dark for the wall and dark screens.
 pub async fn layer(config: &MapConfig, name: &str, dark: bool) -> Result<leaflet::Layer, String> {
-    if name == WMS {
+    if name == WMS_NAME {
         let wms = config.wms.as_ref().ok_or("no map service")?;
         return Ok(wms_layer(
             &wms.url,
@@ -111,7 +110,7 @@ pub async fn layer(config: &MapConfig, name: &str, dark: bool) -> Result<leaflet
             }),
         ));
     }
-    if name == TILE_SERVER {
+    if name == TILE_SERVER_NAME {
         let url = config.tile_url.as_deref().ok_or("no tile server")?;
         return Ok(tile_layer(
             url,

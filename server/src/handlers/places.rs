@@ -97,7 +97,12 @@ pub async fn get(
         );
     }
     let addresses = state.addresses.index(&state.db).await?;
-    scored.extend(addresses.search(&query));
+    // Scoring every street is CPU work (a millisecond or two for 2,000 streets, more for a
+    // large import): off the async workers.
+    let found = tokio::task::spawn_blocking(move || addresses.search(&query, limit))
+        .await
+        .map_err(|e| AppError::Db(crate::db::DbError::Task(e.to_string())))?;
+    scored.extend(found);
     scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
     Ok(Json(
         scored.into_iter().take(limit).map(|(_, hit)| hit).collect(),

@@ -257,6 +257,10 @@ async fn a_base_map_that_cannot_be_read_stops_the_start_with_its_reason() {
             format!("plan={}", dir.path().join("fehlt.pmtiles").display()),
             "no such file",
         ),
+        (
+            "wms=/x.mbtiles".to_owned(),
+            "the switch's name for --wms-url or --tile-url",
+        ),
     ];
     for (spec, reason) in cases {
         let error = crate::basemap::Basemaps::open(std::slice::from_ref(&spec))
@@ -326,5 +330,29 @@ async fn a_map_service_is_offered_and_its_origin_alone_allowed() {
     assert_eq!(
         err.to_string(),
         "--wms-layers: layer names are letters, digits and _ - . : (comma-separated)"
+    );
+}
+
+/// A file's attribution is shown as text: its HTML is not the operator's to vouch for.
+#[tokio::test]
+async fn a_files_attribution_is_text() {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("plan.mbtiles");
+    mbtiles(&file, "png", &[(HAMM_12, png("x"))]);
+    rusqlite::Connection::open(&file)
+        .expect("open")
+        .execute(
+            "UPDATE metadata SET value = ?1 WHERE name = 'attribution'",
+            [r#"<a href="https://example.org">© Karte</a><meta http-equiv="refresh" content="0">"#],
+        )
+        .expect("update");
+    let maps = crate::basemap::Basemaps::open(&[format!("plan={}", file.display())])
+        .await
+        .expect("opens");
+    assert_eq!(
+        maps.infos()[0].attribution.as_deref(),
+        Some(
+            "&lt;a href=&quot;https://example.org&quot;&gt;© Karte&lt;/a&gt;&lt;meta http-equiv=&quot;refresh&quot; content=&quot;0&quot;&gt;"
+        )
     );
 }
