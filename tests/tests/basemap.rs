@@ -572,3 +572,102 @@ async fn the_search_finds_places_and_addresses_moves_the_map_and_gives_an_action
         "Südstraße 12a is where Hamm Hbf's coordinates were given: {place}"
     );
 }
+
+/// A stand-in for an intranet WMS on an origin of its own: answers every GetMap with a PNG and
+/// keeps the query strings it was asked.
+async fn map_service() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::{extract::RawQuery, http::header, routing::get};
+    let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = std::sync::Arc::clone(&asked);
+    let tile = png([200, 160, 120]);
+    let app = axum::Router::new().route(
+        "/wms",
+        get(move |RawQuery(q): RawQuery| {
+            let (seen, tile) = (std::sync::Arc::clone(&seen), tile.clone());
+            async move {
+                seen.lock().unwrap().push(q.unwrap_or_default());
+                ([(header::CONTENT_TYPE, "image/png")], tile)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (origin, asked)
+}
+
+#[tokio::test]
+async fn a_map_service_is_drawn_from_its_origin_and_no_other_origin_is_allowed() {
+    let (wms, asked) = map_service().await;
+    let (elsewhere, _) = map_service().await;
+    let url = format!("{wms}/wms");
+    let server = TestServer::with_app_and_demo_configured(|c| {
+        c.wms_url = Some(url);
+        c.wms_layers = Some("stadtplan,gebaeude".into());
+        c.wms_attribution = Some("© Stadt Hamm (Test)".into());
+    })
+    .await;
+    let browser = Browser::start(1400, 900).await;
+    browser
+        .open(
+            &format!("{}/", server.url),
+            "return document.querySelectorAll('path.district').length === 7 \
+             && document.querySelectorAll('.basemap img.leaflet-tile-loaded').length >= 4;",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .eval(
+                "return document.querySelector('[data-testid=basemap-switch]').value;",
+                vec![]
+            )
+            .await,
+        json!("wms"),
+        "the only base map is the first"
+    );
+    let sources = browser
+        .eval(
+            "return [...document.querySelectorAll('.basemap img.leaflet-tile-loaded')].map(i => i.src);",
+            vec![],
+        )
+        .await;
+    assert!(
+        sources
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s.as_str().unwrap().starts_with(&format!("{wms}/wms?"))),
+        "{sources}"
+    );
+    // What the service was asked: GetMap 1.3.0 of the layers, 256-pixel tiles in Web Mercator.
+    let first = asked.lock().unwrap().first().cloned().unwrap_or_default();
+    for part in [
+        "service=WMS",
+        "request=GetMap",
+        "version=1.3.0",
+        "layers=stadtplan%2Cgebaeude",
+        "format=image%2Fpng",
+        "width=256",
+        "height=256",
+        "crs=EPSG%3A3857",
+    ] {
+        assert!(first.contains(part), "{part} not in {first}");
+    }
+    assert!(browser.csp_violations().await.is_empty());
+    let attribution = browser.text(".leaflet-control-attribution").await;
+    assert!(attribution.contains("© Stadt Hamm (Test)"), "{attribution}");
+
+    // An image from any other origin is refused by the policy.
+    browser
+        .eval(
+            "const i = document.createElement('img'); i.src = arguments[0]; document.body.appendChild(i); return true;",
+            vec![json!(format!("{elsewhere}/wms?x=1"))],
+        )
+        .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let violations = browser.csp_violations().await;
+    assert!(
+        violations.iter().any(|v| v.contains(&elsewhere)),
+        "{violations:#?}"
+    );
+}
