@@ -30,6 +30,8 @@ pub const MAX_FIELD: usize = 100;
 pub struct AddressIndex {
     streets: Vec<Street>,
     len: usize,
+    /// Whose data the addresses are (shown with each result).
+    attribution: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -50,7 +52,8 @@ struct House {
 }
 
 impl AddressIndex {
-    pub fn new(addresses: Vec<Address>) -> AddressIndex {
+    /// The index of `addresses`, whose results name `attribution`.
+    pub fn new(addresses: Vec<Address>, attribution: Option<String>) -> AddressIndex {
         let len = addresses.len();
         let mut groups: BTreeMap<(String, Option<String>), Street> = BTreeMap::new();
         for a in addresses {
@@ -88,7 +91,11 @@ impl AddressIndex {
                 s.point = h.point;
             }
         }
-        AddressIndex { streets, len }
+        AddressIndex {
+            streets,
+            len,
+            attribution,
+        }
     }
 
     /// How many addresses it holds.
@@ -162,6 +169,7 @@ impl AddressIndex {
                 kind: PlaceKind::Address,
                 point: h.point,
                 id: None,
+                attribution: self.attribution.clone(),
             },
             None => PlaceHit {
                 name: format!("{}{postcode}", s.name),
@@ -172,6 +180,7 @@ impl AddressIndex {
                 },
                 point: s.point,
                 id: None,
+                attribution: self.attribution.clone(),
             },
         }
     }
@@ -203,20 +212,23 @@ mod tests {
     }
 
     fn index() -> AddressIndex {
-        AddressIndex::new(vec![
-            address("Südstraße", "12", "59065", [7.8200, 51.6780]),
-            address("Südstraße", "12a", "59065", [7.8202, 51.6781]),
-            address("Südstraße", "2", "59065", [7.8180, 51.6790]),
-            address("Kirchstraße", "1", "59073", [7.8600, 51.6900]),
-            address("Kirchstraße", "1", "59069", [7.9000, 51.6400]),
-            address("Westentor", "3", "59065", [7.8110, 51.6800]),
-            Address {
-                street: "Kurhaus Bad Hamm".into(),
-                number: String::new(),
-                postcode: None,
-                point: [7.8400, 51.6800],
-            },
-        ])
+        AddressIndex::new(
+            vec![
+                address("Südstraße", "12", "59065", [7.8200, 51.6780]),
+                address("Südstraße", "12a", "59065", [7.8202, 51.6781]),
+                address("Südstraße", "2", "59065", [7.8180, 51.6790]),
+                address("Kirchstraße", "1", "59073", [7.8600, 51.6900]),
+                address("Kirchstraße", "1", "59069", [7.9000, 51.6400]),
+                address("Westentor", "3", "59065", [7.8110, 51.6800]),
+                Address {
+                    street: "Kurhaus Bad Hamm".into(),
+                    number: String::new(),
+                    postcode: None,
+                    point: [7.8400, 51.6800],
+                },
+            ],
+            Some("© Test".into()),
+        )
     }
 
     impl AddressIndex {
@@ -237,6 +249,7 @@ mod tests {
         assert_eq!(two.len(), 2);
         assert_eq!(one, two[..1]);
         assert_eq!(one[0].1.name, "Kirchstraße, 59069");
+        assert_eq!(one[0].1.attribution.as_deref(), Some("© Test"));
         assert!(idx.search(&q, 0).is_empty());
     }
 

@@ -28,6 +28,10 @@ pub struct PlaceHit {
     pub point: [f64; 2],
     /// The item's id, for hotspots, routes and actions.
     pub id: Option<i64>,
+    /// Whose data an imported address or street is, as the import named it
+    /// (`server places import --attribution`), to be shown with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
 }
 
 /// Results of one search: at most this many.

@@ -20,6 +20,8 @@ pub struct ImportInfo {
     pub at: String,
     pub source: String,
     pub addresses: i64,
+    /// Whose data they are, shown with each result (`--attribution`).
+    pub attribution: Option<String>,
 }
 
 /// Addresses written per statement.
@@ -34,7 +36,12 @@ fn from_e7(e7: i64) -> f64 {
 }
 
 /// Replaces the stored addresses with `list` (from the file `source`); returns the import.
-pub fn replace(tx: &Tx, list: &[Address], source: &str) -> Result<ImportInfo, DbError> {
+pub fn replace(
+    tx: &Tx,
+    list: &[Address],
+    source: &str,
+    attribution: Option<&str>,
+) -> Result<ImportInfo, DbError> {
     tx.execute("DELETE FROM addresses", args![])?;
     for chunk in list.chunks(BATCH) {
         let rows = (0..chunk.len())
@@ -71,8 +78,9 @@ pub fn replace(tx: &Tx, list: &[Address], source: &str) -> Result<ImportInfo, Db
     }
     let at = jiff::Timestamp::now().to_string();
     let id = tx.query_one(
-        "INSERT INTO address_imports (at, source, address_count) VALUES (?1, ?2, ?3) RETURNING id",
-        args![at.as_str(), source, list.len() as i64],
+        "INSERT INTO address_imports (at, source, address_count, attribution)
+         VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        args![at.as_str(), source, list.len() as i64, attribution],
         |r| r.get(0),
     )?;
     Ok(ImportInfo {
@@ -80,13 +88,15 @@ pub fn replace(tx: &Tx, list: &[Address], source: &str) -> Result<ImportInfo, Db
         at,
         source: source.to_owned(),
         addresses: list.len() as i64,
+        attribution: attribution.map(str::to_owned),
     })
 }
 
 /// The latest import, if there was one.
 pub fn latest(tx: &Tx) -> Result<Option<ImportInfo>, DbError> {
     tx.query_opt(
-        "SELECT id, at, source, address_count FROM address_imports ORDER BY id DESC LIMIT 1",
+        "SELECT id, at, source, address_count, attribution FROM address_imports
+         ORDER BY id DESC LIMIT 1",
         args![],
         |r| {
             Ok(ImportInfo {
@@ -94,6 +104,7 @@ pub fn latest(tx: &Tx) -> Result<Option<ImportInfo>, DbError> {
                 at: r.get(1)?,
                 source: r.get(2)?,
                 addresses: r.get(3)?,
+                attribution: r.get(4)?,
             })
         },
     )
@@ -149,13 +160,15 @@ impl AddressBook {
             // The import's number is read before its rows (on PostgreSQL they are separate
             // snapshots): an import committed in between is at worst loaded twice, never
             // mistaken for the one before.
-            let (id, list) = db
+            let (id, attribution, list) = db
                 .call(|tx| {
-                    let id = latest(tx)?.map_or(0, |i| i.id);
-                    Ok::<_, DbError>((id, load(tx)?))
+                    let import = latest(tx)?;
+                    let id = import.as_ref().map_or(0, |i| i.id);
+                    let attribution = import.and_then(|i| i.attribution);
+                    Ok::<_, DbError>((id, attribution, load(tx)?))
                 })
                 .await?;
-            let index = tokio::task::spawn_blocking(move || AddressIndex::new(list))
+            let index = tokio::task::spawn_blocking(move || AddressIndex::new(list, attribution))
                 .await
                 .map_err(|e| DbError::Task(e.to_string()))?;
             *loaded = (id, Arc::new(index));

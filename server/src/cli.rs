@@ -121,6 +121,10 @@ pub enum PlaceCommand {
     Import {
         /// The file (`.csv`, `.txt`, `.geojson`).
         file: std::path::PathBuf,
+        /// Whose data they are, shown with every result, e.g. "© OpenStreetMap-Mitwirkende"
+        /// (ODbL asks for it) or "© Geobasis NRW".
+        #[arg(long)]
+        attribution: Option<String>,
         #[command(flatten)]
         place: Place,
     },
@@ -375,7 +379,12 @@ pub async fn run(command: Command) -> Result<(), CliError> {
             }
             println!("done: start the servers with --database-url");
         }
-        Command::Places(PlaceCommand::Import { file, place }) => {
+        Command::Places(PlaceCommand::Import {
+            file,
+            attribution,
+            place,
+        }) => {
+            let attribution = attribution.map(|a| a.trim().chars().take(200).collect::<String>());
             let list = read_addresses(&file)?;
             let skipped = list.skipped;
             let source = file
@@ -388,7 +397,12 @@ pub async fn run(command: Command) -> Result<(), CliError> {
             // 100,000 addresses).
             let import = db
                 .call(move |tx| {
-                    let import = crate::addresses::replace(tx, &list.addresses, &source)?;
+                    let import = crate::addresses::replace(
+                        tx,
+                        &list.addresses,
+                        &source,
+                        attribution.as_deref().filter(|a| !a.is_empty()),
+                    )?;
                     // Shared reference data, imported by whoever runs the binary: no agency.
                     audit::append_as(
                         tx,

@@ -128,7 +128,7 @@ const TABLES: &[Table] = &[
     },
     Table {
         name: "address_imports",
-        columns: &["id", "at", "source", "address_count"],
+        columns: &["id", "at", "source", "address_count", "attribution"],
         order: "id",
         booleans: &[],
         identity: Some("id"),

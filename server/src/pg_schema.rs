@@ -144,6 +144,8 @@ pub const MIGRATIONS: &[&str] = &[
         source        text NOT NULL,
         address_count bigint NOT NULL
     );",
+    // 5: whose data an address import is, shown with its results.
+    "ALTER TABLE address_imports ADD COLUMN attribution text;",
 ];
 
 /// The advisory lock key under which servers migrate one at a time ("lagebild" in ASCII).

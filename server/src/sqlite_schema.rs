@@ -219,6 +219,8 @@ pub const MIGRATIONS: &[&str] = &[
         source        TEXT NOT NULL,
         address_count INTEGER NOT NULL
     ) STRICT;",
+    // 12: whose data an address import is, shown with its results.
+    "ALTER TABLE address_imports ADD COLUMN attribution TEXT;",
 ];
 
 /// Opens (creating if needed) the database file in `data_dir` and runs pending migrations.

@@ -434,6 +434,7 @@ async fn the_search_finds_places_and_addresses_moves_the_map_and_gives_an_action
     let data_dir = server.data.path().to_owned();
     let cli = server::cli::Command::Places(server::cli::PlaceCommand::Import {
         file: csv,
+        attribution: Some("© Geobasis NRW (Test)".into()),
         place: server::cli::Place {
             data_dir,
             database_url: None,
@@ -471,6 +472,11 @@ async fn the_search_finds_places_and_addresses_moves_the_map_and_gives_an_action
     assert_eq!(
         search(&browser, "sudstr 12a").await,
         ["Südstraße 12a, 59065"]
+    );
+    // Whose addresses they are, below them (the import named it).
+    assert_eq!(
+        browser.text("[data-testid=place-attribution]").await,
+        "© Geobasis NRW (Test)"
     );
     browser
         .eval(

@@ -197,7 +197,16 @@ pub fn PlaceSearch() -> impl IntoView {
                         if list.is_empty() {
                             return view! { <li class="none">{text::place_search_none()}</li> }.into_any();
                         }
-                        list.into_iter().enumerate().map(|(i, hit)| {
+                        // Whose addresses these are, once below them (ODbL and the state's
+                        // data ask for it).
+                        let mut sources: Vec<String> =
+                            list.iter().filter_map(|h| h.attribution.clone()).collect();
+                        sources.sort();
+                        sources.dedup();
+                        let sources = (!sources.is_empty()).then(|| view! {
+                            <li class="attribution" data-testid="place-attribution">{sources.join(" · ")}</li>
+                        });
+                        let rows = list.into_iter().enumerate().map(|(i, hit)| {
                             let kind = text::place_kind(hit.kind);
                             let name = hit.name.clone();
                             view! {
@@ -208,7 +217,8 @@ pub fn PlaceSearch() -> impl IntoView {
                                     <span class="kind">{kind}</span>
                                 </li>
                             }
-                        }).collect_view().into_any()
+                        }).collect_view();
+                        view! { {rows}{sources} }.into_any()
                     }}
                 </ul>
             </Show>

@@ -49,6 +49,7 @@ pub async fn get(
                     kind,
                     point,
                     id,
+                    attribution: None,
                 },
             ));
         }

@@ -129,7 +129,7 @@ async fn imported_addresses_are_found_on_every_server_and_replaced_by_the_next_i
     );
 
     let dir = tempfile::tempdir().expect("temp dir");
-    let import = |name: &str, text: &[u8]| {
+    let import = |name: &str, text: &[u8], attribution: Option<&str>| {
         let file = dir.path().join(name);
         std::fs::write(&file, text).expect("write");
         let (data_dir, database_url) = match data.storage() {
@@ -139,6 +139,7 @@ async fn imported_addresses_are_found_on_every_server_and_replaced_by_the_next_i
         crate::cli::run(crate::cli::Command::Places(
             crate::cli::PlaceCommand::Import {
                 file,
+                attribution: attribution.map(str::to_owned),
                 place: crate::cli::Place {
                     data_dir,
                     database_url,
@@ -154,7 +155,7 @@ async fn imported_addresses_are_found_on_every_server_and_replaced_by_the_next_i
                  E;Südstraße;12;;59065;32417574,08;5725942,90\n\
                  E;Willy-Brandt-Platz;1;;59065;417600,00;5725900,00\n\
                  E;Große Weststraße;7;b;59075;416000,00;5727000,00\n";
-    import("gebref.csv", first.as_bytes())
+    import("gebref.csv", first.as_bytes(), None)
         .await
         .expect("import");
 
@@ -164,6 +165,7 @@ async fn imported_addresses_are_found_on_every_server_and_replaced_by_the_next_i
     );
     let hit = b.get(&on_b, &search("S%C3%BCdstr.%2012%20A")).await;
     assert_eq!(found(&hit), pairs(&[("Südstraße 12a, 59065", "address")]));
+    assert!(hit[0].get("attribution").is_none(), "none given: none sent");
     let [lon, lat] = [hit[0]["point"][0].as_f64(), hit[0]["point"][1].as_f64()];
     assert!(
         (lon.unwrap_or(0.0) - 7.8077).abs() < 1e-6 && (lat.unwrap_or(0.0) - 51.6784).abs() < 1e-6,
@@ -186,6 +188,7 @@ async fn imported_addresses_are_found_on_every_server_and_replaced_by_the_next_i
     let err = import(
         "kaputt.csv",
         "STN;HNR;OSTWERT;NORDWERT\nSüdstraße;;417564;5725942\n".as_bytes(),
+        None,
     )
     .await
     .expect_err("refused");
@@ -205,17 +208,20 @@ async fn imported_addresses_are_found_on_every_server_and_replaced_by_the_next_i
       {"type":"Feature","properties":{"name":"Maximilianpark"},
        "geometry":{"type":"Polygon","coordinates":[[[7.86,51.68],[7.87,51.68],[7.87,51.69],[7.86,51.68]]]}}
     ]}"#;
-    import("hamm.geojson", osm.as_bytes())
-        .await
-        .expect("import");
+    import(
+        "hamm.geojson",
+        osm.as_bytes(),
+        Some("© OpenStreetMap-Mitwirkende"),
+    )
+    .await
+    .expect("import");
     assert_eq!(
         found(&a.get(&on_a, &search("sudstr%2012a")).await),
         pairs(&[])
     );
-    assert_eq!(
-        found(&b.get(&on_b, &search("nordstr%203")).await),
-        pairs(&[("Nordstraße 3, 59065", "address")])
-    );
+    let nord = b.get(&on_b, &search("nordstr%203")).await;
+    assert_eq!(found(&nord), pairs(&[("Nordstraße 3, 59065", "address")]));
+    assert_eq!(nord[0]["attribution"], "© OpenStreetMap-Mitwirkende");
     assert_eq!(
         found(&a.get(&on_a, &search("maximilianpark")).await),
         pairs(&[("Maximilianpark", "place")])
