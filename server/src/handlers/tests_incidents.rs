@@ -509,12 +509,25 @@ async fn a_wall_display_gets_cells_and_counts_never_single_incidents() {
     let week = model::density::week_window("2026-11-30".parse().unwrap_or_default());
     let fixed = format!("from={from}&to={to}");
     let monday = format!("from={}&to={}", week.0, week.1);
-    // A rolling week ending at an earlier hour: sliding it would date a single report.
-    let earlier = format!(
-        "from={}&to={}",
-        from - jiff::SignedDuration::from_hours(5),
-        to - jiff::SignedDuration::from_hours(5)
-    );
+    // A rolling week ending at an earlier hour: sliding it would date a single report. Five
+    // hours earlier, or six where five would end it at a Monday midnight (between 04:00 and
+    // 05:00 on a Monday), which is a calendar week and allowed.
+    let shifted = |hours: i64| {
+        (
+            from - jiff::SignedDuration::from_hours(hours),
+            to - jiff::SignedDuration::from_hours(hours),
+        )
+    };
+    let at_monday_midnight = |t: jiff::Timestamp| {
+        let local = model::schedule::local(t);
+        local.weekday() == jiff::civil::Weekday::Monday && local.hour() == 0
+    };
+    let (early_from, early_to) = if at_monday_midnight(shifted(5).1) {
+        shifted(6)
+    } else {
+        shifted(5)
+    };
+    let earlier = format!("from={early_from}&to={early_to}");
     let (status, _, body) = f
         .send(
             Some(&wall),
