@@ -22,7 +22,7 @@ use model::{
     validation::FieldError,
 };
 
-use crate::incident_import::{MAX_GEOJSON_BYTES, Utm32, decimal, place};
+use crate::incident_import::{MAX_GEOJSON_BYTES, Utm32, csv_reader, decimal, place};
 
 /// Most problems one import reports.
 const MAX_PROBLEMS: usize = 20;
@@ -253,22 +253,13 @@ impl Reader {
     }
 
     fn csv(&mut self, input: impl Read) {
-        let mut input = std::io::BufReader::new(input);
-        // The separator is the header line's: a semicolon unless it has none and a comma.
-        let mut first = Vec::new();
-        if let Err(e) = std::io::BufRead::read_until(&mut input, b'\n', &mut first) {
-            self.problem("file".into(), format!("cannot read: {e}"));
-            return;
-        }
-        let delimiter = if !first.contains(&b';') && first.contains(&b',') {
-            b','
-        } else {
-            b';'
+        let mut reader = match csv_reader(input) {
+            Ok(r) => r,
+            Err(e) => {
+                self.problem("file".into(), format!("cannot read: {e}"));
+                return;
+            }
         };
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .from_reader(std::io::Read::chain(&first[..], input));
         let headers: Vec<String> = match reader.byte_headers() {
             Ok(h) => h.iter().map(text).collect(),
             Err(e) => {

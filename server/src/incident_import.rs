@@ -166,6 +166,27 @@ impl Columns {
     }
 }
 
+/// A CSV file being read: its header line (read to find the separator), then the rest.
+pub type CsvReader<R> =
+    csv::Reader<std::io::Chain<std::io::Cursor<Vec<u8>>, std::io::BufReader<R>>>;
+
+/// A CSV reader for `input` as German spreadsheets and authorities write it: the separator is
+/// the header line's, a semicolon unless it has none and a comma; rows may differ in length.
+pub fn csv_reader<R: Read>(input: R) -> std::io::Result<CsvReader<R>> {
+    let mut input = std::io::BufReader::new(input);
+    let mut first = Vec::new();
+    std::io::BufRead::read_until(&mut input, b'\n', &mut first)?;
+    let delimiter = if !first.contains(&b';') && first.contains(&b',') {
+        b','
+    } else {
+        b';'
+    };
+    Ok(csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(std::io::Read::chain(std::io::Cursor::new(first), input)))
+}
+
 /// A number with a decimal comma or point; thousands points are allowed before a comma
 /// (`869.817,25`).
 pub fn decimal(text: &str) -> Option<f64> {
@@ -455,19 +476,7 @@ impl<'a, 't> Writer<'a, 't> {
 
     /// Reads CSV from `input` and writes its rows.
     pub fn csv(&mut self, input: impl Read) -> Result<(), crate::store::StoreError> {
-        let mut input = std::io::BufReader::new(input);
-        // The separator is the header line's: a semicolon unless it has none and a comma.
-        let mut first = Vec::new();
-        std::io::BufRead::read_until(&mut input, b'\n', &mut first).map_err(|e| self.io(e))?;
-        let delimiter = if !first.contains(&b';') && first.contains(&b',') {
-            b','
-        } else {
-            b';'
-        };
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .from_reader(std::io::Read::chain(&first[..], input));
+        let mut reader = csv_reader(input).map_err(|e| self.io(e))?;
         let headers = match reader.headers() {
             Ok(h) => h.clone(),
             Err(e) => {
