@@ -15,6 +15,10 @@ use model::{
 
 use crate::{error::AppError, params::Params, picture::kept, sessions::Viewer, state::AppState};
 
+/// The city's named places, read from the embedded reference data once, not per search.
+static PLACES: std::sync::LazyLock<Result<Vec<model::hamm::Place>, String>> =
+    std::sync::LazyLock::new(|| model::hamm::places().map_err(|e| e.to_string()));
+
 /// Results when no `limit` is given.
 const DEFAULT_HITS: i64 = 10;
 
@@ -62,8 +66,9 @@ pub async fn get(
             None,
         );
     }
-    let places = model::hamm::places()
-        .map_err(|e| AppError::Db(crate::db::DbError::Corrupt(e.to_string())))?;
+    let places = PLACES
+        .as_ref()
+        .map_err(|e| AppError::Db(crate::db::DbError::Corrupt(e.clone())))?;
     for p in places {
         consider(&p.name, PlaceKind::Place, p.point, None);
     }
