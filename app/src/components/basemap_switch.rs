@@ -1,7 +1,12 @@
 use leptos::prelude::*;
-use model::config::{TILE_SERVER_NAME, WMS_NAME};
+use model::{
+    MapConfig,
+    config::{TILE_SERVER_NAME, WMS_NAME},
+};
 
 use crate::{
+    api::ApiError,
+    map::basemap,
     text,
     view_state::{BasemapChoice, ViewState},
     view_url::{apply, use_view_update},
@@ -12,10 +17,17 @@ use crate::{
 #[component]
 pub fn BasemapSwitch(
     #[prop(into)] view: Signal<ViewState>,
-    /// The base maps offered, by name (`map::basemap::names`).
-    #[prop(into)]
-    names: Signal<Vec<String>>,
+    /// The map's configuration, which names the base maps offered.
+    config: LocalResource<Result<MapConfig, ApiError>>,
 ) -> impl IntoView {
+    let names = Signal::derive(move || {
+        config
+            .get()
+            .and_then(Result::ok)
+            .map_or_else(Vec::new, |c| {
+                basemap::names(&c).into_iter().map(str::to_owned).collect()
+            })
+    });
     let update = use_view_update(view);
     let selected = move || {
         let names = names.get();

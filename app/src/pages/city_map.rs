@@ -217,17 +217,6 @@ pub fn CityMap() -> impl IntoView {
         }),
     };
 
-    let basemap_names = Signal::derive(move || {
-        config
-            .get()
-            .and_then(Result::ok)
-            .map_or_else(Vec::new, |c| {
-                crate::map::basemap::names(&c)
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect()
-            })
-    });
     let map = move || {
         let results = (config.get(), districts.get(), outline.get());
         match results {
@@ -276,7 +265,7 @@ pub fn CityMap() -> impl IntoView {
                 {facts}
                 <DistrictList/>
                 <LayerControls view=shown agencies=agencies/>
-                <BasemapSwitch view=shown names=basemap_names/>
+                <BasemapSwitch view=shown config=config/>
                 <Legend colour_by=colour_by/>
                 <Show when=move || shown.get().table>
                     <LayerTables hotspots=picture.hotspots routes=picture.routes actions=picture.actions incidents=incidents/>

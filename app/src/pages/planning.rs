@@ -167,17 +167,6 @@ pub fn PlanningPage() -> impl IntoView {
         }
     };
 
-    let basemap_names = Signal::derive(move || {
-        config
-            .get()
-            .and_then(Result::ok)
-            .map_or_else(Vec::new, |c| {
-                crate::map::basemap::names(&c)
-                    .into_iter()
-                    .map(str::to_owned)
-                    .collect()
-            })
-    });
     let map = move || match (config.get(), districts.get(), outline.get(), drawing.get()) {
         (Some(Ok(config)), Some(Ok(districts)), Some(Ok(outline)), Some(_)) => {
             let city_bounds = config.bounds;
@@ -228,7 +217,7 @@ pub fn PlanningPage() -> impl IntoView {
                 <h2>{text::actions()}</h2>
                 <div class="no-print">
                     <Filters view=shown agencies=agencies kinds=&[ItemKind::Action]/>
-                    <BasemapSwitch view=shown names=basemap_names/>
+                    <BasemapSwitch view=shown config=config/>
                 </div>
                 <ReviewDue due=review_due on_review=on_hotspot/>
                 <div class="no-print">
