@@ -18,96 +18,12 @@ mod support;
 
 use support::{
     fan_out::{SSE_CLIENTS, WRITES, fan_out},
+    nginx::Nginx,
     session::{Session, add_account, client, sign_in},
     wrk::{NEW_QUERY_EACH_TIME, Run, median, wrk},
 };
 
-use std::{
-    process::Stdio,
-    time::{Duration, Instant},
-};
-
-use tokio::process::Command;
-
-/// nginx on a free port serving `root`, with its configuration, logs and temp files in `dir`.
-struct Nginx {
-    child: tokio::process::Child,
-    conf: std::path::PathBuf,
-    prefix: std::path::PathBuf,
-    base: String,
-}
-
-impl Nginx {
-    async fn start(dir: &std::path::Path, root: &std::path::Path) -> Nginx {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let d = dir.display();
-        // Two workers for two cores; keep-alive without limit, no access log, sendfile, and
-        // the precompressed `.gz` beside each file for clients that accept gzip.
-        let conf = format!(
-            "worker_processes 2;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
-             events {{ worker_connections 4096; }}\n\
-             http {{\n  access_log off;\n  sendfile on;\n  tcp_nopush on;\n  keepalive_requests 10000000;\n\
-               gzip_static on;\n  types {{ application/geo+json geojson; }}\n\
-               client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;\n\
-               uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n\
-               server {{ listen 127.0.0.1:{port}; root {}; }}\n}}\n",
-            root.display()
-        );
-        let conf_path = dir.join("nginx.conf");
-        std::fs::write(&conf_path, conf).unwrap();
-        let child = Command::new("nginx")
-            .arg("-c")
-            .arg(&conf_path)
-            .arg("-p")
-            .arg(dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("nginx starts (script/bootstrap --bench installs it)");
-        let base = format!("http://127.0.0.1:{port}");
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while client.get(&base).send().await.is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "nginx did not start: see {d}/error.log"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Nginx {
-            child,
-            conf: conf_path,
-            prefix: dir.to_owned(),
-            base,
-        }
-    }
-}
-
-impl Drop for Nginx {
-    /// Stops the master and its workers (killing the master alone would leave the workers,
-    /// holding the benchmark's output open), also when a run panics.
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("nginx")
-            .arg("-c")
-            .arg(&self.conf)
-            .arg("-p")
-            .arg(&self.prefix)
-            .args(["-s", "stop"])
-            .stderr(Stdio::null())
-            .status();
-        // The master stops its workers first; killing it before it has would orphan them.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while matches!(self.child.try_wait(), Ok(None)) && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.start_kill();
-    }
-}
+use std::time::Duration;
 
 /// The layer rows: each path from the server and the same bytes from nginx.
 async fn layers(session: &Session, base: &str) {
@@ -150,7 +66,17 @@ async fn layers(session: &Session, base: &str) {
     for p in [dir.path(), root.as_path()] {
         std::fs::set_permissions(p, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     }
-    let nginx = Nginx::start(dir.path(), &root).await;
+    // Two workers for two cores; keep-alive without limit, sendfile, and the precompressed
+    // `.gz` beside each file for clients that accept gzip.
+    let nginx = Nginx::start(dir.path(), 2, |port| {
+        format!(
+            "sendfile on; tcp_nopush on; keepalive_requests 10000000; gzip_static on;
+             types {{ application/geo+json geojson; }}
+             server {{ listen 127.0.0.1:{port}; root {}; }}",
+            root.display()
+        )
+    })
+    .await;
     let server_headers = vec![
         format!("Cookie: {}", session.cookie),
         "Accept-Encoding: gzip".to_owned(),

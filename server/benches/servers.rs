@@ -18,7 +18,6 @@ mod support;
 
 use std::{
     ffi::OsString,
-    process::Stdio,
     sync::{
         Arc,
         atomic::{AtomicUsize, Ordering},
@@ -28,10 +27,11 @@ use std::{
 
 use support::{
     fan_out::{SSE_CLIENTS, WRITES, fan_out},
+    nginx::Nginx,
     session::{Session, add_account, client, sign_in},
     wrk::{NEW_QUERY_EACH_TIME, Run, median, wrk},
 };
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 fn runs() -> usize {
     std::env::var("LOAD_RUNS")
@@ -55,71 +55,27 @@ async fn spawn_server(place: &[OsString]) -> (Child, String) {
 }
 
 /// nginx balancing `upstreams` (as README, "Running several servers"), on a free port.
-struct Balancer {
-    _dir: tempfile::TempDir,
-    child: Child,
-    base: String,
-}
-
-impl Balancer {
-    async fn start(upstreams: &[&str]) -> Balancer {
-        let dir = tempfile::tempdir().unwrap();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let d = dir.path().display();
-        let servers: String = upstreams
-            .iter()
-            .map(|u| {
-                format!(
-                    "server {} max_fails=1 fail_timeout=30s;\n",
-                    u.trim_start_matches("http://")
-                )
-            })
-            .collect();
-        let conf = format!(
-            "daemon off; master_process off; worker_processes 1; error_log {d}/error.log error;
-             pid {d}/nginx.pid; events {{ worker_connections 4096; }}
-             http {{ access_log off; client_body_temp_path {d}/body; proxy_temp_path {d}/proxy;
-               fastcgi_temp_path {d}/fastcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
-               upstream lagebild {{ {servers} keepalive 64; }}
-               server {{ listen 127.0.0.1:{port};
-                 location / {{ proxy_pass http://lagebild; proxy_http_version 1.1;
-                   proxy_set_header Connection \"\"; proxy_set_header Host $host;
-                   proxy_set_header X-Forwarded-For $remote_addr; proxy_buffering off;
-                   proxy_read_timeout 1h; proxy_next_upstream error timeout http_502; }} }} }}"
-        );
-        let path = dir.path().join("nginx.conf");
-        std::fs::write(&path, conf).unwrap();
-        let child = Command::new("/usr/sbin/nginx")
-            .arg("-p")
-            .arg(dir.path())
-            .arg("-c")
-            .arg(&path)
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("nginx (script/bootstrap --bench installs it)");
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        Balancer {
-            _dir: dir,
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        }
-    }
-}
-
-impl Drop for Balancer {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-    }
+async fn behind_nginx(upstreams: &[&str]) -> Nginx {
+    let servers: String = upstreams
+        .iter()
+        .map(|u| {
+            format!(
+                "server {} max_fails=1 fail_timeout=30s;\n",
+                u.trim_start_matches("http://")
+            )
+        })
+        .collect();
+    Nginx::start_temp(0, |port| {
+        format!(
+            "upstream lagebild {{ {servers} keepalive 64; }}
+             server {{ listen 127.0.0.1:{port};
+               location / {{ proxy_pass http://lagebild; proxy_http_version 1.1;
+                 proxy_set_header Connection \"\"; proxy_set_header Host $host;
+                 proxy_set_header X-Forwarded-For $remote_addr; proxy_buffering off;
+                 proxy_read_timeout 1h; proxy_next_upstream error timeout http_502; }} }}"
+        )
+    })
+    .await
 }
 
 /// Layer answers per second and p99 at 16 connections through `base`: a kept answer, and a
@@ -210,13 +166,13 @@ async fn main() {
         fan_outs.push(fan_out(&session, &one_base, &two_base, two_pid).await);
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
-    let proxied = Balancer::start(&[&one_base]).await;
+    let proxied = behind_nginx(&[&one_base]).await;
     let proxied_layers = layer_runs(&session, &proxied.base, &script).await;
     drop(proxied);
-    let balancer = Balancer::start(&[&one_base, &two_base]).await;
+    let balancer = behind_nginx(&[&one_base, &two_base]).await;
     let two_layers = layer_runs(&session, &balancer.base, &script).await;
     let one_writes = writes_per_second(&session, &one_base).await;
-    let proxied = Balancer::start(&[&one_base]).await;
+    let proxied = behind_nginx(&[&one_base]).await;
     let proxied_writes = writes_per_second(&session, &proxied.base).await;
     drop(proxied);
     let two_writes = writes_per_second(&session, &balancer.base).await;

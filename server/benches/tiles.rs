@@ -10,13 +10,13 @@
 
 mod support;
 
-use std::{ffi::OsString, path::Path, process::Stdio, time::Duration};
+use std::{ffi::OsString, path::Path};
 
 use support::{
+    nginx::Nginx,
     session::{add_account, sign_in},
     wrk::{Run, median, wrk},
 };
-use tokio::process::{Child, Command};
 
 /// Tiles: place (zoom, column, row from the north) and bytes.
 type Tiles = Vec<((u8, u32, u32), Vec<u8>)>;
@@ -89,41 +89,15 @@ fn random_tiles(paths: &[String]) -> String {
 }
 
 /// nginx serving `root` as files on a free port.
-async fn nginx(dir: &Path, root: &Path) -> (Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let d = dir.display();
-    let conf = format!(
-        "daemon off; master_process off; worker_processes 1; error_log {d}/error.log error;
-         pid {d}/nginx.pid; events {{ worker_connections 1024; }}
-         http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 10000000;
-           client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fastcgi;
-           uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;
-           types {{ image/png png; }}
-           server {{ listen 127.0.0.1:{port}; root {}; etag on; }} }}",
-        root.display()
-    );
-    let path = dir.join("nginx.conf");
-    std::fs::write(&path, conf).unwrap();
-    let child = Command::new("/usr/sbin/nginx")
-        .arg("-p")
-        .arg(dir)
-        .arg("-c")
-        .arg(&path)
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("nginx (script/bootstrap --bench installs it)");
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    (child, format!("http://127.0.0.1:{port}"))
+async fn nginx(dir: &Path, root: &Path) -> Nginx {
+    Nginx::start(dir, 0, |port| {
+        format!(
+            "sendfile on; tcp_nopush on; keepalive_requests 10000000; types {{ image/png png; }}
+             server {{ listen 127.0.0.1:{port}; root {}; etag on; }}",
+            root.display()
+        )
+    })
+    .await
 }
 
 #[tokio::main]
@@ -157,7 +131,8 @@ async fn main() {
     ]);
     let (_server, base) = support::server::spawn(&args).await;
     let session = sign_in(&base).await;
-    let (_nginx, files) = nginx(dir.path(), &root).await;
+    let files_server = nginx(dir.path(), &root).await;
+    let files = files_server.base.clone();
 
     let script = |prefix: &str, suffix: &str| {
         let paths: Vec<String> = tiles

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 pub mod fan_out;
+pub mod nginx;
 pub mod server;
 pub mod session;
 pub mod wrk;
